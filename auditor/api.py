@@ -1,0 +1,253 @@
+"""The public API: `audit(paths, config) -> AuditResult`. The CLI and the web app are shells over it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from auditor import __version__
+from auditor.checking import AuditContext, run_rules
+from auditor.config import Config
+from auditor.detecting import Detection, detect
+from auditor.errors import InputError
+from auditor.findings import SEVERITY_ORDER, Finding
+from auditor.loading import RawTable, load_file
+from auditor.model import ALL_FIELDS
+from auditor.normalising import build_records, validate_records
+from auditor.terms import UnmappedLabel, builtin_vocabulary
+from auditor.whoiswho import WhoIsWho, suggest_types
+
+# Progress callbacks receive a step name and a short detail ("loading", "Lead.csv").
+Progress = Callable[[str, str], None]
+
+
+@dataclass
+class InputReport:
+    """What was read from one input table (or why it was not): the JSON's `inputs[]` entry."""
+
+    file: str
+    platform: str | None = None
+    object: str | None = None
+    rows: int = 0
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    unmapped_columns: list[str] = field(default_factory=list)
+    error: str | None = None
+    confidence: float | None = None
+    language: str | None = None
+    format: str | None = None
+    duplicate_headers: list[str] = field(default_factory=list)
+    ragged_rows: list[dict[str, int]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # For `inspect`: each label column's distinct values and what they map to.
+    labels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "platform": self.platform,
+            "object": self.object,
+            "rows": self.rows,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "sheet": self.sheet,
+            "columns": self.columns,
+            "unmapped_columns": self.unmapped_columns,
+            "error": self.error,
+            "confidence": self.confidence,
+            "language": self.language,
+            "format": self.format,
+            "duplicate_headers": self.duplicate_headers,
+            "ragged_rows": self.ragged_rows,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class AuditResult:
+    config: Config
+    records: pd.DataFrame
+    findings: list[Finding]
+    inputs: list[InputReport]
+    who: WhoIsWho | None = None
+
+    @property
+    def skipped(self) -> list[InputReport]:
+        return [report for report in self.inputs if report.error]
+
+    def summary(self) -> dict[str, Any]:
+        by_kind = Counter(finding.kind for finding in self.findings)
+        by_severity = Counter(finding.severity for finding in self.findings)
+        return {
+            "records": len(self.records),
+            "findings": len(self.findings),
+            "by_kind": dict(sorted(by_kind.items())),
+            "by_severity": {level: by_severity[level] for level in SEVERITY_ORDER if by_severity[level]},
+        }
+
+    def exit_status(self, fail_on: str | None = None) -> int:
+        """2 when an input could not be read; 1 when a finding reaches `fail_on`; else 0."""
+        if self.skipped:
+            return 2
+        threshold = fail_on or self.config.fail_on
+        if threshold == "never":
+            return 0
+        bar = SEVERITY_ORDER[threshold]
+        return 1 if any(SEVERITY_ORDER[finding.severity] >= bar for finding in self.findings) else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The findings JSON of the contract (schema_version 1)."""
+        return {
+            "schema_version": 1,
+            "tool": {"name": "crm-audit", "version": __version__},
+            "as_of": self.config.as_of.isoformat(),
+            "inputs": [report.to_dict() for report in self.inputs],
+            "summary": self.summary(),
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
+
+
+def audit(
+    paths: Iterable[str | Path],
+    config: Config | None = None,
+    *,
+    progress: Progress | None = None,
+    display_names: Sequence[str] | None = None,
+) -> AuditResult:
+    """Audit CRM exports: load, detect, map terms, normalise, find who is who, match people, check rules.
+
+    Unreadable files do not stop the audit: they are listed in `inputs` with the reason.
+    `display_names` replaces the file names used in findings (the web app passes the uploaded names).
+    """
+    config = config or Config()
+    say = progress or (lambda step, detail: None)
+    frames, inputs, unmapped = read_inputs(paths, config, progress=say, display_names=display_names)
+    records = _combine(frames)
+    say("who is who", f"{len(records)} records")
+    who = suggest_types(records, config)
+    context = AuditContext(records=records, config=config, unmapped_labels=unmapped)
+    say("rules", f"{len(records)} records")
+    findings = run_rules(context)
+    records = validate_records(records)
+    return AuditResult(config=config, records=records, findings=findings, inputs=inputs, who=who)
+
+
+def inspect(
+    paths: Iterable[str | Path], config: Config | None = None, *, display_names: Sequence[str] | None = None
+) -> list[InputReport]:
+    """What the auditor makes of each file, without running any rule: what `crm-audit inspect` prints."""
+    _, inputs, _ = read_inputs(paths, config or Config(), display_names=display_names)
+    return inputs
+
+
+def read_inputs(
+    paths: Iterable[str | Path],
+    config: Config,
+    *,
+    progress: Progress | None = None,
+    display_names: Sequence[str] | None = None,
+) -> tuple[list[pd.DataFrame], list[InputReport], list[UnmappedLabel]]:
+    """Load, detect, map terms and normalise every input: the records of each table (positions
+    numbered across all tables), what was read, and the labels nobody knows."""
+    say = progress or (lambda step, detail: None)
+    paths = [Path(path) for path in paths]
+    names = list(display_names) if display_names is not None else [str(path) for path in paths]
+    vocabulary = builtin_vocabulary().with_overrides(config.vocabulary)
+    inputs: list[InputReport] = []
+    frames: list[pd.DataFrame] = []
+    unmapped: list[UnmappedLabel] = []
+    offset = 0
+    for path, name in zip(paths, names, strict=True):
+        say("loading", name)
+        try:
+            tables = load_file(path, sheet=config.sheet)
+        except InputError as error:
+            inputs.append(InputReport(file=name, error=error.describe()))
+            continue
+        for table in tables:
+            table.file = name
+            say("mapping", name if table.sheet is None else f"{name} [{table.sheet}]")
+            detection = detect_table(table, config)
+            records, terms = build_records(
+                table, detection, vocabulary=vocabulary, default_country=config.default_country
+            )
+            records.index = pd.RangeIndex(offset, offset + len(records))
+            for label in terms.unmapped:
+                label.positions = label.positions + offset
+                unmapped.append(label)
+            offset += len(records)
+            frames.append(records)
+            inputs.append(_input_report(table, detection, terms.label_maps))
+    return frames, inputs, unmapped
+
+
+def detect_table(table: RawTable, config: Config) -> Detection:
+    overrides = {**config.columns.get("*", {}), **_overrides_for(table.file, config)}
+    return detect(
+        table.headers,
+        table.frame,
+        file=table.file,
+        platform=config.platform,
+        object_name=config.object,
+        column_overrides=overrides,
+    )
+
+
+def _overrides_for(file: str, config: Config) -> dict[str, str]:
+    """Column overrides are keyed by file name; the full path as given and the bare name both work."""
+    name = Path(file).name
+    for key in (file, name):
+        if key in config.columns:
+            return dict(config.columns[key])
+    return {}
+
+
+def _input_report(table: RawTable, detection: Detection, label_maps: dict[str, list[tuple[str, int, dict[str, str]]]]) -> InputReport:
+    return InputReport(
+        file=table.file,
+        platform=detection.platform,
+        object=detection.object,
+        rows=table.rows,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        sheet=table.sheet,
+        columns=detection.columns,
+        unmapped_columns=detection.unmapped_columns,
+        confidence=detection.confidence,
+        language=detection.language,
+        format=table.format,
+        duplicate_headers=table.duplicate_headers,
+        ragged_rows=[{"row": row.row, "expected": row.expected, "found": row.found} for row in table.ragged_rows],
+        notes=table.notes,
+        labels={
+            header: [{"label": label, "records": count, "maps_to": mapped} for label, count, mapped in values]
+            for header, values in label_maps.items()
+        },
+    )
+
+
+def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if not frames:
+        return _empty_records()
+    combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)
+    return combined[list(ALL_FIELDS)]
+
+
+def _empty_records() -> pd.DataFrame:
+    columns: dict[str, Any] = {}
+    for name in ALL_FIELDS:
+        if name == "source_row":
+            columns[name] = pd.Series([], dtype=np.int64)
+        elif name.endswith("_date"):
+            columns[name] = pd.Series([], dtype="datetime64[ns]")
+        else:
+            columns[name] = pd.Series([], dtype="str")
+    return pd.DataFrame(columns)

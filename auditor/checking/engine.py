@@ -1,0 +1,71 @@
+"""Running a rule set over the records. pandera's lazy validation would also find the failures, but
+it expands frame-level checks into one failure case per row *and column*: 5.3 s for 1M records where
+calling the same registered checks directly takes 17 ms (measured with pandera 0.35). So the engine
+evaluates the schema's own check objects and keeps only the boolean masks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from auditor.checking.context import AuditContext
+from auditor.checking.rulesets import FieldCheck, RuleSet, load_ruleset
+from auditor.findings import Finding, sort_findings
+
+
+def run_rules(context: AuditContext, ruleset: RuleSet | None = None) -> list[Finding]:
+    ruleset = ruleset or load_ruleset(context.config)
+    schema = ruleset.schema()
+    records = context.records
+    findings: list[Finding] = []
+    frame_checks = iter(schema.checks)
+    for rule in ruleset.rules:
+        parameters = ruleset.parameters_for(rule)
+        if rule.is_row_rule:
+            check = next(frame_checks)
+            passes = _as_mask(check(records).check_output, len(records))
+            failing = records.loc[~passes]
+            if len(failing):
+                findings.extend(rule.report(rule, failing, context, **parameters))
+        else:
+            findings.extend(rule.report(rule, context, **parameters))
+    for field_check in ruleset.fields:
+        findings.extend(_field_findings(field_check, context))
+    return sort_findings(findings)
+
+
+def _as_mask(output: pd.Series | bool, size: int) -> np.ndarray:
+    if isinstance(output, (bool, np.bool_)):
+        return np.full(size, bool(output))
+    return output.fillna(False).to_numpy(dtype=bool)
+
+
+def _field_findings(field_check: FieldCheck, context: AuditContext) -> list[Finding]:
+    records = context.records
+    column = records[field_check.column]
+    passes = _as_mask(field_check.to_pandera()(column).check_output, len(records))
+    if field_check.objects:
+        passes |= ~records["object"].isin(field_check.objects).to_numpy()
+    positions = np.flatnonzero(~passes)
+    values = column.to_numpy()[positions]
+    return [
+        Finding(
+            rule=field_check.code,
+            kind=field_check.kind,
+            severity=field_check.severity,
+            message=field_check.message,
+            records=[ref],
+            evidence={"field": field_check.column, "value": _plain(value), "check": field_check.check,
+                      "expected": field_check.value},
+        )
+        for ref, value in zip(context.refs(positions), values, strict=True)
+    ]
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat() if not pd.isna(value) else None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    return value

@@ -1,0 +1,172 @@
+"""The one registry of rules. A rule is a small named unit: a stable code, a kind from the contract,
+a default severity, a one-line summary, a docstring saying why it matters, and a bad and a good record.
+
+Two shapes of rule share the registry:
+- a *row rule* judges each record on its own; its test is registered as a pandera check, so a rule
+  set compiles into a pandera `DataFrameSchema` that reads like the table of rules it is;
+- a *set rule* looks across records (duplicates, a lead and its contact, labels nobody knows).
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+from pandera import extensions
+
+from auditor.findings import KINDS, SEVERITY_ORDER, Finding
+
+if TYPE_CHECKING:
+    from auditor.checking.context import AuditContext
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    kind: str
+    severity: str
+    summary: str
+    explanation: str
+    bad_example: Mapping[str, str]
+    good_example: Mapping[str, str]
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    # Row rules: True where a record passes, computed over the whole records frame.
+    passes: Callable[..., pd.Series] | None = None
+    # Row rules: findings for the failing records. Set rules: findings from the whole context.
+    report: Callable[..., list[Finding]] | None = None
+
+    @property
+    def check_name(self) -> str:
+        """The pandera check this rule registers (row rules only)."""
+        return "crm_" + self.name.replace("-", "_")
+
+    @property
+    def is_row_rule(self) -> bool:
+        return self.passes is not None
+
+    def to_dict(self, *, full: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "kind": self.kind,
+            "severity": self.severity,
+            "summary": self.summary,
+        }
+        if full:
+            data |= {
+                "explanation": self.explanation,
+                "parameters": dict(self.parameters),
+                "bad_example": dict(self.bad_example),
+                "good_example": dict(self.good_example),
+            }
+        return data
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def _register(rule: Rule) -> Rule:
+    if rule.code in REGISTRY:
+        raise ValueError(f"rule code {rule.code} is used twice")
+    if rule.kind not in KINDS:
+        raise ValueError(f"{rule.code}: kind {rule.kind!r} is not in the contract's kinds")
+    if rule.severity not in SEVERITY_ORDER:
+        raise ValueError(f"{rule.code}: unknown severity {rule.severity!r}")
+    REGISTRY[rule.code] = rule
+    return rule
+
+
+def row_rule(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    severity: str,
+    summary: str,
+    bad: Mapping[str, str],
+    good: Mapping[str, str],
+    report: Callable[..., list[Finding]],
+    parameters: Mapping[str, Any] | None = None,
+) -> Callable[[Callable[..., pd.Series]], Callable[..., pd.Series]]:
+    """Register `passes(records, **parameters) -> bool Series` as a rule and as a pandera check.
+
+    `report(rule, failing_records, context, **parameters) -> list[Finding]` turns failures into findings.
+    """
+
+    def decorate(passes: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
+        rule = _register(
+            Rule(
+                code=code,
+                name=name,
+                kind=kind,
+                severity=severity,
+                summary=summary,
+                explanation=inspect.cleandoc(passes.__doc__ or ""),
+                bad_example=bad,
+                good_example=good,
+                parameters=dict(parameters or {}),
+                passes=passes,
+                report=report,
+            )
+        )
+        extensions.register_check_method(
+            statistics=list(rule.parameters), check_type="vectorized"
+        )(_named(passes, rule.check_name))
+        return passes
+
+    return decorate
+
+
+def set_rule(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    severity: str,
+    summary: str,
+    bad: Mapping[str, str],
+    good: Mapping[str, str],
+    parameters: Mapping[str, Any] | None = None,
+) -> Callable[[Callable[..., list[Finding]]], Callable[..., list[Finding]]]:
+    """Register `report(rule, context, **parameters) -> list[Finding]` as a rule over all records."""
+
+    def decorate(report: Callable[..., list[Finding]]) -> Callable[..., list[Finding]]:
+        _register(
+            Rule(
+                code=code,
+                name=name,
+                kind=kind,
+                severity=severity,
+                summary=summary,
+                explanation=inspect.cleandoc(report.__doc__ or ""),
+                bad_example=bad,
+                good_example=good,
+                parameters=dict(parameters or {}),
+                report=report,
+            )
+        )
+        return report
+
+    return decorate
+
+
+def _named(function: Callable[..., pd.Series], name: str) -> Callable[..., pd.Series]:
+    """pandera registers a check under its function's name; rules are registered by their own name."""
+
+    def check(frame: pd.DataFrame, **parameters: Any) -> pd.Series:
+        return function(frame, **parameters)
+
+    check.__name__ = check.__qualname__ = name
+    check.__doc__ = function.__doc__
+    return check
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, by code. Importing the rules package fills the registry."""
+    import auditor.checking.rules  # noqa: F401  (registers every rule module)
+
+    return [REGISTRY[code] for code in sorted(REGISTRY)]

@@ -1,0 +1,261 @@
+"""`crm-audit`: a thin shell over the library. Every command calls public functions of `auditor`."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from auditor import __version__
+from auditor.api import AuditResult, audit
+from auditor.config import FAIL_ON, LANGUAGES, OBJECTS, PLATFORMS, Config, load_config, parse_as_of
+from auditor.errors import AuditorError
+
+_DEBUG = bool(os.environ.get("CRM_AUDIT_DEBUG"))
+
+
+class _Group(click.Group):
+    """Turns every error into one line on stderr and exit status 2; tracebacks only with CRM_AUDIT_DEBUG=1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AuditorError as error:
+            click.echo(f"crm-audit: {error}", err=True)
+            sys.exit(error.exit_status)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("crm-audit: interrupted", err=True)
+            sys.exit(130)
+        except Exception as error:
+            if _DEBUG:
+                raise
+            click.echo(
+                f"crm-audit: unexpected error ({type(error).__name__}: {error}). "
+                "Please report it; set CRM_AUDIT_DEBUG=1 to see the details.",
+                err=True,
+            )
+            sys.exit(2)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="crm-audit", message="%(prog)s %(version)s")
+def main() -> None:
+    """Audit CRM exports (leads, contacts, accounts) before you trust, clean or migrate them.
+
+    Reads CSV and Excel exports from Salesforce, HubSpot, Dynamics 365, Pipedrive, Zoho, Odoo or
+    hand-kept sheets, in any UI language; says who is a lead, a contact, a customer, a partner or
+    staff; finds duplicates, misclassified records and bad data.
+
+    \b
+    Start with:  crm-audit demo
+    Then:        crm-audit audit Lead.csv Contact.csv --html report.html
+    """
+
+
+def _audit_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML configuration file."),
+        click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Audit date (default: today)."),
+        click.option("--internal-domain", multiple=True, metavar="D", help="Your own email domain (repeatable)."),
+        click.option("--partner-domain", multiple=True, metavar="D", help="A partner's email domain (repeatable)."),
+        click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the HTML report (default: en)."),
+        click.option("--platform", type=click.Choice(PLATFORMS), help="Skip platform detection."),
+        click.option("--object", "object_name", type=click.Choice(OBJECTS), help="Skip object detection."),
+        click.option("--sheet", metavar="NAME", help="Read only this sheet of each workbook."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _config(
+    config_path: str | None,
+    as_of: str | None,
+    internal_domain: tuple[str, ...],
+    partner_domain: tuple[str, ...],
+    lang: str | None,
+    platform: str | None,
+    object_name: str | None,
+    sheet: str | None,
+    **more: Any,
+) -> Config:
+    base = load_config(config_path)
+    return base.with_overrides(
+        as_of=parse_as_of(as_of) if as_of else None,
+        internal_domains=(*base.internal_domains, *internal_domain) if internal_domain else None,
+        partner_domains=(*base.partner_domains, *partner_domain) if partner_domain else None,
+        lang=lang,
+        platform=platform,
+        object=object_name,
+        sheet=sheet,
+        **more,
+    )
+
+
+@main.command("audit")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@_audit_options
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write the HTML report here.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the findings JSON here.")
+@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="Write the XLSX workbook here.")
+@click.option("--normalised", "normalised_path", type=click.Path(dir_okay=False),
+              help="Write the normalised records (CSV) here.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), help="Exit 1 when a finding reaches this severity (default: error).")
+@click.option("--ruleset", help="Rule set to run (default, pre-migration, strict, ...).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary; only errors.")
+def audit_command(
+    files: tuple[str, ...],
+    html_path: str | None,
+    json_path: str | None,
+    xlsx_path: str | None,
+    normalised_path: str | None,
+    fail_on: str | None,
+    ruleset: str | None,
+    quiet: bool,
+    **options: Any,
+) -> None:
+    """Audit CRM export FILES (CSV, XLSX) and write the reports you ask for.
+
+    \b
+    Exit status: 0 no finding reaches --fail-on; 1 one does; 2 a usage error or an unreadable input.
+
+    \b
+    Example:
+      crm-audit audit Lead.csv Contact.csv Account.csv --internal-domain example.com \\
+          --as-of 2026-11-01 --html report.html --json findings.json
+    """
+    config = _config(**options, fail_on=fail_on, ruleset=ruleset)
+    result = _run_audit(list(files), config, quiet=quiet)
+    written = write_reports(result, html=html_path, json_path=json_path, xlsx=xlsx_path, normalised=normalised_path)
+    _finish(result, written, quiet=quiet)
+
+
+def write_reports(
+    result: AuditResult,
+    *,
+    html: str | None = None,
+    json_path: str | None = None,
+    xlsx: str | None = None,
+    normalised: str | None = None,
+) -> list[str]:
+    """Write each report asked for; returns what was written, for the summary."""
+    from auditor.reporting import write_html, write_json, write_normalised, write_xlsx
+
+    written = []
+    for path, writer in ((json_path, write_json), (normalised, write_normalised), (xlsx, write_xlsx), (html, write_html)):
+        if path:
+            _refuse_overwriting_inputs(path, result)
+            writer(result, path)
+            written.append(path)
+    return written
+
+
+def _refuse_overwriting_inputs(path: str, result: AuditResult) -> None:
+    target = Path(path).resolve()
+    for report in result.inputs:
+        if Path(report.file).resolve() == target:
+            raise AuditorError("an output would overwrite an input file", file=path, hint="Choose another path")
+
+
+def _run_audit(files: list[str], config: Config, *, quiet: bool) -> AuditResult:
+    from auditor.reporting.terminal import Progress
+
+    with Progress(enabled=not quiet) as progress:
+        result = audit(files, config, progress=progress.update)
+    for report in result.skipped:
+        click.echo(f"crm-audit: {report.file}: {report.error}", err=True)
+    return result
+
+
+def _finish(result: AuditResult, written: list[str], *, quiet: bool) -> None:
+    from auditor.reporting.terminal import summary_text
+
+    if not quiet:
+        click.echo(summary_text(result, written))
+    sys.exit(result.exit_status())
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@_audit_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def inspect(files: tuple[str, ...], output_format: str, **options: Any) -> None:
+    """Show what was detected in each file: platform, object, encoding, delimiter, sheet, rows,
+    each header's canonical field, the headers left unmapped, and each label column's values."""
+    from auditor.api import inspect as inspect_files
+    from auditor.reporting.terminal import inspection_text
+
+    config = _config(**options)
+    reports = inspect_files(list(files), config)
+    if output_format == "json":
+        click.echo(json.dumps([report.to_dict() | {"labels": report.labels} for report in reports],
+                              ensure_ascii=False, indent=1))
+    else:
+        click.echo(inspection_text(reports))
+    sys.exit(2 if any(report.error for report in reports) else 0)
+
+
+@main.command()
+@click.argument("code", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--ruleset", help="Show the rules of this rule set, with its severities.")
+@click.option("--schema", is_flag=True, help="Print the rule set as the pandera schema it compiles to.")
+def rules(code: str | None, output_format: str, ruleset: str | None, schema: bool) -> None:
+    """The rule catalogue (code, kind, severity, summary), or one rule's full explanation.
+
+    \b
+    Examples:
+      crm-audit rules
+      crm-audit rules CL001
+      crm-audit rules --format json
+    """
+    from auditor.reporting.rule_docs import catalogue_text, rule_text, ruleset_rules
+
+    chosen = ruleset_rules(ruleset or "default")
+    if schema:
+        from auditor.checking import load_ruleset
+
+        click.echo(repr(load_ruleset(Config(ruleset=ruleset or "default")).schema()))
+        return
+    if code:
+        matches = [rule for rule in chosen if rule.code == code.upper() or rule.name == code.lower()]
+        if not matches:
+            raise AuditorError(f"no rule {code!r}", hint="Run `crm-audit rules` for the catalogue")
+        rule = matches[0]
+        click.echo(json.dumps(rule.to_dict(full=True), ensure_ascii=False, indent=1) if output_format == "json" else rule_text(rule))
+        return
+    if output_format == "json":
+        click.echo(json.dumps([rule.to_dict() for rule in chosen], ensure_ascii=False, indent=1))
+    else:
+        click.echo(catalogue_text(chosen))
+
+
+@main.command()
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), default="crm-audit-demo.html", show_default=True,
+              help="Where to write the report.")
+@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="Report language.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
+def demo(html_path: str, lang: str, quiet: bool) -> None:
+    """Audit the sample exports shipped with the package and write the HTML report.
+
+    The samples are fictional: a Salesforce org, a French HubSpot portal, a Spanish Dynamics 365,
+    a Pipedrive account and a multilingual hand-kept sheet, with the usual mess planted in them.
+    """
+    from auditor.demo import demo_config, sample_paths
+
+    with sample_paths() as paths:
+        config = demo_config().with_overrides(lang=lang)
+        result = _run_audit([str(path) for path in paths], config, quiet=quiet)
+        written = write_reports(result, html=html_path)
+    if not quiet:
+        from auditor.reporting.terminal import summary_text
+
+        click.echo(summary_text(result, written))
+        click.echo(f"Open {Path(html_path).resolve().as_uri()} in a browser.")

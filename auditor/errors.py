@@ -1,0 +1,30 @@
+"""One exception family. Every error a person can cause says which file, what is wrong, and what to do."""
+
+from __future__ import annotations
+
+
+class AuditorError(Exception):
+    """Base of every error the auditor raises on purpose; the CLI prints it as one line."""
+
+    exit_status = 2
+
+    def __init__(self, reason: str, *, file: str | None = None, hint: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.file = file
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.describe()}" if self.file else self.describe()
+
+    def describe(self) -> str:
+        """The reason and the hint, without the file name (for places that show the file apart)."""
+        return f"{self.reason}. {self.hint}" if self.hint else self.reason
+
+
+class InputError(AuditorError):
+    """An input file could not be read; the audit goes on with the other files."""
+
+
+class ConfigError(AuditorError):
+    """The configuration or the command line asks for something that cannot be done."""

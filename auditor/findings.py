@@ -1,0 +1,79 @@
+"""Findings: the one list every renderer (terminal, JSON, HTML, XLSX, CSV) reads and none recomputes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1}
+
+KINDS = (
+    "duplicate",
+    "lead_is_contact",
+    "converted_lead_open",
+    "customer_as_lead",
+    "employee_as_lead",
+    "partner_as_lead",
+    "stale_lead",
+    "invalid_email",
+    "invalid_phone",
+    "unreachable",
+    "placeholder",
+    "unmapped_label",
+    "lifecycle_conflict",
+    "missing_required",
+    # Added beyond the contract's first list (new kinds are allowed under new names):
+    "type_mismatch",  # a contact or customer whose evidence says another type (not a lead problem)
+    "field_check",  # a field rule written in a rule-set file or the config failed
+)
+
+
+@dataclass(frozen=True)
+class RecordRef:
+    """Where a record sits: the input file as given, the spreadsheet row, the platform's id (or None),
+    and for workbooks the sheet (an addition to the contract's fields, present only when set)."""
+
+    file: str
+    row: int
+    id: str | None
+    sheet: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"file": self.file, "row": self.row, "id": self.id}
+        if self.sheet:
+            data["sheet"] = self.sheet
+        return data
+
+
+@dataclass
+class Finding:
+    rule: str
+    kind: str
+    severity: str
+    message: str
+    records: list[RecordRef]
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": self.message,
+            "records": [record.to_dict() for record in self.records],
+            "evidence": self.evidence,
+        }
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """Most severe first, then by rule and by where the first record sits: stable across runs."""
+    return sorted(
+        findings,
+        key=lambda f: (
+            -SEVERITY_ORDER.get(f.severity, 0),
+            f.rule,
+            f.records[0].file if f.records else "",
+            f.records[0].row if f.records else 0,
+        ),
+    )

@@ -1,0 +1,111 @@
+"""What a loader hands on: a table of text cells plus how it was read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class RaggedRow:
+    """A row whose number of cells differs from the header's; it is kept, padded or with extras set aside."""
+
+    row: int
+    expected: int
+    found: int
+
+
+@dataclass
+class RawTable:
+    """One table of an input file, every cell as the text the file holds.
+
+    `frame` has one column per header (duplicate headers renamed "Email (2)" and reported); cells are
+    str, "" where empty. `row_numbers[i]` is the row a spreadsheet shows for the frame's i-th record
+    (header = row 1 when the file has no title block); blank lines are skipped, never renumbered.
+    """
+
+    file: str
+    frame: pd.DataFrame
+    headers: list[str]
+    row_numbers: np.ndarray
+    format: str
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    duplicate_headers: list[str] = field(default_factory=list)
+    ragged_rows: list[RaggedRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.frame)
+
+
+def dedupe_headers(headers: list[str]) -> tuple[list[str], list[str]]:
+    """Make header names unique without losing any column: the second "Email" becomes "Email (2)".
+
+    Empty headers become "Column N" (N counted from 1, as a person counts columns).
+    Returns the new names and the original names that were repeated.
+    """
+    seen: dict[str, int] = {}
+    unique: list[str] = []
+    repeated: list[str] = []
+    for position, header in enumerate(headers, start=1):
+        name = header.strip() or f"Column {position}"
+        count = seen.get(name.casefold(), 0) + 1
+        seen[name.casefold()] = count
+        if count > 1:
+            if name not in repeated:
+                repeated.append(name)
+            candidate = f"{name} ({count})"
+            while candidate.casefold() in seen:
+                count += 1
+                candidate = f"{name} ({count})"
+            seen[candidate.casefold()] = 1
+            name = candidate
+        unique.append(name)
+    return unique, repeated
+
+
+def find_header_row(rows: list[list[str]]) -> int:
+    """Index of the header among the first rows, skipping the title block of a report export.
+
+    A header is the first row that fills at least half of the widest row seen (and two cells at least):
+    titles, filter descriptions and blank lines above a Salesforce report's table fill one or two.
+    """
+    widths = [sum(1 for cell in row if cell.strip()) for row in rows]
+    if not widths:
+        return 0
+    widest = max(widths)
+    needed = max(2, (widest + 1) // 2) if widest >= 2 else 1
+    for index, width in enumerate(widths):
+        if width >= needed:
+            return index
+    return 0
+
+
+# A report's closing lines ("Grand Totals (416 records)", "Confidential Information - Do Not Distribute",
+# "Copyright (c) 2000-2026 salesforce.com, inc."): mostly empty rows whose single cell reads like one of these.
+_FOOTER_WORDS = (
+    "grand total", "total", "confidential", "copyright", "generated", "powered by", "records", "do not distribute",
+    "total general", "gesamtsumme", "suma", "جمع", "المجموع",
+)
+
+
+def footer_start(frame: pd.DataFrame) -> int:
+    """Position from which the trailing rows are blank or a report footer; len(frame) when there are none."""
+    end = len(frame)
+    width = frame.shape[1]
+    while end > 0:
+        cells = [str(value) for value in frame.iloc[end - 1].tolist()]
+        filled = [cell.strip() for cell in cells if cell.strip()]
+        if not filled:
+            end -= 1
+            continue
+        if width > 2 and len(filled) <= 2 and any(word in filled[0].casefold() for word in _FOOTER_WORDS):
+            end -= 1
+            continue
+        break
+    return end

@@ -1,0 +1,46 @@
+"""The normalised records export (`--normalised`): one row per input record, UTF-8, cells inert."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from auditor.api import AuditResult
+from auditor.reporting.cells import inert_column
+from auditor.reporting.positions import codes_per_record
+
+# The contract's columns first, in its order; then what a migration also wants.
+CONTRACT_COLUMNS = (
+    "source_file", "source_row", "source_id", "platform", "object", "record_type", "suggested_type",
+    "temperature", "first_name", "last_name", "email", "phone", "company", "country", "duplicate_cluster",
+    "finding_codes",
+)
+EXTRA_COLUMNS = (
+    "source_sheet", "suggested_reason", "record_type_reason", "lead_state", "full_name", "email_alt", "email_status",
+    "phone_status", "mobile", "mobile_status", "title", "website", "street", "city", "state", "postcode",
+    "country_code", "owner", "lead_source", "stage_label", "status_label", "state_label", "type_label",
+    "person_label", "rating_label", "account_id", "created_date", "last_modified_date", "last_activity_date",
+    "became_customer_date", "converted_date",
+)
+NORMALISED_COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
+
+
+def normalised_frame(result: AuditResult) -> pd.DataFrame:
+    records = result.records
+    frame = pd.DataFrame(index=records.index)
+    codes = codes_per_record(records, result.findings)
+    for column in NORMALISED_COLUMNS:
+        if column == "finding_codes":
+            frame[column] = codes
+        elif column == "source_row":
+            frame[column] = records[column]
+        elif column.endswith("_date"):
+            frame[column] = records[column].dt.strftime("%Y-%m-%d").fillna("").astype("str")
+        else:
+            frame[column] = inert_column(records[column])
+    return frame
+
+
+def write_normalised(result: AuditResult, path: str | Path) -> None:
+    normalised_frame(result).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")

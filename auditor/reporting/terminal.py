@@ -1,0 +1,104 @@
+"""What a person sees in the terminal: progress while an audit runs, a summary after, `inspect` output."""
+
+from __future__ import annotations
+
+import sys
+import time
+from types import TracebackType
+
+import click
+
+from auditor.api import AuditResult, InputReport
+
+
+class Progress:
+    """One self-overwriting status line on stderr, only when stderr is a terminal."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.started = time.monotonic()
+        self._width = 0
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def update(self, step: str, detail: str) -> None:
+        if not self.enabled:
+            return
+        line = f"[{time.monotonic() - self.started:6.1f}s] {step}: {detail}"[:100]
+        click.echo("\r" + line.ljust(self._width), err=True, nl=False)
+        self._width = len(line)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        if self.enabled and self._width:
+            click.echo("\r" + " " * self._width + "\r", err=True, nl=False)
+
+
+def summary_text(result: AuditResult, written: list[str]) -> str:
+    summary = result.summary()
+    read = [report for report in result.inputs if not report.error]
+    lines = [f"Audited {summary['records']} records from {len(read)} table(s) (as of {result.config.as_of.isoformat()})."]
+    for report in read:
+        where = f" [{report.sheet}]" if report.sheet else ""
+        lines.append(f"  {report.file}{where}: {report.platform} {report.object}, {report.rows} rows")
+    for report in result.skipped:
+        lines.append(f"  skipped {report.file}: {report.error}")
+    if summary["findings"]:
+        severities = ", ".join(f"{count} {level}" for level, count in summary["by_severity"].items())
+        lines.append(f"{summary['findings']} findings ({severities}):")
+        width = max(len(kind) for kind in summary["by_kind"])
+        for kind, count in sorted(summary["by_kind"].items(), key=lambda item: (-item[1], item[0])):
+            lines.append(f"  {kind.ljust(width)}  {count}")
+    else:
+        lines.append("No findings.")
+    for path in written:
+        lines.append(f"Wrote {path}")
+    if not written:
+        lines.append("Add --html report.html (or --json, --xlsx, --normalised) to write a report.")
+    threshold = result.config.fail_on
+    if threshold != "never" and result.exit_status() == 1:
+        lines.append(f"Exit status 1: findings reach --fail-on {threshold}.")
+    return "\n".join(lines)
+
+
+def inspection_text(reports: list[InputReport]) -> str:
+    blocks = []
+    for report in reports:
+        where = f" [sheet {report.sheet}]" if report.sheet else ""
+        if report.error:
+            blocks.append(f"{report.file}{where}\n  error: {report.error}")
+            continue
+        lines = [
+            f"{report.file}{where}",
+            f"  platform:   {report.platform}",
+            f"  object:     {report.object}",
+            f"  confidence: {report.confidence:.2f}",
+            f"  format:     {report.format}" + (f", encoding {report.encoding}" if report.encoding else "")
+            + (f", delimiter {report.delimiter!r}" if report.delimiter else ""),
+            f"  rows:       {report.rows}",
+        ]
+        if report.language:
+            lines.append(f"  language:   {report.language}")
+        lines.append("  columns:")
+        width = max((len(header) for header in report.columns), default=0)
+        for header, field_name in report.columns.items():
+            lines.append(f"    {header.ljust(width)}  -> {field_name}")
+        if report.unmapped_columns:
+            lines.append("  unmapped:   " + ", ".join(report.unmapped_columns))
+        if report.duplicate_headers:
+            lines.append("  repeated headers (kept apart): " + ", ".join(report.duplicate_headers))
+        for ragged in report.ragged_rows[:20]:
+            lines.append(f"  ragged row {ragged['row']}: {ragged['found']} cells, header has {ragged['expected']}")
+        if len(report.ragged_rows) > 20:
+            lines.append(f"  ... and {len(report.ragged_rows) - 20} more ragged rows")
+        for note in report.notes:
+            lines.append(f"  note: {note}")
+        for header, values in report.labels.items():
+            lines.append(f"  labels in {header}:")
+            for value in values[:40]:
+                mapped = ", ".join(f"{concept}={term}" for concept, term in value["maps_to"].items()) or "UNMAPPED"
+                lines.append(f"    {value['label']!r:32} {value['records']:>7}  -> {mapped}")
+            if len(values) > 40:
+                lines.append(f"    ... and {len(values) - 40} more values")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)

@@ -1,0 +1,1 @@
+"""Sample exports (fictional people) that `crm-audit demo` audits."""

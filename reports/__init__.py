@@ -1,0 +1,1 @@
+"""Data package: report templates, translations and assets."""
