@@ -18,6 +18,7 @@ from auditor.detecting import Detection, detect
 from auditor.errors import InputError
 from auditor.findings import SEVERITY_ORDER, Finding
 from auditor.loading import RawTable, load_file
+from auditor.matching import MatchResult, adopt_matched_types, match_people
 from auditor.model import ALL_FIELDS
 from auditor.normalising import build_records, validate_records
 from auditor.terms import UnmappedLabel, builtin_vocabulary
@@ -78,6 +79,7 @@ class AuditResult:
     findings: list[Finding]
     inputs: list[InputReport]
     who: WhoIsWho | None = None
+    matches: MatchResult | None = None
 
     @property
     def skipped(self) -> list[InputReport]:
@@ -133,11 +135,14 @@ def audit(
     records = _combine(frames)
     say("who is who", f"{len(records)} records")
     who = suggest_types(records, config)
-    context = AuditContext(records=records, config=config, unmapped_labels=unmapped)
+    say("matching people", f"{len(records)} records")
+    matches = match_people(records, config)
+    adopt_matched_types(records, matches, who)
+    context = AuditContext(records=records, config=config, unmapped_labels=unmapped, matches=matches, who=who)
     say("rules", f"{len(records)} records")
     findings = run_rules(context)
     records = validate_records(records)
-    return AuditResult(config=config, records=records, findings=findings, inputs=inputs, who=who)
+    return AuditResult(config=config, records=records, findings=findings, inputs=inputs, who=who, matches=matches)
 
 
 def inspect(

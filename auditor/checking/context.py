@@ -15,6 +15,7 @@ from auditor.findings import RecordRef
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
     from auditor.terms import UnmappedLabel
+    from auditor.whoiswho import WhoIsWho
 
 
 @dataclass
@@ -24,6 +25,8 @@ class AuditContext:
     # Labels nobody knows, with `positions` into `records`.
     unmapped_labels: list[UnmappedLabel] = field(default_factory=list)
     matches: MatchResult | None = None
+    # Evidence behind each record's suggested_type (codes from auditor.whoiswho).
+    who: WhoIsWho | None = None
 
     def refs(self, positions: Iterable[int]) -> list[RecordRef]:
         """Record references for positions in `records`, in the order given."""
