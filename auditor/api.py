@@ -142,7 +142,9 @@ def audit(
     say("rules", f"{len(records)} records")
     findings = run_rules(context)
     records = validate_records(records)
-    return AuditResult(config=config, records=records, findings=findings, inputs=inputs, who=who, matches=matches)
+    return AuditResult(
+        config=config, records=records, findings=findings, inputs=inputs, who=who, matches=matches
+    )
 
 
 def inspect(
@@ -215,7 +217,9 @@ def _overrides_for(file: str, config: Config) -> dict[str, str]:
     return {}
 
 
-def _input_report(table: RawTable, detection: Detection, label_maps: dict[str, list[tuple[str, int, dict[str, str]]]]) -> InputReport:
+def _input_report(
+    table: RawTable, detection: Detection, label_maps: dict[str, list[tuple[str, int, dict[str, str]]]]
+) -> InputReport:
     return InputReport(
         file=table.file,
         platform=detection.platform,
@@ -230,7 +234,9 @@ def _input_report(table: RawTable, detection: Detection, label_maps: dict[str, l
         language=detection.language,
         format=table.format,
         duplicate_headers=table.duplicate_headers,
-        ragged_rows=[{"row": row.row, "expected": row.expected, "found": row.found} for row in table.ragged_rows],
+        ragged_rows=[
+            {"row": row.row, "expected": row.expected, "found": row.found} for row in table.ragged_rows
+        ],
         notes=table.notes,
         labels={
             header: [{"label": label, "records": count, "maps_to": mapped} for label, count, mapped in values]

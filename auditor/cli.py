@@ -61,11 +61,19 @@ def main() -> None:
 
 def _audit_options(function: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--config", "config_path", type=click.Path(dir_okay=False), help="TOML configuration file."),
+        click.option(
+            "--config", "config_path", type=click.Path(dir_okay=False), help="TOML configuration file."
+        ),
         click.option("--as-of", "as_of", metavar="YYYY-MM-DD", help="Audit date (default: today)."),
-        click.option("--internal-domain", multiple=True, metavar="D", help="Your own email domain (repeatable)."),
-        click.option("--partner-domain", multiple=True, metavar="D", help="A partner's email domain (repeatable)."),
-        click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the HTML report (default: en)."),
+        click.option(
+            "--internal-domain", multiple=True, metavar="D", help="Your own email domain (repeatable)."
+        ),
+        click.option(
+            "--partner-domain", multiple=True, metavar="D", help="A partner's email domain (repeatable)."
+        ),
+        click.option(
+            "--lang", type=click.Choice(LANGUAGES), help="Language of the HTML report (default: en)."
+        ),
         click.option("--platform", type=click.Choice(PLATFORMS), help="Skip platform detection."),
         click.option("--object", "object_name", type=click.Choice(OBJECTS), help="Skip object detection."),
         click.option("--sheet", metavar="NAME", help="Read only this sheet of each workbook."),
@@ -105,9 +113,17 @@ def _config(
 @click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write the HTML report here.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the findings JSON here.")
 @click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="Write the XLSX workbook here.")
-@click.option("--normalised", "normalised_path", type=click.Path(dir_okay=False),
-              help="Write the normalised records (CSV) here.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), help="Exit 1 when a finding reaches this severity (default: error).")
+@click.option(
+    "--normalised",
+    "normalised_path",
+    type=click.Path(dir_okay=False),
+    help="Write the normalised records (CSV) here.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    help="Exit 1 when a finding reaches this severity (default: error).",
+)
 @click.option("--ruleset", help="Rule set to run (default, pre-migration, strict, ...).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary; only errors.")
 def audit_command(
@@ -133,7 +149,9 @@ def audit_command(
     """
     config = _config(**options, fail_on=fail_on, ruleset=ruleset)
     result = _run_audit(list(files), config, quiet=quiet)
-    written = write_reports(result, html=html_path, json_path=json_path, xlsx=xlsx_path, normalised=normalised_path)
+    written = write_reports(
+        result, html=html_path, json_path=json_path, xlsx=xlsx_path, normalised=normalised_path
+    )
     _finish(result, written, quiet=quiet)
 
 
@@ -149,7 +167,12 @@ def write_reports(
     from auditor.reporting import write_html, write_json, write_normalised, write_xlsx
 
     written = []
-    for path, writer in ((json_path, write_json), (normalised, write_normalised), (xlsx, write_xlsx), (html, write_html)):
+    for path, writer in (
+        (json_path, write_json),
+        (normalised, write_normalised),
+        (xlsx, write_xlsx),
+        (html, write_html),
+    ):
         if path:
             _refuse_overwriting_inputs(path, result)
             writer(result, path)
@@ -161,7 +184,9 @@ def _refuse_overwriting_inputs(path: str, result: AuditResult) -> None:
     target = Path(path).resolve()
     for report in result.inputs:
         if Path(report.file).resolve() == target:
-            raise AuditorError("an output would overwrite an input file", file=path, hint="Choose another path")
+            raise AuditorError(
+                "an output would overwrite an input file", file=path, hint="Choose another path"
+            )
 
 
 def _run_audit(files: list[str], config: Config, *, quiet: bool) -> AuditResult:
@@ -185,7 +210,9 @@ def _finish(result: AuditResult, written: list[str], *, quiet: bool) -> None:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @_audit_options
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def inspect(files: tuple[str, ...], output_format: str, **options: Any) -> None:
     """Show what was detected in each file: platform, object, encoding, delimiter, sheet, rows,
     each header's canonical field, the headers left unmapped, and each label column's values."""
@@ -195,8 +222,13 @@ def inspect(files: tuple[str, ...], output_format: str, **options: Any) -> None:
     config = _config(**options)
     reports = inspect_files(list(files), config)
     if output_format == "json":
-        click.echo(json.dumps([report.to_dict() | {"labels": report.labels} for report in reports],
-                              ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps(
+                [report.to_dict() | {"labels": report.labels} for report in reports],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
     else:
         click.echo(inspection_text(reports))
     sys.exit(2 if any(report.error for report in reports) else 0)
@@ -204,7 +236,9 @@ def inspect(files: tuple[str, ...], output_format: str, **options: Any) -> None:
 
 @main.command()
 @click.argument("code", required=False)
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.option("--ruleset", help="Show the rules of this rule set, with its severities.")
 @click.option("--schema", is_flag=True, help="Print the rule set as the pandera schema it compiles to.")
 def rules(code: str | None, output_format: str, ruleset: str | None, schema: bool) -> None:
@@ -229,7 +263,11 @@ def rules(code: str | None, output_format: str, ruleset: str | None, schema: boo
         if not matches:
             raise AuditorError(f"no rule {code!r}", hint="Run `crm-audit rules` for the catalogue")
         rule = matches[0]
-        click.echo(json.dumps(rule.to_dict(full=True), ensure_ascii=False, indent=1) if output_format == "json" else rule_text(rule))
+        click.echo(
+            json.dumps(rule.to_dict(full=True), ensure_ascii=False, indent=1)
+            if output_format == "json"
+            else rule_text(rule)
+        )
         return
     if output_format == "json":
         click.echo(json.dumps([rule.to_dict() for rule in chosen], ensure_ascii=False, indent=1))
@@ -238,9 +276,17 @@ def rules(code: str | None, output_format: str, ruleset: str | None, schema: boo
 
 
 @main.command()
-@click.option("--html", "html_path", type=click.Path(dir_okay=False), default="crm-audit-demo.html", show_default=True,
-              help="Where to write the report.")
-@click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="Report language.")
+@click.option(
+    "--html",
+    "html_path",
+    type=click.Path(dir_okay=False),
+    default="crm-audit-demo.html",
+    show_default=True,
+    help="Where to write the report.",
+)
+@click.option(
+    "--lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="Report language."
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
 def demo(html_path: str, lang: str, quiet: bool) -> None:
     """Audit the sample exports shipped with the package and write the HTML report.

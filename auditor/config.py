@@ -99,7 +99,9 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str = "configuration
     unknown = sorted(set(data) - known_sections)
     if unknown:
         raise ConfigError(
-            f"unknown section [{unknown[0]}]", file=source, hint=f"Known sections: {', '.join(sorted(known_sections))}"
+            f"unknown section [{unknown[0]}]",
+            file=source,
+            hint=f"Known sections: {', '.join(sorted(known_sections))}",
         )
     audit = dict(data.get("audit", {}))
     rules = dict(data.get("rules", {}))
@@ -138,7 +140,10 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str = "configuration
             raise ConfigError(f"unknown setting {sorted(report)[0]!r} in [report]", file=source)
         if "columns" in data:
             values["columns"] = _frozen(
-                {str(name): _frozen({str(k): str(v) for k, v in table.items()}) for name, table in data["columns"].items()}
+                {
+                    str(name): _frozen({str(k): str(v) for k, v in table.items()})
+                    for name, table in data["columns"].items()
+                }
             )
         if "vocabulary" in data:
             values["vocabulary"] = _vocabulary(data["vocabulary"])
@@ -149,7 +154,9 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str = "configuration
         error.file = error.file or source
         raise
     except (TypeError, ValueError, AttributeError) as error:
-        raise ConfigError(f"invalid value ({error})", file=source, hint="See the README's configuration section") from None
+        raise ConfigError(
+            f"invalid value ({error})", file=source, hint="See the README's configuration section"
+        ) from None
 
 
 def parse_as_of(value: object) -> dt.date:

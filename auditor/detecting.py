@@ -74,11 +74,16 @@ def platform_profiles() -> dict[str, PlatformProfile]:
             name=name,
             label=data.get("label", name),
             signature={fold(header): int(weight) for header, weight in data.get("signature", {}).items()},
-            signature_prefixes={prefix.casefold(): int(w) for prefix, w in data.get("signature_prefixes", {}).items()},
-            object_headers={
-                obj: frozenset(fold(header) for header in spec.get("headers", [])) for obj, spec in objects.items()
+            signature_prefixes={
+                prefix.casefold(): int(w) for prefix, w in data.get("signature_prefixes", {}).items()
             },
-            object_prefixes={obj: tuple(p.casefold() for p in spec.get("prefixes", [])) for obj, spec in objects.items()},
+            object_headers={
+                obj: frozenset(fold(header) for header in spec.get("headers", []))
+                for obj, spec in objects.items()
+            },
+            object_prefixes={
+                obj: tuple(p.casefold() for p in spec.get("prefixes", [])) for obj, spec in objects.items()
+            },
             id_prefixes=dict(data.get("id_prefixes", {})),
             columns=_column_table(data.get("columns", {}), f"platforms/{entry.name}"),
             object_columns={
@@ -150,7 +155,9 @@ def detect(
     if object_name not in OBJECTS:
         raise ConfigError(f"unknown object {object_name!r}", file=file)
 
-    columns, unmapped, language = map_columns(headers, folded, profile, object_name, column_overrides or {}, file)
+    columns, unmapped, language = map_columns(
+        headers, folded, profile, object_name, column_overrides or {}, file
+    )
     if platform == "generic" and object_name == "unknown" and _has_label_column(columns):
         object_name, evidence = "mixed", "a type, stage or status column labels each row"
     return Detection(
@@ -202,7 +209,11 @@ def _detect_object(
         (winner, top), *rest = votes.most_common()
         second = rest[0][1] if rest else 0
         if top > 0 and top > second:
-            return winner, f"{top} header(s) typical of {winner} exports", min(1.0, 0.5 + 0.25 * (top - second))
+            return (
+                winner,
+                f"{top} header(s) typical of {winner} exports",
+                min(1.0, 0.5 + 0.25 * (top - second)),
+            )
     from_name = object_from_file_name(file)
     if from_name:
         return from_name, "the file name", 0.6
@@ -216,7 +227,8 @@ def _object_from_ids(profile: PlatformProfile, frame: pd.DataFrame, folded: list
     if not profile.id_prefixes or frame.empty:
         return None
     id_columns = [
-        column for column, key in zip(frame.columns, folded, strict=False)
+        column
+        for column, key in zip(frame.columns, folded, strict=False)
         if profile.columns.get(key, ColumnLabel("", "")).field == "source_id"
     ]
     if not id_columns:
@@ -231,7 +243,7 @@ def _object_from_ids(profile: PlatformProfile, frame: pd.DataFrame, folded: list
 
 
 def object_from_file_name(file: str) -> str | None:
-    """"Leads.csv", "pistes_2026.xlsx", "Kontakte.csv": the file name often says the object."""
+    """ "Leads.csv", "pistes_2026.xlsx", "Kontakte.csv": the file name often says the object."""
     from auditor.terms import object_for_label  # terms owns the vocabulary of object names
 
     stem = PurePath(file).stem

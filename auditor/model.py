@@ -62,7 +62,9 @@ class Records(pa.DataFrameModel):
     object_label: Series[str] = _input("A column naming the object or module per row")
     stage_label: Series[str] = _input("Lifecycle stage or pipeline stage, as written")
     status_label: Series[str] = _input("Lead status or status reason, as written")
-    state_label: Series[str] = _input("Record state (Dynamics 'Status': Open, Qualified, Disqualified), as written")
+    state_label: Series[str] = _input(
+        "Record state (Dynamics 'Status': Open, Qualified, Disqualified), as written"
+    )
     type_label: Series[str] = _input("A type/category/relationship column, as written")
     person_label: Series[str] = _input("Labels or tags (Pipedrive 'Label'), as written")
     rating_label: Series[str] = _input("Rating or temperature, as written")
@@ -82,7 +84,9 @@ class Records(pa.DataFrameModel):
     converted_at: Series[str] = _input("Conversion date, as written")
     birthdate: Series[str] = _input("Date of birth, as written")
 
-    created_date: Series[pd.Timestamp] = _derived("created_at parsed (NaT when empty or unreadable)", nullable=True)
+    created_date: Series[pd.Timestamp] = _derived(
+        "created_at parsed (NaT when empty or unreadable)", nullable=True
+    )
     last_modified_date: Series[pd.Timestamp] = _derived("last_modified_at parsed", nullable=True)
     last_activity_date: Series[pd.Timestamp] = _derived("last_activity_at parsed", nullable=True)
     became_customer_date: Series[pd.Timestamp] = _derived("became_customer_at parsed", nullable=True)
@@ -90,17 +94,25 @@ class Records(pa.DataFrameModel):
     birth_date: Series[pd.Timestamp] = _derived("birthdate parsed", nullable=True)
     phone_raw: Series[str] = _derived("The main phone as exported")
     mobile_raw: Series[str] = _derived("The mobile phone as exported")
-    phone_status: Series[str] = _derived("valid, invalid, or empty", isin=["valid", "invalid", "unchecked", ""])
-    mobile_status: Series[str] = _derived("valid, invalid, or empty", isin=["valid", "invalid", "unchecked", ""])
+    phone_status: Series[str] = _derived(
+        "valid, invalid, or empty", isin=["valid", "invalid", "unchecked", ""]
+    )
+    mobile_status: Series[str] = _derived(
+        "valid, invalid, or empty", isin=["valid", "invalid", "unchecked", ""]
+    )
     email_status: Series[str] = _derived("valid, invalid, or empty", isin=["valid", "invalid", ""])
     country_code: Series[str] = _derived("ISO 3166 alpha-2 code of the country, when recognised")
     record_type: Series[str] = _derived("What the record's own labels say it is", isin=list(CANONICAL_TYPES))
     record_type_reason: Series[str] = _derived("Which label decided record_type")
-    lead_state: Series[str] = _derived("Open, working, converted ... as the status labels say", isin=["", *LEAD_STATES])
+    lead_state: Series[str] = _derived(
+        "Open, working, converted ... as the status labels say", isin=["", *LEAD_STATES]
+    )
     temperature: Series[str] = _derived("cold, warm, hot, or empty", isin=["", *TEMPERATURES])
     suggested_type: Series[str] = _derived("What the evidence says the record is", isin=list(CANONICAL_TYPES))
     suggested_reason: Series[str] = _derived("Why suggested_type differs from record_type (empty when equal)")
-    duplicate_cluster: Series[str] = _derived("Id of the cluster of records that are the same person, or empty")
+    duplicate_cluster: Series[str] = _derived(
+        "Id of the cluster of records that are the same person, or empty"
+    )
 
     class Config:
         strict = True
@@ -111,7 +123,9 @@ class Records(pa.DataFrameModel):
 def _fields(*, input_fields: bool) -> tuple[str, ...]:
     schema = Records.to_schema()
     return tuple(
-        name for name, column in schema.columns.items() if (column.metadata or {}).get("input") is input_fields
+        name
+        for name, column in schema.columns.items()
+        if (column.metadata or {}).get("input") is input_fields
     )
 
 

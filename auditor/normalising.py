@@ -13,12 +13,13 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from auditor.detecting import Detection
 from auditor.folding import fold
 from auditor.loading import RawTable
 from auditor.model import DATE_FIELDS, INPUT_FIELDS, Records
+from auditor.phones import normalise_phones
 from auditor.resources import load_rules_toml
 from auditor.terms import TermsResult, Vocabulary, map_terms
 
@@ -56,7 +57,8 @@ def build_records(
     frame["country_code"] = country_codes(frame["country"])
     for phone_field in ("phone", "mobile"):
         frame[f"{phone_field}_raw"] = frame[phone_field]
-        e164, status = normalise_phones(frame[phone_field], frame["country_code"], default_country)
+        regions = frame["country_code"].where(frame["country_code"] != "", (default_country or "").upper())
+        e164, status = normalise_phones(frame[phone_field], regions)
         frame[phone_field] = e164
         frame[f"{phone_field}_status"] = status
     frame["email_status"] = email_statuses(frame["email"])
@@ -103,10 +105,25 @@ def _split_full_names(frame: pd.DataFrame) -> None:
 
 # Date layouts found in CRM exports, tried on distinct values; the one that reads most of a column wins.
 _ISO_FORMATS = ("ISO8601",)
-_DAY_FIRST_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M",
-                      "%d-%m-%Y", "%d/%m/%y", "%d.%m.%y")
-_MONTH_FIRST_FORMATS = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S", "%m/%d/%y",
-                        "%m/%d/%y %I:%M %p", "%m-%d-%Y")
+_DAY_FIRST_FORMATS = (
+    "%d/%m/%Y",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%d.%m.%Y",
+    "%d.%m.%Y %H:%M",
+    "%d-%m-%Y",
+    "%d/%m/%y",
+    "%d.%m.%y",
+)
+_MONTH_FIRST_FORMATS = (
+    "%m/%d/%Y",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%y",
+    "%m/%d/%y %I:%M %p",
+    "%m-%d-%Y",
+)
 _OTHER_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%d %b %Y", "%b %d, %Y", "%d %B %Y", "%B %d, %Y")
 _EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
 
@@ -158,7 +175,11 @@ def _candidate_formats(sample: pd.Series, day_first_default: bool) -> tuple[str,
             day_first = False
         else:
             day_first = day_first_default
-        ordered = (_DAY_FIRST_FORMATS, _MONTH_FIRST_FORMATS) if day_first else (_MONTH_FIRST_FORMATS, _DAY_FIRST_FORMATS)
+        ordered = (
+            (_DAY_FIRST_FORMATS, _MONTH_FIRST_FORMATS)
+            if day_first
+            else (_MONTH_FIRST_FORMATS, _DAY_FIRST_FORMATS)
+        )
         return (*ordered[0], *ordered[1], *_ISO_FORMATS, *_OTHER_FORMATS)
     return (*_ISO_FORMATS, *_OTHER_FORMATS)
 
@@ -206,49 +227,14 @@ def country_codes(countries: pd.Series) -> pd.Series:
     return pd.Series(mapped[codes] if len(codes) else [], index=countries.index, dtype="str")
 
 
-def normalise_phones(
-    phones: pd.Series, country_codes_: pd.Series, default_country: str | None
-) -> tuple[pd.Series, pd.Series]:
-    """E.164 form and status of each phone: "valid", "invalid", "unchecked" (a national number with
-    no country to read it by), or "" when empty. An invalid number keeps its written form."""
-    filled = phones != ""
-    e164 = phones.copy()
-    status = pd.Series("", index=phones.index, dtype="str")
-    if not filled.any():
-        return e164, status
-    regions = country_codes_.where(country_codes_ != "", (default_country or "").upper())
-    pairs = pd.DataFrame({"phone": phones[filled], "region": regions[filled]})
-    codes, uniques = pd.MultiIndex.from_frame(pairs).factorize()
-    answers = [_phone_answer(phone, region) for phone, region in uniques]
-    formatted = np.array([answer[0] for answer in answers], dtype=object)
-    states = np.array([answer[1] for answer in answers], dtype=object)
-    e164.loc[filled] = formatted[codes]
-    status.loc[filled] = states[codes]
-    return e164, status
-
-
-def _phone_answer(phone: str, region: str) -> tuple[str, str]:
-    written = phone.strip()
-    international = written.startswith(("+", "00"))
-    if not international and not region:
-        return written, "unchecked"
-    try:
-        number = phonenumbers.parse(written if not written.startswith("00") else "+" + written[2:], region or None)
-    except phonenumbers.NumberParseException:
-        return written, "invalid"
-    if not phonenumbers.is_valid_number(number):
-        return written, "invalid"
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), "valid"
-
-
 # A strict subset of what email-validator accepts: plain ASCII local part and a normal domain with an
 # alphabetic top-level domain. What it passes is valid; what it does not goes to email-validator.
 _PLAIN_EMAIL = (
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}$"
 )
-# Top-level domains that email-validator refuses as special-use even when well formed.
-_SPECIAL_USE_TLDS = r"\.(?:arpa|invalid|local|localhost|onion|test|internal|home|lan|corp|intranet|example)$"
+# Domains email-validator refuses as special-use even when well formed: its own list.
+_SPECIAL_USE_TLDS = r"\.(?:" + "|".join(SPECIAL_USE_DOMAIN_NAMES) + r")$"
 
 
 def email_statuses(emails: pd.Series) -> pd.Series:

@@ -47,7 +47,14 @@ LABEL_COLUMNS: dict[str, tuple[str, ...]] = {
     "rating_label": ("temperature",),
 }
 # Precedence for record_type: the most specific label wins over the object a file holds.
-TYPE_PRECEDENCE = ("person_label", "stage_label", "type_label", "object_label", "status_label", "account_type")
+TYPE_PRECEDENCE = (
+    "person_label",
+    "stage_label",
+    "type_label",
+    "object_label",
+    "status_label",
+    "account_type",
+)
 STATE_PRECEDENCE = ("state_label", "status_label", "stage_label", "type_label", "person_label")
 TEMPERATURE_PRECEDENCE = ("rating_label", "person_label", "type_label", "stage_label", "status_label")
 # What a record is when none of its labels says: the object of its file.
@@ -210,7 +217,9 @@ def map_terms(
             for concept, term in found.items():
                 per_concept[concept][position] = term.value
             reasons[position] = f"{headers[field_name]} = {label.strip()!r}"
-            described.append((label, int(counts[position]), {concept: term.value for concept, term in found.items()}))
+            described.append(
+                (label, int(counts[position]), {concept: term.value for concept, term in found.items()})
+            )
             if not found:
                 unmapped.append(
                     UnmappedLabel(
@@ -228,7 +237,9 @@ def map_terms(
             answers[(field_name, concept)] = (values, _spread(reasons, codes))
 
     default_type = OBJECT_DEFAULT_TYPE.get(object_name, "unknown")
-    record_type, reason = _first_answer(answers, TYPE_PRECEDENCE, "type", size, default_type, f"{object_name} export")
+    record_type, reason = _first_answer(
+        answers, TYPE_PRECEDENCE, "type", size, default_type, f"{object_name} export"
+    )
     lead_state, _ = _first_answer(answers, STATE_PRECEDENCE, "state", size, "", "")
     temperature, _ = _first_answer(answers, TEMPERATURE_PRECEDENCE, "temperature", size, "", "")
     index = records.index
@@ -310,7 +321,9 @@ def suggest(vocabulary: Vocabulary, concepts: tuple[str, ...], label: str, limit
     choices = _choices(vocabulary, concepts)
     if not choices:
         return []
-    matches = process.extract(fold(label), list(choices), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60)
+    matches = process.extract(
+        fold(label), list(choices), scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=60
+    )
     suggestions: list[str] = []
     for key, _score, _ in matches:
         term = choices[key]

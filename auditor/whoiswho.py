@@ -66,22 +66,47 @@ def suggest_types(records: pd.DataFrame, config: Config) -> WhoIsWho:
         undecided &= ~chosen
 
     all_domains = records["email"].str.lower().str.rpartition("@")[2].to_numpy(dtype=object)
-    internal = np.isin(all_domains, list(config.internal_domains)) | _subdomain_of(all_domains, config.internal_domains)
-    decide(internal, "employee", INTERNAL_DOMAIN, _text("email domain ", all_domains, " is an internal domain"))
-    partner = np.isin(all_domains, list(config.partner_domains)) | _subdomain_of(all_domains, config.partner_domains)
+    internal = np.isin(all_domains, list(config.internal_domains)) | _subdomain_of(
+        all_domains, config.internal_domains
+    )
+    decide(
+        internal, "employee", INTERNAL_DOMAIN, _text("email domain ", all_domains, " is an internal domain")
+    )
+    partner = np.isin(all_domains, list(config.partner_domains)) | _subdomain_of(
+        all_domains, config.partner_domains
+    )
     decide(partner, "partner", PARTNER_DOMAIN, _text("email domain ", all_domains, " is a partner domain"))
-    account_names = np.where(has_account, records["company"].to_numpy(dtype=object)[np.maximum(account_position, 0)], "")
-    decide(account_type == "partner", "partner", PARTNER_ACCOUNT,
-           _text("account ", account_names, " is typed as a partner (found by ", account_link, ")"))
+    account_names = np.where(
+        has_account, records["company"].to_numpy(dtype=object)[np.maximum(account_position, 0)], ""
+    )
+    decide(
+        account_type == "partner",
+        "partner",
+        PARTNER_ACCOUNT,
+        _text("account ", account_names, " is typed as a partner (found by ", account_link, ")"),
+    )
 
     won = pd.to_numeric(records["won_deals"].str.replace(r"[\s,]", "", regex=True), errors="coerce").fillna(0)
-    decide(won.to_numpy() > 0, "customer", WON_DEALS, _text("", won.astype(int).astype(str).to_numpy(dtype=object), " won deal(s)"))
+    decide(
+        won.to_numpy() > 0,
+        "customer",
+        WON_DEALS,
+        _text("", won.astype(int).astype(str).to_numpy(dtype=object), " won deal(s)"),
+    )
     became = records["became_customer_date"]
     became_known = (became.notna() & (became <= pd.Timestamp(config.as_of))).to_numpy()
-    decide(became_known, "customer", BECAME_CUSTOMER,
-           _text("became a customer on ", became.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object), ""))
-    decide(account_type == "customer", "customer", CUSTOMER_ACCOUNT,
-           _text("account ", account_names, " is typed Customer (found by ", account_link, ")"))
+    decide(
+        became_known,
+        "customer",
+        BECAME_CUSTOMER,
+        _text("became a customer on ", became.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object), ""),
+    )
+    decide(
+        account_type == "customer",
+        "customer",
+        CUSTOMER_ACCOUNT,
+        _text("account ", account_names, " is typed Customer (found by ", account_link, ")"),
+    )
 
     # A customer label is not contradicted by the absence of evidence; only evidence moves a type.
     records["suggested_type"] = pd.Series(suggested, index=records.index, dtype="str")

@@ -21,8 +21,12 @@ def csv_bytes(
     rows: Sequence[Sequence[str]], *, delimiter: str = ",", encoding: str = "utf-8", quote_all: bool = False
 ) -> bytes:
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
-                        lineterminator="\r\n")
+    writer = csv.writer(
+        buffer,
+        delimiter=delimiter,
+        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL,
+        lineterminator="\r\n",
+    )
     writer.writerows(rows)
     return buffer.getvalue().encode(encoding)
 

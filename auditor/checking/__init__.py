@@ -5,4 +5,13 @@ from auditor.checking.engine import run_rules
 from auditor.checking.registry import REGISTRY, Rule, all_rules
 from auditor.checking.rulesets import RuleSet, available_rulesets, load_ruleset
 
-__all__ = ["REGISTRY", "AuditContext", "Rule", "RuleSet", "all_rules", "available_rulesets", "load_ruleset", "run_rules"]
+__all__ = [
+    "REGISTRY",
+    "AuditContext",
+    "Rule",
+    "RuleSet",
+    "all_rules",
+    "available_rulesets",
+    "load_ruleset",
+    "run_rules",
+]

@@ -56,8 +56,12 @@ def _field_findings(field_check: FieldCheck, context: AuditContext) -> list[Find
             severity=field_check.severity,
             message=field_check.message,
             records=[ref],
-            evidence={"field": field_check.column, "value": _plain(value), "check": field_check.check,
-                      "expected": field_check.value},
+            evidence={
+                "field": field_check.column,
+                "value": _plain(value),
+                "check": field_check.check,
+                "expected": field_check.value,
+            },
         )
         for ref, value in zip(context.refs(positions), values, strict=True)
     ]

@@ -20,7 +20,7 @@ from pandera import extensions
 from auditor.findings import KINDS, SEVERITY_ORDER, Finding
 
 if TYPE_CHECKING:
-    from auditor.checking.context import AuditContext
+    pass
 
 
 @dataclass(frozen=True)
@@ -113,9 +113,9 @@ def row_rule(
                 report=report,
             )
         )
-        extensions.register_check_method(
-            statistics=list(rule.parameters), check_type="vectorized"
-        )(_named(passes, rule.check_name))
+        extensions.register_check_method(statistics=list(rule.parameters), check_type="vectorized")(
+            _named(passes, rule.check_name)
+        )
         return passes
 
     return decorate

@@ -46,7 +46,9 @@ class FieldCheck:
         try:
             built = factory(**self.value) if isinstance(self.value, Mapping) else factory(self.value)
         except TypeError as error:
-            raise ConfigError(f"field check {self.code}: wrong arguments for {self.check} ({error})") from None
+            raise ConfigError(
+                f"field check {self.code}: wrong arguments for {self.check} ({error})"
+            ) from None
         return built
 
 
@@ -64,13 +66,18 @@ class RuleSet:
     def schema(self) -> pa.DataFrameSchema:
         """The rule set as a pandera schema (row rules as frame checks, field checks on columns)."""
         checks = [
-            getattr(pa.Check, rule.check_name)(**self.parameters_for(rule)) for rule in self.rules if rule.is_row_rule
+            getattr(pa.Check, rule.check_name)(**self.parameters_for(rule))
+            for rule in self.rules
+            if rule.is_row_rule
         ]
         columns: dict[str, list[pa.Check]] = {}
         for field_check in self.fields:
             columns.setdefault(field_check.column, []).append(field_check.to_pandera())
         return pa.DataFrameSchema(
-            columns={name: pa.Column(checks=column_checks, required=True) for name, column_checks in columns.items()},
+            columns={
+                name: pa.Column(checks=column_checks, required=True)
+                for name, column_checks in columns.items()
+            },
             checks=checks,
             name=f"crm-audit rule set {self.name!r}",
         )
@@ -89,14 +96,22 @@ def load_ruleset(config: Config) -> RuleSet:
     catalogue = {rule.code: rule for rule in all_rules()}
     select = config.select or tuple(data.get("select", ()))
     ignore = (*data.get("ignore", ()), *config.ignore)
-    chosen = [rule for code, rule in catalogue.items() if _matches(code, select or ("",)) and not _matches(code, ignore)]
+    chosen = [
+        rule
+        for code, rule in catalogue.items()
+        if _matches(code, select or ("",)) and not _matches(code, ignore)
+    ]
     for code in (*select, *ignore):
         if not any(known.startswith(code) for known in catalogue):
-            raise ConfigError(f"no rule has the code or prefix {code!r}", hint="Run `crm-audit rules` for the catalogue")
+            raise ConfigError(
+                f"no rule has the code or prefix {code!r}", hint="Run `crm-audit rules` for the catalogue"
+            )
     severities = {**data.get("severity", {}), **config.severity}
     for code, level in severities.items():
         if code not in catalogue:
-            raise ConfigError(f"severity set for unknown rule {code!r}", hint="Run `crm-audit rules` for the catalogue")
+            raise ConfigError(
+                f"severity set for unknown rule {code!r}", hint="Run `crm-audit rules` for the catalogue"
+            )
         if level not in SEVERITIES:
             raise ConfigError(f"severity of {code} must be one of {', '.join(SEVERITIES)}")
     rules = tuple(replace(rule, severity=severities.get(rule.code, rule.severity)) for rule in chosen)
@@ -105,7 +120,9 @@ def load_ruleset(config: Config) -> RuleSet:
         _field_check(spec, position, name)
         for position, spec in enumerate([*data.get("fields", ()), *config.fields], start=1)
     )
-    return RuleSet(name=name, description=data.get("description", ""), rules=rules, parameters=parameters, fields=fields)
+    return RuleSet(
+        name=name, description=data.get("description", ""), rules=rules, parameters=parameters, fields=fields
+    )
 
 
 def _matches(code: str, patterns: Sequence[str]) -> bool:

@@ -31,7 +31,9 @@ def load_file(path: str | Path, *, sheet: str | None = None) -> list[RawTable]:
         with path.open("rb") as handle:
             magic = handle.read(8)
     except PermissionError:
-        raise InputError("cannot be opened (permission denied)", file=name, hint="Check the file's permissions") from None
+        raise InputError(
+            "cannot be opened (permission denied)", file=name, hint="Check the file's permissions"
+        ) from None
     if magic.startswith((_ZIP_MAGIC, _OLE_MAGIC)) or path.suffix.lower() in EXCEL_SUFFIXES:
         return read_workbook(path, display_name=name, sheet=sheet)
     return [read_csv(path, display_name=name)]

@@ -120,7 +120,9 @@ def _decode_sample(sample: bytes, encoding: str, whole_file: bool, name: str) ->
     try:
         text = sample.decode(encoding, errors="strict" if whole_file else "ignore")
     except UnicodeDecodeError as error:
-        raise InputError(f"cannot be decoded as {encoding} ({error.reason})", file=name, hint="Save it as UTF-8") from None
+        raise InputError(
+            f"cannot be decoded as {encoding} ({error.reason})", file=name, hint="Save it as UTF-8"
+        ) from None
     if not whole_file:
         cut = max(text.rfind("\n"), text.rfind("\r"))
         text = text[: cut + 1] if cut > 0 else text
@@ -191,10 +193,14 @@ def _read_fast(
             if "UTF8" in message or "utf8" in message or "UTF-8" in message:
                 if arrow_encoding == "utf8":
                     raise _NotUtf8 from None
-                raise InputError(f"cannot be decoded as {encoding}", file=name, hint="Save it as UTF-8") from None
+                raise InputError(
+                    f"cannot be decoded as {encoding}", file=name, hint="Save it as UTF-8"
+                ) from None
             return None  # anything else Arrow finds odd, the exact path reads or explains
         except UnicodeDecodeError as error:
-            raise InputError(f"cannot be decoded as {encoding} ({error.reason})", file=name, hint="Save it as UTF-8") from None
+            raise InputError(
+                f"cannot be decoded as {encoding} ({error.reason})", file=name, hint="Save it as UTF-8"
+            ) from None
     if irregular:
         return None
     return table.to_pandas()
@@ -224,9 +230,13 @@ def _read_exact(
                 extras.append(delimiter.join(row[width:]))
                 row_numbers.append(index + 1)
     except UnicodeDecodeError as error:
-        raise InputError(f"cannot be decoded as {encoding} ({error.reason})", file=name, hint="Save it as UTF-8") from None
+        raise InputError(
+            f"cannot be decoded as {encoding} ({error.reason})", file=name, hint="Save it as UTF-8"
+        ) from None
     except csv.Error as error:
-        raise InputError(f"is not a readable CSV file ({error})", file=name, hint="Check the quoting") from None
+        raise InputError(
+            f"is not a readable CSV file ({error})", file=name, hint="Check the quoting"
+        ) from None
     data = {header: pd.array(column, dtype="str") for header, column in zip(headers, columns, strict=True)}
     if any(extras):
         data[EXTRA_CELLS] = pd.array(extras, dtype="str")

@@ -50,7 +50,12 @@ def _looks_binary(sample: bytes) -> bool:
         return False
     even, odd = sample[0::2], sample[1::2]
     nul_share = max(even.count(0) / max(len(even), 1), odd.count(0) / max(len(odd), 1))
-    return not (nul_share > 0.3 and _decodes(sample[: len(sample) // 2 * 2], "utf-16-le" if odd.count(0) > even.count(0) else "utf-16-be"))
+    return not (
+        nul_share > 0.3
+        and _decodes(
+            sample[: len(sample) // 2 * 2], "utf-16-le" if odd.count(0) > even.count(0) else "utf-16-be"
+        )
+    )
 
 
 def _decodes(sample: bytes, encoding: str) -> bool:

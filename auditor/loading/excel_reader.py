@@ -73,7 +73,11 @@ def _tables(workbook: calamine.CalamineWorkbook, name: str, wanted: str | None) 
         if table is not None and (table.rows or wanted is not None):
             tables.append(table)
     if not tables:
-        raise InputError("no sheet holds a table of records", file=name, hint="Check the workbook, or name a sheet with --sheet")
+        raise InputError(
+            "no sheet holds a table of records",
+            file=name,
+            hint="Check the workbook, or name a sheet with --sheet",
+        )
     return tables
 
 
@@ -91,8 +95,12 @@ def _table_from_rows(rows: list[list[object]], name: str, sheet: str) -> RawTabl
     headers, repeated = dedupe_headers(header_cells)
     width = len(headers)
     body = rows[header_index + 1 :]
-    columns = [[cell_text(row[position]) if position < len(row) else "" for row in body] for position in range(width)]
-    frame = pd.DataFrame({header: pd.array(column, dtype="str") for header, column in zip(headers, columns, strict=True)})
+    columns = [
+        [cell_text(row[position]) if position < len(row) else "" for row in body] for position in range(width)
+    ]
+    frame = pd.DataFrame(
+        {header: pd.array(column, dtype="str") for header, column in zip(headers, columns, strict=True)}
+    )
     row_numbers = np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64)
     notes = []
     if header_index:
@@ -101,7 +109,11 @@ def _table_from_rows(rows: list[list[object]], name: str, sheet: str) -> RawTabl
     if end < len(frame):
         notes.append(f"ignored {len(frame) - end} blank or report-footer row(s) at the end")
         frame, row_numbers = frame.iloc[:end], row_numbers[:end]
-    blank = frame.apply(lambda column: column.str.strip().eq("")).all(axis=1).to_numpy(dtype=bool) if width else None
+    blank = (
+        frame.apply(lambda column: column.str.strip().eq("")).all(axis=1).to_numpy(dtype=bool)
+        if width
+        else None
+    )
     if blank is not None and blank.any():
         frame, row_numbers = frame.loc[~blank], row_numbers[~blank]
     return RawTable(

@@ -89,8 +89,19 @@ def find_header_row(rows: list[list[str]]) -> int:
 # A report's closing lines ("Grand Totals (416 records)", "Confidential Information - Do Not Distribute",
 # "Copyright (c) 2000-2026 salesforce.com, inc."): mostly empty rows whose single cell reads like one of these.
 _FOOTER_WORDS = (
-    "grand total", "total", "confidential", "copyright", "generated", "powered by", "records", "do not distribute",
-    "total general", "gesamtsumme", "suma", "جمع", "المجموع",
+    "grand total",
+    "total",
+    "confidential",
+    "copyright",
+    "generated",
+    "powered by",
+    "records",
+    "do not distribute",
+    "total general",
+    "gesamtsumme",
+    "suma",
+    "جمع",
+    "المجموع",
 )
 
 

@@ -13,7 +13,11 @@ def finding_positions(records: pd.DataFrame, findings: list[Finding]) -> list[np
     if not findings:
         return []
     index = pd.MultiIndex.from_arrays(
-        [records["source_file"].to_numpy(), records["source_sheet"].to_numpy(), records["source_row"].to_numpy()]
+        [
+            records["source_file"].to_numpy(),
+            records["source_sheet"].to_numpy(),
+            records["source_row"].to_numpy(),
+        ]
     )
     wanted_file, wanted_sheet, wanted_row, owner = [], [], [], []
     for number, finding in enumerate(findings):
