@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import PurePath
@@ -24,6 +24,9 @@ from auditor.model import INPUT_FIELDS
 from auditor.resources import iter_rules_files, load_rules_toml
 
 MIN_PLATFORM_SCORE = 3
+# A platform needs at least one header it alone writes (weight >= 2): "Lead Status" and "Record ID"
+# are shared by several CRMs and by hand-kept sheets, and add up without proving anything.
+MIN_DISTINCTIVE_WEIGHT = 2
 # Fields a second header may fall back to when the first claimed the field (Work and Home emails).
 _SECOND_CHOICE = {"email": "email_alt", "phone": "mobile"}
 
@@ -32,6 +35,8 @@ _SECOND_CHOICE = {"email": "email_alt", "phone": "mobile"}
 class ColumnLabel:
     field: str
     language: str  # "api" for language-neutral names
+    # Every language whose file lists the label ("Telefon" is German and Polish alike).
+    languages: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -106,7 +111,12 @@ def generic_headers() -> dict[str, ColumnLabel]:
                 continue
             _check_field(field_name, f"headers/{entry.name}")
             for label in labels:
-                table.setdefault(fold(label), ColumnLabel(field_name, language))
+                key = fold(label)
+                known = table.get(key)
+                if known is None:
+                    table[key] = ColumnLabel(field_name, language, frozenset({language}))
+                elif known.field == field_name:
+                    table[key] = ColumnLabel(known.field, known.language, known.languages | {language})
     return table
 
 
@@ -115,7 +125,12 @@ def _column_table(by_language: Mapping[str, Mapping[str, str]], source: str) -> 
     for language, labels in by_language.items():
         for header, field_name in labels.items():
             _check_field(field_name, source)
-            table.setdefault(fold(header), ColumnLabel(field_name, language))
+            key = fold(header)
+            known = table.get(key)
+            if known is None:
+                table[key] = ColumnLabel(field_name, language, frozenset({language}))
+            elif known.field == field_name:
+                table[key] = ColumnLabel(known.field, known.language, known.languages | {language})
     return table
 
 
@@ -136,22 +151,26 @@ def detect(
     """Platform, object and column mapping of one table; given values win over detection."""
     profiles = platform_profiles()
     folded = [fold(header) for header in headers]
-    scores = {name: _platform_score(profile, headers, folded) for name, profile in profiles.items()}
+    scores = {
+        name: score
+        for name, profile in profiles.items()
+        for score, strongest in [_platform_score(profile, headers, folded)]
+        if strongest >= MIN_DISTINCTIVE_WEIGHT
+    }
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     best_name, best = ranked[0] if ranked else ("generic", 0)
     runner_up = ranked[1][1] if len(ranked) > 1 else 0
     if platform is None:
         platform = best_name if best >= MIN_PLATFORM_SCORE else "generic"
-        confidence = _confidence(best, runner_up) if platform != "generic" else _generic_confidence(best)
+        platform_confidence = _confidence(best, runner_up) if platform != "generic" else None
     else:
-        confidence = 1.0
+        platform_confidence = 1.0
     profile = profiles.get(platform)
 
     if object_name is None:
         object_name, evidence, object_confidence = _detect_object(profile, headers, folded, frame, file)
-        confidence = round(min(confidence, object_confidence), 2)
     else:
-        evidence = "given"
+        evidence, object_confidence = "given", 1.0
     if object_name not in OBJECTS:
         raise ConfigError(f"unknown object {object_name!r}", file=file)
 
@@ -159,11 +178,18 @@ def detect(
         headers, folded, profile, object_name, column_overrides or {}, file
     )
     if platform == "generic" and object_name == "unknown" and _has_label_column(columns):
-        object_name, evidence = "mixed", "a type, stage or status column labels each row"
+        object_name, evidence, object_confidence = (
+            "mixed",
+            "a type, stage or status column labels each row",
+            0.9,
+        )
+    if platform_confidence is None:
+        # A hand-kept sheet is confidently generic when its headers are understood.
+        platform_confidence = len(columns) / max(len(headers), 1)
     return Detection(
         platform=platform,
         object=object_name,
-        confidence=round(confidence, 2),
+        confidence=round(min(platform_confidence, object_confidence), 2),
         columns=columns,
         unmapped_columns=unmapped,
         language=language,
@@ -172,23 +198,20 @@ def detect(
     )
 
 
-def _platform_score(profile: PlatformProfile, headers: list[str], folded: list[str]) -> int:
-    score = sum(profile.signature.get(key, 0) for key in set(folded))
+def _platform_score(profile: PlatformProfile, headers: list[str], folded: list[str]) -> tuple[int, int]:
+    """The platform's total evidence and the weight of its strongest single piece."""
+    weights = [profile.signature.get(key, 0) for key in set(folded)]
     lowered = [header.casefold().strip() for header in headers]
     for prefix, weight in profile.signature_prefixes.items():
         if any(header.startswith(prefix) for header in lowered):
-            score += weight
-    return score
+            weights.append(weight)
+    return sum(weights), max(weights, default=0)
 
 
 def _confidence(best: int, runner_up: int) -> float:
     """Share of the evidence the winner holds, scaled down while the evidence is thin (under 9 points)."""
     share = best / (best + runner_up) if best + runner_up else 0.0
     return share * min(1.0, best / 9)
-
-
-def _generic_confidence(best_platform_score: int) -> float:
-    return max(0.5, 1.0 - best_platform_score / (2 * MIN_PLATFORM_SCORE))
 
 
 def _detect_object(
@@ -282,6 +305,7 @@ def map_columns(
     unmapped: list[str] = []
     taken: set[str] = set()
     languages: Counter[str] = Counter()
+    exclusive: Counter[str] = Counter()
     for header, key in zip(headers, folded, strict=True):
         if key in overrides_folded:
             field_name = overrides_folded[key]
@@ -302,10 +326,38 @@ def map_columns(
                 continue
         mapping[header] = field_name
         taken.add(field_name)
-        if label.language not in ("api", "config"):
-            languages[label.language] += 1
-    language = languages.most_common(1)[0][0] if languages else None
+        languages_of_label = label.languages or {label.language}
+        # An API name ("Email", "Status") says nothing about the UI language, even when a
+        # language writes its label the same way.
+        spoken = set() if languages_of_label & {"api", "config"} else languages_of_label
+        for language in spoken:
+            languages[language] += 1
+        if len(spoken) == 1:
+            exclusive[next(iter(spoken))] += 1
+    language = _most_likely_language(languages, exclusive)
+    _lone_first_name_is_whole_name(mapping)
     return mapping, unmapped, language
+
+
+def _most_likely_language(votes: Counter[str], exclusive: Counter[str]) -> str | None:
+    """The language most headers belong to. Labels several languages share ("Status", "E-mail")
+    count for each; ties go to the language with more labels of its own, then to English, the
+    language of API names and of most exports."""
+    if not votes:
+        return None
+    return min(
+        votes, key=lambda language: (-votes[language], -exclusive[language], language != "en", language)
+    )
+
+
+def _lone_first_name_is_whole_name(mapping: dict[str, str]) -> None:
+    """A sheet with a "Nombre" (or "First name") column and no surname column keeps whole names in
+    it: read it as the whole name, which is then split where it can be."""
+    fields = set(mapping.values())
+    if "first_name" in fields and not fields & {"last_name", "full_name"}:
+        for header, field_name in mapping.items():
+            if field_name == "first_name":
+                mapping[header] = "full_name"
 
 
 def _has_label_column(columns: Mapping[str, str]) -> bool:
@@ -313,15 +365,3 @@ def _has_label_column(columns: Mapping[str, str]) -> bool:
         field_name in {"type_label", "stage_label", "status_label", "person_label", "object_label"}
         for field_name in columns.values()
     )
-
-
-def known_header_count(headers: Iterable[str]) -> int:
-    """How many headers any profile or language knows; used to pick a header row among candidates."""
-    generic = generic_headers()
-    profiles = platform_profiles().values()
-    count = 0
-    for header in headers:
-        key = fold(header)
-        if key in generic or any(key in profile.columns for profile in profiles):
-            count += 1
-    return count

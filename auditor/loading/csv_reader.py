@@ -40,13 +40,37 @@ def read_csv(path: Path, *, display_name: str) -> RawTable:
     try:
         return _read(path, display_name, sample, encoding, whole_file)
     except _NotUtf8:
+        if encoding == "utf-8-sig":
+            raise InputError(
+                "starts with a UTF-8 byte-order mark but holds bytes that are not UTF-8",
+                file=display_name,
+                hint="Open it in a spreadsheet and save it again as CSV UTF-8",
+            ) from None
         # The first megabyte was UTF-8 but a later byte is not: judge the whole file instead.
         encoding = detect_encoding(path.read_bytes(), file=display_name, whole_file=True)
-        return _read(path, display_name, sample, encoding, whole_file)
+        try:
+            return _read(path, display_name, sample, encoding, whole_file)
+        except _NotUtf8:
+            raise InputError(
+                "cannot be decoded as text in any known encoding",
+                file=display_name,
+                hint="Save it as CSV UTF-8",
+            ) from None
 
 
 class _NotUtf8(Exception):
     pass
+
+
+def _undecodable(name: str, encoding: str, error: UnicodeDecodeError | None) -> InputError:
+    where = f" (byte {error.start})" if error is not None else ""
+    if encoding.startswith("utf-8"):
+        reason = f"holds bytes that are not UTF-8{where}"
+        if encoding == "utf-8-sig":
+            reason = "starts with a UTF-8 byte-order mark but " + reason
+    else:
+        reason = f"cannot be decoded as {encoding}{where}"
+    return InputError(reason, file=name, hint="Open it in a spreadsheet and save it again as CSV UTF-8")
 
 
 def _read(path: Path, name: str, sample: bytes, encoding: str, whole_file: bool) -> RawTable:
@@ -94,12 +118,13 @@ def _read(path: Path, name: str, sample: bytes, encoding: str, whole_file: bool)
 
 
 def sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the sample into the most consistent, widest rows.
+    """The delimiter that splits the sample into the most consistent rows.
 
-    Each candidate parses the sample; the winner has the most rows as wide as its header, then the
-    widest header. A one-column file (no delimiter at all) falls back to the comma.
+    Each candidate parses the sample; the winner has the most rows as wide as its header, then needs
+    the fewest rows skipped above its header (a title block is the exception, not the rule), then
+    gives the widest header. A one-column file (no delimiter at all) falls back to the comma.
     """
-    best, best_key = ",", (0.0, 1)
+    best, best_key = ",", (0.0, -len(text), 1)
     for delimiter in DELIMITERS:
         rows = [row for row in _records(text, delimiter, 50) if row]
         if not rows:
@@ -110,7 +135,7 @@ def sniff_delimiter(text: str) -> str:
             continue
         body = rows[header_at + 1 :] or [rows[header_at]]
         consistent = sum(1 for row in body if len(row) == width) / len(body)
-        key = (consistent, width)
+        key = (consistent, -header_at, width)
         if key > best_key:
             best, best_key = delimiter, key
     return best
@@ -120,9 +145,7 @@ def _decode_sample(sample: bytes, encoding: str, whole_file: bool, name: str) ->
     try:
         text = sample.decode(encoding, errors="strict" if whole_file else "ignore")
     except UnicodeDecodeError as error:
-        raise InputError(
-            f"cannot be decoded as {encoding} ({error.reason})", file=name, hint="Save it as UTF-8"
-        ) from None
+        raise _undecodable(name, encoding, error) from None
     if not whole_file:
         cut = max(text.rfind("\n"), text.rfind("\r"))
         text = text[: cut + 1] if cut > 0 else text
@@ -193,14 +216,10 @@ def _read_fast(
             if "UTF8" in message or "utf8" in message or "UTF-8" in message:
                 if arrow_encoding == "utf8":
                     raise _NotUtf8 from None
-                raise InputError(
-                    f"cannot be decoded as {encoding}", file=name, hint="Save it as UTF-8"
-                ) from None
+                raise _undecodable(name, encoding, None) from None
             return None  # anything else Arrow finds odd, the exact path reads or explains
         except UnicodeDecodeError as error:
-            raise InputError(
-                f"cannot be decoded as {encoding} ({error.reason})", file=name, hint="Save it as UTF-8"
-            ) from None
+            raise _undecodable(name, encoding, error) from None
     if irregular:
         return None
     return table.to_pandas()
@@ -230,9 +249,7 @@ def _read_exact(
                 extras.append(delimiter.join(row[width:]))
                 row_numbers.append(index + 1)
     except UnicodeDecodeError as error:
-        raise InputError(
-            f"cannot be decoded as {encoding} ({error.reason})", file=name, hint="Save it as UTF-8"
-        ) from None
+        raise _undecodable(name, encoding, error) from None
     except csv.Error as error:
         raise InputError(
             f"is not a readable CSV file ({error})", file=name, hint="Check the quoting"

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 import pandas as pd
+
+from auditor.folding import fold
+from auditor.resources import load_word_list
 
 
 @dataclass(frozen=True)
@@ -86,25 +90,6 @@ def find_header_row(rows: list[list[str]]) -> int:
     return 0
 
 
-# A report's closing lines ("Grand Totals (416 records)", "Confidential Information - Do Not Distribute",
-# "Copyright (c) 2000-2026 salesforce.com, inc."): mostly empty rows whose single cell reads like one of these.
-_FOOTER_WORDS = (
-    "grand total",
-    "total",
-    "confidential",
-    "copyright",
-    "generated",
-    "powered by",
-    "records",
-    "do not distribute",
-    "total general",
-    "gesamtsumme",
-    "suma",
-    "جمع",
-    "المجموع",
-)
-
-
 def footer_start(frame: pd.DataFrame) -> int:
     """Position from which the trailing rows are blank or a report footer; len(frame) when there are none."""
     end = len(frame)
@@ -115,8 +100,18 @@ def footer_start(frame: pd.DataFrame) -> int:
         if not filled:
             end -= 1
             continue
-        if width > 2 and len(filled) <= 2 and any(word in filled[0].casefold() for word in _FOOTER_WORDS):
+        if width > 2 and len(filled) <= 2 and _reads_like_footer(filled[0]):
             end -= 1
             continue
         break
     return end
+
+
+@cache
+def _footer_words() -> tuple[str, ...]:
+    return tuple(fold(word) for word in load_word_list("report_footers.txt"))
+
+
+def _reads_like_footer(text: str) -> bool:
+    words = f" {fold(text)} "
+    return any(f" {word} " in words for word in _footer_words())
