@@ -90,8 +90,9 @@ def _answer_distinct(phones: pd.Series, regions: pd.Series) -> tuple[np.ndarray,
     states = np.full(size, "", dtype=object)
     plain = phones.str.match(_PLAIN_NUMBER).to_numpy(dtype=bool)
     digits = phones.str.replace(_SEPARATORS, "", regex=True)
-    plus = digits.str.startswith("+").to_numpy(dtype=bool)
-    international = plus | digits.str.startswith("00").to_numpy(dtype=bool)
+    # Written with "+" or "00" in front (as written: "0.01" is not "001"); same rule as exact_answer.
+    plus = phones.str.startswith("+").to_numpy(dtype=bool)
+    international = plus | phones.str.startswith("00").to_numpy(dtype=bool)
     region_values = regions.to_numpy(dtype=object)
     decided = np.zeros(size, dtype=bool)
 

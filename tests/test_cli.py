@@ -1,0 +1,193 @@
+"""The command line of the contract: options, outputs, exit statuses, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from auditor import __version__
+from auditor.cli import main
+from auditor.reporting.records_csv import CONTRACT_COLUMNS
+from tests.conftest import FIXTURES
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def exports(tmp_path: Path) -> list[Path]:
+    paths = []
+    for name in ("salesforce/Lead.csv", "salesforce/Contact.csv", "salesforce/Account.csv"):
+        target = tmp_path / Path(name).name
+        shutil.copy(FIXTURES / name, target)
+        paths.append(target)
+    return paths
+
+
+def test_version() -> None:
+    assert run("--version") == (0, f"crm-audit {__version__}\n", "")
+
+
+def test_help_lists_the_commands() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for command in ("audit", "inspect", "rules", "demo"):
+        assert command in out
+
+
+def test_audit_writes_the_contract_json(exports: list[Path], tmp_path: Path) -> None:
+    out = tmp_path / "findings.json"
+    code, stdout, _ = run(
+        "audit", *map(str, exports), "--as-of", "2026-11-01", "--json", str(out), "--fail-on", "never"
+    )
+    assert code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["schema_version"] == 1
+    assert data["tool"] == {"name": "crm-audit", "version": __version__}
+    assert data["as_of"] == "2026-11-01"
+    first = data["inputs"][0]
+    assert set(first) >= {
+        "file",
+        "platform",
+        "object",
+        "rows",
+        "encoding",
+        "delimiter",
+        "sheet",
+        "columns",
+        "unmapped_columns",
+        "error",
+    }
+    assert (first["platform"], first["object"], first["rows"], first["error"]) == (
+        "salesforce",
+        "lead",
+        5,
+        None,
+    )
+    assert set(data["summary"]) >= {"records", "findings", "by_kind", "by_severity"}
+    assert data["summary"]["records"] == 10
+    for finding in data["findings"]:
+        assert set(finding) >= {"rule", "kind", "severity", "message", "records", "evidence"}
+        for record in finding["records"]:
+            assert set(record) >= {"file", "row", "id"} and record["row"] >= 2
+    assert "Wrote" in stdout
+
+
+def test_normalised_export_has_the_contract_columns_and_inert_cells(tmp_path: Path, write_csv) -> None:
+    path = write_csv(
+        "sheet.csv",
+        [
+            ["Name", "Email", "Phone", "Company", "Country"],
+            ['=HYPERLINK("http://x")', "ann@acme.fr", "+33 1 23 45 67 89", "@SUM(A1)", "France"],
+            ["Bob Ray", "bob@acme.fr", "01 23 45 67 89", "-2+3", "France"],
+        ],
+    )
+    out = tmp_path / "records.csv"
+    code, _, _ = run("audit", str(path), "--normalised", str(out), "--quiet", "--fail-on", "never")
+    assert code == 0
+    with out.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0])[: len(CONTRACT_COLUMNS)] == list(CONTRACT_COLUMNS)
+    assert rows[0]["last_name"].startswith("'=")  # the whole name was split; the formula stays text
+    assert rows[0]["company"] == "'@SUM(A1)"
+    assert rows[1]["company"] == "'-2+3"
+    assert [row["phone"] for row in rows] == ["+33123456789", "+33123456789"]  # E.164 stays clean
+    assert [row["source_row"] for row in rows] == ["2", "3"]
+
+
+def test_unreadable_input_exits_2_with_one_line_and_the_rest_is_audited(
+    exports: list[Path], tmp_path: Path
+) -> None:
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(bytes(range(256)) * 10)
+    out = tmp_path / "findings.json"
+    code, _, err = run("audit", str(exports[0]), str(junk), "--json", str(out), "--quiet")
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "junk.csv" in lines[0] and "Traceback" not in err
+    data = json.loads(out.read_text(encoding="utf-8"))
+    skipped = [entry for entry in data["inputs"] if entry["error"]]
+    assert [entry["file"] for entry in skipped] == [str(junk)]
+    assert data["summary"]["records"] == 5
+
+
+def test_fail_on_gates_the_exit_status(write_csv) -> None:
+    path = write_csv("people.csv", [["Name", "Email"], ["Ann Lee", "ann@"]])  # an invalid email: a warning
+    assert run("audit", str(path), "--quiet", "--fail-on", "error")[0] == 0
+    assert run("audit", str(path), "--quiet", "--fail-on", "warning")[0] == 1
+    assert run("audit", str(path), "--quiet", "--fail-on", "never")[0] == 0
+
+
+def test_usage_errors_exit_2_without_traceback(write_csv, tmp_path: Path) -> None:
+    path = write_csv("people.csv", [["Name", "Email"], ["Ann Lee", "ann@x.co"]])
+    for args in (
+        ["audit", str(path), "--as-of", "01/11/2026"],
+        ["audit", str(path), "--lang", "xx"],
+        ["audit", str(path), "--config", str(tmp_path / "missing.toml")],
+        ["audit"],
+    ):
+        code, out, err = run(*args)
+        assert code == 2, args
+        assert "Traceback" not in out + err
+
+
+def test_bad_config_is_one_line(write_csv, tmp_path: Path) -> None:
+    path = write_csv("people.csv", [["Name"], ["Ann"]])
+    config = tmp_path / "audit.toml"
+    config.write_text('[audit]\nstale_after_days = "soon"\n', encoding="utf-8")
+    code, _, err = run("audit", str(path), "--config", str(config))
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "audit.toml" in err
+
+
+def test_config_file_and_command_line_precedence(write_csv, tmp_path: Path) -> None:
+    path = write_csv("people.csv", [["Name", "Email"], ["Ann Lee", "ann@ours.example"]])
+    config = tmp_path / "audit.toml"
+    config.write_text(
+        '[audit]\nas_of = "2026-01-01"\ninternal_domains = ["ours.example"]\n', encoding="utf-8"
+    )
+    out = tmp_path / "f.json"
+    run("audit", str(path), "--config", str(config), "--as-of", "2026-11-01", "--json", str(out), "-q")
+    assert json.loads(out.read_text(encoding="utf-8"))["as_of"] == "2026-11-01"
+
+
+def test_inputs_are_never_modified_and_never_overwritten(exports: list[Path]) -> None:
+    before = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in exports}
+    run("audit", *map(str, exports), "--quiet", "--fail-on", "never")
+    code, _, err = run("audit", str(exports[0]), "--json", str(exports[0]), "--quiet")
+    assert code == 2 and "overwrite an input" in err
+    assert {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in exports} == before
+
+
+def test_inspect_prints_detection_and_mapping() -> None:
+    code, out, _ = run("inspect", str(FIXTURES / "hubspot/contacts_fr.csv"))
+    assert code == 0
+    for expected in (
+        "platform:   hubspot",
+        "object:     contact",
+        "utf-8-sig",
+        "';'",
+        "Prénom",
+        "-> first_name",
+        "labels in Phase du cycle de vie",
+    ):
+        assert expected in out
+    code, out, _ = run("inspect", str(FIXTURES / "generic/kontakty_pl.csv"), "--format", "json")
+    assert code == 0 and json.loads(out)[0]["encoding"] == "cp1250"
+
+
+def test_python_api_and_module_entry_point() -> None:
+    import subprocess
+    import sys
+
+    completed = subprocess.run(
+        [sys.executable, "-m", "auditor", "--version"], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == f"crm-audit {__version__}"
