@@ -106,15 +106,33 @@ class AuditResult:
         return 1 if any(SEVERITY_ORDER[finding.severity] >= bar for finding in self.findings) else 0
 
     def to_dict(self) -> dict[str, Any]:
-        """The findings JSON of the contract (schema_version 1)."""
+        """The findings JSON of the contract (schema_version 1). Each record a finding names also
+        carries what its labels say it is, what the evidence says, and its temperature (fields added
+        to the contract's file/row/id)."""
         return {
             "schema_version": 1,
             "tool": {"name": "crm-audit", "version": __version__},
             "as_of": self.config.as_of.isoformat(),
             "inputs": [report.to_dict() for report in self.inputs],
             "summary": self.summary(),
-            "findings": [finding.to_dict() for finding in self.findings],
+            "findings": self._findings_with_types(),
         }
+
+    def _findings_with_types(self) -> list[dict[str, Any]]:
+        from auditor.reporting.positions import finding_positions
+
+        columns = ("record_type", "suggested_type", "temperature")
+        values = {column: self.records[column].to_numpy(dtype=object) for column in columns}
+        serialised = []
+        for finding, positions in zip(
+            self.findings, finding_positions(self.records, self.findings), strict=True
+        ):
+            data = finding.to_dict()
+            for record, position in zip(data["records"], positions, strict=True):
+                if position >= 0:
+                    record.update({column: values[column][position] for column in columns})
+            serialised.append(data)
+        return serialised
 
 
 def audit(
