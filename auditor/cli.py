@@ -294,14 +294,92 @@ def demo(html_path: str, lang: str, quiet: bool) -> None:
     The samples are fictional: a Salesforce org, a French HubSpot portal, a Spanish Dynamics 365,
     a Pipedrive account and a multilingual hand-kept sheet, with the usual mess planted in them.
     """
-    from auditor.demo import demo_config, sample_paths
+    from auditor.demo import audit_samples, demo_config
+    from auditor.reporting.terminal import Progress, summary_text
 
-    with sample_paths() as paths:
-        config = demo_config().with_overrides(lang=lang)
-        result = _run_audit([str(path) for path in paths], config, quiet=quiet)
-        written = write_reports(result, html=html_path)
+    with Progress(enabled=not quiet) as progress:
+        result = audit_samples(demo_config().with_overrides(lang=lang), progress=progress.update)
+    written = write_reports(result, html=html_path)
     if not quiet:
-        from auditor.reporting.terminal import summary_text
-
         click.echo(summary_text(result, written))
         click.echo(f"Open {Path(html_path).resolve().as_uri()} in a browser.")
+
+
+@main.command()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Only this machine can reach the default; 0.0.0.0 opens it to the network.",
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free one)."
+)
+@click.option(
+    "--max-upload-mb",
+    type=click.IntRange(1, 100_000),
+    default=200,
+    show_default=True,
+    help="Largest upload accepted, all files of one audit together.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Audits run at once (default: 2, or 1 on one core).",
+)
+@click.option(
+    "--max-queued",
+    type=click.IntRange(0, 1000),
+    default=4,
+    show_default=True,
+    help="Audits that may wait for a worker; beyond that the page says the server is busy.",
+)
+@click.option(
+    "--keep-minutes",
+    type=click.FloatRange(min=0.1),
+    default=30,
+    show_default=True,
+    help="Delete results nobody downloaded this long after the audit finished.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+def serve(
+    host: str,
+    port: int,
+    max_upload_mb: int,
+    workers: int | None,
+    max_queued: int,
+    keep_minutes: float,
+    open_browser: bool,
+) -> None:
+    """Start a local web page to upload exports, follow the audit and read the report.
+
+    \b
+    Files are checked by content, kept in a private temporary folder, and deleted once every result
+    is downloaded, after --keep-minutes, or when the server stops (Ctrl+C).
+
+    \b
+    Example:
+      crm-audit serve --port 8765 --max-upload-mb 500
+    """
+    from auditor.serve import INSTALL_HINT, missing_dependencies
+
+    if missing_dependencies():
+        click.echo(f"crm-audit: {INSTALL_HINT}", err=True)
+        sys.exit(2)
+    from auditor.serve.server import run
+    from auditor.serve.settings import MEGABYTE, ServeSettings
+
+    limits: dict[str, Any] = {"workers": workers} if workers else {}
+    run(
+        ServeSettings(
+            host=host,
+            port=port,
+            max_upload_bytes=max_upload_mb * MEGABYTE,
+            max_queued=max_queued,
+            keep_seconds=keep_minutes * 60,
+            **limits,
+        ),
+        open_browser=open_browser,
+        echo=click.echo,
+    )

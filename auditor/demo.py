@@ -1,4 +1,9 @@
-"""`crm-audit demo`: the sample exports shipped in the package and the settings they are audited with."""
+"""`crm-audit demo`: the sample exports shipped in the package and the settings they are audited with.
+
+The samples imitate a fictional organisation's real exports (Salesforce Data Loader CSVs, a French
+HubSpot export, a Spanish Dynamics 365 Excel export, Pipedrive persons, a multilingual hand-kept
+sheet) with the usual mess planted in them; tests/fixtures/make_samples.py regenerates them.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from contextlib import ExitStack, contextmanager
 from importlib.resources import as_file
 from pathlib import Path
 
+from auditor.api import AuditResult, Progress, audit
 from auditor.config import Config, load_config
 from auditor.resources import samples_dir
 
@@ -29,3 +35,13 @@ def demo_config() -> Config:
     report is the same on every machine."""
     with as_file(samples_dir("demo.toml")) as path:
         return load_config(path)
+
+
+def audit_samples(config: Config | None = None, *, progress: Progress | None = None) -> AuditResult:
+    """Audit the samples with the demo's settings (or `config`). Records are named by the samples'
+    file names, not by where the package happens to be installed, so reports read the same
+    everywhere."""
+    with sample_paths() as paths:
+        return audit(
+            paths, config or demo_config(), progress=progress, display_names=[path.name for path in paths]
+        )

@@ -167,22 +167,23 @@ def detect(
         platform_confidence = 1.0
     profile = profiles.get(platform)
 
-    if object_name is None:
-        object_name, evidence, object_confidence = _detect_object(profile, headers, folded, frame, file)
-    else:
+    if object_name is not None:
         evidence, object_confidence = "given", 1.0
+    elif (
+        profile is None
+        and object_from_file_name(file) != "account"
+        and _has_type_column(map_columns(headers, folded, None, "unknown", column_overrides or {}, file)[0])
+    ):
+        # A hand-kept list of people with a type column is the contract's "mixed", whatever its file
+        # is called; in a list of accounts ("Comptes.xlsx") the type column types companies.
+        object_name, evidence, object_confidence = "mixed", "a type column labels each row", 0.9
+    else:
+        object_name, evidence, object_confidence = _detect_object(profile, headers, folded, frame, file)
     if object_name not in OBJECTS:
         raise ConfigError(f"unknown object {object_name!r}", file=file)
-
     columns, unmapped, language = map_columns(
         headers, folded, profile, object_name, column_overrides or {}, file
     )
-    if platform == "generic" and object_name == "unknown" and _has_label_column(columns):
-        object_name, evidence, object_confidence = (
-            "mixed",
-            "a type, stage or status column labels each row",
-            0.9,
-        )
     if platform_confidence is None:
         # A hand-kept sheet is confidently generic when its headers are understood.
         platform_confidence = len(columns) / max(len(headers), 1)
@@ -336,6 +337,8 @@ def map_columns(
             exclusive[next(iter(spoken))] += 1
     language = _most_likely_language(languages, exclusive)
     _lone_first_name_is_whole_name(mapping)
+    if object_name == "account":
+        _name_of_an_account_is_the_company(mapping)
     return mapping, unmapped, language
 
 
@@ -350,6 +353,16 @@ def _most_likely_language(votes: Counter[str], exclusive: Counter[str]) -> str |
     )
 
 
+def _name_of_an_account_is_the_company(mapping: dict[str, str]) -> None:
+    """In a list of accounts, "Name" (mapped as a person's name by the generic labels) is the company's."""
+    if "company" in mapping.values():
+        return
+    for header, field_name in mapping.items():
+        if field_name in ("full_name", "last_name"):
+            mapping[header] = "company"
+            return
+
+
 def _lone_first_name_is_whole_name(mapping: dict[str, str]) -> None:
     """A sheet with a "Nombre" (or "First name") column and no surname column keeps whole names in
     it: read it as the whole name, which is then split where it can be."""
@@ -360,8 +373,8 @@ def _lone_first_name_is_whole_name(mapping: dict[str, str]) -> None:
                 mapping[header] = "full_name"
 
 
-def _has_label_column(columns: Mapping[str, str]) -> bool:
+def _has_type_column(columns: Mapping[str, str]) -> bool:
     return any(
-        field_name in {"type_label", "stage_label", "status_label", "person_label", "object_label"}
+        field_name in {"type_label", "stage_label", "person_label", "object_label"}
         for field_name in columns.values()
     )

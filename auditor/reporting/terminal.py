@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from types import TracebackType
 
 import click
 
 from auditor.api import AuditResult, InputReport
+from auditor.reporting.view import SEVERITIES, health_score
 
 
 class Progress:
@@ -29,26 +31,36 @@ class Progress:
         click.echo("\r" + line.ljust(self._width), err=True, nl=False)
         self._width = len(line)
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
         if self.enabled and self._width:
             click.echo("\r" + " " * self._width + "\r", err=True, nl=False)
 
 
 def summary_text(result: AuditResult, written: list[str]) -> str:
+    """What an audit found, for the terminal: the tables read, findings by kind and severity in
+    one aligned table, the health score, and where the reports went."""
     summary = result.summary()
     read = [report for report in result.inputs if not report.error]
-    lines = [f"Audited {summary['records']} records from {len(read)} table(s) (as of {result.config.as_of.isoformat()})."]
+    lines = [
+        f"Audited {summary['records']} records from {len(read)} table(s) "
+        f"(as of {result.config.as_of.isoformat()})."
+    ]
+    # Aligned up to a point: one very long workbook sheet name should not push every line aside.
+    width = min(48, max((len(_table_name(report)) for report in read), default=0))
     for report in read:
-        where = f" [{report.sheet}]" if report.sheet else ""
-        lines.append(f"  {report.file}{where}: {report.platform} {report.object}, {report.rows} rows")
+        lines.append(
+            f"  {_table_name(report).ljust(width)}  {report.platform} {report.object}, {report.rows} rows"
+        )
     for report in result.skipped:
         lines.append(f"  skipped {report.file}: {report.error}")
     if summary["findings"]:
         severities = ", ".join(f"{count} {level}" for level, count in summary["by_severity"].items())
-        lines.append(f"{summary['findings']} findings ({severities}):")
-        width = max(len(kind) for kind in summary["by_kind"])
-        for kind, count in sorted(summary["by_kind"].items(), key=lambda item: (-item[1], item[0])):
-            lines.append(f"  {kind.ljust(width)}  {count}")
+        health = health_score(result.records, result.findings)
+        score = f" Health score {health.score:.1f}/100." if health.score is not None else ""
+        lines.append(f"{summary['findings']} findings ({severities}).{score}")
+        lines.extend(_kind_table(result))
     else:
         lines.append("No findings.")
     for path in written:
@@ -59,6 +71,24 @@ def summary_text(result: AuditResult, written: list[str]) -> str:
     if threshold != "never" and result.exit_status() == 1:
         lines.append(f"Exit status 1: findings reach --fail-on {threshold}.")
     return "\n".join(lines)
+
+
+def _table_name(report: InputReport) -> str:
+    return f"{report.file} [{report.sheet}]" if report.sheet else report.file
+
+
+def _kind_table(result: AuditResult) -> list[str]:
+    """Kinds, most findings first, with a column per severity; "." where there are none."""
+    counts = Counter((finding.kind, finding.severity) for finding in result.findings)
+    totals = Counter(finding.kind for finding in result.findings)
+    levels = [level for level in SEVERITIES if any(counts[(kind, level)] for kind in totals)]
+    width = max(len("kind"), *(len(kind) for kind in totals))
+    cells = max(len(level) for level in [*levels, "total"]) + 2
+    lines = ["  " + "kind".ljust(width) + "".join(level.rjust(cells) for level in [*levels, "total"])]
+    for kind, total in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
+        row = "".join(str(counts[(kind, level)] or ".").rjust(cells) for level in levels)
+        lines.append("  " + kind.ljust(width) + row + str(total).rjust(cells))
+    return lines
 
 
 def inspection_text(reports: list[InputReport]) -> str:
@@ -73,7 +103,8 @@ def inspection_text(reports: list[InputReport]) -> str:
             f"  platform:   {report.platform}",
             f"  object:     {report.object}",
             f"  confidence: {report.confidence:.2f}",
-            f"  format:     {report.format}" + (f", encoding {report.encoding}" if report.encoding else "")
+            f"  format:     {report.format}"
+            + (f", encoding {report.encoding}" if report.encoding else "")
             + (f", delimiter {report.delimiter!r}" if report.delimiter else ""),
             f"  rows:       {report.rows}",
         ]
@@ -88,7 +119,9 @@ def inspection_text(reports: list[InputReport]) -> str:
         if report.duplicate_headers:
             lines.append("  repeated headers (kept apart): " + ", ".join(report.duplicate_headers))
         for ragged in report.ragged_rows[:20]:
-            lines.append(f"  ragged row {ragged['row']}: {ragged['found']} cells, header has {ragged['expected']}")
+            lines.append(
+                f"  ragged row {ragged['row']}: {ragged['found']} cells, header has {ragged['expected']}"
+            )
         if len(report.ragged_rows) > 20:
             lines.append(f"  ... and {len(report.ragged_rows) - 20} more ragged rows")
         for note in report.notes:
@@ -96,7 +129,9 @@ def inspection_text(reports: list[InputReport]) -> str:
         for header, values in report.labels.items():
             lines.append(f"  labels in {header}:")
             for value in values[:40]:
-                mapped = ", ".join(f"{concept}={term}" for concept, term in value["maps_to"].items()) or "UNMAPPED"
+                mapped = (
+                    ", ".join(f"{concept}={term}" for concept, term in value["maps_to"].items()) or "UNMAPPED"
+                )
                 lines.append(f"    {value['label']!r:32} {value['records']:>7}  -> {mapped}")
             if len(values) > 40:
                 lines.append(f"    ... and {len(values) - 40} more values")

@@ -1,0 +1,790 @@
+"""The report's view model: everything the HTML template shows, computed once from an AuditResult.
+
+Renderers never recompute findings; this module only reads `result.findings`, `result.records` and
+`result.inputs` and shapes them for people: counts, shares, capped tables, the records a finding names
+with the offending cells marked, duplicate clusters laid side by side. The template only loops and
+formats. Every value here is plain text: escaping is the template's job (jinja2 autoescape).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from auditor import __version__
+from auditor.api import AuditResult, InputReport
+from auditor.findings import KINDS, SEVERITY_ORDER, Finding, RecordRef
+from auditor.model import CANONICAL_TYPES, TEMPERATURES
+from auditor.reporting.positions import finding_positions
+
+SEVERITIES = tuple(sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True))
+# What a record costs the health score at its most severe finding (see HealthView).
+SEVERITY_COST = {"error": 1.0, "warning": 0.5, "info": 0.1}
+# Kinds shown as clusters of records side by side rather than one row per finding.
+CLUSTER_KINDS = ("duplicate", "lead_is_contact")
+LABEL_KINDS = ("unmapped_label",)
+
+# Record columns read for display; phones as exported, because that is what a person searches for.
+_RECORD_COLUMNS = (
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "source_id",
+    "platform",
+    "object",
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "phone_raw",
+    "mobile_raw",
+    "company",
+    "title",
+    "city",
+    "country",
+    "owner",
+    "record_type",
+    "suggested_type",
+    "temperature",
+    "created_date",
+    "last_activity_date",
+)
+# Shown beside a record's name, email, phone and company where there is room (duplicate clusters).
+_EXTRA_FIELDS = ("mobile_raw", "title", "city", "country", "owner", "created_date", "last_activity_date")
+# Evidence fields -> the display column that shows them, so the offending cell is the one marked.
+_FIELD_COLUMN = {
+    "first_name": "name",
+    "last_name": "name",
+    "full_name": "name",
+    "name": "name",
+    "email": "email",
+    "email_alt": "email",
+    "phone": "phone",
+    "phone_raw": "phone",
+    "mobile": "phone",
+    "mobile_raw": "phone",
+    "company": "company",
+    "record_type": "type",
+    "suggested_type": "type",
+}
+# Evidence keys the cluster layout shows in its own way.
+_CLUSTER_KEYS = frozenset({"score", "matched_on", "cluster", "pairs", "keep", "risks"})
+_MAX_TEXT = 300  # characters of one value shown in the page; the JSON/XLSX keep them whole
+_MAX_EVIDENCE_ITEMS = 12
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How much the page shows before it points to the XLSX/JSON: keeps a million-record audit's
+    page small enough to open in seconds."""
+
+    rows_per_kind: int = 500
+    clusters_per_kind: int = 100
+    records_per_cluster: int = 8
+    pairs_per_cluster: int = 6
+    labels: int = 500
+    records_per_label: int = 5
+    # Search and filters appear from this many shown items on; for fewer they are only noise.
+    filter_from: int = 4
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One labelled bar: `fraction` of the longest bar in its chart (0..1)."""
+
+    key: str
+    count: int
+    fraction: float
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a stacked bar or a ring, positions as fractions of the whole (0..1)."""
+
+    key: str
+    count: int
+    start: float
+    length: float
+
+
+@dataclass(frozen=True)
+class KindCount:
+    kind: str
+    anchor: str
+    count: int
+    fraction: float
+    by_severity: dict[str, int]
+    segments: list[Segment]
+    worst: str
+
+
+@dataclass(frozen=True)
+class HealthView:
+    """score = 100 × (1 − cost ÷ records); each record costs SEVERITY_COST at its most severe finding."""
+
+    score: float | None
+    band: str  # good, fair, poor, none
+    records: int
+    worst: dict[str, int]  # records whose most severe finding is error / warning / info
+    cost: float
+    costs: dict[str, float]
+
+
+@dataclass(frozen=True)
+class RecordView:
+    location: str
+    file: str
+    sheet: str
+    row: int
+    id: str
+    name: str
+    email: str
+    phone: str
+    company: str
+    record_type: str
+    suggested_type: str
+    temperature: str
+    platform: str
+    object: str
+    extra: dict[str, str]  # the other display fields (title, city, owner, dates ...), "" when empty
+    marked: frozenset[str] = frozenset()  # display columns holding an offending value
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    key: str  # a field or evidence key (the template translates it)
+    value: str
+    marked: bool = False
+    is_field: bool = False
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    severity: str
+    rule: str
+    message: str
+    record: RecordView | None
+    more_records: int
+    evidence: list[EvidenceItem]
+
+
+@dataclass(frozen=True)
+class ClusterRow:
+    field: str
+    values: list[str]
+    matched: bool
+    differs: bool
+
+
+@dataclass(frozen=True)
+class PairField:
+    field: str
+    left: str
+    right: str
+    comparison: str
+    level: str
+    weight: str
+    fraction: float
+    supports: bool
+
+
+@dataclass(frozen=True)
+class PairView:
+    left: int  # 1-based record numbers in the card
+    right: int
+    score: str
+    fields: list[PairField]
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    severity: str
+    rule: str
+    message: str
+    cluster: str
+    score: str
+    matched_on: list[str]
+    members: list[RecordView]
+    keep: int | None  # index into members
+    keep_reason: str
+    hidden_members: int
+    rows: list[ClusterRow]
+    pairs: list[PairView]
+    hidden_pairs: int
+    risks: list[str]
+    evidence: list[EvidenceItem]
+
+
+@dataclass(frozen=True)
+class LabelRow:
+    severity: str
+    rule: str
+    label: str
+    field: str
+    column: str
+    count: int
+    suggestions: list[str]
+    records: list[str]
+    more_records: int
+
+
+@dataclass(frozen=True)
+class KindSection:
+    kind: str
+    anchor: str
+    layout: str  # table, clusters, labels
+    filter_from: int
+    total: int
+    by_severity: dict[str, int]
+    rules: list[str]
+    rows: list[FindingRow] = field(default_factory=list)
+    clusters: list[ClusterView] = field(default_factory=list)
+    labels: list[LabelRow] = field(default_factory=list)
+
+    @property
+    def shown(self) -> int:
+        return len(self.rows) + len(self.clusters) + len(self.labels)
+
+    @property
+    def filterable(self) -> bool:
+        return self.shown >= self.filter_from
+
+
+@dataclass(frozen=True)
+class MatrixView:
+    """record_type (rows) against suggested_type (columns) over people (accounts left out)."""
+
+    rows: list[str]
+    columns: list[str]
+    counts: list[list[int]]
+    intensity: list[list[float]]  # 0..1 of the largest off-diagonal cell, for shading
+    row_totals: list[int]
+    column_totals: list[int]
+    total: int
+
+
+@dataclass(frozen=True)
+class InputView:
+    file: str
+    name: str
+    sheet: str
+    platform: str
+    object: str
+    rows: int
+    fraction: float
+    confidence: float | None
+    language: str
+    encoding: str
+    delimiter: str
+    format: str
+    columns: list[tuple[str, str]]
+    unmapped_columns: list[str]
+    duplicate_headers: list[str]
+    ragged_rows: int
+    notes: list[str]
+    error: str
+
+
+@dataclass(frozen=True)
+class ReportView:
+    lang: str
+    as_of: str
+    version: str
+    records: int
+    findings: int
+    files_read: int
+    files_skipped: int
+    health: HealthView
+    by_severity: list[Segment]
+    by_kind: list[KindCount]
+    by_platform: list[Bar]
+    by_object: list[Bar]
+    inputs: list[InputView]
+    skipped: list[InputView]
+    matrix: MatrixView
+    leads_elsewhere: list[Bar]
+    leads: int
+    temperatures: list[Bar]
+    sections: list[KindSection]
+    limits: Limits
+
+
+def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str | None = None) -> ReportView:
+    """Shape an audit for the report. Deterministic: same result, same view."""
+    limits = limits or Limits()
+    records = result.records
+    findings = result.findings
+    summary = result.summary()
+    people = records[records["object"] != "account"]
+    leads = people[people["record_type"] == "lead"]
+    read = [report for report in result.inputs if not report.error]
+    largest_input = max((report.rows for report in read), default=0)
+    return ReportView(
+        lang=lang or result.config.lang,
+        as_of=result.config.as_of.isoformat(),
+        version=__version__,
+        records=summary["records"],
+        findings=summary["findings"],
+        files_read=len({report.file for report in read}),
+        files_skipped=len(result.skipped),
+        health=health_score(records, findings),
+        by_severity=_segments(summary["by_severity"], SEVERITIES),
+        by_kind=_kind_counts(findings),
+        by_platform=_bars(records["platform"]),
+        by_object=_bars(records["object"]),
+        inputs=[_input_view(report, largest_input) for report in read],
+        skipped=[_input_view(report, largest_input) for report in result.skipped],
+        matrix=_matrix(people),
+        leads_elsewhere=_bars(
+            leads["suggested_type"][leads["suggested_type"] != "lead"], order=CANONICAL_TYPES
+        ),
+        leads=len(leads),
+        temperatures=_bars(leads["temperature"], order=(*reversed(TEMPERATURES), ""), keep_zero=True),
+        sections=_sections(records, findings, limits),
+        limits=limits,
+    )
+
+
+def kind_order(kinds: Iterable[str]) -> list[str]:
+    """The contract's kinds in their order (worst problems first), then any newer kind by name."""
+    present = set(kinds)
+    return [kind for kind in KINDS if kind in present] + sorted(present - set(KINDS))
+
+
+def anchor(kind: str) -> str:
+    return "kind-" + kind.replace("_", "-")
+
+
+# --- summary -----------------------------------------------------------------------------------
+
+
+def health_score(records: pd.DataFrame, findings: Sequence[Finding]) -> HealthView:
+    """The summary's health score (see HealthView); the XLSX summary shows the same number."""
+    size = len(records)
+    worst = np.zeros(size, dtype=np.int8)
+    if findings and size:
+        positions = finding_positions(records, list(findings))
+        lengths = np.fromiter((len(p) for p in positions), dtype=np.int64, count=len(positions))
+        ranks = np.repeat(
+            np.fromiter((SEVERITY_ORDER.get(f.severity, 0) for f in findings), dtype=np.int8), lengths
+        )
+        flat = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
+        found = flat >= 0
+        np.maximum.at(worst, flat[found], ranks[found])
+    counts = {level: int(np.count_nonzero(worst == SEVERITY_ORDER[level])) for level in SEVERITIES}
+    costs = {level: counts[level] * SEVERITY_COST[level] for level in SEVERITIES}
+    cost = sum(costs.values())
+    if not size:
+        return HealthView(None, "none", 0, counts, 0.0, costs)
+    score = round(100.0 * (1.0 - cost / size), 1)
+    band = "good" if score >= 90 else "fair" if score >= 75 else "poor"
+    return HealthView(score, band, size, counts, cost, costs)
+
+
+def _segments(counts: Mapping[str, int], order: Sequence[str]) -> list[Segment]:
+    total = sum(counts.get(key, 0) for key in order)
+    segments, start = [], 0.0
+    for key in order:
+        count = counts.get(key, 0)
+        if not count:
+            continue
+        length = count / total
+        segments.append(Segment(key, count, start, length))
+        start += length
+    return segments
+
+
+def _kind_counts(findings: Sequence[Finding]) -> list[KindCount]:
+    pairs = Counter((finding.kind, finding.severity) for finding in findings)
+    totals = Counter(finding.kind for finding in findings)
+    largest = max(totals.values(), default=1)
+    rows = []
+    for kind in kind_order(totals):
+        by_severity = {level: pairs[(kind, level)] for level in SEVERITIES if pairs[(kind, level)]}
+        worst = next(iter(by_severity), "info")
+        # Segments are fractions of the largest kind, so stacked bars compare across kinds.
+        segments, start = [], 0.0
+        for level, count in by_severity.items():
+            segments.append(Segment(level, count, start, count / largest))
+            start += count / largest
+        rows.append(
+            KindCount(kind, anchor(kind), totals[kind], totals[kind] / largest, by_severity, segments, worst)
+        )
+    return rows
+
+
+def _bars(values: pd.Series, *, order: Sequence[str] | None = None, keep_zero: bool = False) -> list[Bar]:
+    counts = values.value_counts(sort=False).to_dict()
+    if order is None:
+        keys = sorted(counts, key=lambda key: (-counts[key], str(key)))
+    else:
+        keys = [key for key in order if keep_zero or counts.get(key)]
+        keys += sorted(set(counts) - set(order), key=str)
+    largest = max(counts.values(), default=0) or 1
+    return [Bar(str(key), int(counts.get(key, 0)), counts.get(key, 0) / largest) for key in keys]
+
+
+def _matrix(people: pd.DataFrame) -> MatrixView:
+    # groupby rather than a Python loop over the records: a million rows take milliseconds.
+    crossed = Counter(people.groupby(["record_type", "suggested_type"], observed=True).size().to_dict())
+    rows = [kind for kind in CANONICAL_TYPES if any(key[0] == kind for key in crossed)]
+    columns = [kind for kind in CANONICAL_TYPES if any(key[1] == kind for key in crossed)]
+    counts = [[crossed[(row, column)] for column in columns] for row in rows]
+    off_diagonal = [
+        counts[i][j] for i, row in enumerate(rows) for j, column in enumerate(columns) if row != column
+    ]
+    largest = max(off_diagonal, default=0) or 1
+    intensity = [
+        [0.0 if row == column else counts[i][j] / largest for j, column in enumerate(columns)]
+        for i, row in enumerate(rows)
+    ]
+    return MatrixView(
+        rows=rows,
+        columns=columns,
+        counts=counts,
+        intensity=intensity,
+        row_totals=[sum(line) for line in counts],
+        column_totals=[sum(counts[i][j] for i in range(len(rows))) for j in range(len(columns))],
+        total=len(people),
+    )
+
+
+def _input_view(report: InputReport, largest: int) -> InputView:
+    delimiter = {"\t": "TAB", " ": "SPACE"}.get(report.delimiter or "", report.delimiter or "")
+    return InputView(
+        file=report.file,
+        name=PurePath(report.file).name,
+        sheet=report.sheet or "",
+        platform=report.platform or "",
+        object=report.object or "",
+        rows=report.rows,
+        fraction=report.rows / largest if largest else 0.0,
+        confidence=report.confidence,
+        language=report.language or "",
+        encoding=report.encoding or "",
+        delimiter=delimiter,
+        format=report.format or "",
+        columns=list(report.columns.items()),
+        unmapped_columns=list(report.unmapped_columns),
+        duplicate_headers=list(report.duplicate_headers),
+        ragged_rows=len(report.ragged_rows),
+        notes=list(report.notes),
+        error=report.error or "",
+    )
+
+
+# --- sections ----------------------------------------------------------------------------------
+
+
+def _sections(records: pd.DataFrame, findings: Sequence[Finding], limits: Limits) -> list[KindSection]:
+    grouped: dict[str, list[Finding]] = {}
+    for finding in findings:
+        grouped.setdefault(finding.kind, []).append(finding)
+    plans = []
+    for kind in kind_order(grouped):
+        layout = "clusters" if kind in CLUSTER_KINDS else "labels" if kind in LABEL_KINDS else "table"
+        cap = {"clusters": limits.clusters_per_kind, "labels": limits.labels, "table": limits.rows_per_kind}
+        plans.append((kind, layout, grouped[kind], grouped[kind][: cap[layout]]))
+    # Only the records the page displays are looked up (a row's first record, a cluster's first
+    # members), all in one pass: a 100k-finding audit's page stays cheap to build.
+    trimmed = [
+        Finding(f.rule, f.kind, f.severity, f.message, f.records[: _members(layout, limits)], f.evidence)
+        for _, layout, _, shown in plans
+        if layout != "labels"
+        for f in shown
+    ]
+    located = finding_positions(records, trimmed)
+    lookup = _RecordLookup(records, np.concatenate(located) if located else np.zeros(0, dtype=np.int64))
+    next_positions = iter(located)
+    sections = []
+    for kind, layout, group, shown in plans:
+        severities = Counter(finding.severity for finding in group)
+        section = KindSection(
+            kind=kind,
+            anchor=anchor(kind),
+            layout=layout,
+            filter_from=limits.filter_from,
+            total=len(group),
+            by_severity={level: severities[level] for level in SEVERITIES if severities[level]},
+            rules=sorted({finding.rule for finding in group}),
+        )
+        for finding in shown:
+            if layout == "labels":
+                section.labels.append(_label(finding, limits))
+            elif layout == "clusters":
+                section.clusters.append(_cluster(finding, next(next_positions), lookup, limits))
+            else:
+                section.rows.append(_row(finding, next(next_positions), lookup))
+        sections.append(section)
+    return sections
+
+
+def _members(layout: str, limits: Limits) -> int:
+    return limits.records_per_cluster if layout == "clusters" else 1
+
+
+class _RecordLookup:
+    """Display fields of the records the page shows, read from the records table in one go."""
+
+    def __init__(self, records: pd.DataFrame, positions: np.ndarray) -> None:
+        found = np.unique(positions[positions >= 0])
+        rows = records.iloc[found][list(_RECORD_COLUMNS)]
+        columns = {name: rows[name].to_numpy(dtype=object) for name in _RECORD_COLUMNS}
+        self._fields = {
+            position: {name: _plain(columns[name][i]) for name in _RECORD_COLUMNS}
+            for i, position in enumerate(found.tolist())
+        }
+
+    def fields(self, position: int) -> dict[str, str]:
+        """The record's display fields; empty when the finding names a record not in the table."""
+        return self._fields.get(position, {})
+
+
+def _record_view(
+    ref: RecordRef, position: int, lookup: _RecordLookup, marked: Iterable[str] = ()
+) -> RecordView:
+    values = lookup.fields(position)
+    name = " ".join(part for part in (values.get("first_name", ""), values.get("last_name", "")) if part)
+    return RecordView(
+        location=_location(ref),
+        file=ref.file,
+        sheet=ref.sheet or "",
+        row=ref.row,
+        id=_clip(ref.id or ""),
+        name=_clip(name or values.get("full_name", "")),
+        email=_clip(values.get("email", "")),
+        phone=_clip(values.get("phone_raw", "") or values.get("mobile_raw", "")),
+        company=_clip(values.get("company", "")),
+        record_type=values.get("record_type", ""),
+        suggested_type=values.get("suggested_type", ""),
+        temperature=values.get("temperature", ""),
+        platform=values.get("platform", ""),
+        object=values.get("object", ""),
+        extra={key: _clip(values.get(key, "")) for key in _EXTRA_FIELDS},
+        marked=frozenset(marked),
+    )
+
+
+def _row(finding: Finding, positions: np.ndarray, lookup: _RecordLookup) -> FindingRow:
+    evidence, marked = _evidence_items(finding.evidence)
+    record = None
+    if finding.records:
+        record = _record_view(finding.records[0], int(positions[0]), lookup, marked)
+    return FindingRow(
+        severity=finding.severity,
+        rule=finding.rule,
+        message=_clip(finding.message),
+        record=record,
+        more_records=max(0, len(finding.records) - 1),
+        evidence=evidence,
+    )
+
+
+def _evidence_items(
+    evidence: Mapping[str, Any], skip: frozenset[str] = frozenset()
+) -> tuple[list[EvidenceItem], set[str]]:
+    """Evidence as key/value items, the offending fields first and marked; also which display
+    columns (name, email, phone, company, type) hold an offending value."""
+    items: list[EvidenceItem] = []
+    marked: set[str] = set()
+    fields, values = _offending(evidence)
+    for name, value in zip(fields, values, strict=False):
+        items.append(EvidenceItem(name, _clip(_text(value)), marked=True, is_field=True))
+        if name in _FIELD_COLUMN:
+            marked.add(_FIELD_COLUMN[name])
+    consumed = {"field", "fields", "value", "values"} if fields else set()
+    for key in sorted(evidence, key=str):
+        if key in consumed or key in skip:
+            continue
+        items.append(EvidenceItem(str(key), _clip(_text(evidence[key]))))
+    return items[:_MAX_EVIDENCE_ITEMS], marked
+
+
+def _offending(evidence: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
+    """The row rules' convention: evidence["field"]/["value"] or ["fields"]/["values"]."""
+    if isinstance(evidence.get("fields"), list | tuple):
+        fields = [str(name) for name in evidence["fields"]]
+        values = evidence.get("values")
+        values = list(values) if isinstance(values, list | tuple) else [values] * len(fields)
+        return fields, values + [""] * (len(fields) - len(values))
+    if isinstance(evidence.get("field"), str):
+        return [evidence["field"]], [evidence.get("value", "")]
+    return [], []
+
+
+def _label(finding: Finding, limits: Limits) -> LabelRow:
+    evidence = finding.evidence
+    suggestions = evidence.get("suggestions") or []
+    return LabelRow(
+        severity=finding.severity,
+        rule=finding.rule,
+        label=_clip(_text(evidence.get("label", ""))),
+        field=str(evidence.get("field", "")),
+        column=_clip(_text(evidence.get("column", ""))),
+        count=int(evidence.get("count") or len(finding.records)),
+        suggestions=[
+            _clip(_text(s)) for s in (suggestions if isinstance(suggestions, list | tuple) else [suggestions])
+        ],
+        records=[_location(ref) for ref in finding.records[: limits.records_per_label]],
+        more_records=max(0, len(finding.records) - limits.records_per_label),
+    )
+
+
+def _location(ref: RecordRef) -> str:
+    """File name and spreadsheet row ("Lead.csv:12"); the sheet, when any, is shown apart."""
+    return f"{PurePath(ref.file).name}:{ref.row}"
+
+
+# --- clusters ----------------------------------------------------------------------------------
+
+# The side-by-side rows of a cluster card: (display field, record fields behind it).
+_CLUSTER_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("name", ("first_name", "last_name", "full_name", "name")),
+    ("email", ("email", "email_alt")),
+    ("phone", ("phone", "phone_raw")),
+    ("mobile", ("mobile", "mobile_raw")),
+    ("company", ("company",)),
+    ("title", ("title",)),
+    ("city", ("city",)),
+    ("country", ("country", "country_code")),
+    ("owner", ("owner",)),
+    ("created_date", ("created_at", "created_date")),
+    ("last_activity_date", ("last_activity_at", "last_activity_date")),
+)
+
+
+def _cluster(finding: Finding, positions: np.ndarray, lookup: _RecordLookup, limits: Limits) -> ClusterView:
+    evidence = finding.evidence
+    members = [
+        _record_view(ref, int(position), lookup)
+        for ref, position in zip(finding.records[: limits.records_per_cluster], positions, strict=True)
+    ]
+    matched_on = [str(name) for name in _as_list(evidence.get("matched_on"))]
+    matched_fields = set(matched_on)
+    keep = evidence.get("keep") if isinstance(evidence.get("keep"), Mapping) else {}
+    keep_index = keep.get("record")
+    keep_at = keep_index if isinstance(keep_index, int) and 0 <= keep_index < len(members) else None
+    rows = []
+    for display, behind in _CLUSTER_ROWS:
+        values = [_member_value(member, display) for member in members]
+        if not any(values):
+            continue
+        present = {value.casefold() for value in values if value}
+        rows.append(ClusterRow(display, values, bool(matched_fields & {display, *behind}), len(present) > 1))
+    pairs = [pair for pair in _as_list(evidence.get("pairs")) if isinstance(pair, Mapping)]
+    others, _ = _evidence_items(evidence, skip=_CLUSTER_KEYS)
+    return ClusterView(
+        severity=finding.severity,
+        rule=finding.rule,
+        message=_clip(finding.message),
+        cluster=_text(evidence.get("cluster", "")),
+        score=_score(evidence.get("score")),
+        matched_on=matched_on,
+        members=members,
+        keep=keep_at,
+        keep_reason=_clip(_text(keep.get("reason", ""))),
+        hidden_members=max(0, len(finding.records) - len(members)),
+        rows=rows,
+        pairs=[_pair(pair, len(members)) for pair in pairs[: limits.pairs_per_cluster]],
+        hidden_pairs=max(0, len(pairs) - limits.pairs_per_cluster),
+        risks=[_clip(_text(risk)) for risk in _as_list(evidence.get("risks"))],
+        evidence=others,
+    )
+
+
+def _member_value(member: RecordView, display: str) -> str:
+    if display in ("name", "email", "phone", "company"):
+        return str(getattr(member, display))
+    if display == "mobile":
+        return member.extra.get("mobile_raw", "")
+    return member.extra.get(display, "")
+
+
+def _pair(pair: Mapping[str, Any], members: int) -> PairView:
+    entries = [entry for entry in _as_list(pair.get("fields")) if isinstance(entry, Mapping)]
+    weights = [_float(entry.get("weight")) for entry in entries]
+    largest = max((abs(w) for w in weights if w is not None), default=0.0) or 1.0
+    fields = []
+    for entry, weight in zip(entries, weights, strict=True):
+        values = _as_list(entry.get("values"))
+        left, right = [*values, "", ""][:2]
+        fields.append(
+            PairField(
+                field=str(entry.get("field", "")),
+                left=_clip(_text(left)),
+                right=_clip(_text(right)),
+                comparison=_clip(_text(entry.get("comparison", ""))),
+                level=_clip(_text(entry.get("level", ""))),
+                weight="" if weight is None else f"{weight:+.1f}",
+                fraction=0.0 if weight is None else min(1.0, abs(weight) / largest),
+                supports=weight is None or weight >= 0,
+            )
+        )
+    return PairView(
+        left=_member_number(pair.get("left"), members),
+        right=_member_number(pair.get("right"), members),
+        score=_score(pair.get("score")),
+        fields=fields,
+    )
+
+
+def _member_number(value: object, members: int) -> int:
+    """1-based record number as the card shows it; 0 when the pair names a record not shown."""
+    return value + 1 if isinstance(value, int) and 0 <= value < members else 0
+
+
+# --- values ------------------------------------------------------------------------------------
+
+
+def _plain(value: object) -> str:
+    if value is None or value is pd.NaT:
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, float) and math.isnan(value):
+        return ""
+    return str(value)
+
+
+def _text(value: object) -> str:
+    """A piece of evidence as one line of text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.4g}"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{key}: {_text(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=str) if isinstance(value, set | frozenset) else value
+        return ", ".join(_text(item) for item in items)
+    return _plain(value)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
+
+
+def _as_list(value: object) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _float(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return None if math.isnan(value) else float(value)
+
+
+def _score(value: object) -> str:
+    number = _float(value)
+    return "" if number is None else f"{number:.2f}"

@@ -1,0 +1,335 @@
+"""The routes of `crm-audit serve`. No listing route exists: a job is reached only by its unguessable id,
+and only from the browser session that uploaded it.
+
+    GET    /                              the page
+    GET    /static/{app.js,app.css}       its script and stylesheet
+    POST   /jobs                          upload files and options; 202 {"id", "status"}
+    GET    /jobs/{id}                     progress and outcome (JSON)
+    DELETE /jobs/{id}                     delete the job's files now
+    GET    /jobs/{id}/report              the HTML report, for the page's sandboxed iframe
+    GET    /jobs/{id}/download/{kind}     html, xlsx, json or csv, as a download
+
+Errors are JSON {"error": "one sentence that says what to do"} with the fitting status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import anyio
+from jinja2 import Environment, select_autoescape
+from starlette.applications import Starlette
+from starlette.background import BackgroundTask
+from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from auditor import __version__
+from auditor.config import LANGUAGES, config_from_mapping
+from auditor.errors import ConfigError
+from auditor.serve.jobs import Busy, Job, JobGone, JobManager, JobMissing, Target
+from auditor.serve.security import Guard, SecurityMiddleware, page_policy, report_policy
+from auditor.serve.settings import MEGABYTE, ServeSettings
+from auditor.serve.uploads import (
+    ACCEPTED_SUFFIXES,
+    StoredFile,
+    UploadError,
+    accepted_types,
+    receive_upload,
+    stored_suffix,
+    too_large_message,
+)
+from auditor.serve.worker import run_job
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "pl": "Polski",
+    "id": "Bahasa Indonesia",
+    "ar": "العربية",
+}
+STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
+DOWNLOADS = {
+    "html": ("text/html; charset=utf-8", "crm-audit-report.html"),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "crm-audit-findings.xlsx"),
+    "json": ("application/json", "crm-audit-findings.json"),
+    "csv": ("text/csv; charset=utf-8", "crm-audit-records.csv"),
+}
+# Multipart headers and form fields on top of the files themselves.
+UPLOAD_OVERHEAD = MEGABYTE
+_DOMAIN = re.compile(r"^[^\s@/\\:]+\.[^\s@/\\:]+$")
+
+
+def create_app(
+    settings: ServeSettings | None = None,
+    *,
+    target: Target = run_job,
+    on_start: Callable[[Path], None] | None = None,
+) -> Starlette:
+    """The web app. `target` is what each worker process runs (tests swap in misbehaving ones);
+    `on_start` is told the private folder once it exists."""
+    settings = settings or ServeSettings()
+    manager = JobManager(settings, target=target)
+    guard = Guard(settings)
+    routes = _Routes(settings, manager, guard)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        manager.start()
+        if on_start is not None and manager.root is not None:
+            on_start(manager.root)
+        try:
+            yield
+        finally:
+            await anyio.to_thread.run_sync(manager.close)
+
+    app = Starlette(
+        routes=[
+            Route("/", routes.page, methods=["GET"]),
+            Route("/static/{name}", routes.static, methods=["GET"]),
+            Route("/jobs", routes.create_job, methods=["POST"]),
+            Route("/jobs/{job_id}", routes.job, methods=["GET", "DELETE"]),
+            Route("/jobs/{job_id}/report", routes.report, methods=["GET"]),
+            Route("/jobs/{job_id}/download/{kind}", routes.download, methods=["GET"]),
+        ],
+        middleware=[Middleware(SecurityMiddleware, guard=guard)],
+        lifespan=lifespan,
+    )
+    app.state.manager = manager
+    return app
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
+
+
+class _Routes:
+    def __init__(self, settings: ServeSettings, manager: JobManager, guard: Guard) -> None:
+        self.settings = settings
+        self.manager = manager
+        self.guard = guard
+
+    async def page(self, request: Request) -> Response:
+        cookie = None
+        session = self.guard.session_of(request)
+        if session is None:
+            cookie = self.guard.new_session()
+            session = cookie.partition(".")[0]
+        nonce = secrets.token_urlsafe(18)
+        html = _page_template().render(
+            nonce=nonce,
+            csrf_token=self.guard.csrf_token(session),
+            version=__version__,
+            max_upload_bytes=self.settings.max_upload_bytes,
+            max_upload_mb=f"{self.settings.max_upload_bytes / MEGABYTE:g}",
+            max_files=self.settings.max_files,
+            accept=",".join(ACCEPTED_SUFFIXES),
+            languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in LANGUAGES],
+            keep_minutes=f"{self.settings.keep_seconds / 60:g}",
+            today=dt.date.today().isoformat(),
+        )
+        response = HTMLResponse(html, headers={"content-security-policy": page_policy(nonce)})
+        if cookie is not None:
+            response.headers.append("set-cookie", self.guard.cookie(cookie))
+        return response
+
+    async def static(self, request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return error(404, "No such file.")
+        return Response(_static_text(name), media_type=STATIC[name])
+
+    async def create_job(self, request: Request) -> Response:
+        session = self.guard.session_of(request)
+        if session is None:
+            return error(403, "Your session has expired (was the server restarted?); reload the page.")
+        if not self.guard.same_origin(request):
+            return error(403, "Uploads are accepted only from this server's own page.")
+        header_token = request.headers.get("x-csrf-token")
+        if header_token is not None and not self.guard.csrf_valid(session, header_token):
+            return error(403, "The form's security token is wrong or expired; reload the page.")
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > self.settings.max_upload_bytes + UPLOAD_OVERHEAD:
+            return error(413, _too_large(self.settings))
+        try:
+            job = self.manager.open_job(session)
+        except Busy:
+            return error(
+                429,
+                f"The server is busy: {self.settings.workers} audit(s) are running and "
+                f"{self.settings.max_queued} are waiting. Try again in a minute.",
+                {"retry-after": "30"},
+            )
+        try:
+            with anyio.fail_after(self.settings.upload_timeout):
+                upload = await receive_upload(
+                    request.stream(),
+                    request.headers.get("content-type", ""),
+                    job.folder / "in",
+                    max_bytes=self.settings.max_upload_bytes,
+                    max_files=self.settings.max_files,
+                    token_is_valid=lambda token: self.guard.csrf_valid(session, token),
+                    token_from_header=header_token is not None,
+                )
+            if not upload.files:
+                raise UploadError(400, "Choose at least one CSV or Excel file to audit.")
+            audit_settings = form_settings(upload.fields)
+            inputs = await anyio.to_thread.run_sync(_check_files, upload.files)
+        except UploadError as refused:
+            await anyio.to_thread.run_sync(self.manager.discard, job)
+            return error(refused.status, str(refused))
+        except ClientDisconnect:
+            await anyio.to_thread.run_sync(self.manager.discard, job)
+            return error(400, "The upload was interrupted.")
+        except TimeoutError:
+            await anyio.to_thread.run_sync(self.manager.discard, job)
+            return error(408, "The upload took too long and was stopped; try again, or with fewer files.")
+        except BaseException:
+            await anyio.to_thread.run_sync(self.manager.discard, job)
+            raise
+        self.manager.submit(job, inputs, [stored.name for stored in upload.files], audit_settings)
+        return JSONResponse({"id": job.id, "status": f"/jobs/{job.id}"}, status_code=202)
+
+    async def job(self, request: Request) -> Response:
+        found = self._find(request)
+        if isinstance(found, Response):
+            return found
+        if request.method == "DELETE":
+            if not self._may_change(request):
+                return error(403, "The security token is missing or wrong; reload the page.")
+            await anyio.to_thread.run_sync(
+                self.manager.delete, found, "Its files were deleted at your request."
+            )
+            return JSONResponse({"deleted": True})
+        return JSONResponse(self.manager.status(found))
+
+    async def report(self, request: Request) -> Response:
+        found = self._find(request, finished=True)
+        if isinstance(found, Response):
+            return found
+        try:
+            html = await anyio.to_thread.run_sync(found.output("html").read_text, "utf-8")
+        except FileNotFoundError:
+            return error(410, "The report was deleted. Run the audit again.")
+        if found.report_policy is None:
+            found.report_policy = report_policy(html)
+        return HTMLResponse(html, headers={"content-security-policy": found.report_policy})
+
+    async def download(self, request: Request) -> Response:
+        kind = request.path_params["kind"]
+        if kind not in DOWNLOADS:
+            return error(404, f"No such download; choose one of {', '.join(DOWNLOADS)}.")
+        found = self._find(request, finished=True)
+        if isinstance(found, Response):
+            return found
+        try:
+            # Opened now: an open file survives the job's deletion while it streams.
+            handle = await anyio.to_thread.run_sync(found.output(kind).open, "rb")
+        except FileNotFoundError:
+            return error(410, "This result was deleted. Run the audit again.")
+        media_type, filename = DOWNLOADS[kind]
+        return StreamingResponse(
+            _chunks(handle),
+            media_type=media_type,
+            headers={
+                "content-disposition": f'attachment; filename="{filename}"',
+                "content-length": str(os.fstat(handle.fileno()).st_size),
+            },
+            background=BackgroundTask(self.manager.mark_fetched, found, kind),
+        )
+
+    def _find(self, request: Request, *, finished: bool = False) -> Job | Response:
+        session = self.guard.session_of(request)
+        try:
+            if session is None:
+                raise JobMissing
+            job = self.manager.get(request.path_params["job_id"], session)
+        except JobMissing:
+            return error(404, "No such audit. Results are shown only to the browser that uploaded the files.")
+        except JobGone as gone:
+            return error(410, f"{gone} Run the audit again to see the results.")
+        if finished and job.state != "done":
+            message = job.error if job.state == "failed" else "The audit has not finished yet."
+            return error(409, message or "The audit failed.")
+        return job
+
+    def _may_change(self, request: Request) -> bool:
+        session = self.guard.session_of(request)
+        token = request.headers.get("x-csrf-token", "")
+        return (
+            session is not None and self.guard.same_origin(request) and self.guard.csrf_valid(session, token)
+        )
+
+
+def form_settings(fields: dict[str, str]) -> dict[str, Any]:
+    """The form's options as the configuration file's layout; validated here so that a wrong date is
+    refused before any audit starts. Raises UploadError (400)."""
+    audit: dict[str, Any] = {}
+    as_of = fields.get("as_of", "").strip()
+    if as_of:
+        audit["as_of"] = as_of
+    for key in ("internal_domains", "partner_domains"):
+        domains = [domain.lstrip("@") for domain in re.split(r"[\s,;]+", fields.get(key, "")) if domain]
+        for domain in domains:
+            if not _DOMAIN.match(domain):
+                raise UploadError(400, f"{domain[:60]!r} is not an email domain; write it like example.com.")
+        if domains:
+            audit[key] = domains
+    mapping = {"audit": audit, "report": {"lang": fields.get("lang", "").strip() or "en"}}
+    try:
+        config_from_mapping(mapping, source="the form")
+    except ConfigError as refused:
+        raise UploadError(400, str(refused)) from None
+    return mapping
+
+
+def _check_files(stored: list[StoredFile]) -> list[Path]:
+    """Judge every file by content; refuse the upload naming each wrong one. The files that pass are
+    made read-only: the audit only reads them."""
+    refused: list[str] = []
+    inputs: list[Path] = []
+    for upload in stored:
+        try:
+            suffix = stored_suffix(upload.path, upload.name)
+        except UploadError as wrong:
+            refused.append(str(wrong))
+            continue
+        path = upload.path.with_suffix(suffix)
+        upload.path.rename(path)
+        path.chmod(0o400)
+        inputs.append(path)
+    if refused:
+        raise UploadError(415, f"{' '.join(refused)} {accepted_types()}")
+    return inputs
+
+
+def _chunks(handle: Any) -> Iterator[bytes]:
+    with handle:
+        while chunk := handle.read(256 * 1024):
+            yield chunk
+
+
+def _too_large(settings: ServeSettings) -> str:
+    return too_large_message(settings.max_upload_bytes)
+
+
+@cache
+def _page_template() -> Any:
+    environment = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    return environment.from_string(_static_text("index.html.j2"))
+
+
+@cache
+def _static_text(name: str) -> str:
+    return files("auditor.serve").joinpath("static", name).read_text(encoding="utf-8")

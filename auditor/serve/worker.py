@@ -1,0 +1,71 @@
+"""What runs inside a job's worker process: the audit, then every report written into the job's folder.
+
+The worker talks to the server over one pipe: ("progress", step, detail) while it runs, then
+("done", outcome) or ("failed", message). A worker that dies without a word (killed, out of memory,
+a crash in native code) is noticed by the server as the pipe closing; see `jobs.JobManager`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from auditor.api import audit
+from auditor.config import config_from_mapping
+from auditor.errors import AuditorError
+from auditor.reporting import render_html, write_json, write_normalised, write_xlsx
+
+# The job's result files, by download name; the server serves exactly these.
+OUTPUTS = {
+    "html": "report.html",
+    "xlsx": "findings.xlsx",
+    "json": "findings.json",
+    "csv": "records.csv",
+}
+
+
+def run_job(
+    conn: Connection, folder: str, inputs: list[str], names: list[str], settings: dict[str, Any]
+) -> None:
+    """Audit `inputs` (shown as `names`) with the form's `settings`; write the reports into folder/out."""
+    # Results hold personal data: readable by this user only, whatever the server's umask.
+    os.umask(0o077)
+    try:
+        config = config_from_mapping(settings, source="the form")
+        result = audit(
+            inputs,
+            config,
+            progress=lambda step, detail: conn.send(("progress", step, detail)),
+            display_names=names,
+        )
+        out = Path(folder) / "out"
+        out.mkdir(mode=0o700, exist_ok=True)
+        conn.send(("progress", "reports", "HTML"))
+        (out / OUTPUTS["html"]).write_text(render_html(result), encoding="utf-8")
+        conn.send(("progress", "reports", "JSON"))
+        write_json(result, out / OUTPUTS["json"])
+        conn.send(("progress", "reports", "XLSX"))
+        write_xlsx(result, out / OUTPUTS["xlsx"])
+        conn.send(("progress", "reports", "CSV"))
+        write_normalised(result, out / OUTPUTS["csv"])
+        conn.send(
+            (
+                "done",
+                {
+                    "summary": result.summary(),
+                    "skipped": [{"file": report.file, "error": report.error} for report in result.skipped],
+                },
+            )
+        )
+    except AuditorError as error:
+        conn.send(("failed", str(error)))
+    except Exception as error:
+        # The person sees one line; the operator's terminal gets the traceback to report the bug.
+        traceback.print_exc(file=sys.stderr)
+        conn.send(("failed", f"The audit stopped on an unexpected error ({type(error).__name__}: {error})."))
+    finally:
+        conn.close()

@@ -1,0 +1,109 @@
+/* Sorting, filtering and searching the report's tables, in the page, without any library.
+   The page is complete without this script: it only adds controls and hides or reorders rows.
+   It reads text from the page and never writes data back as markup (textContent only). */
+(function () {
+  "use strict";
+
+  var collator = new Intl.Collator(document.documentElement.lang || undefined, { numeric: true, sensitivity: "base" });
+
+  function sortKey(cell) {
+    if (!cell) return "";
+    var given = cell.getAttribute("data-value");
+    return given !== null ? given : cell.textContent.trim();
+  }
+
+  function sortTable(table, header, column, numeric) {
+    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (cell) {
+      if (cell.hasAttribute("aria-sort")) cell.setAttribute("aria-sort", "none");
+    });
+    var body = table.tBodies[0];
+    var keyed = Array.prototype.map.call(body.rows, function (row, position) {
+      var key = sortKey(row.cells[column]);
+      if (numeric) {
+        key = parseFloat(key);
+        if (isNaN(key)) key = -Infinity;
+      }
+      return { row: row, key: key, position: position };
+    });
+    keyed.sort(function (a, b) {
+      var order = numeric ? a.key - b.key : collator.compare(a.key, b.key);
+      if (!ascending) order = -order;
+      return order || a.position - b.position; // stable: ties keep their order
+    });
+    var fragment = document.createDocumentFragment();
+    keyed.forEach(function (item) { fragment.appendChild(item.row); });
+    body.appendChild(fragment);
+    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+  }
+
+  function makeSortable(table) {
+    if (!table.tHead || !table.tBodies.length) return;
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (header, column) {
+      var kind = header.getAttribute("data-sort");
+      if (!kind) return;
+      // A real button inside the header: reachable by keyboard, announced by screen readers.
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sort";
+      while (header.firstChild) button.appendChild(header.firstChild);
+      header.appendChild(button);
+      header.setAttribute("aria-sort", "none");
+      button.addEventListener("click", function () {
+        sortTable(table, header, column, kind === "num");
+      });
+    });
+  }
+
+  function makeFilterable(box) {
+    var toolbar = box.querySelector(".toolbar");
+    if (!toolbar) return;
+    var items = Array.prototype.slice.call(box.querySelectorAll("[data-item]"));
+    var search = toolbar.querySelector('[data-filter="q"]');
+    var severity = toolbar.querySelector('[data-filter="severity"]');
+    var rule = toolbar.querySelector('[data-filter="rule"]');
+    var status = toolbar.querySelector(".status");
+    var empty = box.querySelector(".no-match");
+    var template = document.body.getAttribute("data-shown") || "{shown} / {total}";
+    var texts = null; // built on first search: the page may hold thousands of rows
+    var timer = 0;
+
+    function apply() {
+      var query = search ? search.value.trim().toLocaleLowerCase() : "";
+      var wantSeverity = severity ? severity.value : "";
+      var wantRule = rule ? rule.value : "";
+      if (query && !texts) {
+        texts = items.map(function (item) { return item.textContent.toLocaleLowerCase(); });
+      }
+      var shown = 0;
+      items.forEach(function (item, index) {
+        var visible = (!wantSeverity || item.getAttribute("data-severity") === wantSeverity) &&
+          (!wantRule || item.getAttribute("data-rule") === wantRule) &&
+          (!query || texts[index].indexOf(query) !== -1);
+        item.hidden = !visible;
+        if (visible) shown += 1;
+      });
+      status.textContent = template.replace("{shown}", String(shown)).replace("{total}", String(items.length));
+      if (empty) empty.hidden = shown !== 0;
+    }
+
+    if (search) {
+      search.addEventListener("input", function () {
+        window.clearTimeout(timer);
+        timer = window.setTimeout(apply, 120);
+      });
+    }
+    if (severity) severity.addEventListener("change", apply);
+    if (rule) rule.addEventListener("change", apply);
+    toolbar.hidden = false;
+    apply();
+  }
+
+  document.querySelectorAll("[data-js-off]").forEach(function (note) { note.hidden = true; });
+  document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
+  document.querySelectorAll("[data-filterable]").forEach(makeFilterable);
+  // Printing shows everything, including the collapsed column mappings.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details").forEach(function (details) { details.open = true; });
+  });
+})();

@@ -1,0 +1,157 @@
+"""The report in a real headless Chromium: no JavaScript error, search, filter and sort work, Arabic
+reads right to left, hostile data runs nothing, and the page is whole with JavaScript off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from auditor.reporting.html_report import write_html
+from tests.reports.sample_result import sample_result, scaled_result
+
+pytestmark = pytest.mark.browser
+
+
+class _Watched:
+    """A page with its console errors, uncaught exceptions and dialogs (an alert() means a script
+    from the data ran) collected, and every network request refused."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("dialog", self._dialog)
+        page.on("request", lambda request: self.requests.append(request.url))
+
+    def _console(self, message: Any) -> None:
+        if message.type in ("error", "warning"):
+            self.problems.append(f"console {message.type}: {message.text}")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+
+@pytest.fixture
+def open_report(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    contexts: list[Any] = []
+
+    def open_(result: Any, *, javascript: bool = True) -> _Watched:
+        path = tmp_path / f"report-{len(contexts)}.html"
+        write_html(result, path)
+        context = browser.new_context(java_script_enabled=javascript, viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        watched = _Watched(context.new_page())
+        watched.page.goto(path.as_uri())
+        watched.page.wait_for_load_state("load")
+        return watched
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+# Rows the filters left in (not `hidden`). Read from the DOM, not from layout: off-screen sections
+# are laid out lazily (content-visibility), and what is tested here is the filtering itself.
+SHOWN = "tbody tr:not([hidden])"
+
+
+def _visible_rules(section: Any) -> list[str]:
+    return [text.strip() for text in section.locator(f"{SHOWN} td:nth-child(2)").all_text_contents()]
+
+
+def test_search_filter_and_sort_a_findings_table(open_report: Any) -> None:
+    watched = open_report(scaled_result(2000, 300))
+    page = watched.page
+    section = page.locator("#kind-invalid-email")
+    # Off-screen kinds are not laid out (content-visibility) until a reader scrolls to them.
+    section.scroll_into_view_if_needed()
+    rows = section.locator("tbody tr")
+    total = rows.count()
+    assert total > 10
+    status = section.locator(".toolbar .status")
+    assert status.text_content() == f"Showing {total} of {total}"
+
+    # Search: one email address leaves its row alone.
+    email = rows.nth(3).locator(".person-fields li bdi").first.text_content() or ""
+    section.get_by_label("Search").fill(email)
+    page.wait_for_function(
+        "el => el.textContent.startsWith('Showing 1 of')", arg=status.element_handle(), timeout=5000
+    )
+    assert section.locator(SHOWN).count() == 1
+    assert email in (section.locator(SHOWN).text_content() or "")
+    section.get_by_label("Search").fill("")
+    page.wait_for_function(
+        f"el => el.textContent === 'Showing {total} of {total}'", arg=status.element_handle(), timeout=5000
+    )
+
+    # Filter: the info severity keeps only DQ011's rows; a rule filter keeps only that rule.
+    section.get_by_label("Severity").select_option("info")
+    info_rules = set(_visible_rules(section))
+    assert info_rules == {"DQ011"}
+    section.get_by_label("Severity").select_option("")
+    section.get_by_label("Rule").select_option("DQ001")
+    assert set(_visible_rules(section)) == {"DQ001"}
+    section.get_by_label("Rule").select_option("")
+    assert section.locator(SHOWN).count() == total
+
+    # Sort by rule: ascending, then descending; the header says which.
+    header = section.locator("thead th").nth(1)
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "ascending"
+    ascending = _visible_rules(section)
+    assert ascending == sorted(ascending) and ascending[0] == "DQ001" and ascending[-1] == "DQ011"
+    header.get_by_role("button").click()
+    assert header.get_attribute("aria-sort") == "descending"
+    assert _visible_rules(section) == sorted(ascending, reverse=True)
+
+    # Sort by severity is numeric (error > warning > info), by its hidden rank.
+    severity = section.locator("thead th").nth(0)
+    severity.get_by_role("button").click()
+    assert section.locator("tbody tr").first.get_attribute("data-severity") == "info"
+
+    # A keyboard user reaches the sort buttons and the search box.
+    section.get_by_label("Search").focus()
+    assert page.evaluate("document.activeElement.type") == "search"
+    assert watched.problems == []
+
+
+def test_arabic_report_reads_right_to_left(open_report: Any) -> None:
+    watched = open_report(sample_result(lang="ar"))
+    page = watched.page
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
+    # The layout is mirrored: the table of contents sits to the right of the content.
+    nav = page.locator("nav.toc").bounding_box()
+    main = page.locator("main").bounding_box()
+    assert nav is not None and main is not None and nav["x"] > main["x"]
+    # Nothing sticks out sideways (a classic right-to-left bug).
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    assert watched.problems == []
+
+
+def test_hostile_data_runs_nothing_and_loads_nothing(open_report: Any) -> None:
+    watched = open_report(sample_result(hostile=True))
+    page = watched.page
+    assert page.evaluate("document.scripts.length") == 1
+    assert page.locator("img, iframe").count() == 0
+    assert page.get_by_text("<script>alert(1)</script>").count() >= 1
+    assert watched.problems == []
+    assert [url for url in watched.requests if not url.startswith("file://")] == []
+
+
+def test_the_report_is_whole_without_javascript(open_report: Any) -> None:
+    watched = open_report(scaled_result(300, 60), javascript=False)
+    page = watched.page
+    # Every row is there and none is hidden; the controls that would not work stay hidden.
+    assert page.locator(f"#kind-invalid-email {SHOWN}").count() > 3
+    assert page.locator("#kind-invalid-email tbody tr[hidden]").count() == 0
+    assert page.locator(".toolbar:not([hidden])").count() == 0
+    note = page.locator("[data-js-off]")
+    assert note.get_attribute("hidden") is None
+    assert "Sorting, filtering and searching need JavaScript" in (note.text_content() or "")

@@ -1,0 +1,89 @@
+"""Translations: every language has every English key with the same placeholders, the fallback to
+English works, and each language renders a complete report."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from markupsafe import escape
+
+from auditor.config import LANGUAGES
+from auditor.findings import KINDS
+from auditor.reporting import i18n
+from auditor.reporting.html_report import render_html
+from auditor.reporting.i18n import Translator, catalogue
+from tests.reports.sample_result import sample_result
+
+OTHERS = [lang for lang in LANGUAGES if lang != "en"]
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"{(\w+)}", text))
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+def test_language_has_every_english_key(lang: str) -> None:
+    english, other = catalogue("en"), catalogue(lang)
+    assert sorted(set(english) - set(other)) == [], f"{lang}.toml lacks these keys"
+    assert sorted(set(other) - set(english)) == [], f"{lang}.toml has keys English does not"
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+def test_placeholders_match_english(lang: str) -> None:
+    english, other = catalogue("en"), catalogue(lang)
+    wrong = {key: other[key] for key in english if _placeholders(english[key]) != _placeholders(other[key])}
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+def test_language_is_translated_not_copied(lang: str) -> None:
+    """A catalogue that is mostly English was copied, not translated (short codes may coincide)."""
+    english, other = catalogue("en"), catalogue(lang)
+    same = [key for key in english if len(english[key]) > 12 and other[key] == english[key]]
+    assert same == []
+
+
+def test_every_kind_has_a_title_and_a_reason() -> None:
+    english = catalogue("en")
+    for kind in KINDS:
+        assert f"kind.{kind}.title" in english
+        # Two sentences: what is wrong, and what to do or why it costs.
+        assert english[f"kind.{kind}.why"].count(". ") >= 1, kind
+
+
+def test_missing_key_falls_back_to_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    partial = {key: value for key, value in catalogue("fr").items() if key != "summary.records"}
+    original = i18n.catalogue
+    monkeypatch.setattr(i18n, "catalogue", lambda lang: partial if lang == "fr" else original(lang))
+    t = Translator("fr")
+    assert t("summary.records") == "Records"
+    assert t("summary.findings") == "Constats"
+
+
+def test_key_missing_everywhere_is_an_error() -> None:
+    with pytest.raises(KeyError):
+        Translator("fr")("no.such.key")
+
+
+def test_unknown_codes_fall_back_to_the_code() -> None:
+    t = Translator("pl")
+    assert t.kind_title("brand_new_kind") == "Brand new kind"
+    assert t.kind_why("brand_new_kind") == t("kind.other.why")
+    assert t.field("no_such_field") == "no_such_field"
+
+
+def test_numbers_follow_the_language() -> None:
+    assert Translator("en").number(1234567.5, 1) == "1,234,567.5"
+    assert Translator("fr").number(1234567.5, 1) == "1 234 567,5"
+    assert Translator("es").number(1234567) == "1.234.567"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_renders_its_own_text(lang: str) -> None:
+    html = render_html(sample_result(lang=lang))
+    t = Translator(lang)
+    assert f'<html lang="{lang}" dir="{t.direction}">' in html
+    assert str(escape(t("report.title"))) in html
+    assert str(escape(t.kind_title("duplicate"))) in html
+    assert ("rtl" if lang == "ar" else "ltr") == t.direction

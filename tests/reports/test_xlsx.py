@@ -1,0 +1,100 @@
+"""The XLSX workbook: its sheets, and not one formula cell even when the data tries to make one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from auditor.reporting.cells import FORMULA_STARTS
+from auditor.reporting.xlsx_report import write_xlsx
+from tests.reports.sample_result import HOSTILE, sample_result
+
+
+@pytest.fixture(scope="module")
+def hostile_workbook(tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
+    path = tmp_path_factory.mktemp("xlsx") / "hostile.xlsx"
+    write_xlsx(sample_result(hostile=True), path)
+    return openpyxl.load_workbook(path)
+
+
+def _cells(workbook: openpyxl.Workbook) -> list[openpyxl.cell.Cell]:
+    return [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+
+
+def test_no_cell_is_a_formula(hostile_workbook: openpyxl.Workbook) -> None:
+    formulas = [
+        f"{cell.parent.title}!{cell.coordinate}" for cell in _cells(hostile_workbook) if cell.data_type == "f"
+    ]
+    assert formulas == []
+
+
+def test_formula_looking_text_is_inert(hostile_workbook: openpyxl.Workbook) -> None:
+    texts = [cell.value for cell in _cells(hostile_workbook) if isinstance(cell.value, str)]
+    for value in ("formula", "plus_formula", "at_formula", "minus_formula"):
+        assert "'" + HOSTILE[value] in texts, value
+        assert HOSTILE[value] not in texts, value
+    # Nothing a spreadsheet would run is left at the start of any cell ...
+    risky = [
+        text for text in texts if text.startswith(FORMULA_STARTS) and not text[1:].replace(" ", "").isdigit()
+    ]
+    assert risky == []
+    # ... while phone numbers keep their "+" (a number, not a formula).
+    assert "+48 12 345 67 89" in texts
+
+
+def test_control_characters_do_not_break_the_file(hostile_workbook: openpyxl.Workbook) -> None:
+    """XML forbids most control characters; xlsxwriter writes them escaped, so the file still opens."""
+    companies = [
+        cell.value
+        for cell in _cells(hostile_workbook)
+        if isinstance(cell.value, str) and "Bell" in cell.value
+    ]
+    assert companies and all("\x07" not in value for value in companies)
+
+
+def test_sheets_summary_inputs_and_one_per_kind(tmp_path: Path) -> None:
+    result = sample_result()
+    path = tmp_path / "audit.xlsx"
+    write_xlsx(result, path)
+    workbook = openpyxl.load_workbook(path)
+    kinds = {finding.kind for finding in result.findings}
+    assert workbook.sheetnames[:2] == ["summary", "inputs"]
+    assert set(workbook.sheetnames[2:]) == kinds
+    for name in workbook.sheetnames[1:]:
+        sheet = workbook[name]
+        assert sheet.freeze_panes == "A2", name
+        assert sheet.auto_filter.ref and sheet.auto_filter.ref.startswith("A1:"), name
+        assert sheet.column_dimensions["A"].width > 0
+
+
+def test_findings_sit_next_to_their_records_key_fields(tmp_path: Path) -> None:
+    path = tmp_path / "audit.xlsx"
+    write_xlsx(sample_result(), path)
+    sheet = openpyxl.load_workbook(path)["invalid_email"]
+    header = [cell.value for cell in sheet[1]]
+    row = dict(zip(header, (cell.value for cell in sheet[2]), strict=True))
+    assert row["Rule"] == "DQ001"
+    assert row["Row"] == 5
+    assert row["First name"] == "Robert" and row["Email"] == "bob.smith@globex"
+    assert row["Offending fields"] == "email" and row["Offending values"] == "bob.smith@globex"
+
+
+def test_duplicates_are_one_row_per_record_grouped_by_cluster(tmp_path: Path) -> None:
+    path = tmp_path / "audit.xlsx"
+    write_xlsx(sample_result(), path)
+    sheet = openpyxl.load_workbook(path)["duplicate"]
+    header = [cell.value for cell in sheet[1]]
+    rows = [
+        dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)
+    ]
+    assert [(row["Cluster"], row["Row"], row["Keep"]) for row in rows] == [("C1", 2, "Keep"), ("C1", 3, "")]
+    assert rows[0]["Matched on"] == "email, last_name, phone"
+
+
+def test_headers_follow_the_language(tmp_path: Path) -> None:
+    path = tmp_path / "audit.xlsx"
+    write_xlsx(sample_result(lang="fr"), path)
+    sheet = openpyxl.load_workbook(path)["invalid_email"]
+    assert [cell.value for cell in sheet[1]][:3] == ["Gravité", "Règle", "Message"]
