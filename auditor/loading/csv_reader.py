@@ -20,7 +20,7 @@ import pyarrow.csv as pacsv
 
 from auditor.errors import InputError
 from auditor.loading.encoding import detect_encoding
-from auditor.loading.table import RaggedRow, RawTable, dedupe_headers, find_header_row, footer_start
+from auditor.loading.table import RaggedRow, RawTable, dedupe_headers, find_header_row, trim_records
 
 SAMPLE_BYTES = 1 << 20
 DELIMITERS = (",", ";", "\t", "|")
@@ -92,20 +92,12 @@ def _read(path: Path, name: str, sample: bytes, encoding: str, whole_file: bool)
     else:
         row_numbers = np.arange(header_row + 1, header_row + 1 + len(frame), dtype=np.int64)
 
-    notes = []
-    end = footer_start(frame)
-    if end < len(frame):
-        dropped = len(frame) - end
-        notes.append(f"ignored {dropped} blank or report-footer row(s) at the end")
-        frame, row_numbers = frame.iloc[:end], row_numbers[:end]
-    frame, row_numbers = _drop_blank_records(frame, row_numbers)
+    frame, row_numbers, notes = trim_records(frame, row_numbers, header_index)
     kept = set(row_numbers.tolist()) if ragged else set()
     ragged = [row for row in ragged if row.row in kept]
-    if header_index:
-        notes.append(f"skipped {header_index} title row(s) above the header on row {header_row}")
     return RawTable(
         file=name,
-        frame=frame.reset_index(drop=True),
+        frame=frame,
         headers=headers,
         row_numbers=row_numbers,
         format="csv",
@@ -259,19 +251,3 @@ def _read_exact(
         data[EXTRA_CELLS] = pd.array(extras, dtype="str")
     frame = pd.DataFrame(data)
     return frame, np.asarray(row_numbers, dtype=np.int64), ragged
-
-
-def _drop_blank_records(frame: pd.DataFrame, row_numbers: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
-    if frame.empty or frame.shape[1] == 0:
-        return frame, row_numbers
-    # Cheap test first: a record with a non-empty first cell is not blank.
-    first = frame.iloc[:, 0].str.strip().eq("").to_numpy(dtype=bool)
-    if not first.any():
-        return frame, row_numbers
-    blank = first.copy()
-    for column in frame.columns[1:]:
-        blank &= frame[column].str.strip().eq("").to_numpy(dtype=bool)
-        if not blank.any():
-            return frame, row_numbers
-    keep = ~blank
-    return frame.loc[keep], row_numbers[keep]

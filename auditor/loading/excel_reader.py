@@ -18,7 +18,7 @@ import pandas as pd
 import python_calamine as calamine
 
 from auditor.errors import InputError
-from auditor.loading.table import RawTable, dedupe_headers, find_header_row, footer_start
+from auditor.loading.table import RawTable, dedupe_headers, find_header_row, trim_records
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 _ZIP_FORMATS = (".xlsx", ".xlsm", ".ods")
@@ -102,23 +102,10 @@ def _table_from_rows(rows: list[list[object]], name: str, sheet: str) -> RawTabl
         {header: pd.array(column, dtype="str") for header, column in zip(headers, columns, strict=True)}
     )
     row_numbers = np.arange(header_index + 2, header_index + 2 + len(frame), dtype=np.int64)
-    notes = []
-    if header_index:
-        notes.append(f"skipped {header_index} title row(s) above the header on row {header_index + 1}")
-    end = footer_start(frame)
-    if end < len(frame):
-        notes.append(f"ignored {len(frame) - end} blank or report-footer row(s) at the end")
-        frame, row_numbers = frame.iloc[:end], row_numbers[:end]
-    blank = (
-        frame.apply(lambda column: column.str.strip().eq("")).all(axis=1).to_numpy(dtype=bool)
-        if width
-        else None
-    )
-    if blank is not None and blank.any():
-        frame, row_numbers = frame.loc[~blank], row_numbers[~blank]
+    frame, row_numbers, notes = trim_records(frame, row_numbers, header_index)
     return RawTable(
         file=name,
-        frame=frame.reset_index(drop=True),
+        frame=frame,
         headers=headers,
         row_numbers=row_numbers,
         format="xlsx",

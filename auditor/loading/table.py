@@ -115,3 +115,30 @@ def _footer_words() -> tuple[str, ...]:
 def _reads_like_footer(text: str) -> bool:
     words = f" {fold(text)} "
     return any(f" {word} " in words for word in _footer_words())
+
+
+def trim_records(
+    frame: pd.DataFrame, row_numbers: np.ndarray, header_index: int
+) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """Drop a report's footer and blank records, keeping each record's row number; say what was done."""
+    notes = []
+    if header_index:
+        notes.append(f"skipped {header_index} title row(s) above the header on row {header_index + 1}")
+    end = footer_start(frame)
+    if end < len(frame):
+        notes.append(f"ignored {len(frame) - end} blank or report-footer row(s) at the end")
+        frame, row_numbers = frame.iloc[:end], row_numbers[:end]
+    frame, row_numbers = _drop_blank_records(frame, row_numbers)
+    return frame.reset_index(drop=True), row_numbers, notes
+
+
+def _drop_blank_records(frame: pd.DataFrame, row_numbers: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    if frame.empty or frame.shape[1] == 0:
+        return frame, row_numbers
+    # Column by column, stopping as soon as no record can still be blank: a clean export costs one pass.
+    blank = np.ones(len(frame), dtype=bool)
+    for column in frame.columns:
+        blank &= frame[column].str.strip().eq("").to_numpy(dtype=bool)
+        if not blank.any():
+            return frame, row_numbers
+    return frame.loc[~blank], row_numbers[~blank]
