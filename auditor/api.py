@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,14 @@ class AuditResult:
     who: WhoIsWho | None = None
     matches: MatchResult | None = None
 
+    @cached_property
+    def finding_positions(self) -> list[np.ndarray]:
+        """For each finding, the positions in `records` of the records it names; computed once
+        for every renderer."""
+        from auditor.reporting.positions import finding_positions
+
+        return finding_positions(self.records, self.findings)
+
     @property
     def skipped(self) -> list[InputReport]:
         return [report for report in self.inputs if report.error]
@@ -119,14 +128,10 @@ class AuditResult:
         }
 
     def _findings_with_types(self) -> list[dict[str, Any]]:
-        from auditor.reporting.positions import finding_positions
-
         columns = ("record_type", "suggested_type", "temperature")
         values = {column: self.records[column].to_numpy(dtype=object) for column in columns}
         serialised = []
-        for finding, positions in zip(
-            self.findings, finding_positions(self.records, self.findings), strict=True
-        ):
+        for finding, positions in zip(self.findings, self.finding_positions, strict=True):
             data = finding.to_dict()
             for record, position in zip(data["records"], positions, strict=True):
                 if position >= 0:

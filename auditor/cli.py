@@ -15,6 +15,7 @@ from auditor import __version__
 from auditor.api import AuditResult, audit
 from auditor.config import FAIL_ON, LANGUAGES, OBJECTS, PLATFORMS, Config, load_config, parse_as_of
 from auditor.errors import AuditorError
+from auditor.reporting.writing import write_reports
 
 _DEBUG = bool(os.environ.get("CRM_AUDIT_DEBUG"))
 
@@ -150,43 +151,9 @@ def audit_command(
     config = _config(**options, fail_on=fail_on, ruleset=ruleset)
     result = _run_audit(list(files), config, quiet=quiet)
     written = write_reports(
-        result, html=html_path, json_path=json_path, xlsx=xlsx_path, normalised=normalised_path
+        result, html=html_path, json=json_path, xlsx=xlsx_path, normalised=normalised_path
     )
     _finish(result, written, quiet=quiet)
-
-
-def write_reports(
-    result: AuditResult,
-    *,
-    html: str | None = None,
-    json_path: str | None = None,
-    xlsx: str | None = None,
-    normalised: str | None = None,
-) -> list[str]:
-    """Write each report asked for; returns what was written, for the summary."""
-    from auditor.reporting import write_html, write_json, write_normalised, write_xlsx
-
-    written = []
-    for path, writer in (
-        (json_path, write_json),
-        (normalised, write_normalised),
-        (xlsx, write_xlsx),
-        (html, write_html),
-    ):
-        if path:
-            _refuse_overwriting_inputs(path, result)
-            writer(result, path)
-            written.append(path)
-    return written
-
-
-def _refuse_overwriting_inputs(path: str, result: AuditResult) -> None:
-    target = Path(path).resolve()
-    for report in result.inputs:
-        if Path(report.file).resolve() == target:
-            raise AuditorError(
-                "an output would overwrite an input file", file=path, hint="Choose another path"
-            )
 
 
 def _run_audit(files: list[str], config: Config, *, quiet: bool) -> AuditResult:

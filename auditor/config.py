@@ -73,10 +73,30 @@ class Config:
         object.__setattr__(self, "internal_domains", _domains(self.internal_domains))
         object.__setattr__(self, "partner_domains", _domains(self.partner_domains))
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as plain dicts (read-only mapping proxies cannot be pickled); rebuilt frozen."""
+        state = {
+            field_.name: _thawed(getattr(self, field_.name)) for field_ in dataclasses.fields(self)
+        }
+        return (_config_from_state, (state,))
+
     def with_overrides(self, **overrides: Any) -> Config:
         """A copy with the given settings replaced; None and empty tuples mean "not given"."""
         given = {key: value for key, value in overrides.items() if value not in (None, ())}
         return dataclasses.replace(self, **given)
+
+
+def _thawed(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {key: _thawed(item) for key, item in value.items()}
+    return value
+
+
+def _config_from_state(state: dict[str, Any]) -> Config:
+    for key in ("severity", "columns", "vocabulary"):
+        value = state[key]
+        state[key] = _frozen({name: _frozen(item) if isinstance(item, Mapping) else item for name, item in value.items()})
+    return Config(**state)
 
 
 def load_config(path: str | Path | None) -> Config:

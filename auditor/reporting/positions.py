@@ -33,11 +33,28 @@ def finding_positions(records: pd.DataFrame, findings: list[Finding]) -> list[np
     return [located[order[bounds[i] : bounds[i + 1]]] for i in range(len(findings))]
 
 
-def codes_per_record(records: pd.DataFrame, findings: list[Finding]) -> pd.Series:
+def codes_per_record(
+    records: pd.DataFrame, findings: list[Finding], positions: list[np.ndarray] | None = None
+) -> pd.Series:
     """The rule codes of the findings naming each record, sorted and joined with ";"."""
-    codes: list[set[str]] = [set() for _ in range(len(records))]
-    for finding, positions in zip(findings, finding_positions(records, findings), strict=True):
-        for position in positions:
-            if position >= 0:
-                codes[position].add(finding.rule)
-    return pd.Series([";".join(sorted(found)) for found in codes], index=records.index, dtype="str")
+    empty = pd.Series("", index=records.index, dtype="str")
+    if not findings:
+        return empty
+    positions = finding_positions(records, findings) if positions is None else positions
+    located = np.concatenate(positions) if positions else np.array([], dtype=np.int64)
+    rules = np.repeat(
+        np.array([finding.rule for finding in findings], dtype=object), [len(p) for p in positions]
+    )
+    pairs = pd.DataFrame({"position": located, "rule": rules})
+    pairs = pairs[pairs["position"] >= 0].drop_duplicates().sort_values(["position", "rule"])
+    # A record carries a handful of codes at most: join them rank by rank, one vectorised pass each,
+    # rather than a Python join per record.
+    rank = pairs.groupby("position", sort=False).cumcount().to_numpy()
+    where = pairs["position"].to_numpy()
+    rules = pairs["rule"].to_numpy(dtype=object)
+    codes = empty.to_numpy(dtype=object)
+    for level in range(int(rank.max()) + 1 if len(rank) else 0):
+        chosen = rank == level
+        positions = where[chosen]
+        codes[positions] = rules[chosen] if level == 0 else codes[positions] + ";" + rules[chosen]
+    return pd.Series(codes, index=records.index, dtype="str")

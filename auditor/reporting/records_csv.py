@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from auditor.api import AuditResult
 from auditor.reporting.cells import inert_column
@@ -68,7 +70,7 @@ NORMALISED_COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
 def normalised_frame(result: AuditResult) -> pd.DataFrame:
     records = result.records
     frame = pd.DataFrame(index=records.index)
-    codes = codes_per_record(records, result.findings)
+    codes = codes_per_record(records, result.findings, result.finding_positions)
     for column in NORMALISED_COLUMNS:
         if column == "finding_codes":
             frame[column] = codes
@@ -82,4 +84,12 @@ def normalised_frame(result: AuditResult) -> pd.DataFrame:
 
 
 def write_normalised(result: AuditResult, path: str | Path) -> None:
-    normalised_frame(result).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """UTF-8 CSV through Arrow's writer (pandas' writer takes half a minute on a million records)."""
+    frame = normalised_frame(result)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    table = table.cast(
+        pa.schema(
+            [pa.field(name, pa.int64() if name == "source_row" else pa.string()) for name in frame.columns]
+        )
+    )
+    pacsv.write_csv(table, str(path), write_options=pacsv.WriteOptions(quoting_style="needed"))

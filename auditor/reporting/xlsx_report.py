@@ -29,8 +29,8 @@ from auditor.api import AuditResult
 from auditor.findings import Finding
 from auditor.reporting.cells import inert
 from auditor.reporting.i18n import Translator
-from auditor.reporting.positions import finding_positions
 from auditor.reporting.view import CLUSTER_KINDS, SEVERITIES, health_score, kind_order
+from auditor.reporting.xlsx_rows import Column, PendingRows, splice_rows, start_table
 
 _MAX_CELL = 32_767  # Excel's limit on the characters of one cell
 _KEY_FIELDS = (
@@ -65,14 +65,14 @@ def write_xlsx(result: AuditResult, path: str | Path, *, lang: str | None = None
     kinds = kind_order(grouped)
     _summary_sheet(workbook.add_worksheet("summary"), result, kinds, grouped, t, styles)
     _inputs_sheet(workbook.add_worksheet("inputs"), result, t, styles)
-    fields = _KeyFields(result.records, result.findings)
+    fields = _KeyFields(result.records, result.findings, result.finding_positions)
+    pending = []
     for kind in kinds:
         sheet = workbook.add_worksheet(kind[:31])
-        if kind in CLUSTER_KINDS:
-            _cluster_sheet(sheet, grouped[kind], fields, t, styles)
-        else:
-            _finding_sheet(sheet, grouped[kind], fields, t, styles)
+        build = _cluster_sheet if kind in CLUSTER_KINDS else _finding_sheet
+        pending.append(build(sheet, grouped[kind], fields, t, styles))
     workbook.close()
+    splice_rows(path, pending)
 
 
 class _Styles:
@@ -94,8 +94,8 @@ class _Styles:
 class _KeyFields:
     """The key fields of every record a finding names, read from the records table in one pass."""
 
-    def __init__(self, records: pd.DataFrame, findings: list[Finding]) -> None:
-        self.positions = finding_positions(records, findings)
+    def __init__(self, records: pd.DataFrame, findings: list[Finding], positions: list[np.ndarray]) -> None:
+        self.positions = positions
         self._index = {id(finding): number for number, finding in enumerate(findings)}
         flat = np.concatenate(self.positions) if self.positions else np.zeros(0, dtype=np.int64)
         found = np.unique(flat[flat >= 0])
@@ -184,7 +184,27 @@ def _offending(evidence: dict[str, Any]) -> tuple[str, str]:
 
 def _finding_sheet(
     sheet: Worksheet, findings: list[Finding], fields: _KeyFields, t: Translator, styles: _Styles
-) -> None:
+) -> PendingRows:
+    table = _Table()
+    for finding in findings:
+        offending_fields, offending_values = _offending(finding.evidence)
+        evidence = _evidence_json(finding.evidence, drop=("field", "fields", "value", "values"))
+        refs = finding.records or [None]
+        keys = fields.of(finding) or [None]
+        for number, (ref, key) in enumerate(zip(refs, keys, strict=False)):
+            first = number == 0
+            # A finding naming many records (an unmapped label) says what it is once, on its first
+            # row; the others carry the rule, so filtering by rule still finds them all.
+            table.add(
+                finding.severity,
+                finding.rule,
+                finding.message if first else "",
+                *_record_values(ref, key),
+                offending_fields if first else "",
+                offending_values if first else "",
+                evidence if first else "",
+                style=styles.severity.get(finding.severity),
+            )
     headers = [
         t("col.severity"),
         t("col.rule"),
@@ -195,38 +215,45 @@ def _finding_sheet(
         t("xlsx.evidence"),
     ]
     widths = [10, 8, 60, 24, 14, 7, 20, 14, 16, 22, 30, 18, 26, 12, 12, 10, 18, 24, 60]
-    _table_header(sheet, headers, widths, styles)
-    row = 0
-    for finding in findings:
-        offending_fields, offending_values = _offending(finding.evidence)
-        evidence = _evidence_json(finding.evidence, drop=("field", "fields", "value", "values"))
-        refs = finding.records or [None]
-        keys = fields.of(finding) or [None]
-        for number, (ref, key) in enumerate(zip(refs, keys, strict=False)):
-            row += 1
-            sheet.write_string(row, 0, finding.severity, styles.severity.get(finding.severity))
-            # A finding naming many records (an unmapped label) says what it is once, on its first
-            # row; the others carry the rule, so filtering by rule still finds them all.
-            message = finding.message if number == 0 else ""
-            values: list[object] = [finding.rule, message]
-            if ref is None:
-                values += [""] * (4 + len(_KEY_FIELDS))
-            else:
-                values += [
-                    ref.file,
-                    ref.sheet or "",
-                    ref.row,
-                    ref.id or "",
-                    *(key or ("",) * len(_KEY_FIELDS)),
-                ]
-            values += [offending_fields, offending_values, evidence] if number == 0 else []
-            _write_cells(sheet, row, values, None, first=1)
-    _finish_table(sheet, row, len(headers))
+    numbers = {5}  # the spreadsheet row of the record
+    columns = [
+        Column(header, width, values, number=index in numbers, styles=table.styles if index == 0 else None)
+        for index, (header, width, values) in enumerate(
+            zip(headers, widths, table.columns(len(headers)), strict=True)
+        )
+    ]
+    return start_table(sheet, columns, styles.header)
 
 
 def _cluster_sheet(
     sheet: Worksheet, findings: list[Finding], fields: _KeyFields, t: Translator, styles: _Styles
-) -> None:
+) -> PendingRows:
+    table = _Table()
+    bands: list[Format] = []
+    for number, finding in enumerate(findings, start=1):
+        evidence = finding.evidence
+        cluster = evidence.get("cluster") or number
+        keep = evidence.get("keep") if isinstance(evidence.get("keep"), dict) else {}
+        matched = ", ".join(map(str, evidence.get("matched_on") or []))
+        risks = " | ".join(map(str, evidence.get("risks") or []))
+        score = evidence.get("score")
+        score = score if isinstance(score, int | float) and not isinstance(score, bool) else ""
+        # Alternate clusters are shaded so that a cluster's rows read as one group.
+        band = styles.band if number % 2 == 0 else styles.text
+        for member, (ref, key) in enumerate(zip(finding.records, fields.of(finding), strict=True)):
+            table.add(
+                str(cluster),
+                score,
+                t("xlsx.keep") if keep.get("record") == member else "",
+                finding.severity,
+                finding.rule,
+                *_record_values(ref, key),
+                matched,
+                risks,
+                finding.message,
+                style=styles.severity.get(finding.severity),
+            )
+            bands.append(band)
     headers = [
         t("xlsx.cluster"),
         t("findings.score"),
@@ -239,39 +266,37 @@ def _cluster_sheet(
         t("xlsx.message"),
     ]
     widths = [9, 8, 8, 10, 8, 24, 14, 7, 20, 14, 16, 22, 30, 18, 26, 12, 12, 10, 26, 30, 60]
-    _table_header(sheet, headers, widths, styles)
-    row = 0
-    for number, finding in enumerate(findings, start=1):
-        evidence = finding.evidence
-        cluster = evidence.get("cluster") or number
-        keep = evidence.get("keep") if isinstance(evidence.get("keep"), dict) else {}
-        matched = ", ".join(map(str, evidence.get("matched_on") or []))
-        risks = " | ".join(map(str, evidence.get("risks") or []))
-        score = evidence.get("score")
-        # Alternate clusters are shaded so that a cluster's rows read as one group.
-        style = styles.band if number % 2 == 0 else styles.text
-        for member, (ref, key) in enumerate(zip(finding.records, fields.of(finding), strict=True)):
-            row += 1
-            values: list[object] = [
-                cluster if isinstance(cluster, int) else str(cluster),
-                score if isinstance(score, int | float) and not isinstance(score, bool) else "",
-                t("xlsx.keep") if keep.get("record") == member else "",
-            ]
-            _write_cells(sheet, row, values, style)
-            sheet.write_string(row, 3, finding.severity, styles.severity.get(finding.severity))
-            rest: list[object] = [
-                finding.rule,
-                ref.file,
-                ref.sheet or "",
-                ref.row,
-                ref.id or "",
-                *key,
-                matched,
-                risks,
-                finding.message,
-            ]
-            _write_cells(sheet, row, rest, style, first=4)
-    _finish_table(sheet, row, len(headers))
+    numbers = {1, 7}  # the score and the spreadsheet row of the record
+    columns = [
+        Column(header, width, values, number=index in numbers, styles=table.styles if index == 3 else bands)
+        for index, (header, width, values) in enumerate(
+            zip(headers, widths, table.columns(len(headers)), strict=True)
+        )
+    ]
+    return start_table(sheet, columns, styles.header)
+
+
+class _Table:
+    """Rows gathered for a sheet, handed over column by column."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[object, ...]] = []
+        self.styles: list[Format | None] = []
+
+    def add(self, *values: object, style: Format | None) -> None:
+        self.rows.append(values)
+        self.styles.append(style)
+
+    def columns(self, width: int) -> list[list[object]]:
+        if not self.rows:
+            return [[] for _ in range(width)]
+        return [list(column) for column in zip(*self.rows, strict=True)]
+
+
+def _record_values(ref: object, key: tuple[str, ...] | None) -> list[object]:
+    if ref is None:
+        return [""] * (4 + len(_KEY_FIELDS))
+    return [ref.file, ref.sheet or "", ref.row, ref.id or "", *(key or ("",) * len(_KEY_FIELDS))]  # type: ignore[attr-defined]
 
 
 def _summary_sheet(

@@ -89,7 +89,7 @@ def test_duplicates_are_one_row_per_record_grouped_by_cluster(tmp_path: Path) ->
     rows = [
         dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)
     ]
-    assert [(row["Cluster"], row["Row"], row["Keep"]) for row in rows] == [("C1", 2, "Keep"), ("C1", 3, "")]
+    assert [(row["Cluster"], row["Row"], row["Keep"]) for row in rows] == [("C1", 2, "Keep"), ("C1", 3, None)]
     assert rows[0]["Matched on"] == "email, last_name, phone"
 
 
