@@ -244,7 +244,7 @@ def email_statuses(emails: pd.Series) -> pd.Series:
         return status
     plain = emails.str.match(_PLAIN_EMAIL) & ~emails.str.lower().str.contains(_SPECIAL_USE_TLDS, regex=True)
     plain &= emails.str.len() <= 254
-    plain &= emails.str.split("@").str[0].str.len() <= 64
+    plain &= emails.str.contains(r"^[^@]{1,64}@", regex=True)  # a local part of 64 characters at most
     doubtful = filled & ~plain
     if doubtful.any():
         codes, uniques = pd.factorize(emails[doubtful], sort=False)

@@ -73,10 +73,16 @@ def normalise_phones(phones: pd.Series, regions: pd.Series) -> tuple[pd.Series, 
     status = pd.Series("", index=phones.index, dtype="str")
     if not filled.any():
         return e164, status
-    # One key per (number, region): the unit separator cannot occur in either.
-    keys = written[filled] + "\x1f" + regions[filled].astype("str")
-    codes, uniques = pd.factorize(keys, sort=False)
-    parts = pd.Series(uniques, dtype="str").str.split("\x1f", n=1, expand=True)
+    # Each distinct (number, region) pair is judged once: both are factorised, and their codes combined.
+    phone_codes, phone_values = pd.factorize(written[filled], sort=False)
+    region_codes, region_values = pd.factorize(regions[filled].astype("str"), sort=False)
+    pair_codes, codes = np.unique(
+        phone_codes.astype(np.int64) * len(region_values) + region_codes, return_inverse=True
+    )
+    parts = [
+        pd.Series(np.asarray(phone_values, dtype=object)[pair_codes // len(region_values)], dtype="str"),
+        pd.Series(np.asarray(region_values, dtype=object)[pair_codes % len(region_values)], dtype="str"),
+    ]
     formatted, states = _answer_distinct(parts[0], parts[1])
     e164.loc[filled] = formatted[codes]
     status.loc[filled] = states[codes]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.config import Config
-from auditor.matching.keys import company_domains, company_keys, website_domains
+from auditor.matching.keys import company_keys, email_domains, website_domains, without_free_mail
 
 # Evidence codes, stored per record; rules turn them into findings with the evidence spelled out.
 INTERNAL_DOMAIN = "internal_domain"
@@ -46,7 +46,8 @@ def suggest_types(records: pd.DataFrame, config: Config) -> WhoIsWho:
     """Fill `suggested_type` and `suggested_reason` in place; return the evidence behind them."""
     size = len(records)
     people = (records["object"] != "account").to_numpy()
-    domains = company_domains(records["email"])
+    all_domains_series = email_domains(records["email"])
+    domains = without_free_mail(all_domains_series)
     account_position, account_link = _find_accounts(records, domains, people)
     account_type = np.full(size, "", dtype=object)
     has_account = account_position >= 0
@@ -57,25 +58,26 @@ def suggest_types(records: pd.DataFrame, config: Config) -> WhoIsWho:
     evidence = np.full(size, "", dtype=object)
     undecided = people.copy()
 
-    def decide(mask: np.ndarray, value: str, code: str, why: np.ndarray | str) -> None:
+    def decide(mask: np.ndarray, value: str, code: str, *why: str | np.ndarray) -> None:
+        """Records still undecided that `mask` picks take `value`; the reason is written for them only."""
         nonlocal undecided
         chosen = mask & undecided
+        if not chosen.any():
+            return
         suggested[chosen] = value
         evidence[chosen] = code
-        reason[chosen] = why[chosen] if isinstance(why, np.ndarray) else why
+        reason[chosen] = _text(chosen, *why)
         undecided &= ~chosen
 
-    all_domains = records["email"].str.lower().str.rpartition("@")[2].to_numpy(dtype=object)
+    all_domains = all_domains_series.to_numpy(dtype=object)
     internal = np.isin(all_domains, list(config.internal_domains)) | _subdomain_of(
         all_domains, config.internal_domains
     )
-    decide(
-        internal, "employee", INTERNAL_DOMAIN, _text("email domain ", all_domains, " is an internal domain")
-    )
+    decide(internal, "employee", INTERNAL_DOMAIN, "email domain ", all_domains, " is an internal domain")
     partner = np.isin(all_domains, list(config.partner_domains)) | _subdomain_of(
         all_domains, config.partner_domains
     )
-    decide(partner, "partner", PARTNER_DOMAIN, _text("email domain ", all_domains, " is a partner domain"))
+    decide(partner, "partner", PARTNER_DOMAIN, "email domain ", all_domains, " is a partner domain")
     account_names = np.where(
         has_account, records["company"].to_numpy(dtype=object)[np.maximum(account_position, 0)], ""
     )
@@ -83,7 +85,11 @@ def suggest_types(records: pd.DataFrame, config: Config) -> WhoIsWho:
         account_type == "partner",
         "partner",
         PARTNER_ACCOUNT,
-        _text("account ", account_names, " is typed as a partner (found by ", account_link, ")"),
+        "account ",
+        account_names,
+        " is typed as a partner (found by ",
+        account_link,
+        ")",
     )
 
     won = pd.to_numeric(records["won_deals"].str.replace(r"[\s,]", "", regex=True), errors="coerce").fillna(0)
@@ -91,7 +97,8 @@ def suggest_types(records: pd.DataFrame, config: Config) -> WhoIsWho:
         won.to_numpy() > 0,
         "customer",
         WON_DEALS,
-        _text("", won.astype(int).astype(str).to_numpy(dtype=object), " won deal(s)"),
+        won.astype(int).astype(str).to_numpy(dtype=object),
+        " won deal(s)",
     )
     became = records["became_customer_date"]
     became_known = (became.notna() & (became <= pd.Timestamp(config.as_of))).to_numpy()
@@ -99,13 +106,18 @@ def suggest_types(records: pd.DataFrame, config: Config) -> WhoIsWho:
         became_known,
         "customer",
         BECAME_CUSTOMER,
-        _text("became a customer on ", became.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object), ""),
+        "became a customer on ",
+        became.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object),
     )
     decide(
         account_type == "customer",
         "customer",
         CUSTOMER_ACCOUNT,
-        _text("account ", account_names, " is typed Customer (found by ", account_link, ")"),
+        "account ",
+        account_names,
+        " is typed Customer (found by ",
+        account_link,
+        ")",
     )
 
     # A customer label is not contradicted by the absence of evidence; only evidence moves a type.
@@ -114,12 +126,13 @@ def suggest_types(records: pd.DataFrame, config: Config) -> WhoIsWho:
     return WhoIsWho(evidence=evidence, account_position=account_position, account_link=account_link)
 
 
-def _text(*pieces: str | np.ndarray) -> np.ndarray:
-    """Concatenate strings and per-record arrays into one reason per record."""
-    size = next(len(piece) for piece in pieces if isinstance(piece, np.ndarray))
-    joined = np.full(size, "", dtype=object)
+def _text(chosen: np.ndarray, *pieces: str | np.ndarray) -> np.ndarray:
+    """The reason of each chosen record: strings and per-record arrays, joined."""
+    joined = np.full(int(chosen.sum()), "", dtype=object)
     for piece in pieces:
-        joined = joined + (piece.astype(str).astype(object) if isinstance(piece, np.ndarray) else piece)
+        joined = joined + (
+            piece[chosen].astype(str).astype(object) if isinstance(piece, np.ndarray) else piece
+        )
     return joined
 
 
