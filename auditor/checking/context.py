@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,7 @@ import pandas as pd
 
 from auditor.config import Config
 from auditor.findings import RecordRef
+from auditor.terms import Vocabulary, builtin_vocabulary
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
@@ -27,18 +28,58 @@ class AuditContext:
     matches: MatchResult | None = None
     # Evidence behind each record's suggested_type (codes from auditor.whoiswho).
     who: WhoIsWho | None = None
+    _meanings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     def refs(self, positions: Iterable[int]) -> list[RecordRef]:
         """Record references for positions in `records`, in the order given."""
-        positions = np.asarray(list(positions), dtype=np.int64)
-        files = self.records["source_file"].to_numpy()[positions]
-        rows = self.records["source_row"].to_numpy()[positions]
-        ids = self.records["source_id"].to_numpy()[positions]
-        sheets = self.records["source_sheet"].to_numpy()[positions]
+        positions = np.asarray(
+            positions if isinstance(positions, np.ndarray) else list(positions), dtype=np.int64
+        )
+        # Take the rows first and hand out Python str and int in one go: this runs once per finding.
+        files, rows, ids, sheets = (
+            self.records[column].take(positions).tolist()
+            for column in ("source_file", "source_row", "source_id", "source_sheet")
+        )
         return [
-            RecordRef(file=str(file), row=int(row), id=str(identifier) or None, sheet=str(sheet) or None)
+            RecordRef(file=file, row=row, id=identifier or None, sheet=sheet or None)
             for file, row, identifier, sheet in zip(files, rows, ids, sheets, strict=True)
         ]
 
     def ref(self, position: int) -> RecordRef:
         return self.refs([position])[0]
+
+    def label_meaning(self, column: str, concept: str) -> np.ndarray:
+        """What each record's label in `column` means for `concept` ("state", "type" ...), "" when
+        nothing. `lead_state` and `record_type` keep only the most telling label of a record; rules
+        that weigh one label against another (a Dynamics status against its status reason) need
+        each label's own meaning. Looked up once per distinct label, with the config's vocabulary."""
+        codes, meanings = self._label_meanings(column, concept)
+        return meanings[codes]
+
+    def label_means(self, column: str, concept: str, values: Collection[str]) -> np.ndarray:
+        """True where the record's label in `column` means one of `values` (cheaper than testing
+        `label_meaning`: the test runs once per distinct label)."""
+        codes, meanings = self._label_meanings(column, concept)
+        return np.isin(meanings, list(values))[codes]
+
+    def _label_meanings(self, column: str, concept: str) -> tuple[np.ndarray, np.ndarray]:
+        """Per record, a code into the meanings of the column's distinct labels (code 0: no label)."""
+        key = (column, concept)
+        if key not in self._meanings:
+            codes, labels = pd.factorize(self.records[column], sort=False)
+            vocabulary = self._vocabulary()
+            meanings = np.array(
+                ["", *(_value(vocabulary, concept, str(label)) for label in labels)], dtype=object
+            )
+            self._meanings[key] = (codes + 1, meanings)
+        return self._meanings[key]
+
+    def _vocabulary(self) -> Vocabulary:
+        return builtin_vocabulary().with_overrides(self.config.vocabulary)
+
+
+def _value(vocabulary: Vocabulary, concept: str, label: str) -> str:
+    term = vocabulary.lookup(concept, label)
+    return term.value if term else ""

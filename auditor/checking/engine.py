@@ -46,7 +46,7 @@ def _field_findings(field_check: FieldCheck, context: AuditContext) -> list[Find
     column = records[field_check.column]
     passes = _as_mask(field_check.to_pandera()(column).check_output, len(records))
     if field_check.objects:
-        passes |= ~records["object"].isin(field_check.objects).to_numpy()
+        passes = passes | ~records["object"].isin(field_check.objects).to_numpy()  # the mask may be read-only
     positions = np.flatnonzero(~passes)
     values = column.to_numpy()[positions]
     return [

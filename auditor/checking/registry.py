@@ -162,6 +162,8 @@ def _named(function: Callable[..., pd.Series], name: str) -> Callable[..., pd.Se
 
     check.__name__ = check.__qualname__ = name
     check.__doc__ = function.__doc__
+    # pandera matches a check's statistics against its signature: show the rule's own parameters.
+    check.__signature__ = inspect.signature(function)  # type: ignore[attr-defined]
     return check
 
 

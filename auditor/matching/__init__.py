@@ -3,70 +3,272 @@
 `match_people(records, config)` returns the pairs judged to be the same person and the clusters they
 form; it also fills `records["duplicate_cluster"]`. The duplicate and lead-is-contact rules turn the
 result into findings, and `adopt_matched_types` lets a lead take the type of the record it matches.
+
+The engine, in the order it runs (each step a module of this package, its settings in
+rules/matching.toml):
+
+1. features: names, emails, phones, companies, addresses and birth dates made comparable;
+2. blocking: candidate pairs from several keys, never all pairs;
+3. comparisons: each candidate pair put into one level per comparison (exact, nickname, typo ...);
+4. estimating: a Fellegi-Sunter model trained on the records themselves (u from random pairs,
+   m by EM, term frequencies, the prior), no labels and no configuration;
+5. clustering: pairs above the match probability joined into clusters, guarded against chains;
+6. explaining: each pair's evidence, field by field, built when a finding needs it.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from auditor.config import Config
-from auditor.matching.keys import email_domains
+from auditor.matching.blocking import candidate_pairs
+from auditor.matching.clustering import cluster_people
+from auditor.matching.comparisons import PairView, evaluate_all
+from auditor.matching.estimating import Model, match_probability, train
+from auditor.matching.explaining import RecordFacts, agreeing_fields, field_evidence
+from auditor.matching.features import build_features
+from auditor.matching.settings import MatchSettings, default_settings
 from auditor.whoiswho import MATCHED_RECORD, WhoIsWho
+
+# A lead that is the same person as records of several types takes the strongest type.
+_TYPE_STRENGTH = {"employee": 4, "partner": 3, "customer": 2, "contact": 1}
 
 
 @dataclass
 class MatchResult:
     """Pairs of records judged to be the same person, and the clusters they form.
 
-    `pairs` has columns left, right (positions in records, left < right), score (0..1) and
-    matched_on (tuple of field names); `evidence` maps a pair index to its per-field explanation.
-    `cluster` gives each record's cluster number (-1 when it matches nobody).
+    `pairs` has columns left, right (positions in records, left < right), score (0..1, the
+    probability that the two are one person), weight (log2 posterior odds), cluster, matched_on
+    (tuple of the comparisons that counted for the match) and veto (the veto a pair falls under, or
+    "": a pair inside a cluster may be vetoed when the rest of the cluster outweighs it). Every pair
+    of records inside a cluster is listed, by cluster and strongest first. `cluster` gives each
+    record's cluster number (-1 when it matches nobody). `explain(i)` lists pair i's evidence field
+    by field (cached in `evidence`). `diagnostics` says what blocking, training and clustering did.
     """
 
     pairs: pd.DataFrame
     cluster: np.ndarray
     evidence: dict[int, list[dict[str, object]]] = field(default_factory=dict)
+    model: Model | None = None
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+    records: pd.DataFrame | None = field(default=None, repr=False)
+    # Per comparison, the record fields its explanation shows (those of its own feature).
+    shown_fields: list[tuple[str, ...]] = field(default_factory=list, repr=False)
+    _levels: np.ndarray | None = field(default=None, repr=False)
+    _weights: np.ndarray | None = field(default=None, repr=False)
+    _swapped: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.pair_left = self.pairs["left"].to_numpy(dtype=np.int64)
+        self.pair_right = self.pairs["right"].to_numpy(dtype=np.int64)
+        self.pair_score = self.pairs["score"].to_numpy(dtype=np.float64)
+        self.pair_matched_on = self.pairs["matched_on"].to_numpy(dtype=object)
+        self.pair_veto = (
+            self.pairs["veto"].to_numpy(dtype=object)
+            if "veto" in self.pairs
+            else np.full(len(self.pairs), "")
+        )
+        pair_cluster = self.pairs["cluster"].to_numpy(dtype=np.int64)
+        clusters = int(self.cluster.max()) + 1 if len(self.cluster) else 0
+        self._starts = np.searchsorted(pair_cluster, np.arange(clusters + 1))
+
+    @cached_property
+    def facts(self) -> RecordFacts:
+        """What explanations read from the records, taken once."""
+        assert self.records is not None
+        fields = {name for shown in self.shown_fields for name in shown}
+        return RecordFacts.of(self.records, fields, np.flatnonzero(self.cluster >= 0))
+
+    def explain(self, pair: int) -> list[dict[str, object]]:
+        """Pair `pair`'s evidence: one entry per field with both values, the comparison, the level
+        and its weight in bits (log2 Bayes factor)."""
+        if pair not in self.evidence:
+            if self.model is None:
+                return []
+            assert self._levels is not None and self._weights is not None and self._swapped is not None
+            self.evidence[pair] = field_evidence(
+                self.facts,
+                self.model.comparisons,
+                self.shown_fields,
+                int(self.pair_left[pair]),
+                int(self.pair_right[pair]),
+                self._levels[pair],
+                self._weights[pair],
+                bool(self._swapped[pair]),
+            )
+        return self.evidence[pair]
+
+    def clusters(self) -> list[np.ndarray]:
+        """The record positions of each cluster, in cluster order."""
+        clustered = np.flatnonzero(self.cluster >= 0)
+        if not len(clustered):
+            return []
+        clustered = clustered[np.argsort(self.cluster[clustered], kind="stable")]
+        labels = self.cluster[clustered]
+        starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+        return np.split(clustered, starts[1:])
+
+    def pairs_in(self, cluster: int) -> range:
+        """The pair numbers (rows of `pairs`) inside one cluster, strongest first."""
+        return range(int(self._starts[cluster]), int(self._starts[cluster + 1]))
 
 
-def match_people(records: pd.DataFrame, config: Config) -> MatchResult:
-    """Exact matching on the normalised email address (people only, role addresses excluded)."""
-    people = records["object"] != "account"
-    emails = records["email"].str.strip().str.lower()
-    usable = people & (records["email_status"] == "valid") & (email_domains(emails) != "")
-    keys = emails.where(usable, "")
-    positions = np.flatnonzero(keys.to_numpy() != "")
-    frame = pd.DataFrame({"key": keys.to_numpy()[positions], "position": positions})
-    first = frame.groupby("key", sort=False)["position"].transform("min")
-    pairs = pd.DataFrame({"left": first.to_numpy(), "right": frame["position"].to_numpy()})
-    pairs = pairs[pairs["left"] != pairs["right"]].reset_index(drop=True)
-    pairs["score"] = 1.0
-    pairs["matched_on"] = [("email",)] * len(pairs)
-    cluster = np.full(len(records), -1, dtype=np.int64)
-    cluster[pairs["left"].to_numpy()] = pairs["left"].to_numpy()
-    cluster[pairs["right"].to_numpy()] = pairs["left"].to_numpy()
-    labels = np.where(cluster >= 0, "C" + pd.Series(cluster).astype(str).to_numpy(dtype=object), "")
+def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings | None = None) -> MatchResult:
+    """Find the people recorded more than once, with no labels and no configuration."""
+    settings = settings or default_settings()
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[step] = round(now - clock, 3)
+        clock = now
+
+    size = len(records)
+    if int((records["object"] != "account").sum()) < 2:
+        # Nobody to match: no people, or one.
+        records["duplicate_cluster"] = pd.Series("", index=records.index, dtype="str")
+        return MatchResult(pairs=_no_pairs(), cluster=np.full(size, -1, dtype=np.int64))
+    features = build_features(records)
+    people = len(features)
+    # Normalising a million addresses leaves Arrow's allocator holding hundreds of megabytes.
+    pa.default_memory_pool().release_unused()
+    lap("features")
+    comparisons = list(settings.comparisons)
+    candidates = candidate_pairs(
+        features,
+        settings.rules,
+        max_block_size=settings.max_block_size,
+        max_pairs_per_record=settings.max_pairs_per_record,
+    )
+    lap("blocking")
+    view = PairView(features, candidates.left, candidates.right)
+    levels, tf_codes = evaluate_all(comparisons, view)
+    lap("comparing")
+    model = train(
+        features, comparisons, settings.rules, candidates, levels, tf_codes, settings.model, settings.vetoes
+    )
+    weights = model.match_weight(levels, tf_codes)
+    lap("training")
+    threshold = float(np.log2(settings.model.match_probability / (1.0 - settings.model.match_probability)))
+
+    def score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        pair_levels, pair_tf = evaluate_all(comparisons, PairView(features, left, right))
+        return model.match_weight(pair_levels, pair_tf)
+
+    clusters = cluster_people(
+        people,
+        candidates.left,
+        candidates.right,
+        weights,
+        threshold=threshold,
+        max_cluster_size=settings.max_cluster_size,
+        score=score,
+    )
+    lap("clustering")
+
+    # The pairs inside clusters, in record positions, with their evidence kept for explain().
+    final_view = PairView(features, clusters.left, clusters.right)
+    final_levels, final_tf = evaluate_all(comparisons, final_view)
+    final_weights = model.weights(final_levels, final_tf)
+    positions = features.positions
+    cluster = np.full(size, -1, dtype=np.int64)
+    cluster[positions] = clusters.label
+    pair_cluster = clusters.label[clusters.left]
+    order = np.lexsort((-clusters.weight, pair_cluster))
+    pairs = pd.DataFrame(
+        {
+            "left": positions[clusters.left][order],
+            "right": positions[clusters.right][order],
+            "score": match_probability(clusters.weight)[order],
+            "weight": clusters.weight[order],
+            "cluster": pair_cluster[order],
+        }
+    )
+    pairs["matched_on"] = agreeing_fields(comparisons, final_weights[order])
+    pairs["veto"] = model.vetoed(final_levels)[order]
+    labels = np.where(cluster >= 0, "C" + (cluster + 1).astype(str).astype(object), "")
     records["duplicate_cluster"] = pd.Series(labels, index=records.index, dtype="str")
-    return MatchResult(pairs=pairs, cluster=cluster)
+    lap("explaining")
+
+    diagnostics = {
+        "people": people,
+        "candidate_pairs": len(candidates),
+        "candidate_pairs_per_record": round(len(candidates) / max(people, 1), 3),
+        "matching_pairs": int((weights >= threshold).sum()),
+        "clusters": int(clusters.label.max() + 1) if people else 0,
+        "links_cut_for_size": clusters.cut_links,
+        "components_split": clusters.split_components,
+        "blocking": [report.to_dict() for report in candidates.reports],
+        "seconds": timings,
+    }
+    return MatchResult(
+        pairs=pairs,
+        cluster=cluster,
+        model=model,
+        diagnostics=diagnostics,
+        records=records,
+        # Only which fields to show is kept: the features themselves (hundreds of megabytes for a
+        # million records) go once matching is done.
+        shown_fields=[features[comparison.feature].fields for comparison in comparisons],
+        _levels=final_levels[order],
+        _weights=final_weights[order],
+        _swapped=final_view.swapped[order],
+    )
+
+
+def _no_pairs() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "left": pd.Series([], dtype=np.int64),
+            "right": pd.Series([], dtype=np.int64),
+            "score": pd.Series([], dtype=np.float64),
+            "weight": pd.Series([], dtype=np.float64),
+            "cluster": pd.Series([], dtype=np.int64),
+            "matched_on": pd.Series([], dtype=object),
+            "veto": pd.Series([], dtype=object),
+        }
+    )
 
 
 def adopt_matched_types(records: pd.DataFrame, matches: MatchResult, who: WhoIsWho) -> None:
-    """A lead that is the same person as a contact, customer or partner takes that record's type,
-    unless stronger evidence (domains, won deals, accounts) already decided it."""
+    """A lead that is the same person as a contact, customer, partner or employee takes that record's
+    type, unless stronger evidence (domains, won deals, accounts) already decided it. Matched to
+    several, it takes the strongest type (employee, partner, customer, contact), then the best match."""
+    if matches.pairs.empty:
+        return
     record_type = records["record_type"].to_numpy(dtype=object)
+    # Each pair read both ways: (lead, other).
+    lead = np.concatenate([matches.pair_left, matches.pair_right])
+    other = np.concatenate([matches.pair_right, matches.pair_left])
+    score = np.concatenate([matches.pair_score, matches.pair_score])
+    strength = pd.Series(record_type[other]).map(_TYPE_STRENGTH).fillna(0).to_numpy()
+    takes = (record_type[lead] == "lead") & (strength > 0) & (who.evidence[lead] == "")
+    if not takes.any():
+        return
+    candidates = pd.DataFrame(
+        {"lead": lead[takes], "other": other[takes], "strength": strength[takes], "score": score[takes]}
+    )
+    best = candidates.sort_values(["strength", "score"], ascending=False, kind="stable").drop_duplicates(
+        "lead"
+    )
+    leads = best["lead"].to_numpy()
+    others = best["other"].to_numpy()
     suggested = records["suggested_type"].to_numpy(dtype=object).copy()
     reason = records["suggested_reason"].to_numpy(dtype=object).copy()
-    for left, right in matches.pairs[["left", "right"]].itertuples(index=False):
-        for lead, other in ((left, right), (right, left)):
-            if record_type[lead] == "lead" and record_type[other] in ("contact", "customer", "partner", "employee"):
-                if who.evidence[lead] == "":
-                    suggested[lead] = record_type[other]
-                    reason[lead] = (
-                        f"same person as {record_type[other]} {records['source_file'].iat[other]} "
-                        f"row {records['source_row'].iat[other]}"
-                    )
-                    who.evidence[lead] = MATCHED_RECORD
+    suggested[leads] = record_type[others]
+    files = records["source_file"].to_numpy(dtype=object)[others]
+    rows = records["source_row"].to_numpy()[others].astype(str).astype(object)
+    reason[leads] = "same person as " + record_type[others] + " " + files + " row " + rows
+    who.evidence[leads] = MATCHED_RECORD
     records["suggested_type"] = pd.Series(suggested, index=records.index, dtype="str")
     records["suggested_reason"] = pd.Series(reason, index=records.index, dtype="str")

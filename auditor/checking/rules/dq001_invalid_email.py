@@ -18,7 +18,11 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
             severity=rule.severity,
             message=f"Email {email!r} is not a valid address.",
             records=[ref],
-            evidence={"field": "email", "value": email, "check": "email syntax (RFC 5322, no network lookup)"},
+            evidence={
+                "field": "email",
+                "value": email,
+                "check": "email syntax (RFC 5322, no network lookup)",
+            },
         )
         for ref, email in zip(refs, failing["email"].tolist(), strict=True)
     ]

@@ -1,0 +1,51 @@
+"""What several rules need to know about a lead: has it been converted, is it still open.
+
+A lead is *open* while nothing says it ended: its state is not converted, disqualified or closed,
+its converted flag does not say yes, and it names no contact it was converted into. A lead with no
+state label at all is open: the CRM still holds it as a lead.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from auditor.folding import fold
+from auditor.resources import load_rules_toml
+
+ENDED_STATES = ("converted", "disqualified", "closed")
+OPEN_STATES = ("open", "working", "nurturing")
+
+
+@cache
+def _flag_words(answer: str) -> frozenset[str]:
+    return frozenset(fold(word) for word in load_rules_toml("booleans.toml")[answer])
+
+
+def flag_says(values: pd.Series, answer: str) -> np.ndarray:
+    """True where a yes/no column says `answer` ("yes" or "no"), in any of rules/booleans.toml's words."""
+    words = _flag_words(answer)
+    codes, labels = pd.factorize(values, sort=False)
+    said = np.array([False, *(fold(str(label)) in words for label in labels)], dtype=bool)
+    return said[codes + 1]
+
+
+def leads(records: pd.DataFrame) -> np.ndarray:
+    """People whose labels say lead. An account typed "Prospect" is a company, not a lead."""
+    return ((records["record_type"] == "lead") & (records["object"] != "account")).to_numpy()
+
+
+def converted_leads(records: pd.DataFrame) -> np.ndarray:
+    """Leads that say they were converted: by their state, their converted flag or a converted contact."""
+    return leads(records) & (
+        (records["lead_state"] == "converted").to_numpy()
+        | flag_says(records["is_converted"], "yes")
+        | (records["converted_contact_id"] != "").to_numpy()
+    )
+
+
+def open_leads(records: pd.DataFrame) -> np.ndarray:
+    """Leads that have not been converted, disqualified or closed."""
+    return leads(records) & ~records["lead_state"].isin(ENDED_STATES).to_numpy() & ~converted_leads(records)

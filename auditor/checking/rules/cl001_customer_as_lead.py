@@ -1,0 +1,44 @@
+"""CL001 customer-as-lead (CL: classification, who is who)."""
+
+from __future__ import annotations
+
+from auditor import whoiswho
+from auditor.checking.context import AuditContext
+from auditor.checking.registry import Rule, set_rule
+from auditor.checking.rules._evidence import misclassified_leads
+from auditor.findings import Finding
+
+
+@set_rule(
+    code="CL001",
+    name="customer-as-lead",
+    kind="customer_as_lead",
+    severity="warning",
+    summary="An open lead that the evidence says is already a customer",
+    bad={"Lifecycle Stage": "Lead", "Became a Customer Date": "2025-03-14"},
+    good={"Lifecycle Stage": "Customer", "Became a Customer Date": "2025-03-14"},
+)
+def customer_as_lead(rule: Rule, context: AuditContext) -> list[Finding]:
+    """
+    ## What it does
+    Finds open leads whose evidence says customer: won deals (Pipedrive), a became-customer date
+    on or before the audit date (HubSpot), or a company or email domain that belongs to an account
+    typed Customer in an accounts export audited alongside (Salesforce, Dynamics 365, HubSpot
+    companies). Free-mail domains (gmail.com, wp.pl, yahoo.co.id ...) never tie a person to a
+    company, so a Gmail lead is never made a customer because some customer uses Gmail too.
+
+    ## Why it matters
+    A lead is someone still to be won. A customer kept as a lead is nurtured, scored and cold-called
+    as a prospect; sales reps chase people the company already serves, campaigns count existing
+    business as new pipeline, and a migration carries two stories about one buyer.
+
+    ## Example
+    A HubSpot contact at lifecycle stage "Lead" with a "Became a Customer Date" of 2025-03-14; a
+    Salesforce lead whose company "ACME Sp. z o.o." is an account of type "Customer - Direct".
+
+    ## Use instead
+    Move the person to the customer stage, or convert the lead into a contact of the customer account.
+    """
+    return misclassified_leads(
+        rule, context, (whoiswho.WON_DEALS, whoiswho.BECAME_CUSTOMER, whoiswho.CUSTOMER_ACCOUNT)
+    )

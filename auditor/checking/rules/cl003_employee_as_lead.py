@@ -1,0 +1,38 @@
+"""CL003 employee-as-lead (CL: classification, who is who)."""
+
+from __future__ import annotations
+
+from auditor import whoiswho
+from auditor.checking.context import AuditContext
+from auditor.checking.registry import Rule, set_rule
+from auditor.checking.rules._evidence import misclassified_leads
+from auditor.findings import Finding
+
+
+@set_rule(
+    code="CL003",
+    name="employee-as-lead",
+    kind="employee_as_lead",
+    severity="warning",
+    summary="An open lead with an email on the organisation's own domains",
+    bad={"Email": "marta@ourcompany.example"},
+    good={"Email": "marta@client.example"},
+)
+def employee_as_lead(rule: Rule, context: AuditContext) -> list[Finding]:
+    """
+    ## What it does
+    Finds open leads whose email is on one of the organisation's internal domains
+    (`internal_domains`, `--internal-domain`), subdomains included.
+
+    ## Why it matters
+    Staff fill in their own web forms to test them, sign up for webinars and import their address
+    books. As leads they are scored, routed to sales and counted in conversion rates, and marketing
+    sends them campaigns meant for buyers.
+
+    ## Example
+    A lead `marta@ourcompany.example` when `ourcompany.example` is an internal domain.
+
+    ## Use instead
+    Delete test leads; keep colleagues out of the lead object (or as contacts of your own account).
+    """
+    return misclassified_leads(rule, context, (whoiswho.INTERNAL_DOMAIN,))

@@ -1,0 +1,134 @@
+"""CL004 converted-lead-open (CL: classification, who is who)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from auditor.checking.context import AuditContext
+from auditor.checking.registry import Rule, set_rule
+from auditor.checking.rules._leads import OPEN_STATES, flag_says
+from auditor.checking.rules._naming import field_values, record_names
+from auditor.findings import Finding
+
+# Label columns that can carry a lead's state, as the terminology mapper reads them.
+_STATE_COLUMNS = ("state_label", "status_label", "stage_label", "type_label", "person_label")
+# "Qualified" ends a lead only as a record state or a status reason; a lifecycle stage such as
+# HubSpot's "Sales Qualified Lead" names a step of a lead that is still open.
+_QUALIFYING_COLUMNS = ("state_label", "status_label")
+
+
+@set_rule(
+    code="CL004",
+    name="converted-lead-open",
+    kind="converted_lead_open",
+    severity="warning",
+    summary="A lead marked converted or qualified that its other labels say is still open",
+    bad={"IsConverted": "true", "Status": "Open - Not Contacted"},
+    good={"IsConverted": "true", "Status": "Closed - Converted"},
+)
+def converted_lead_open(rule: Rule, context: AuditContext) -> list[Finding]:
+    """
+    ## What it does
+    Reads every conversion signal a lead carries and flags the lead when they disagree:
+    - converted or qualified, yet open: Salesforce `IsConverted = true` or a `ConvertedContactId`
+      with a status such as "Open - Not Contacted"; a Dynamics 365 lead whose status reason is
+      "Qualified" while its status is still "Open"; a Zoho lead with a converted contact whose
+      status is still "Contacted"; any status, stage or label meaning converted next to another
+      meaning open or working;
+    - converted by its status, never converted by its flag: status "Closed - Converted" with
+      `IsConverted = false` (a status typed in by hand or by an import, no contact behind it).
+
+    A conversion date alone is not a signal: Odoo stamps it when a lead becomes an opportunity,
+    which stays open by design.
+
+    ## Why it matters
+    Converting a lead turns it into a contact (and an account and opportunity). A lead that says
+    both "converted" and "open" is counted twice: once in the pipeline as a lead to work, once as
+    the contact it became. Sales work it again; reports double-count; a migration imports it as a
+    live lead next to its own contact.
+
+    ## Example
+    `IsConverted = true`, `Status = Open - Not Contacted`; Dynamics `Status = Open`,
+    `Status Reason = Qualified`; `Status = Closed - Converted`, `IsConverted = false`.
+
+    ## Use instead
+    A converted lead with a converted status (`Closed - Converted`, Dynamics `Qualified`/`Qualified`),
+    or an open lead with no conversion signals.
+    """
+    records = context.records
+    leads = ((records["object"] == "lead") | (records["record_type"] == "lead")).to_numpy() & (
+        records["object"] != "account"
+    ).to_numpy()
+    flag_yes = flag_says(records["is_converted"], "yes")
+    flag_no = flag_says(records["is_converted"], "no")
+    has_contact = (records["converted_contact_id"] != "").to_numpy()
+    converted_label = np.logical_or.reduce(
+        [context.label_means(column, "state", ("converted",)) for column in _STATE_COLUMNS]
+    )
+    qualified_label = np.logical_or.reduce(
+        [context.label_means(column, "state", ("qualified",)) for column in _QUALIFYING_COLUMNS]
+    )
+    open_label = np.logical_or.reduce(
+        [context.label_means(column, "state", OPEN_STATES) for column in _STATE_COLUMNS]
+    )
+    ended = flag_yes | has_contact | converted_label | qualified_label
+    still_open = leads & ended & open_label
+    never_converted = leads & converted_label & flag_no & ~open_label
+    positions = np.flatnonzero(still_open | never_converted)
+    if not len(positions):
+        return []
+    states = {column: context.label_meaning(column, "state") for column in _STATE_COLUMNS}
+
+    chosen = records.iloc[positions]
+    names = record_names(chosen)
+    findings = []
+    for index, (position, ref) in enumerate(zip(positions, context.refs(positions), strict=True)):
+        ending: list[tuple[str, str, str]] = []  # (field, value, meaning)
+        if flag_yes[position]:
+            ending.append(("is_converted", chosen["is_converted"].iat[index], "converted"))
+        if has_contact[position]:
+            ending.append(("converted_contact_id", chosen["converted_contact_id"].iat[index], "converted"))
+        labels = [
+            (column, chosen[column].iat[index], states[column][position])
+            for column in _STATE_COLUMNS
+            if states[column][position]
+        ]
+        ending += [
+            label
+            for label in labels
+            if label[2] == "converted" or (label[2] == "qualified" and label[0] in _QUALIFYING_COLUMNS)
+        ]
+        if still_open[position]:
+            opening = [label for label in labels if label[2] in OPEN_STATES]
+            message = (
+                f"Lead {names[index]} is {ending[0][2]} ({_said(ending)}) yet still open ({_said(opening)})."
+            )
+            check = "a converted or qualified lead is not open"
+        else:
+            opening = [("is_converted", chosen["is_converted"].iat[index], "not converted")]
+            message = (
+                f"Lead {names[index]} has a converted {_said(ending)}, but its converted flag says "
+                f"{opening[0][1]!r}: it was never converted."
+            )
+            check = "a lead with a converted status has its converted flag set"
+        shown = [*ending, *opening]
+        findings.append(
+            Finding(
+                rule=rule.code,
+                kind=rule.kind,
+                severity=rule.severity,
+                message=message,
+                records=[ref],
+                evidence={
+                    "fields": [field for field, _, _ in shown],
+                    "values": [value for _, value, _ in shown],
+                    "meanings": [meaning for _, _, meaning in shown],
+                    "check": check,
+                },
+            )
+        )
+    return findings
+
+
+def _said(labels: list[tuple[str, str, str]]) -> str:
+    return field_values([field for field, _, _ in labels], [value for _, value, _ in labels])

@@ -1,0 +1,87 @@
+"""CL005 converted-contact-missing (CL: classification, who is who)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from auditor.checking.context import AuditContext
+from auditor.checking.registry import Rule, set_rule
+from auditor.checking.rules._naming import record_names
+from auditor.findings import Finding
+
+
+@set_rule(
+    code="CL005",
+    name="converted-contact-missing",
+    kind="converted_lead_open",
+    severity="warning",
+    summary="A converted lead whose converted contact is not among the contacts audited alongside",
+    bad={"ConvertedContactId": "0035g00000Gone01AAA"},
+    good={"ConvertedContactId": "0035g00000Cont01AAA"},
+)
+def converted_contact_missing(rule: Rule, context: AuditContext) -> list[Finding]:
+    """
+    ## What it does
+    For each lead that names the contact it was converted into (Salesforce `ConvertedContactId`,
+    Zoho "Converted Contact"), looks for that contact among the contact records of the same
+    platform audited in the same run. Runs only when such a contact export is loaded: without one,
+    a missing contact proves nothing. Salesforce's 15- and 18-character forms of an id are one id.
+
+    ## Why it matters
+    The converted contact is where the person's history went: the lead says "look there". When the
+    contact is gone (deleted, merged away, never synced, left out of a migration) the lead is the
+    only record of the person, yet it is closed as converted, so nobody works it and the contact
+    count understates who you know.
+
+    ## Example
+    A lead with `ConvertedContactId = 0035g00000Gone01AAA` when Contact.csv has no such `Id`.
+
+    ## Use instead
+    Restore or re-link the contact, or reopen the lead; when migrating, export the contacts the
+    leads point at.
+    """
+    records = context.records
+    converted = (records["object"] == "lead") & (records["converted_contact_id"] != "")
+    contacts = records["object"] == "contact"
+    findings: list[Finding] = []
+    for platform in sorted(set(records.loc[converted, "platform"]) & set(records.loc[contacts, "platform"])):
+        of_platform = records["platform"] == platform
+        known = _id_keys(records.loc[contacts & of_platform, "source_id"], platform)
+        leads = records.loc[converted & of_platform]
+        missing = ~_id_keys(leads["converted_contact_id"], platform).isin(set(known) - {""})
+        files = sorted(set(records.loc[contacts & of_platform, "source_file"]))
+        findings += _report(rule, context, leads.loc[missing.to_numpy()], len(known), files)
+    return findings
+
+
+def _id_keys(ids: pd.Series, platform: str) -> pd.Series:
+    """Salesforce ids come in a case-sensitive 15-character form and an 18-character form that adds a
+    checksum suffix; the first 15 characters are the id."""
+    if platform != "salesforce":
+        return ids
+    return ids.where(ids.str.len() != 18, ids.str.slice(0, 15))
+
+
+def _report(
+    rule: Rule, context: AuditContext, leads: pd.DataFrame, contact_count: int, files: list[str]
+) -> list[Finding]:
+    positions = np.asarray(leads.index, dtype=np.int64)
+    names = record_names(leads)
+    values = leads["converted_contact_id"].to_numpy(dtype=object)
+    where = ", ".join(files)
+    return [
+        Finding(
+            rule=rule.code,
+            kind=rule.kind,
+            severity=rule.severity,
+            message=f"Lead {name} was converted into contact {value}, which is not in {where}.",
+            records=[ref],
+            evidence={
+                "field": "converted_contact_id",
+                "value": value,
+                "check": f"the id is one of the {contact_count} contact ids of {where}",
+            },
+        )
+        for ref, name, value in zip(context.refs(positions), names, values, strict=True)
+    ]

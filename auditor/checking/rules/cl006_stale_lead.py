@@ -1,0 +1,106 @@
+"""CL006 stale-lead (CL: classification, who is who)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from auditor.checking.context import AuditContext
+from auditor.checking.registry import Rule, set_rule
+from auditor.checking.rules._leads import open_leads
+from auditor.checking.rules._naming import field_words, record_names
+from auditor.findings import Finding
+
+# The dates that tell when a lead was last touched, best first.
+_DATES = (
+    ("last_activity_date", "last_activity_at"),
+    ("last_modified_date", "last_modified_at"),
+    ("created_date", "created_at"),
+)
+
+
+@set_rule(
+    code="CL006",
+    name="stale-lead",
+    kind="stale_lead",
+    severity="info",
+    summary="An open lead with no activity for longer than stale_after_days before the audit date",
+    bad={"Status": "Working - Contacted", "LastActivityDate": "2024-02-01"},
+    good={"Status": "Working - Contacted", "LastActivityDate": "2026-09-30"},
+)
+def stale_lead(rule: Rule, context: AuditContext) -> list[Finding]:
+    """
+    ## What it does
+    Finds open leads (not converted, disqualified or closed) whose last activity is more than
+    `stale_after_days` (default 365) before the audit date `as_of`. The last-activity date is used
+    when the export has one; else the last-modified date; else the created date. A lead with none
+    of the three is left alone: nothing says how old it is.
+
+    ## Why it matters
+    A lead is a person someone meant to qualify. Untouched for a year it is not pipeline any more:
+    it inflates lead counts and conversion-rate denominators, and whoever calls now calls a stranger.
+    Before a migration, stale leads are the first thing to archive or re-engage instead of moving.
+
+    ## Example
+    Audited on 2026-11-01 with the default 365 days: an open lead whose last activity was on
+    2024-02-01 (1004 days).
+
+    ## Use instead
+    Re-engage the lead (and log the activity), or close it as not converted.
+    """
+    records = context.records
+    as_of = pd.Timestamp(context.config.as_of)
+    threshold = context.config.stale_after_days
+    # The first date each record has, best first, and which field it came from.
+    last = pd.Series(pd.NaT, index=records.index, dtype="datetime64[ns]")
+    used = np.full(len(records), -1, dtype=np.int8)
+    for number, (date_field, _) in enumerate(_DATES):
+        take = last.isna().to_numpy() & records[date_field].notna().to_numpy()
+        last = last.where(~take, records[date_field])
+        used[take] = number
+    days = (as_of - last).dt.days.to_numpy(dtype=float, na_value=np.nan)
+    positions = np.flatnonzero(open_leads(records) & (days > threshold))
+    if not len(positions):
+        return []
+
+    used = used[positions]
+    fields = np.array([text_field for _, text_field in _DATES], dtype=object)[used]
+    raw = np.choose(
+        used, [records[text_field].take(positions).to_numpy(dtype=object) for _, text_field in _DATES]
+    )
+    dates = np.datetime_as_string(last.to_numpy()[positions], unit="D")
+    elapsed = days[positions].astype(np.int64).tolist()
+    words = np.array([field_words(text_field) for _, text_field in _DATES], dtype=object)[used]
+    as_of_text = context.config.as_of.isoformat()
+    check_of = {word: f"days from {word} to the audit date <= stale_after_days" for word in set(words)}
+    return [
+        Finding(
+            rule=rule.code,
+            kind=rule.kind,
+            severity=rule.severity,
+            message=(
+                f"Open lead {name} has had no activity for {count} days "
+                f"({word} {date}; the limit is {threshold} days)."
+            ),
+            records=[ref],
+            evidence={
+                "field": field,
+                "value": value,
+                "date": date,
+                "days": count,
+                "threshold": threshold,
+                "as_of": as_of_text,
+                "check": check_of[word],
+            },
+        )
+        for ref, name, field, value, date, count, word in zip(
+            context.refs(positions),
+            record_names(records, positions),
+            fields.tolist(),
+            raw.tolist(),
+            dates.tolist(),
+            elapsed,
+            words.tolist(),
+            strict=True,
+        )
+    ]

@@ -1,0 +1,124 @@
+"""CL007 lifecycle-conflict (CL: classification, who is who)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import numpy as np
+
+from auditor.checking.context import AuditContext
+from auditor.checking.registry import Rule, set_rule
+from auditor.checking.rules._naming import field_words, record_names
+from auditor.findings import Finding
+from auditor.resources import load_rules_toml
+
+
+@dataclass(frozen=True)
+class _Side:
+    field: str
+    concept: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Conflict:
+    name: str
+    first: _Side
+    second: _Side
+    why: str
+
+
+@cache
+def _conflicts() -> tuple[_Conflict, ...]:
+    """The table of contradictions in rules/lifecycle_conflicts.toml."""
+    return tuple(
+        _Conflict(
+            name=entry["name"],
+            first=_side(entry["first"]),
+            second=_side(entry["second"]),
+            why=entry["why"],
+        )
+        for entry in load_rules_toml("lifecycle_conflicts.toml")["conflicts"]
+    )
+
+
+def _side(data: Mapping[str, Any]) -> _Side:
+    return _Side(field=data["field"], concept=data["concept"], values=tuple(data["values"]))
+
+
+@set_rule(
+    code="CL007",
+    name="lifecycle-conflict",
+    kind="lifecycle_conflict",
+    severity="warning",
+    summary="Two labels of one record that cannot both be true (stage, status, state, type)",
+    bad={"Lifecycle Stage": "Customer", "Lead Status": "New"},
+    good={"Lifecycle Stage": "Customer", "Lead Status": ""},
+)
+def lifecycle_conflict(rule: Rule, context: AuditContext) -> list[Finding]:
+    """
+    ## What it does
+    Reads each of a record's labels through the vocabulary (lifecycle stage and type column as a
+    type; record state and status as a lead state) and flags the pairs that contradict each other,
+    as listed in `rules/lifecycle_conflicts.toml`:
+    - a customer stage with a lead status still open, new or being worked, or disqualified
+      (HubSpot "Customer" with lead status "New" or "Unqualified");
+    - a record state and a status reason from different ends of a lead's life (Dynamics 365
+      "Disqualified" with "Qualified" or "New"; "Qualified" with "Lost"; "Open" with "Lost");
+    - a stage and a type column that name different people (stage "Prospect", type "Client").
+
+    Conversion contradictions (converted or qualified, yet open) are CL004's.
+
+    ## Why it matters
+    Whether a person is a lead, a contact or a customer is read from these labels. When two of
+    them disagree, every report, workflow and migration mapping picks one at random: the customer
+    gets a prospecting sequence, the disqualified lead stays in the qualified count.
+
+    ## Example
+    A HubSpot contact with Lifecycle Stage "Customer" and Lead Status "New"; a Dynamics 365 lead
+    with Status "Disqualified" and Status Reason "Qualified".
+
+    ## Use instead
+    Labels that tell one story: "Customer" with no lead status; "Disqualified" with "Lost" or
+    "No Longer Interested".
+    """
+    records = context.records
+    findings: list[Finding] = []
+    for conflict in _conflicts():
+        positions = np.flatnonzero(
+            context.label_means(conflict.first.field, conflict.first.concept, conflict.first.values)
+            & context.label_means(conflict.second.field, conflict.second.concept, conflict.second.values)
+        )
+        if not len(positions):
+            continue
+        first = context.label_meaning(conflict.first.field, conflict.first.concept)
+        second = context.label_meaning(conflict.second.field, conflict.second.concept)
+        chosen = records.iloc[positions]
+        fields = [conflict.first.field, conflict.second.field]
+        names = record_names(chosen)
+        for index, (position, ref) in enumerate(zip(positions, context.refs(positions), strict=True)):
+            values = [chosen[field].iat[index] for field in fields]
+            meanings = [first[position], second[position]]
+            said = [
+                f"{field_words(field)} {value!r} ({meaning})"
+                for field, value, meaning in zip(fields, values, meanings, strict=True)
+            ]
+            findings.append(
+                Finding(
+                    rule=rule.code,
+                    kind=rule.kind,
+                    severity=rule.severity,
+                    message=f"{names[index]}: {said[0]} contradicts {said[1]}; {conflict.why}.",
+                    records=[ref],
+                    evidence={
+                        "fields": fields,
+                        "values": values,
+                        "meanings": meanings,
+                        "check": conflict.name,
+                    },
+                )
+            )
+    return findings

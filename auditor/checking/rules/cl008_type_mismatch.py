@@ -1,0 +1,96 @@
+"""CL008 type-mismatch (CL: classification, who is who)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from auditor import whoiswho
+from auditor.checking.context import AuditContext
+from auditor.checking.registry import Rule, set_rule
+from auditor.checking.rules._leads import converted_leads, open_leads
+from auditor.checking.rules._naming import record_names, with_article
+from auditor.findings import Finding
+
+# Evidence that the lead rules report for open leads: CL001-CL003, and DU002 lead-is-contact.
+_LEAD_RULE_EVIDENCE = (
+    whoiswho.WON_DEALS,
+    whoiswho.BECAME_CUSTOMER,
+    whoiswho.CUSTOMER_ACCOUNT,
+    whoiswho.PARTNER_DOMAIN,
+    whoiswho.PARTNER_ACCOUNT,
+    whoiswho.INTERNAL_DOMAIN,
+    whoiswho.MATCHED_RECORD,
+)
+
+
+@set_rule(
+    code="CL008",
+    name="type-mismatch",
+    kind="type_mismatch",
+    severity="info",
+    summary="A record whose labels say one type and whose evidence says another (other than an open lead)",
+    bad={"object": "Contact", "AccountId": "0015g00000Acct01AAA (Type: Customer - Direct)"},
+    good={"object": "Contact", "AccountId": "0015g00000Acct03AAA (Type: Prospect)"},
+)
+def type_mismatch(rule: Rule, context: AuditContext) -> list[Finding]:
+    """
+    ## What it does
+    Every record gets two types: what its own labels say (`record_type`) and what the evidence
+    says (`suggested_type`: won deals, a became-customer date, its account's type, internal or
+    partner domains, the record it matches). Where the two differ and no lead rule already says why
+    (CL001-CL003 and DU002 cover open leads), this rule does: a contact at an account typed
+    Customer, a converted lead whose company became a customer, a customer contact on a partner
+    domain. A converted lead that matches a contact is what conversion leaves behind, and is not
+    reported.
+
+    ## Why it matters
+    The type decides who gets which email, which team owns the person and where the record lands
+    in a migration. A contact whose account is a customer is a customer; segmenting on the label
+    alone sends customers the prospect newsletter. Often the fix is only to sync the type from the
+    account; the finding says which evidence to trust.
+
+    ## Example
+    A Salesforce contact (no type of its own) whose account "Tecnologías Ibéricas S.L." has type
+    "Customer - Direct".
+
+    ## Use instead
+    A type that matches the evidence (a customer lifecycle stage or contact type), or fix the
+    evidence (the account's type) if that is what is wrong.
+    """
+    records = context.records
+    evidence = context.who.evidence if context.who is not None else np.full(len(records), "", dtype=object)
+    differs = (records["suggested_type"] != records["record_type"]).to_numpy()
+    people = (records["object"] != "account").to_numpy()
+    lead_rules = open_leads(records) & pd.Series(evidence).isin(_LEAD_RULE_EVIDENCE).to_numpy()
+    # Conversion copies a lead into a contact: a converted lead matching a contact is expected.
+    conversion_copy = converted_leads(records) & (evidence == whoiswho.MATCHED_RECORD)
+    positions = np.flatnonzero(differs & people & ~lead_rules & ~conversion_copy)
+    chosen = records.iloc[positions]
+    names = record_names(chosen)
+    labelled = chosen["record_type"].to_numpy(dtype=object)
+    suggested = chosen["suggested_type"].to_numpy(dtype=object)
+    reasons = chosen["suggested_reason"].to_numpy(dtype=object)
+    label_reasons = chosen["record_type_reason"].to_numpy(dtype=object)
+    return [
+        Finding(
+            rule=rule.code,
+            kind=rule.kind,
+            severity=rule.severity,
+            message=(
+                f"{names[index]} is labelled {with_article(labelled[index])}, but the evidence says "
+                f"{suggested[index]}: {reasons[index]}."
+            ),
+            records=[ref],
+            evidence={
+                "field": "record_type",
+                "value": labelled[index],
+                "label": label_reasons[index],
+                "suggested_type": suggested[index],
+                "reason": reasons[index],
+                "evidence": str(evidence[position]),
+                "check": "record_type equals suggested_type",
+            },
+        )
+        for index, (position, ref) in enumerate(zip(positions, context.refs(positions), strict=True))
+    ]

@@ -1,0 +1,78 @@
+"""DQ002 invalid-phone (DQ: data quality)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from auditor.checking.context import AuditContext
+from auditor.checking.registry import Rule, row_rule
+from auditor.checking.rules._naming import field_evidence, field_values, record_names
+from auditor.findings import Finding
+
+_PHONES = ("phone", "mobile")
+
+
+def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Finding]:
+    invalid = {field: (failing[f"{field}_status"] == "invalid").to_numpy() for field in _PHONES}
+    raw = {field: failing[f"{field}_raw"].to_numpy(dtype=object) for field in _PHONES}
+    regions = failing["country_code"].to_numpy(dtype=object)
+    countries = failing["country"].to_numpy(dtype=object)
+    names = record_names(failing)
+    findings = []
+    for index, ref in enumerate(context.refs(failing.index)):
+        fields = [field for field in _PHONES if invalid[field][index]]
+        values = [raw[field][index] for field in fields]
+        said = field_values(fields, values, " and ")
+        verdict = "is not a valid number" if len(fields) == 1 else "are not valid numbers"
+        region = regions[index]
+        where = f"in {countries[index]} ({region})" if region else "as an international number"
+        findings.append(
+            Finding(
+                rule=rule.code,
+                kind=rule.kind,
+                severity=rule.severity,
+                message=f"{names[index]}: {said} {verdict} {where}.",
+                records=[ref],
+                evidence=field_evidence(fields, values)
+                | {
+                    "country": region or None,
+                    "check": f"libphonenumber: a valid number, region {region or 'from +'}",
+                },
+            )
+        )
+    return findings
+
+
+@row_rule(
+    code="DQ002",
+    name="invalid-phone",
+    kind="invalid_phone",
+    severity="warning",
+    summary="A phone or mobile number is present but is not a valid number for the record's country",
+    bad={"Phone": "12 345", "Country": "Poland"},
+    good={"Phone": "12 345 67 89", "Country": "Poland"},
+    report=_report,
+)
+def invalid_phone(records: pd.DataFrame) -> pd.Series:
+    """
+    ## What it does
+    Checks every phone and mobile number with libphonenumber (the `phonenumbers` package), reading
+    a number written nationally ("04 72 10 20 30") in the record's country. A national number with
+    no country to read it by is left unchecked, not flagged: it may well be right.
+
+    ## Why it matters
+    A lead that cannot be called cannot be qualified, and a contact's number is how sales and
+    support reach them. Invalid numbers also hide duplicates: the same person entered twice with a
+    typo in one number is matched on the phone only when both numbers are real.
+
+    ## Example
+    `12 345` with country Poland (too short); `+33 1 23` (too short for France); `555-CALL-NOW`.
+
+    ## Use instead
+    A complete number, ideally international (`+48 12 345 67 89`), or leave the field empty.
+    """
+    return pd.Series(
+        np.logical_and.reduce([(records[f"{field}_status"] != "invalid").to_numpy() for field in _PHONES]),
+        index=records.index,
+    )

@@ -1,0 +1,78 @@
+"""DQ003 unreachable (DQ: data quality)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from auditor.checking.context import AuditContext
+from auditor.checking.registry import Rule, row_rule
+from auditor.checking.rules._naming import record_names
+from auditor.checking.rules._placeholders import placeholder_emails
+from auditor.findings import Finding
+from auditor.normalising import email_statuses
+
+_FIELDS = ["email", "email_alt", "phone", "mobile"]
+_USABLE_PHONE = ("valid", "unchecked")
+
+
+def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Finding]:
+    names = record_names(failing)
+    values = failing[[f"{field}_raw" if field in ("phone", "mobile") else field for field in _FIELDS]]
+    return [
+        Finding(
+            rule=rule.code,
+            kind=rule.kind,
+            severity=rule.severity,
+            message=f"{name} has neither a usable email address nor a usable phone number.",
+            records=[ref],
+            evidence={
+                "fields": _FIELDS,
+                "values": list(row),
+                "check": "a valid, non-placeholder email, or a valid or unchecked phone or mobile",
+            },
+        )
+        for ref, name, row in zip(
+            context.refs(failing.index), names, values.itertuples(index=False, name=None), strict=True
+        )
+    ]
+
+
+@row_rule(
+    code="DQ003",
+    name="unreachable",
+    kind="unreachable",
+    severity="warning",
+    summary="A person with neither a usable email nor a usable phone",
+    bad={"Email": "", "Phone": "", "MobilePhone": ""},
+    good={"Email": "", "Phone": "+48 12 345 67 89", "MobilePhone": ""},
+    report=_report,
+)
+def unreachable(records: pd.DataFrame) -> pd.Series:
+    """
+    ## What it does
+    Flags people (leads, contacts, persons; not accounts) with no way to reach them: no valid email
+    address that is not filler (`test@test.com`, `noemail@...`) in either email field, and no phone
+    or mobile number that is valid (or written nationally with no country to check it by).
+
+    ## Why it matters
+    A lead nobody can reach cannot be qualified, nurtured or converted; it only inflates the lead
+    count and the cost of every campaign that pays per record. A contact without a way to reach
+    them is a name, not a relationship. Before a migration, these are candidates to enrich or drop.
+
+    ## Example
+    A lead with an empty email, the phone `12 345` (invalid) and no mobile; a contact whose only
+    address is `noemail@acme.pl`.
+
+    ## Use instead
+    At least one valid email or phone number.
+    """
+    email_ok = (records["email_status"] == "valid").to_numpy() & ~placeholder_emails(records["email"])
+    alternative = records["email_alt"]
+    if (alternative != "").any():
+        email_ok |= (email_statuses(alternative) == "valid").to_numpy() & ~placeholder_emails(alternative)
+    phone_ok = np.logical_or.reduce(
+        [records[f"{field}_status"].isin(_USABLE_PHONE).to_numpy() for field in ("phone", "mobile")]
+    )
+    people = (records["object"] != "account").to_numpy()
+    return pd.Series(email_ok | phone_ok | ~people, index=records.index)

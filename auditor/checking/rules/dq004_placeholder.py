@@ -1,0 +1,89 @@
+"""DQ004 placeholder (DQ: data quality)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from auditor.checking.context import AuditContext
+from auditor.checking.registry import Rule, row_rule
+from auditor.checking.rules._naming import field_evidence, field_values
+from auditor.checking.rules._placeholders import (
+    placeholder_emails,
+    placeholder_names,
+    placeholder_whole_names,
+)
+from auditor.findings import Finding
+
+_NAME_FIELDS = ("first_name", "last_name", "company")
+_EMAIL_FIELDS = ("email", "email_alt")
+
+
+def _placeholders(records: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per field, where it holds filler. A first and last name that are filler only together
+    ("Tidak" + "diketahui", as a whole name is split) mark both fields."""
+    found = {field: placeholder_names(records[field]) for field in _NAME_FIELDS}
+    together = placeholder_whole_names(records["first_name"], records["last_name"])
+    found["first_name"] |= together
+    found["last_name"] |= together
+    found |= {field: placeholder_emails(records[field]) for field in _EMAIL_FIELDS}
+    return found
+
+
+def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Finding]:
+    found = _placeholders(failing)
+    findings = []
+    for index, ref in enumerate(context.refs(failing.index)):
+        fields = [field for field, hit in found.items() if hit[index]]
+        values = [failing[field].iat[index] for field in fields]
+        said = field_values(fields, values)
+        verb = "looks" if len(fields) == 1 else "look"
+        findings.append(
+            Finding(
+                rule=rule.code,
+                kind=rule.kind,
+                severity=rule.severity,
+                message=f"{said[0].upper()}{said[1:]} {verb} like test or filler, not real data.",
+                records=[ref],
+                evidence=field_evidence(fields, values) | {"check": "listed in rules/placeholders.toml"},
+            )
+        )
+    return findings
+
+
+@row_rule(
+    code="DQ004",
+    name="placeholder",
+    kind="placeholder",
+    severity="warning",
+    summary='Test or filler values in names, company or email ("Test", "N/A", "xxx", "Inconnu", "test@test.com")',
+    bad={"FirstName": "Test", "LastName": "Test", "Email": "test@test.com"},
+    good={"FirstName": "Nan", "LastName": "Null", "Email": "nan.null@acme.pl"},
+    report=_report,
+)
+def placeholder(records: pd.DataFrame) -> pd.Series:
+    """
+    ## What it does
+    Looks for test and filler values in first name, last name (apart and together), company and
+    both email fields, in every seed language: "Test", "asdf", "N/A", "xxx", "Unknown", "Inconnu",
+    "Desconocido", "Nieznany", "Tidak diketahui", "غير معروف", "Unbekannt", "Desconhecido",
+    "[not provided]", keyboard mashes, digits only, `test@test.com`, `noemail@...`, `a@a.com`,
+    addresses at example.com. The lists are data (`rules/placeholders.toml`).
+
+    Real names that look like filler are not flagged: "Nan" is a first name, "Null" and "Lee" are
+    surnames, "J." is an initial.
+
+    ## Why it matters
+    Test leads and "Unknown Unknown" contacts are counted as pipeline, get campaigns, and match each
+    other as duplicates ("Test" is the same person as every other "Test"). A form that forces a
+    name produces "asdf"; the lead behind it may be real, but nobody can address them by name.
+
+    ## Example
+    First name "Test", last name "Test", email `test@test.com`; company "[not provided]"; last
+    name "Inconnu".
+
+    ## Use instead
+    The person's real name, or leave the field empty (and delete test records).
+    """
+    found = _placeholders(records)
+    return pd.Series(~np.logical_or.reduce(list(found.values())), index=records.index)

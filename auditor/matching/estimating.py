@@ -1,0 +1,406 @@
+"""Estimating the Fellegi-Sunter model from the audited records themselves: no labels, no tuning.
+
+- u (how often a level occurs between two different people) from random pairs of people, which are
+  nearly all different people;
+- m (how often it occurs for the same person) by expectation-maximisation on the pairs of each
+  training rule (`train = true`: blocks on strong keys), leaving out the comparisons that rule
+  blocks on (inside a block they agree by construction and would teach EM nothing), as splink
+  does. Inside a block the non-matches are not random pairs (namesakes share a region), so EM also
+  fits the block's own u there; only m leaves the block. The rules' expected counts are pooled;
+- term frequencies: agreeing on a value many people share ("Smith", a switchboard) is weaker
+  evidence than agreeing on a rare one; people are counted, not records, so a duplicate does not
+  make its own values look common;
+- the prior, the probability that two random records are the same person, from the share of records
+  that have a duplicate, found by a fixed point over the candidate pairs.
+
+Every estimate is a posterior mean under the priors of rules/matching.toml (Dirichlet pseudo-counts),
+so a file of ten records gets sensible weights and a file of a million gets its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from auditor.matching.blocking import BlockingRule, Candidates
+from auditor.matching.comparisons import Comparison, PairView, evaluate_all
+from auditor.matching.features import Features
+
+# Term-frequency adjustments may raise an exact level's weight by at most this many bits.
+MAX_TF_BONUS_BITS = 6.0
+
+
+@dataclass
+class ModelSettings:
+    """`[model]` of rules/matching.toml; each setting is explained there."""
+
+    match_probability: float = 0.5
+    prior_strength: float = 30.0
+    u_prior_strength: float = 10_000.0
+    duplicate_rate: float = 0.05
+    u_sample_pairs: int = 1_000_000
+    em_sample_pairs: int = 500_000
+    em_max_iterations: int = 50
+    em_tolerance: float = 1e-5
+    tf_smoothing: float = 200.0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class Veto:
+    """Evidence no sum may outweigh. A pair at one of the listed levels of every comparison in
+    `all_of`, of at least one in `any_of` (when given), and of none in `none_of` scores at most
+    `weight` bits. Each maps a comparison's index to level indices."""
+
+    name: str
+    all_of: dict[int, tuple[int, ...]]
+    any_of: dict[int, tuple[int, ...]]
+    none_of: dict[int, tuple[int, ...]]
+    weight: float
+
+    def applies(self, levels: np.ndarray) -> np.ndarray:
+        hit = np.ones(len(levels), dtype=bool)
+        for comparison, chosen in self.all_of.items():
+            hit &= np.isin(levels[:, comparison], chosen)
+        if self.any_of:
+            hit &= np.any(
+                [np.isin(levels[:, comparison], chosen) for comparison, chosen in self.any_of.items()], axis=0
+            )
+        for comparison, chosen in self.none_of.items():
+            hit &= ~np.isin(levels[:, comparison], chosen)
+        return hit
+
+
+@dataclass
+class Model:
+    """Trained m and u per comparison level, term-frequency u per value, and the prior."""
+
+    comparisons: list[Comparison]
+    m: list[np.ndarray]
+    u: list[np.ndarray]
+    prior: float
+    # Per comparison with a term-frequency level: u of each value of the level's feature.
+    tf_u: list[np.ndarray | None]
+    vetoes: list[Veto] = field(default_factory=list)
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+
+    def level_weights(self) -> list[np.ndarray]:
+        """log2(m/u) per level; 0 for the null level (a missing value is no evidence)."""
+        weights = []
+        for comparison, m, u in zip(self.comparisons, self.m, self.u, strict=True):
+            weight = np.log2(np.maximum(m, 1e-12) / np.maximum(u, 1e-12))
+            weight[comparison.silent] = 0.0
+            weights.append(weight)
+        return weights
+
+    def weights(self, levels: np.ndarray, tf_codes: np.ndarray) -> np.ndarray:
+        """Per pair and comparison, the bits of evidence (term-frequency adjusted)."""
+        result = np.zeros(levels.shape, dtype=np.float64)
+        for index, weight in enumerate(self.level_weights()):
+            result[:, index] = weight[levels[:, index]]
+            tf_u = self.tf_u[index]
+            if tf_u is None:
+                continue
+            codes = tf_codes[:, index]
+            adjusted = codes >= 0
+            if adjusted.any():
+                level = levels[adjusted, index]
+                result[adjusted, index] = np.log2(self.m[index][level] / tf_u[codes[adjusted]])
+        return result
+
+    @property
+    def prior_weight(self) -> float:
+        return float(np.log2(self.prior / (1.0 - self.prior)))
+
+    def match_weight(self, levels: np.ndarray, tf_codes: np.ndarray) -> np.ndarray:
+        """log2 posterior odds of each pair: the prior plus every comparison's bits, vetoes applied."""
+        weight = self.prior_weight + self.weights(levels, tf_codes).sum(axis=1)
+        for veto in self.vetoes:
+            hit = veto.applies(levels)
+            weight[hit] = np.minimum(weight[hit], veto.weight)
+        return weight
+
+    def vetoed(self, levels: np.ndarray) -> np.ndarray:
+        """The name of the veto each pair falls under ("" for none)."""
+        names = np.full(len(levels), "", dtype=object)
+        for veto in reversed(self.vetoes):
+            names[veto.applies(levels)] = veto.name
+        return names
+
+    def to_dict(self) -> dict[str, Any]:
+        """The trained model as data: what each level means and weighs (for saving and diffing)."""
+        return {
+            "probability_two_random_records_match": self.prior,
+            "vetoes": [veto.name for veto in self.vetoes],
+            "comparisons": [
+                {
+                    "name": comparison.name,
+                    "levels": [
+                        {
+                            "level": level.label,
+                            "comparison": level.comparison,
+                            "m": float(m),
+                            "u": float(u),
+                            "weight": float(weight),
+                            "tf": level.tf,
+                        }
+                        for level, m, u, weight in zip(
+                            comparison.levels, m_row, u_row, weight_row, strict=True
+                        )
+                    ],
+                }
+                for comparison, m_row, u_row, weight_row in zip(
+                    self.comparisons, self.m, self.u, self.level_weights(), strict=True
+                )
+            ],
+            "diagnostics": self.diagnostics,
+        }
+
+
+def match_probability(weight: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+
+
+def train(
+    features: Features,
+    comparisons: list[Comparison],
+    rules: Sequence[BlockingRule],
+    candidates: Candidates,
+    levels: np.ndarray,
+    tf_codes: np.ndarray,
+    settings: ModelSettings,
+    vetoes: Sequence[Veto] = (),
+) -> Model:
+    """Estimate u, m, term frequencies and the prior; `levels` are the candidates' level matrix."""
+    rng = np.random.default_rng(settings.seed)
+    u = _estimate_u(features, comparisons, settings, rng)
+    m, em_report = _estimate_m(features, comparisons, rules, candidates, levels, u, settings, rng)
+    tf_u = [
+        _term_frequency_u(features, comparison, u_row, settings)
+        for comparison, u_row in zip(comparisons, u, strict=True)
+    ]
+    model = Model(comparisons=comparisons, m=m, u=u, prior=1e-6, tf_u=tf_u, vetoes=list(vetoes))
+    model.prior, prior_report = _estimate_prior(model, len(features), levels, tf_codes, settings)
+    model.diagnostics = {"em": em_report, "prior": prior_report}
+    return model
+
+
+def _estimate_u(
+    features: Features, comparisons: list[Comparison], settings: ModelSettings, rng: np.random.Generator
+) -> list[np.ndarray]:
+    size = len(features)
+    total = size * (size - 1) // 2
+    if total <= settings.u_sample_pairs:
+        left, right = np.triu_indices(size, k=1)
+    else:
+        left = rng.integers(0, size, settings.u_sample_pairs)
+        right = rng.integers(0, size, settings.u_sample_pairs)
+        keep = left != right
+        left, right = np.minimum(left, right)[keep], np.maximum(left, right)[keep]
+    levels, _ = (
+        evaluate_all(comparisons, PairView(features, left, right))
+        if len(left)
+        else (np.zeros((0, len(comparisons)), dtype=np.int8), None)
+    )
+    estimates = []
+    for index, comparison in enumerate(comparisons):
+        silent = comparison.silent
+        counts = np.bincount(levels[:, index], minlength=len(comparison.levels)).astype(np.float64)
+        counts[silent] = 0.0
+        prior = np.array([level.u for level in comparison.levels])
+        prior[silent] = 0.0
+        prior = prior / prior.sum()
+        estimate = (counts + settings.u_prior_strength * prior) / (counts.sum() + settings.u_prior_strength)
+        estimate[silent] = 1.0
+        estimates.append(estimate)
+    return estimates
+
+
+def _estimate_m(
+    features: Features,
+    comparisons: list[Comparison],
+    rules: Sequence[BlockingRule],
+    candidates: Candidates,
+    levels: np.ndarray,
+    u: list[np.ndarray],
+    settings: ModelSettings,
+    rng: np.random.Generator,
+) -> tuple[list[np.ndarray], list[dict[str, Any]]]:
+    """EM per blocking rule; the expected level counts of the matches of every rule are pooled."""
+    priors = []
+    for comparison in comparisons:
+        prior = np.array([level.m for level in comparison.levels])
+        prior[comparison.silent] = 0.0
+        priors.append(prior / prior.sum())
+    pooled = [settings.prior_strength * prior for prior in priors]
+    report = []
+    for index, rule in enumerate(rules):
+        if not rule.train:
+            continue
+        rows = np.flatnonzero(candidates.found_by(index))
+        if len(rows) > settings.em_sample_pairs:
+            rows = np.sort(rng.choice(rows, settings.em_sample_pairs, replace=False))
+        blocked_fields = rule.fields(features)
+        trained = [
+            position
+            for position, comparison in enumerate(comparisons)
+            if not blocked_fields
+            & {name for feature in comparison.reads for name in features[feature].fields}
+        ]
+        if len(rows) < 2 or not trained:
+            report.append({"rule": rule.name, "pairs": len(rows), "trained": []})
+            continue
+        counts, share, iterations = _em(
+            levels[rows][:, trained],
+            [u[i] for i in trained],
+            [priors[i] for i in trained],
+            [comparisons[i].silent for i in trained],
+            settings,
+        )
+        for position, expected in zip(trained, counts, strict=True):
+            pooled[position] = pooled[position] + expected
+        report.append(
+            {
+                "rule": rule.name,
+                "pairs": len(rows),
+                "match_share": round(share, 4),
+                "iterations": iterations,
+                "trained": [comparisons[i].name for i in trained],
+            }
+        )
+    m = []
+    for comparison, counts in zip(comparisons, pooled, strict=True):
+        estimate = counts / counts.sum()
+        estimate[comparison.silent] = 1.0
+        m.append(estimate)
+    return m, report
+
+
+def _em(
+    levels: np.ndarray,
+    u: list[np.ndarray],
+    priors: list[np.ndarray],
+    silent: list[np.ndarray],
+    settings: ModelSettings,
+) -> tuple[list[np.ndarray], float, int]:
+    """EM over the distinct level patterns of one rule's pairs: m, the block's own u, and the share
+    of matches.
+
+    The non-matches inside a block are not random pairs: namesakes share a region, colleagues a
+    city. So EM learns the block's own u as well (starting from, and shrunk towards, the u of
+    random pairs) and only m leaves the block; scoring uses the u of random pairs.
+
+    Returns the expected number of matches at each level of each comparison (the sufficient
+    statistics pooled across rules), the share of matches and the iterations used.
+    """
+    patterns, weights = distinct_patterns(levels)
+    m = [prior.copy() for prior in priors]
+    block_u = [row.copy() for row in u]
+    for row, quiet in zip(m, silent, strict=True):
+        row[quiet] = 1.0
+    null = np.column_stack([quiet[patterns[:, i]] for i, quiet in enumerate(silent)])
+    share = 0.1
+    expected: list[np.ndarray] = []
+    iterations = 0
+    while iterations < settings.em_max_iterations:
+        iterations += 1
+        log_m = np.column_stack([np.log(m_row[patterns[:, i]]) for i, m_row in enumerate(m)])
+        log_u = np.column_stack([np.log(u_row[patterns[:, i]]) for i, u_row in enumerate(block_u)])
+        log_ratio = np.where(null, 0.0, log_m - log_u).sum(axis=1)
+        odds = share / (1.0 - share) * np.exp(np.clip(log_ratio, -500, 500))
+        posterior = odds / (1.0 + odds)
+        matched = weights * posterior
+        unmatched = weights - matched
+        new_share = float(np.clip(matched.sum() / weights.sum(), 1e-6, 1 - 1e-6))
+        expected = []
+        change = abs(new_share - share)
+        for i, prior in enumerate(priors):
+            quiet = silent[i]
+            counts = np.bincount(patterns[:, i], weights=matched, minlength=len(prior))
+            counts[quiet] = 0.0
+            expected.append(counts)
+            estimate = _posterior_mean(counts, prior, settings.prior_strength, quiet)
+            change = max(change, float(np.abs(estimate - m[i]).max()))
+            m[i] = estimate
+            others = np.bincount(patterns[:, i], weights=unmatched, minlength=len(prior))
+            others[quiet] = 0.0
+            random_u = np.where(quiet, 0.0, u[i])
+            block_u[i] = _posterior_mean(others, random_u / random_u.sum(), settings.prior_strength, quiet)
+        share = new_share
+        if change < settings.em_tolerance:
+            break
+    return expected, share, iterations
+
+
+def _posterior_mean(counts: np.ndarray, prior: np.ndarray, strength: float, silent: np.ndarray) -> np.ndarray:
+    """Level probabilities from expected counts and a Dirichlet prior (levels that are no evidence
+    are set to 1: they never enter a likelihood)."""
+    estimate = (counts + strength * prior) / (counts.sum() + strength)
+    estimate[silent] = 1.0
+    return estimate
+
+
+def distinct_patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a level matrix and how often each occurs (rows packed into one integer
+    each: a level fits in 4 bits, so 15 comparisons fit in 60)."""
+    if levels.shape[1] > 15 or int(levels.max(initial=0)) > 15:
+        patterns, counts = np.unique(levels, axis=0, return_counts=True)
+        return patterns, counts.astype(np.float64)
+    shifts = np.int64(4) * np.arange(levels.shape[1], dtype=np.int64)
+    packed = (levels.astype(np.int64) << shifts).sum(axis=1)
+    codes, distinct = pd.factorize(packed, sort=False)
+    distinct = np.asarray(distinct, dtype=np.int64)
+    patterns = ((distinct[:, None] >> shifts) & 15).astype(np.int8)
+    return patterns, np.bincount(codes, minlength=len(distinct)).astype(np.float64)
+
+
+def _term_frequency_u(
+    features: Features, comparison: Comparison, u_row: np.ndarray, settings: ModelSettings
+) -> np.ndarray | None:
+    """u of agreeing on each value: how likely another person holds it, shrunk towards the level's u.
+
+    People are counted, not records: records that agree on name, email and phone count once, so
+    that three records of one person do not make their shared email look like a switchboard.
+    """
+    tf_levels = [index for index, level in enumerate(comparison.levels) if level.tf]
+    if not tf_levels:
+        return None
+    level_u = float(u_row[tf_levels[0]])
+    feature = features[comparison.levels[tf_levels[0]].feature]
+    person = features.person_key
+    rows, columns = np.nonzero(feature.codes >= 0)
+    span = np.int64(len(features) + 1)
+    distinct = pd.unique(feature.codes[rows, columns].astype(np.int64) * span + person[rows])
+    people = np.bincount(distinct // span, minlength=feature.size).astype(np.float64)
+    holders = max(feature.holders, 1)
+    alpha = settings.tf_smoothing
+    estimate = (np.maximum(people - 1.0, 0.0) + alpha * level_u) / (holders - 1.0 + alpha)
+    return np.maximum(estimate, level_u * 2.0**-MAX_TF_BONUS_BITS)
+
+
+def _estimate_prior(
+    model: Model, size: int, levels: np.ndarray, tf_codes: np.ndarray, settings: ModelSettings
+) -> tuple[float, dict[str, float]]:
+    """Fixed point: the prior implies how many candidate pairs are matches, which implies the share
+    of people with a duplicate, which (shrunk towards `duplicate_rate`) implies the prior."""
+    if size < 2:
+        return 1e-6, {"duplicate_rate": settings.duplicate_rate}
+    evidence = model.match_weight(levels, tf_codes) - model.prior_weight if len(levels) else np.zeros(0)
+    strength = settings.prior_strength
+    rate = settings.duplicate_rate
+    prior = rate / (size - 1)
+    for _ in range(50):
+        weight = np.log2(prior / (1 - prior)) + evidence
+        matches = float(match_probability(weight).sum())
+        # A share of people with a duplicate: at most every record has one.
+        new_rate = min((2.0 * matches + strength * settings.duplicate_rate) / (size + strength), 1.0)
+        new_prior = float(np.clip(new_rate / (size - 1), 1e-12, 0.5))
+        if abs(np.log(new_prior / prior)) < 1e-6:
+            prior = new_prior
+            break
+        prior, rate = new_prior, new_rate
+    return prior, {"duplicate_rate": round(rate, 6), "expected_matching_pairs": round(matches, 1)}

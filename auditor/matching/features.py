@@ -1,0 +1,420 @@
+"""Features: the values matching compares, derived once from the records of every person.
+
+Each feature holds, per person, an integer code into its distinct values (-1 where the person has
+none), so that "equal" is an integer comparison and fuzzy scores are computed once per distinct
+pair of values. A feature may have several columns that share one vocabulary (phone and mobile,
+main and second email): two people agree on it when any of their values are equal.
+
+| feature | from | how it is normalised |
+|---|---|---|
+| first_name, last_name | first_name, last_name | folded (case, accents, punctuation); one vocabulary, so swapped names compare |
+| first_group | first_name | the formal names it is a form of (rules/nicknames.csv), up to 3 |
+| name_pair | first_name, last_name | first_group and last name, sorted: swapped names give one key |
+| last_skeleton | last_name | consonant skeleton (auditor.matching.names.skeleton) |
+| name_sounds | first_name, last_name | the skeletons of both names, sorted |
+| first_prefix, last_prefix | first_name, last_name | the first three letters |
+| first_initial | first_name | the first letter |
+| email | email, email_alt | the personal address as the mail server reads it; role mailboxes dropped |
+| company_domain | email, website | a company's domain: work email or website, never free mail |
+| phone | phone, mobile | E.164 where valid, else the digits |
+| personal_email, personal_phone | email, phone | without values shared by several people (a family mailbox or home phone, a switchboard) |
+| company | company | without legal forms, "&"/"and", case and punctuation |
+| street, city, state | street, city, state | folded |
+| street_word | street | the street's first word of three letters or more (its name, not its number) |
+| postcode | postcode | upper case, no spaces or dashes |
+| birth_date | birth_date, birthdate | YYYYMMDD; the written digits when the date does not parse |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cpdist
+
+from auditor.matching.keys import company_keys, free_mail_domains, normalise_emails, website_domains
+from auditor.matching.names import fold_names, group_columns, share_group, skeletons
+from auditor.matching.runs import pairs_within
+from auditor.matching.text import STR, as_arrow, fold_array, to_series
+
+# The record fields features are made of.
+_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "email_alt",
+    "website",
+    "phone",
+    "phone_status",
+    "mobile",
+    "mobile_status",
+    "company",
+    "street",
+    "city",
+    "state",
+    "postcode",
+    "birth_date",
+    "birthdate",
+)
+
+# A number held by this many people, under at least two different last names, is a switchboard
+# (two: a family's home phone; three: colleagues).
+SHARED_NUMBER_HOLDERS = 3
+
+
+@dataclass
+class Feature:
+    """One comparable value per person: `codes[person, column]` indexes `values` (-1: none).
+
+    Text values stay in Arrow (a million emails as Python strings would cost a gigabyte);
+    `take` turns the few a comparison needs into Python strings. Blocking-only features hold
+    integer keys instead of text."""
+
+    name: str
+    fields: tuple[str, ...]
+    codes: np.ndarray
+    values: pa.Array | np.ndarray
+    # Per value: True where the value is shared by several different people (a switchboard, a
+    # family mailbox).
+    shared: np.ndarray | None = None
+    _derived: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_columns(cls, name: str, fields: Sequence[str], columns: Sequence[pd.Series]) -> Feature:
+        """Factorise text columns into one vocabulary ("" is no value); empty columns cost nothing."""
+        size = len(columns[0])
+        codes = np.full((size, len(columns)), -1, dtype=np.int32)
+        filled = [index for index, column in enumerate(columns) if (column != "").any()]
+        if not filled:
+            return cls(
+                name=name, fields=tuple(fields), codes=codes, values=pa.array([""], type=pa.large_string())
+            )
+        stacked = (
+            columns[filled[0]]
+            if len(filled) == 1
+            else pd.concat([columns[index].reset_index(drop=True) for index in filled], ignore_index=True)
+        )
+        flat, uniques = pd.factorize(stacked, sort=False)
+        values = as_arrow(pd.Series(uniques, dtype=STR)).combine_chunks()
+        flat = flat.astype(np.int32)
+        empty = np.flatnonzero(pc.equal(values, "").to_numpy(zero_copy_only=False))
+        if len(empty):
+            flat[flat == empty[0]] = -1
+        codes[:, filled] = flat.reshape(len(filled), size).T
+        return cls(name=name, fields=tuple(fields), codes=codes, values=values)
+
+    @classmethod
+    def from_keys(cls, name: str, fields: Sequence[str], keys: np.ndarray) -> Feature:
+        """A blocking-only feature from integer keys per person (and column; -1: none)."""
+        keys = keys[:, None] if keys.ndim == 1 else keys
+        present = keys >= 0
+        flat, uniques = pd.factorize(keys[present], sort=False)
+        codes = np.full(keys.shape, -1, dtype=np.int32)
+        codes[present] = flat
+        return cls(name=name, fields=tuple(fields), codes=codes, values=np.asarray(uniques, dtype=np.int64))
+
+    @property
+    def size(self) -> int:
+        """How many distinct values."""
+        return len(self.values)
+
+    @property
+    def width(self) -> int:
+        return self.codes.shape[1]
+
+    @property
+    def first(self) -> np.ndarray:
+        return self.codes[:, 0]
+
+    def take(self, codes: np.ndarray) -> np.ndarray:
+        """The values of these codes as Python strings (an object array)."""
+        if isinstance(self.values, np.ndarray):
+            return self.values[codes].astype(str).astype(object)
+        return pc.take(self.values, pa.array(codes, type=pa.int64())).to_numpy(zero_copy_only=False)
+
+    @cached_property
+    def counts(self) -> np.ndarray:
+        """How many people hold each value (a person holding it twice counts once)."""
+        rows = self.codes
+        if self.width > 1:
+            rows = np.sort(rows, axis=1)
+            rows[:, 1:][rows[:, 1:] == rows[:, :-1]] = -1
+        held = rows[rows >= 0]
+        return np.bincount(held, minlength=self.size)
+
+    @cached_property
+    def holders(self) -> int:
+        """People with at least one value."""
+        return int((self.codes >= 0).any(axis=1).sum())
+
+    def derived(self, name: str, compute: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
+        """A per-value property computed with Arrow kernels over all values (lengths ...), once."""
+        if name not in self._derived:
+            self._derived[name] = np.asarray(compute(self.values))
+        return self._derived[name]
+
+    def transformed(
+        self, name: str, codes: np.ndarray, transform: Callable[[np.ndarray], np.ndarray]
+    ) -> np.ndarray:
+        """`transform` of the values of `codes`, computed for the distinct codes asked for only
+        (or read from a precomputed `name`, as the names' skeletons are)."""
+        if name in self._derived:
+            return self._derived[name][codes]
+        distinct, inverse = np.unique(codes, return_inverse=True)
+        return np.asarray(transform(self.take(distinct)), dtype=object)[inverse]
+
+
+@dataclass
+class Features:
+    """Every feature of the people among the records; `positions[i]` is person i's record position."""
+
+    positions: np.ndarray
+    by_name: dict[str, Feature]
+
+    @cached_property
+    def person_key(self) -> np.ndarray:
+        """A number per person that records of one person written alike share: same first and last
+        name, email and phone (records with none of these are each their own)."""
+        parts = [self[name].first.astype(np.int64) for name in ("first_name", "last_name", "email", "phone")]
+        empty = (np.column_stack(parts) < 0).all(axis=1)
+        key = parts[0] + 1
+        for part in parts[1:]:
+            # Combine two at a time and re-number, so the combined numbers never overflow.
+            key = pd.factorize(key * np.int64(part.max() + 2) + part + 1, sort=False)[0].astype(np.int64)
+        key[empty] = len(self) + np.flatnonzero(empty)
+        return key
+
+    def __getitem__(self, name: str) -> Feature:
+        return self.by_name[name]
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+
+def build_features(records: pd.DataFrame) -> Features:
+    """Features of every record that is a person (accounts are companies, not people)."""
+    people = (records["object"] != "account").to_numpy()
+    positions = np.flatnonzero(people)
+    frame = records[list(_FIELDS)]
+    frame = frame.reset_index(drop=True) if people.all() else frame.iloc[positions].reset_index(drop=True)
+    features: dict[str, Feature] = {}
+
+    def add(name: str, fields: Sequence[str], *columns: pd.Series) -> Feature:
+        features[name] = Feature.from_columns(name, fields, columns)
+        return features[name]
+
+    _add_names(features, frame)
+
+    main = normalise_emails(frame["email"])
+    second = normalise_emails(frame["email_alt"])
+    email = add("email", ("email", "email_alt"), main.address, second.address)
+    # A family mailbox (two given names on one address) is no personal identifier.
+    email.shared = _family_values(email, features)
+    features["personal_email"] = _personal(email)
+    work_domain = main.domain.where(~main.domain.isin(free_mail_domains()), "")
+    add("company_domain", ("email", "website"), work_domain.astype("str"), website_domains(frame["website"]))
+
+    phone = add("phone", ("phone", "mobile"), _phone_key(frame, "phone"), _phone_key(frame, "mobile"))
+    # Neither is a switchboard (colleagues under other last names) nor a family's home phone (one
+    # number, two given names).
+    phone.shared = _shared_values(phone, features["last_name"], holders=SHARED_NUMBER_HOLDERS)
+    phone.shared |= _family_values(phone, features)
+    features["personal_phone"] = _personal(phone)
+    add("company", ("company",), company_keys(frame["company"]))
+    street = fold_array(frame["street"], join="'’`.")
+    add("street", ("street",), to_series(street))
+    word = pc.struct_field(pc.extract_regex(street, r"(?P<word>[a-z]{3,})"), [0])
+    add("street_word", ("street",), to_series(pc.fill_null(word, "")))
+    add("city", ("city",), to_series(fold_array(frame["city"], join="'’`.")))
+    add("state", ("state",), to_series(fold_array(frame["state"])))
+    postcode = pc.replace_substring_regex(pc.utf8_upper(as_arrow(frame["postcode"])), r"[\s\-.]+", "")
+    add("postcode", ("postcode",), to_series(postcode))
+    add("birth_date", ("birthdate",), _birth_dates(frame))
+    return Features(positions=positions, by_name=features)
+
+
+def _add_names(features: dict[str, Feature], frame: pd.DataFrame) -> None:
+    """Name features. Everything derived from a name (its groups, skeleton, first letters) is
+    computed once per distinct name and reaches people through integer codes."""
+    first = fold_names(frame["first_name"])
+    last = fold_names(frame["last_name"])
+    names = Feature.from_columns("names", ("first_name", "last_name"), (first, last))
+    first_code, last_code = names.codes[:, 0], names.codes[:, 1]
+    # First and last names share their values, and so what is derived from them (skeletons ...).
+    shared: dict[str, np.ndarray] = {}
+    features["first_name"] = Feature(
+        "first_name", ("first_name",), names.codes[:, :1].copy(), names.values, _derived=shared
+    )
+    features["last_name"] = Feature(
+        "last_name", ("last_name",), names.codes[:, 1:].copy(), names.values, _derived=shared
+    )
+    vocabulary = to_series(pa.chunked_array([names.values]))
+    real = vocabulary.to_numpy() != ""
+
+    def per_person(per_name: np.ndarray, codes: np.ndarray) -> np.ndarray:
+        return np.where(codes >= 0, per_name[np.maximum(codes, 0)], -1)
+
+    # Formal-name groups and names share one code space, so that "Bob Smith" (robert|smith) and a
+    # swapped "Smith, Robert" (smith|robert) give one unordered key.
+    groups = group_columns(vocabulary)
+    size = len(vocabulary)
+    space = pd.factorize(pd.concat([vocabulary, *groups], ignore_index=True), sort=False)[0].astype(np.int64)
+    span = np.int64(space.max() + 2)
+    group_keys = np.column_stack(
+        [
+            per_person(
+                np.where(group.to_numpy() != "", space[size * (i + 1) : size * (i + 2)], -1), first_code
+            )
+            for i, group in enumerate(groups)
+        ]
+    )
+    features["first_group"] = Feature.from_keys("first_group", ("first_name",), group_keys)
+    last_id = per_person(np.where(real, space[:size], -1), last_code)
+    pair_keys = np.column_stack([_unordered(column, last_id, span) for column in group_keys.T])
+    features["name_pair"] = Feature.from_keys("name_pair", ("first_name", "last_name"), pair_keys)
+
+    sounds = skeletons(vocabulary)
+    shared["sounds_like"] = sounds.to_numpy(dtype=object)
+    sound = np.where(real, pd.factorize(sounds, sort=False)[0], -1)
+    first_sound, last_sound = per_person(sound, first_code), per_person(sound, last_code)
+    features["last_skeleton"] = Feature.from_keys("last_skeleton", ("last_name",), last_sound)
+    features["name_sounds"] = Feature.from_keys(
+        "name_sounds",
+        ("first_name", "last_name"),
+        _unordered(first_sound, last_sound, np.int64(sound.max() + 2)),
+    )
+    prefixes = _prefix(vocabulary)
+    prefix = np.where(prefixes.to_numpy() != "", pd.factorize(prefixes, sort=False)[0], -1)
+    features["first_prefix"] = Feature.from_keys(
+        "first_prefix", ("first_name",), per_person(prefix, first_code)
+    )
+    features["last_prefix"] = Feature.from_keys("last_prefix", ("last_name",), per_person(prefix, last_code))
+    initials = vocabulary.str[:1]
+    initial = np.where(real, pd.factorize(initials, sort=False)[0], -1)
+    features["first_initial"] = Feature.from_keys(
+        "first_initial", ("first_name",), per_person(initial, first_code)
+    )
+
+
+def _unordered(a: np.ndarray, b: np.ndarray, span: np.int64) -> np.ndarray:
+    """One key for the pair {a, b} whichever way round (-1 when either is missing)."""
+    low, high = np.minimum(a, b).astype(np.int64), np.maximum(a, b).astype(np.int64)
+    return np.where((a >= 0) & (b >= 0), low * span + high, -1)
+
+
+def _prefix(names: pd.Series, length: int = 3) -> pd.Series:
+    """The first letters of a name, for blocking that survives a typo further on."""
+    return (
+        names.str.replace(" ", "", regex=False)
+        .str[:length]
+        .where(names.str.len() >= length, "")
+        .astype("str")
+    )
+
+
+def _phone_key(frame: pd.DataFrame, column: str) -> pd.Series:
+    """E.164 where the normaliser could read the number; otherwise its digits, when there are enough
+    of them to mean something (a national number with no country)."""
+    status = frame[f"{column}_status"]
+    key = frame[column].where(status == "valid", "").astype("str")
+    unread = ((status != "valid") & (frame[column] != "")).to_numpy()
+    if unread.any():
+        digits = frame[column][unread].str.replace(r"\D", "", regex=True)
+        key[unread] = digits.where(digits.str.len() >= 7, "")
+    return key
+
+
+def _personal(feature: Feature) -> Feature:
+    """The feature without its shared values: a key to one person, for blocking and training."""
+    codes = feature.codes.copy()
+    assert feature.shared is not None
+    codes[(codes >= 0) & feature.shared[np.maximum(codes, 0)]] = -1
+    return Feature(f"personal_{feature.name}", feature.fields, codes, feature.values)
+
+
+def _shared_values(feature: Feature, names: Feature, *, holders: int) -> np.ndarray:
+    """Values held by `holders` or more people under two or more different names: a switchboard
+    (colleagues with other last names), a family mailbox (relatives with other given names)."""
+    shared = np.zeros(feature.size, dtype=bool)
+    crowded = np.flatnonzero(feature.counts >= holders)
+    if not len(crowded):
+        return shared
+    rows, columns = np.nonzero(np.isin(feature.codes, crowded))
+    held = pd.DataFrame({"value": feature.codes[rows, columns], "name": names.first[rows]})
+    held = held[held["name"] >= 0]
+    distinct = held.drop_duplicates().groupby("value")["name"].nunique()
+    shared[distinct.index[distinct >= 2].to_numpy()] = True
+    return shared
+
+
+# A value held by more people than this is shared whoever they are (a company's info line).
+_CROWD = 20
+
+
+def _family_values(feature: Feature, features: dict[str, Feature]) -> np.ndarray:
+    """Values held by two people whose given names clearly differ: not equal, not a typo, nickname,
+    initial or variant of each other, not swapped with the last name. A family's mailbox or home
+    phone; a person's two records with "Jon" and "John" do not make their address a family's."""
+    shared = feature.counts > _CROWD
+    rows, columns = np.nonzero(
+        (feature.codes >= 0)
+        & (feature.counts[np.maximum(feature.codes, 0)] >= 2)
+        & ~shared[np.maximum(feature.codes, 0)]
+    )
+    if not len(rows):
+        return shared
+    held = pd.DataFrame({"value": feature.codes[rows, columns], "person": rows}).drop_duplicates()
+    held = held.sort_values("value", kind="stable")
+    values, people = held["value"].to_numpy(), held["person"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, values[1:] != values[:-1]])
+    sizes = np.diff(np.r_[starts, len(values)])
+    keep = sizes >= 2
+    left, right = pairs_within(starts[keep], sizes[keep])
+    first, last = features["first_name"], features["last_name"]
+    one, other = people[left], people[right]
+    named = (first.first[one] >= 0) & (first.first[other] >= 0)
+    one, other, value = one[named], other[named], values[left][named]
+    if not len(one):
+        return shared
+
+    def similar(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        both = (a >= 0) & (b >= 0)
+        score = np.zeros(len(a))
+        if both.any():
+            score[both] = cpdist(
+                list(first.take(a[both])),
+                list(first.take(b[both])),
+                scorer=JaroWinkler.normalized_similarity,
+                workers=-1,
+            )
+        return score >= 0.8
+
+    a, b = first.first[one], first.first[other]
+    alike = similar(a, b) | similar(a, last.first[other]) | similar(last.first[one], b)
+    first_a, first_b = first.take(a), first.take(b)
+    alike |= share_group(first_a, first_b)
+    initials = (pd.Series(first_a, dtype="str").str.len() == 1) | (
+        pd.Series(first_b, dtype="str").str.len() == 1
+    )
+    shared[value[~alike & ~initials.to_numpy()]] = True
+    return shared
+
+
+def _birth_dates(frame: pd.DataFrame) -> pd.Series:
+    """YYYYMMDD; a date the export wrote but that does not exist (month 13) still compares by its
+    digits."""
+    dates = pd.Series("", index=frame.index, dtype="str")
+    parsed = frame["birth_date"].notna().to_numpy()
+    if parsed.any():
+        dates[parsed] = frame["birth_date"][parsed].dt.strftime("%Y%m%d")
+    unread = ~parsed & (frame["birthdate"] != "").to_numpy()
+    if unread.any():
+        digits = frame["birthdate"][unread].str.replace(r"\D", "", regex=True)
+        dates[unread] = digits.where(digits.str.len() == 8, "")
+    return dates

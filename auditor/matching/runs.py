@@ -1,0 +1,27 @@
+"""Pairs inside runs: the arithmetic blocking, clustering and shared-value detection have in common.
+
+A sorted array of keys falls into runs of equal keys; every two members of a run make a pair.
+Generated with numpy repeats and cumulative sums: a million pairs cost milliseconds.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def pairs_within(starts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of positions inside each run [start, start + size) of a sorted array: each member
+    pairs with the members after it. Vectorised; pairs come out run by run."""
+    members = np.repeat(starts, sizes) + ranges(sizes)
+    partners = np.repeat(starts + sizes, sizes) - members - 1
+    left = np.repeat(members, partners)
+    return left, left + 1 + ranges(partners)
+
+
+def ranges(lengths: np.ndarray) -> np.ndarray:
+    """Concatenated 0..length-1 for each length: ranges([2, 3]) -> [0, 1, 0, 1, 2]."""
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return np.arange(total, dtype=np.int64) - offsets

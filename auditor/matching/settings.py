@@ -1,0 +1,108 @@
+"""The matching settings: rules/matching.toml read into the pieces the engine composes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from functools import cache
+from typing import Any
+
+from auditor.matching.blocking import BlockingRule
+from auditor.matching.comparisons import Comparison, comparison_from_settings
+from auditor.matching.estimating import ModelSettings, Veto
+from auditor.resources import load_rules_toml
+
+
+@dataclass(frozen=True)
+class MatchSettings:
+    model: ModelSettings
+    rules: tuple[BlockingRule, ...]
+    comparisons: tuple[Comparison, ...]
+    max_block_size: int
+    max_pairs_per_record: float
+    max_cluster_size: int
+    vetoes: tuple[Veto, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "model": dict(self.model.__dict__),
+            "blocking": {
+                "max_block_size": self.max_block_size,
+                "max_pairs_per_record": self.max_pairs_per_record,
+                "rules": [
+                    {"name": rule.name, "keys": list(rule.keys), "train": rule.train} for rule in self.rules
+                ],
+            },
+            "clustering": {"max_cluster_size": self.max_cluster_size},
+            "vetoes": [{"name": veto.name, "weight": veto.weight} for veto in self.vetoes],
+            "comparisons": [
+                {
+                    "name": comparison.name,
+                    "feature": comparison.feature,
+                    "levels": [
+                        {
+                            "level": level.label,
+                            "feature": level.feature,
+                            "m": level.m,
+                            "u": level.u,
+                            "tf": level.tf,
+                        }
+                        for level in comparison.levels
+                    ],
+                }
+                for comparison in self.comparisons
+            ],
+        }
+
+
+def settings_from_dict(data: dict[str, Any]) -> MatchSettings:
+    known = {item.name for item in fields(ModelSettings)}
+    model = ModelSettings(**{key: value for key, value in data.get("model", {}).items() if key in known})
+    blocking = data.get("blocking", {})
+    rules = tuple(
+        BlockingRule(name=rule["name"], keys=tuple(rule["keys"]), train=bool(rule.get("train", False)))
+        for rule in blocking.get("rules", [])
+    )
+    if len(rules) > 63:
+        raise ValueError("at most 63 blocking rules: each is a bit of a 64-bit mask")
+    comparisons = tuple(comparison_from_settings(spec) for spec in data.get("comparisons", []))
+    return MatchSettings(
+        model=model,
+        rules=rules,
+        comparisons=comparisons,
+        vetoes=tuple(_veto(spec, comparisons) for spec in data.get("vetoes", [])),
+        max_block_size=int(blocking.get("max_block_size", 100)),
+        max_pairs_per_record=float(blocking.get("max_pairs_per_record", 10)),
+        max_cluster_size=int(data.get("clustering", {}).get("max_cluster_size", 50)),
+    )
+
+
+def _veto(spec: dict[str, Any], comparisons: tuple[Comparison, ...]) -> Veto:
+    """A veto from settings: comparison names and level labels become indices."""
+    index = {comparison.name: position for position, comparison in enumerate(comparisons)}
+
+    def levels(condition: dict[str, list[str]]) -> dict[int, tuple[int, ...]]:
+        chosen = {}
+        for name, labels in condition.items():
+            if name not in index:
+                raise ValueError(f"veto {spec['name']!r}: no comparison named {name!r}")
+            comparison = comparisons[index[name]]
+            known = {level.label: position for position, level in enumerate(comparison.levels)}
+            unknown = [label for label in labels if label not in known]
+            if unknown:
+                raise ValueError(f"veto {spec['name']!r}: {name} has no level {unknown[0]!r}")
+            chosen[index[name]] = tuple(known[label] for label in labels)
+        return chosen
+
+    return Veto(
+        name=spec["name"],
+        all_of=levels(spec.get("all", {})),
+        any_of=levels(spec.get("any", {})),
+        none_of=levels(spec.get("none", {})),
+        weight=float(spec.get("weight", -10.0)),
+    )
+
+
+@cache
+def default_settings() -> MatchSettings:
+    """rules/matching.toml, as shipped."""
+    return settings_from_dict(load_rules_toml("matching.toml"))

@@ -1,0 +1,28 @@
+"""CL001: the must-flag records and near-misses of cases/cl001.toml, audited through auditor.audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import auditor
+from tests.rules.conftest import RuleCase, load_cases
+
+RULE = "CL001"
+
+
+def test_cases(rule_case: RuleCase, check_rule_case: Callable[[RuleCase], auditor.AuditResult]) -> None:
+    check_rule_case(rule_case)
+
+
+def test_account_evidence_names_the_account_record(
+    check_rule_case: Callable[[RuleCase], auditor.AuditResult],
+) -> None:
+    case = next(case for case in load_cases(RULE) if case.name == "salesforce-customer-account")
+    result = check_rule_case(case)
+    finding = next(f for f in result.findings if f.rule == RULE and f.records[0].row == 2)
+    lead, account = finding.records
+    assert (lead.id, account.id, account.row) == ("00Q5g00000Lead01AAA", "0015g00000Acct01AAA", 2)
+    assert finding.message == (
+        "Anna Nowak is labelled a lead, but the evidence says customer: "
+        "account ACME Sp. z o.o. is typed Customer (found by company name)."
+    )
