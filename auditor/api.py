@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -124,20 +124,20 @@ class AuditResult:
             "as_of": self.config.as_of.isoformat(),
             "inputs": [report.to_dict() for report in self.inputs],
             "summary": self.summary(),
-            "findings": self._findings_with_types(),
+            "findings": list(self.finding_dicts()),
         }
 
-    def _findings_with_types(self) -> list[dict[str, Any]]:
+    def finding_dicts(self) -> Iterator[dict[str, Any]]:
+        """Each finding as the contract's JSON object, one at a time (a million-record audit has
+        hundreds of thousands: writers stream them rather than hold them all)."""
         columns = ("record_type", "suggested_type", "temperature")
         values = {column: self.records[column].to_numpy(dtype=object) for column in columns}
-        serialised = []
         for finding, positions in zip(self.findings, self.finding_positions, strict=True):
             data = finding.to_dict()
             for record, position in zip(data["records"], positions, strict=True):
                 if position >= 0:
                     record.update({column: values[column][position] for column in columns})
-            serialised.append(data)
-        return serialised
+            yield data
 
 
 def audit(

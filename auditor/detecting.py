@@ -111,12 +111,7 @@ def generic_headers() -> dict[str, ColumnLabel]:
                 continue
             _check_field(field_name, f"headers/{entry.name}")
             for label in labels:
-                key = fold(label)
-                known = table.get(key)
-                if known is None:
-                    table[key] = ColumnLabel(field_name, language, frozenset({language}))
-                elif known.field == field_name:
-                    table[key] = ColumnLabel(known.field, known.language, known.languages | {language})
+                _add_label(table, label, field_name, language)
     return table
 
 
@@ -125,13 +120,19 @@ def _column_table(by_language: Mapping[str, Mapping[str, str]], source: str) -> 
     for language, labels in by_language.items():
         for header, field_name in labels.items():
             _check_field(field_name, source)
-            key = fold(header)
-            known = table.get(key)
-            if known is None:
-                table[key] = ColumnLabel(field_name, language, frozenset({language}))
-            elif known.field == field_name:
-                table[key] = ColumnLabel(known.field, known.language, known.languages | {language})
+            _add_label(table, header, field_name, language)
     return table
+
+
+def _add_label(table: dict[str, ColumnLabel], label: str, field_name: str, language: str) -> None:
+    """The first file to claim a label keeps it; later languages listing it for the same field are
+    recorded, so that a label several languages share counts for each of them."""
+    key = fold(label)
+    known = table.get(key)
+    if known is None:
+        table[key] = ColumnLabel(field_name, language, frozenset({language}))
+    elif known.field == field_name:
+        table[key] = ColumnLabel(known.field, known.language, known.languages | {language})
 
 
 def _check_field(field_name: str, source: str) -> None:

@@ -15,20 +15,35 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-# Arabic letters that people and keyboards use interchangeably.
-_ARABIC_FOLDS = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ة": "ه",
-        "ى": "ي",
-        "ـ": None,  # tatweel only stretches a word
-        "ؤ": "و",
-        "ئ": "ي",
-    }
-)
+# Letters NFKD leaves whole (Polish ł, Norwegian ø, German ß ...), and Arabic letters people and
+# keyboards use interchangeably (alef forms, taa marbuta, alef maqsura, hamza seats, tatweel).
+# The one table of such equivalences: the matching step's vectorised folding uses it too.
+LETTER_FOLDS: dict[str, str] = {
+    "ł": "l",
+    "Ł": "L",
+    "ø": "o",
+    "Ø": "O",
+    "đ": "d",
+    "Đ": "D",
+    "ß": "ss",
+    "æ": "ae",
+    "Æ": "AE",
+    "œ": "oe",
+    "Œ": "OE",
+    "ı": "i",
+    "ħ": "h",
+    "þ": "th",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ة": "ه",
+    "ى": "ي",
+    "ؤ": "و",
+    "ئ": "ي",
+    "ـ": "",  # tatweel only stretches a word
+}
+_LETTER_TABLE = str.maketrans(LETTER_FOLDS)
 _PUNCTUATION_OR_SPACE = re.compile(r"[\W_]+", re.UNICODE)
 
 
@@ -45,28 +60,9 @@ def fold(text: str) -> str:
     # Drops Latin accents and Arabic harakat alike: both are combining marks after NFKD.
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Some letters do not decompose: ł (Polish), ø, đ, ß, æ, œ.
-    stripped = stripped.translate(_LATIN_EXTRAS).translate(_ARABIC_FOLDS)
+    stripped = stripped.translate(_LETTER_TABLE)
     lowered = stripped.casefold()
     return _PUNCTUATION_OR_SPACE.sub(" ", lowered).strip()
-
-
-_LATIN_EXTRAS = str.maketrans(
-    {
-        "ł": "l",
-        "Ł": "L",
-        "ø": "o",
-        "Ø": "O",
-        "đ": "d",
-        "Đ": "D",
-        "ß": "ss",
-        "æ": "ae",
-        "Æ": "AE",
-        "œ": "oe",
-        "Œ": "OE",
-        "ı": "i",
-        "ħ": "h",
-    }
-)
 
 
 def fold_series(values: pd.Series) -> pd.Series:

@@ -191,3 +191,18 @@ def test_python_api_and_module_entry_point() -> None:
         [sys.executable, "-m", "auditor", "--version"], capture_output=True, text=True, check=True
     )
     assert completed.stdout.strip() == f"crm-audit {__version__}"
+
+
+def test_streamed_json_equals_the_api_result(exports: list[Path], tmp_path: Path) -> None:
+    import datetime as dt
+
+    import auditor
+    from auditor.reporting import write_json
+
+    result = auditor.audit(exports, auditor.Config(as_of=dt.date(2026, 11, 1)))
+    out = tmp_path / "f.json"
+    write_json(result, out)
+    assert result.findings
+    assert json.loads(out.read_text(encoding="utf-8")) == json.loads(
+        json.dumps(result.to_dict(), default=str)
+    )

@@ -16,32 +16,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor.folding import ascii_fold_array
+from auditor.folding import LETTER_FOLDS, ascii_fold_array
 
 # pandas' default string dtype ("str"): Arrow storage, NaN for missing.
 STR = pd.StringDtype("pyarrow", na_value=np.nan)
-
-# Letters NFKD leaves whole, and Arabic letters people type interchangeably (as in folding.fold).
-_EXTRA_LETTERS = {
-    "ł": "l",
-    "ø": "o",
-    "đ": "d",
-    "ß": "ss",
-    "æ": "ae",
-    "œ": "oe",
-    "ı": "i",
-    "ħ": "h",
-    "þ": "th",
-    "أ": "ا",
-    "إ": "ا",
-    "آ": "ا",
-    "ٱ": "ا",
-    "ة": "ه",
-    "ى": "ي",
-    "ؤ": "و",
-    "ئ": "ي",
-    "ـ": "",
-}
+# Applied after lower-casing, so the capital letters of the table need no pass of their own.
+_LOWER_LETTER_FOLDS = [(letter, to) for letter, to in LETTER_FOLDS.items() if letter == letter.lower()]
 
 
 def as_arrow(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
@@ -72,7 +52,7 @@ def _fold(array: pa.ChunkedArray | pa.Array, join: str) -> pa.ChunkedArray | pa.
         array = pc.ascii_lower(array)
     else:
         array = pc.utf8_lower(array)
-        for letter, replacement in _EXTRA_LETTERS.items():
+        for letter, replacement in _LOWER_LETTER_FOLDS:
             array = pc.replace_substring(array, letter, replacement)
     return ascii_fold_array(array)
 

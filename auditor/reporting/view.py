@@ -322,7 +322,8 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
     records = result.records
     findings = result.findings
     summary = result.summary()
-    people = records[records["object"] != "account"]
+    # Only the type columns: a copy of every column of a million records would cost a gigabyte.
+    people = records.loc[records["object"] != "account", ["record_type", "suggested_type", "temperature"]]
     leads = people[people["record_type"] == "lead"]
     read = [report for report in result.inputs if not report.error]
     largest_input = max((report.rows for report in read), default=0)
