@@ -188,8 +188,11 @@ def read_inputs(
     """Load, detect, map terms and normalise every input: the records of each table (positions
     numbered across all tables), what was read, and the labels nobody knows."""
     say = progress or (lambda step, detail: None)
-    paths = [Path(path) for path in paths]
-    names = list(display_names) if display_names is not None else [str(path) for path in paths]
+    if display_names is None:
+        paths = expand_folders(paths)
+        names = [str(path) for path in paths]
+    else:
+        paths, names = [Path(path) for path in paths], list(display_names)
     vocabulary = builtin_vocabulary().with_overrides(config.vocabulary)
     inputs: list[InputReport] = []
     frames: list[pd.DataFrame] = []
@@ -217,6 +220,26 @@ def read_inputs(
             frames.append(records)
             inputs.append(_input_report(table, detection, terms.label_maps))
     return frames, inputs, unmapped
+
+
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def expand_folders(paths: Iterable[str | Path]) -> list[Path]:
+    """A folder stands for the exports directly inside it (CSV, TSV, text and workbooks, by name);
+    files are kept as given, even with another suffix, so that their content can be judged."""
+    expanded: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            inside = sorted(
+                child
+                for child in path.iterdir()
+                if child.is_file() and child.suffix.lower() in EXPORT_SUFFIXES
+            )
+            expanded.extend(inside or [path])  # an empty folder is reported as one unreadable input
+        else:
+            expanded.append(path)
+    return expanded
 
 
 def detect_table(table: RawTable, config: Config) -> Detection:

@@ -138,7 +138,8 @@ def audit_command(
     quiet: bool,
     **options: Any,
 ) -> None:
-    """Audit CRM export FILES (CSV, XLSX) and write the reports you ask for.
+    """Audit CRM export FILES (CSV, XLSX; a folder stands for the exports in it) and write the
+    reports you ask for.
 
     \b
     Exit status: 0 no finding reaches --fail-on; 1 one does; 2 a usage error or an unreadable input.

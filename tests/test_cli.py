@@ -206,3 +206,17 @@ def test_streamed_json_equals_the_api_result(exports: list[Path], tmp_path: Path
     assert json.loads(out.read_text(encoding="utf-8")) == json.loads(
         json.dumps(result.to_dict(), default=str)
     )
+
+
+def test_a_folder_stands_for_the_exports_in_it(exports: list[Path], tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("not an export", encoding="utf-8")
+    out = tmp_path / "out" / "f.json"
+    out.parent.mkdir()
+    code, _, _ = run("audit", str(tmp_path), "--json", str(out), "--quiet", "--fail-on", "never")
+    assert code == 0
+    files = [entry["file"] for entry in json.loads(out.read_text(encoding="utf-8"))["inputs"]]
+    assert files == [str(tmp_path / name) for name in ("Account.csv", "Contact.csv", "Lead.csv")]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, err = run("audit", str(empty), "--quiet")
+    assert code == 2 and "no CSV or Excel export" in err
