@@ -56,13 +56,13 @@ def fold(text: str) -> str:
     >>> fold("Téléphone") == fold("TELEPHONE")
     True
     """
-    decomposed = unicodedata.normalize("NFKD", text)
+    # Case first (case folding can yield combining marks: "İ" is "i" and a dot), then again after the
+    # compatibility decomposition, which can yield capitals ("Ⅸ" is "IX").
+    decomposed = unicodedata.normalize("NFKD", text.casefold()).casefold()
     # Drops Latin accents and Arabic harakat alike: both are combining marks after NFKD.
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Some letters do not decompose: ł (Polish), ø, đ, ß, æ, œ.
-    stripped = stripped.translate(_LETTER_TABLE)
-    lowered = stripped.casefold()
-    return _PUNCTUATION_OR_SPACE.sub(" ", lowered).strip()
+    return _PUNCTUATION_OR_SPACE.sub(" ", stripped.translate(_LETTER_TABLE)).strip()
 
 
 def fold_series(values: pd.Series) -> pd.Series:

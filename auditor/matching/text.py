@@ -20,8 +20,6 @@ from auditor.folding import LETTER_FOLDS, ascii_fold_array
 
 # pandas' default string dtype ("str"): Arrow storage, NaN for missing.
 STR = pd.StringDtype("pyarrow", na_value=np.nan)
-# Applied after lower-casing, so the capital letters of the table need no pass of their own.
-_LOWER_LETTER_FOLDS = [(letter, to) for letter, to in LETTER_FOLDS.items() if letter == letter.lower()]
 
 
 def as_arrow(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
@@ -52,7 +50,7 @@ def _fold(array: pa.ChunkedArray | pa.Array, join: str) -> pa.ChunkedArray | pa.
         array = pc.ascii_lower(array)
     else:
         array = pc.utf8_lower(array)
-        for letter, replacement in _LOWER_LETTER_FOLDS:
+        for letter, replacement in LETTER_FOLDS.items():
             array = pc.replace_substring(array, letter, replacement)
     return ascii_fold_array(array)
 
