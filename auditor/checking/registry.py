@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from pandera import extensions
 
-from auditor.findings import KINDS, SEVERITY_ORDER, Finding
+from auditor.findings import KINDS, SEVERITY_ORDER, Finding, RecordRef
 
 if TYPE_CHECKING:
     pass
@@ -47,6 +47,19 @@ class Rule:
     @property
     def is_row_rule(self) -> bool:
         return self.passes is not None
+
+    def finding(
+        self, *, message: str, records: list[RecordRef], evidence: dict[str, Any] | None = None
+    ) -> Finding:
+        """A finding of this rule, with its code, kind and (possibly overridden) severity."""
+        return Finding(
+            rule=self.code,
+            kind=self.kind,
+            severity=self.severity,
+            message=message,
+            records=records,
+            evidence=evidence if evidence is not None else {},
+        )
 
     def to_dict(self, *, full: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {

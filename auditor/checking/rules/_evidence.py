@@ -48,10 +48,7 @@ def misclassified_leads(rule: Rule, context: AuditContext, codes: Collection[str
         evidence = _evidence(code, index, position, columns, context, who)
         account = int(who.account_position[position])
         findings.append(
-            Finding(
-                rule=rule.code,
-                kind=rule.kind,
-                severity=rule.severity,
+            rule.finding(
                 message=(
                     f"{names[index]} is labelled a lead, but the evidence says "
                     f"{suggested[index]}: {reasons[index]}."

@@ -113,10 +113,7 @@ def converted_lead_open(rule: Rule, context: AuditContext) -> list[Finding]:
             check = "a lead with a converted status has its converted flag set"
         shown = [*ending, *opening]
         findings.append(
-            Finding(
-                rule=rule.code,
-                kind=rule.kind,
-                severity=rule.severity,
+            rule.finding(
                 message=message,
                 records=[ref],
                 evidence={

@@ -71,10 +71,7 @@ def _report(
     values = leads["converted_contact_id"].to_numpy(dtype=object)
     where = ", ".join(files)
     return [
-        Finding(
-            rule=rule.code,
-            kind=rule.kind,
-            severity=rule.severity,
+        rule.finding(
             message=f"Lead {name} was converted into contact {value}, which is not in {where}.",
             records=[ref],
             evidence={

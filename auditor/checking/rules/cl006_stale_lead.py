@@ -74,10 +74,7 @@ def stale_lead(rule: Rule, context: AuditContext) -> list[Finding]:
     as_of_text = context.config.as_of.isoformat()
     check_of = {word: f"days from {word} to the audit date <= stale_after_days" for word in set(words)}
     return [
-        Finding(
-            rule=rule.code,
-            kind=rule.kind,
-            severity=rule.severity,
+        rule.finding(
             message=(
                 f"Open lead {name} has had no activity for {count} days "
                 f"({word} {date}; the limit is {threshold} days)."

@@ -107,10 +107,7 @@ def lifecycle_conflict(rule: Rule, context: AuditContext) -> list[Finding]:
                 for field, value, meaning in zip(fields, values, meanings, strict=True)
             ]
             findings.append(
-                Finding(
-                    rule=rule.code,
-                    kind=rule.kind,
-                    severity=rule.severity,
+                rule.finding(
                     message=f"{names[index]}: {said[0]} contradicts {said[1]}; {conflict.why}.",
                     records=[ref],
                     evidence={

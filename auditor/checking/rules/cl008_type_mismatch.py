@@ -73,10 +73,7 @@ def type_mismatch(rule: Rule, context: AuditContext) -> list[Finding]:
     reasons = chosen["suggested_reason"].to_numpy(dtype=object)
     label_reasons = chosen["record_type_reason"].to_numpy(dtype=object)
     return [
-        Finding(
-            rule=rule.code,
-            kind=rule.kind,
-            severity=rule.severity,
+        rule.finding(
             message=(
                 f"{names[index]} is labelled {with_article(labelled[index])}, but the evidence says "
                 f"{suggested[index]}: {reasons[index]}."

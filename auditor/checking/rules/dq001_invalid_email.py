@@ -12,10 +12,7 @@ from auditor.findings import Finding
 def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Finding]:
     refs = context.refs(failing.index)
     return [
-        Finding(
-            rule=rule.code,
-            kind=rule.kind,
-            severity=rule.severity,
+        rule.finding(
             message=f"Email {email!r} is not a valid address.",
             records=[ref],
             evidence={

@@ -28,10 +28,7 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
         region = regions[index]
         where = f"in {countries[index]} ({region})" if region else "as an international number"
         findings.append(
-            Finding(
-                rule=rule.code,
-                kind=rule.kind,
-                severity=rule.severity,
+            rule.finding(
                 message=f"{names[index]}: {said} {verdict} {where}.",
                 records=[ref],
                 evidence=field_evidence(fields, values)

@@ -20,10 +20,7 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     names = record_names(failing)
     values = failing[[f"{field}_raw" if field in ("phone", "mobile") else field for field in _FIELDS]]
     return [
-        Finding(
-            rule=rule.code,
-            kind=rule.kind,
-            severity=rule.severity,
+        rule.finding(
             message=f"{name} has neither a usable email address nor a usable phone number.",
             records=[ref],
             evidence={

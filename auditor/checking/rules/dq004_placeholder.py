@@ -39,10 +39,7 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
         said = field_values(fields, values)
         verb = "looks" if len(fields) == 1 else "look"
         findings.append(
-            Finding(
-                rule=rule.code,
-                kind=rule.kind,
-                severity=rule.severity,
+            rule.finding(
                 message=f"{said[0].upper()}{said[1:]} {verb} like test or filler, not real data.",
                 records=[ref],
                 evidence=field_evidence(fields, values) | {"check": "listed in rules/placeholders.toml"},

@@ -52,10 +52,7 @@ def _report(
         fields = [field for field, empty in missing.items() if empty[index]]
         said = ", ".join(field_words(field) for field in fields)
         findings.append(
-            Finding(
-                rule=rule.code,
-                kind=rule.kind,
-                severity=rule.severity,
+            rule.finding(
                 message=f"{objects[index].capitalize()} {names[index]} has no {said}, which the rule set requires.",
                 records=[ref],
                 evidence={

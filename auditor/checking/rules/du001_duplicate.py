@@ -78,10 +78,7 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
         places = ", ".join(f"{ref.file} row {ref.row}" for ref in finding_refs[:5])
         more = f" and {len(chosen) - 5} more" if len(chosen) > 5 else ""
         findings.append(
-            Finding(
-                rule=rule.code,
-                kind=rule.kind,
-                severity=rule.severity,
+            rule.finding(
                 message=(
                     f"{names[kept]} is recorded {len(chosen)} times as a {role}: {places}{more} "
                     f"(match score {evidence['score']:.2f})."

@@ -76,10 +76,7 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
         )
         more = f" and {len(known) - 5} more" if len(known) > 5 else ""
         findings.append(
-            Finding(
-                rule=rule.code,
-                kind=rule.kind,
-                severity=rule.severity,
+            rule.finding(
                 message=(
                     f"Open lead {names[lead]} ({finding_refs[0].file} row {finding_refs[0].row}) is already "
                     f"{others}{more} (match score {evidence['score']:.2f})."

@@ -40,10 +40,7 @@ def unmapped_label(rule: Rule, context: AuditContext) -> list[Finding]:
         records = context.refs(unmapped.positions)
         suggestion = f" Closest known: {', '.join(unmapped.suggestions)}." if unmapped.suggestions else ""
         findings.append(
-            Finding(
-                rule=rule.code,
-                kind=rule.kind,
-                severity=rule.severity,
+            rule.finding(
                 message=(
                     f"{unmapped.header} value {unmapped.label.strip()!r} on {unmapped.count} record(s) "
                     f"cannot be placed as a lead, contact, customer, partner or employee.{suggestion}"
