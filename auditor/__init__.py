@@ -7,10 +7,27 @@
 
 __version__ = "0.1.0"
 
-from auditor.api import AuditResult, InputReport, audit
+from typing import TYPE_CHECKING, Any
+
 from auditor.config import Config, load_config
 from auditor.errors import AuditorError, ConfigError, InputError
 from auditor.findings import Finding, RecordRef
+
+if TYPE_CHECKING:
+    from auditor.api import AuditResult, InputReport, audit
+
+# The pipeline (pandas, pandera, pyarrow) loads on first use, so that `crm-audit --help` and
+# `--version` answer at once and a caller importing only Config pays nothing more.
+_LAZY = {"audit", "AuditResult", "InputReport"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from auditor import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'auditor' has no attribute {name!r}")
+
 
 __all__ = [
     "AuditResult",

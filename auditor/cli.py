@@ -7,15 +7,18 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from auditor import __version__
-from auditor.api import AuditResult, audit
 from auditor.config import FAIL_ON, LANGUAGES, OBJECTS, PLATFORMS, Config, load_config, parse_as_of
 from auditor.errors import AuditorError
-from auditor.reporting.writing import write_reports
+
+if TYPE_CHECKING:
+    from auditor.api import AuditResult
+
+# The pipeline is imported inside the commands that run it: `--help` and `--version` stay instant.
 
 _DEBUG = bool(os.environ.get("CRM_AUDIT_DEBUG"))
 
@@ -150,6 +153,8 @@ def audit_command(
           --as-of 2026-11-01 --html report.html --json findings.json
     """
     config = _config(**options, fail_on=fail_on, ruleset=ruleset)
+    from auditor.reporting.writing import write_reports
+
     result = _run_audit(list(files), config, quiet=quiet)
     written = write_reports(
         result, html=html_path, json=json_path, xlsx=xlsx_path, normalised=normalised_path
@@ -158,6 +163,7 @@ def audit_command(
 
 
 def _run_audit(files: list[str], config: Config, *, quiet: bool) -> AuditResult:
+    from auditor.api import audit
     from auditor.reporting.terminal import Progress
 
     with Progress(enabled=not quiet) as progress:
@@ -267,6 +273,8 @@ def demo(html_path: str, lang: str, quiet: bool) -> None:
 
     with Progress(enabled=not quiet) as progress:
         result = audit_samples(demo_config().with_overrides(lang=lang), progress=progress.update)
+    from auditor.reporting.writing import write_reports
+
     written = write_reports(result, html=html_path)
     if not quiet:
         click.echo(summary_text(result, written))
