@@ -75,9 +75,7 @@ class Config:
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickle as plain dicts (read-only mapping proxies cannot be pickled); rebuilt frozen."""
-        state = {
-            field_.name: _thawed(getattr(self, field_.name)) for field_ in dataclasses.fields(self)
-        }
+        state = {field_.name: _thawed(getattr(self, field_.name)) for field_ in dataclasses.fields(self)}
         return (_config_from_state, (state,))
 
     def with_overrides(self, **overrides: Any) -> Config:
@@ -95,7 +93,9 @@ def _thawed(value: Any) -> Any:
 def _config_from_state(state: dict[str, Any]) -> Config:
     for key in ("severity", "columns", "vocabulary"):
         value = state[key]
-        state[key] = _frozen({name: _frozen(item) if isinstance(item, Mapping) else item for name, item in value.items()})
+        state[key] = _frozen(
+            {name: _frozen(item) if isinstance(item, Mapping) else item for name, item in value.items()}
+        )
     return Config(**state)
 
 

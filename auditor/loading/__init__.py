@@ -26,7 +26,9 @@ def load_file(path: str | Path, *, sheet: str | None = None) -> list[RawTable]:
     if not path.exists():
         raise InputError("no such file", file=name, hint="Check the path")
     if path.is_dir():
-        raise InputError("is a folder with no CSV or Excel export in it", file=name, hint="Name the export files")
+        raise InputError(
+            "is a folder with no CSV or Excel export in it", file=name, hint="Name the export files"
+        )
     try:
         with path.open("rb") as handle:
             magic = handle.read(8)
