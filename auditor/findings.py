@@ -34,12 +34,16 @@ KINDS = (
 @dataclass(slots=True)
 class RecordRef:
     """Where a record sits: the input file as given, the spreadsheet row, the platform's id (or None),
-    and for workbooks the sheet (an addition to the contract's fields, present only when set)."""
+    and for workbooks the sheet (an addition to the contract's fields, present only when set).
+
+    `position` is the record's row in the audit's records table when the reference came from it
+    (-1 otherwise); renderers use it to find the record without a lookup. It is not part of the JSON."""
 
     file: str
     row: int
     id: str | None
     sheet: str | None = None
+    position: int = field(default=-1, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"file": self.file, "row": self.row, "id": self.id}

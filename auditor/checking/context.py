@@ -42,10 +42,9 @@ class AuditContext:
             self.records[column].take(positions).tolist()
             for column in ("source_file", "source_row", "source_id", "source_sheet")
         )
-        return [
-            RecordRef(file=file, row=row, id=identifier or None, sheet=sheet or None)
-            for file, row, identifier, sheet in zip(files, rows, ids, sheets, strict=True)
-        ]
+        ids = [identifier or None for identifier in ids]
+        sheets = [sheet or None for sheet in sheets]
+        return list(map(RecordRef, files, rows, ids, sheets, positions.tolist()))
 
     def ref(self, position: int) -> RecordRef:
         return self.refs([position])[0]

@@ -6,6 +6,10 @@ evaluates the schema's own check objects and keeps only the boolean masks.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import numpy as np
 import pandas as pd
 
@@ -15,6 +19,25 @@ from auditor.findings import Finding, sort_findings
 
 
 def run_rules(context: AuditContext, ruleset: RuleSet | None = None) -> list[Finding]:
+    with _collector_paused():
+        return _run_rules(context, ruleset)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Rules create hundreds of thousands of findings on a big audit, and every few hundred new
+    objects Python's cycle collector walks the young ones again: a quarter of the rules' time on
+    1M records (4.6 s against 3.4 s). Findings hold no cycles; reference counting frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run_rules(context: AuditContext, ruleset: RuleSet | None) -> list[Finding]:
     ruleset = ruleset or load_ruleset(context.config)
     schema = ruleset.schema()
     records = context.records

@@ -10,8 +10,9 @@ Two shapes of rule share the registry:
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -60,6 +61,13 @@ class Rule:
             records=records,
             evidence=evidence if evidence is not None else {},
         )
+
+    def findings(
+        self, messages: Iterable[str], records: Iterable[list[RecordRef]], evidence: Iterable[dict[str, Any]]
+    ) -> list[Finding]:
+        """Many findings of this rule at once, from aligned messages, record lists and evidence
+        (a stale-lead audit of a million leads makes 300k: built without a Python call each)."""
+        return list(map(partial(Finding, self.code, self.kind, self.severity), messages, records, evidence))
 
     def to_dict(self, *, full: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {

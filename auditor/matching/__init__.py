@@ -35,7 +35,8 @@ from auditor.matching.estimating import Model, match_probability, train
 from auditor.matching.explaining import RecordFacts, agreeing_fields, field_evidence
 from auditor.matching.features import build_features
 from auditor.matching.settings import MatchSettings, default_settings
-from auditor.whoiswho import MATCHED_RECORD, WhoIsWho
+# whoiswho reads matching's keys: imported as a module, it may be still loading when this one is.
+from auditor import whoiswho
 
 # A lead that is the same person as records of several types takes the strongest type.
 _TYPE_STRENGTH = {"employee": 4, "partner": 3, "customer": 2, "contact": 1}
@@ -56,7 +57,7 @@ class MatchResult:
 
     pairs: pd.DataFrame
     cluster: np.ndarray
-    evidence: dict[int, list[dict[str, object]]] = field(default_factory=dict)
+    evidence: list[list[dict[str, object]]] | None = field(default=None, repr=False)
     model: Model | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
     records: pd.DataFrame | None = field(default=None, repr=False)
@@ -89,20 +90,21 @@ class MatchResult:
 
     def explain(self, pair: int) -> list[dict[str, object]]:
         """Pair `pair`'s evidence: one entry per field with both values, the comparison, the level
-        and its weight in bits (log2 Bayes factor)."""
-        if pair not in self.evidence:
-            if self.model is None:
-                return []
+        and its weight in bits (log2 Bayes factor). Every pair is explained on the first call, a
+        comparison at a time: the findings of a big audit show nearly all of them."""
+        if self.model is None:
+            return []
+        if self.evidence is None:
             assert self._levels is not None and self._weights is not None and self._swapped is not None
-            self.evidence[pair] = field_evidence(
+            self.evidence = field_evidence(
                 self.facts,
                 self.model.comparisons,
                 self.shown_fields,
-                int(self.pair_left[pair]),
-                int(self.pair_right[pair]),
-                self._levels[pair],
-                self._weights[pair],
-                bool(self._swapped[pair]),
+                self.pair_left,
+                self.pair_right,
+                self._levels,
+                self._weights,
+                self._swapped,
             )
         return self.evidence[pair]
 
@@ -240,7 +242,7 @@ def _no_pairs() -> pd.DataFrame:
     )
 
 
-def adopt_matched_types(records: pd.DataFrame, matches: MatchResult, who: WhoIsWho) -> None:
+def adopt_matched_types(records: pd.DataFrame, matches: MatchResult, who: whoiswho.WhoIsWho) -> None:
     """A lead that is the same person as a contact, customer, partner or employee takes that record's
     type, unless stronger evidence (domains, won deals, accounts) already decided it. Matched to
     several, it takes the strongest type (employee, partner, customer, contact), then the best match."""
@@ -269,6 +271,6 @@ def adopt_matched_types(records: pd.DataFrame, matches: MatchResult, who: WhoIsW
     files = records["source_file"].to_numpy(dtype=object)[others]
     rows = records["source_row"].to_numpy()[others].astype(str).astype(object)
     reason[leads] = "same person as " + record_type[others] + " " + files + " row " + rows
-    who.evidence[leads] = MATCHED_RECORD
+    who.evidence[leads] = whoiswho.MATCHED_RECORD
     records["suggested_type"] = pd.Series(suggested, index=records.index, dtype="str")
     records["suggested_reason"] = pd.Series(reason, index=records.index, dtype="str")

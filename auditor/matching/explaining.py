@@ -86,53 +86,73 @@ class RecordFacts:
             row=chosen["source_row"].to_numpy(),
         )
 
-    def display(self, position: int, fields: tuple[str, ...]) -> str:
-        """A record's value(s) for a comparison, as exported ("a@x.com / b@y.com" for two addresses)."""
-        values: list[str] = []
-        row = self.row_of[position]
+    def display(self, rows: np.ndarray, fields: tuple[str, ...]) -> np.ndarray:
+        """Records' value(s) for a comparison, as exported, for rows of the arrays ("a@x.com /
+        b@y.com" for two addresses; a value repeated in a second field is shown once)."""
+        shown = np.full(len(rows), "", dtype=object)
+        earlier: list[np.ndarray] = []
         for name in fields:
-            text = self.shown[name][row]
-            if text and text not in values:
-                values.append(text)
-        return " / ".join(values)
+            text = self.shown[name][rows]
+            new = text != ""
+            for before in earlier:
+                new &= text != before
+            shown = np.where(new, np.where(shown == "", text, shown + " / " + text), shown)
+            earlier.append(text)
+        return shown
 
 
 def field_evidence(
     facts: RecordFacts,
     comparisons: list[Comparison],
     fields_of: list[tuple[str, ...]],
-    left: int,
-    right: int,
+    left: np.ndarray,
+    right: np.ndarray,
     levels: np.ndarray,
     weights: np.ndarray,
-    swapped: bool,
-) -> list[dict[str, Any]]:
-    """One entry per comparison that had a value on at least one side (record positions given)."""
-    entries = []
-    for comparison, fields, level_index, weight in zip(
-        comparisons, fields_of, levels.tolist(), weights.tolist(), strict=True
-    ):
-        right_fields = (
-            (_SWAPPABLE[comparison.feature],) if swapped and comparison.feature in _SWAPPABLE else fields
-        )
-        values = [facts.display(left, fields), facts.display(right, right_fields)]
-        if not any(values):
-            continue
-        level = comparison.levels[level_index]
-        how = level.comparison
-        if level.feature != comparison.feature:
-            how = f"{how} ({level.feature.replace('_', ' ')})"
-        if swapped and comparison.feature in _SWAPPABLE:
-            how += "; first and last name swapped"
-        entries.append(
-            {
-                "field": comparison.name,
-                "values": values,
-                "comparison": how,
-                "level": level.label,
-                "weight": round(float(weight), 2),
-            }
-        )
+    swapped: np.ndarray,
+) -> list[list[dict[str, Any]]]:
+    """Per pair (record positions `left` and `right`, a row of `levels` and `weights` each), one
+    entry per comparison that had a value on at least one side. Worked out a comparison at a time
+    over every pair; only the entries themselves are built one by one."""
+    entries: list[list[dict[str, Any]]] = [[] for _ in range(len(left))]
+    left_rows, right_rows = facts.row_of[left], facts.row_of[right]
+    for number, (comparison, fields) in enumerate(zip(comparisons, fields_of, strict=True)):
+        left_values = facts.display(left_rows, fields)
+        right_values = facts.display(right_rows, fields)
+        swaps = comparison.feature in _SWAPPABLE
+        if swaps and swapped.any():
+            crossed = facts.display(right_rows, (_SWAPPABLE[comparison.feature],))
+            right_values = np.where(swapped, crossed, right_values)
+        hows = []
+        for level in comparison.levels:
+            how = level.comparison
+            if level.feature != comparison.feature:
+                how = f"{how} ({level.feature.replace('_', ' ')})"
+            hows.append(how)
+        how_of = np.array(hows, dtype=object)[levels[:, number]]
+        if swaps:
+            how_of = np.where(swapped, how_of + "; first and last name swapped", how_of)
+        label_of = np.array([level.label for level in comparison.levels], dtype=object)[levels[:, number]]
+        rounded = np.round(weights[:, number].astype(np.float64), 2)
+        present = np.flatnonzero((left_values != "") | (right_values != ""))
+        for pair, one, other, how, label, weight in zip(
+            present.tolist(),
+            left_values[present].tolist(),
+            right_values[present].tolist(),
+            how_of[present].tolist(),
+            label_of[present].tolist(),
+            rounded[present].tolist(),
+            strict=True,
+        ):
+            entries[pair].append(
+                {
+                    "field": comparison.name,
+                    "values": [one, other],
+                    "comparison": how,
+                    "level": label,
+                    "weight": weight,
+                }
+            )
     return entries
 
 

@@ -9,9 +9,25 @@ from auditor.findings import Finding
 
 
 def finding_positions(records: pd.DataFrame, findings: list[Finding]) -> list[np.ndarray]:
-    """For each finding, the positions in `records` of the records it names (in its order)."""
+    """For each finding, the positions in `records` of the records it names (in its order).
+
+    References made by the rules carry their position; any other (a finding built by hand) is
+    looked up by file, sheet and row."""
     if not findings:
         return []
+    sizes = np.fromiter((len(finding.records) for finding in findings), dtype=np.int64, count=len(findings))
+    flat = np.fromiter(
+        (ref.position for finding in findings for ref in finding.records),
+        dtype=np.int64,
+        count=int(sizes.sum()),
+    )
+    carried = (flat >= 0) & (flat < len(records))
+    if carried.all():
+        return np.split(flat, np.cumsum(sizes)[:-1])
+    return _looked_up(records, findings)
+
+
+def _looked_up(records: pd.DataFrame, findings: list[Finding]) -> list[np.ndarray]:
     index = pd.MultiIndex.from_arrays(
         [
             records["source_file"].to_numpy(),

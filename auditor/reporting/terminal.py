@@ -57,7 +57,7 @@ def summary_text(result: AuditResult, written: list[str]) -> str:
         lines.append(f"  skipped {report.file}: {report.error}")
     if summary["findings"]:
         severities = ", ".join(f"{count} {level}" for level, count in summary["by_severity"].items())
-        health = health_score(result.records, result.findings)
+        health = health_score(result)
         score = f" Health score {health.score:.1f}/100." if health.score is not None else ""
         lines.append(f"{summary['findings']} findings ({severities}).{score}")
         lines.extend(_kind_table(result))

@@ -335,7 +335,7 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
         findings=summary["findings"],
         files_read=len({report.file for report in read}),
         files_skipped=len(result.skipped),
-        health=health_score(records, findings),
+        health=health_score(result),
         by_severity=_segments(summary["by_severity"], SEVERITIES),
         by_kind=_kind_counts(findings),
         by_platform=_bars(records["platform"]),
@@ -366,12 +366,15 @@ def anchor(kind: str) -> str:
 # --- summary -----------------------------------------------------------------------------------
 
 
-def health_score(records: pd.DataFrame, findings: Sequence[Finding]) -> HealthView:
-    """The summary's health score (see HealthView); the XLSX summary shows the same number."""
-    size = len(records)
+def health_score(result: AuditResult) -> HealthView:
+    """The summary's health score (see HealthView); the XLSX summary and the terminal show the same
+    number. Reads the result's cached finding positions: locating them again costs a second a
+    million records, once per report."""
+    findings = result.findings
+    size = len(result.records)
     worst = np.zeros(size, dtype=np.int8)
     if findings and size:
-        positions = finding_positions(records, list(findings))
+        positions = result.finding_positions
         lengths = np.fromiter((len(p) for p in positions), dtype=np.int64, count=len(positions))
         ranks = np.repeat(
             np.fromiter((SEVERITY_ORDER.get(f.severity, 0) for f in findings), dtype=np.int8), lengths

@@ -13,14 +13,17 @@ write-only mode took, which matters next to a million-record audit.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import orjson
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
@@ -30,7 +33,7 @@ from auditor.findings import Finding
 from auditor.reporting.cells import inert
 from auditor.reporting.i18n import Translator
 from auditor.reporting.view import CLUSTER_KINDS, SEVERITIES, health_score, kind_order
-from auditor.reporting.xlsx_rows import Column, PendingRows, splice_rows, start_table
+from auditor.reporting.xlsx_rows import Column, PendingRows, RowStyles, splice_rows, start_table
 
 _MAX_CELL = 32_767  # Excel's limit on the characters of one cell
 _KEY_FIELDS = (
@@ -59,18 +62,17 @@ def write_xlsx(result: AuditResult, path: str | Path, *, lang: str | None = None
     created = dt.datetime.combine(result.config.as_of, dt.time())
     workbook.set_properties({"title": t("report.title"), "author": "crm-audit", "created": created})
     styles = _Styles(workbook)
-    grouped: dict[str, list[Finding]] = {}
-    for finding in result.findings:
-        grouped.setdefault(finding.kind, []).append(finding)
+    grouped: dict[str, list[int]] = {}
+    for number, finding in enumerate(result.findings):
+        grouped.setdefault(finding.kind, []).append(number)
     kinds = kind_order(grouped)
     _summary_sheet(workbook.add_worksheet("summary"), result, kinds, grouped, t, styles)
     _inputs_sheet(workbook.add_worksheet("inputs"), result, t, styles)
-    fields = _KeyFields(result.records, result.findings, result.finding_positions)
     pending = []
     for kind in kinds:
         sheet = workbook.add_worksheet(kind[:31])
         build = _cluster_sheet if kind in CLUSTER_KINDS else _finding_sheet
-        pending.append(build(sheet, grouped[kind], fields, t, styles))
+        pending.append(build(sheet, _SheetFindings.of(result, grouped[kind]), t, styles))
     workbook.close()
     splice_rows(path, pending)
 
@@ -91,28 +93,38 @@ class _Styles:
         }
 
 
-class _KeyFields:
-    """The key fields of every record a finding names, read from the records table in one pass."""
+@dataclass
+class _SheetFindings:
+    """The findings of one sheet and the records each names (positions into `records`, -1 where a
+    reference matches no record)."""
 
-    def __init__(self, records: pd.DataFrame, findings: list[Finding], positions: list[np.ndarray]) -> None:
-        self.positions = positions
-        self._index = {id(finding): number for number, finding in enumerate(findings)}
-        flat = np.concatenate(self.positions) if self.positions else np.zeros(0, dtype=np.int64)
-        found = np.unique(flat[flat >= 0])
-        rows = records.iloc[found][list(_KEY_FIELDS)]
-        columns = [rows[name].to_numpy(dtype=object) for name in _KEY_FIELDS]
-        self._rows = {
-            position: tuple("" if value is None else str(value) for value in values)
-            for position, *values in zip(found.tolist(), *columns, strict=True)
-        }
-        self._empty = ("",) * len(_KEY_FIELDS)
+    findings: list[Finding]
+    positions: list[np.ndarray]
+    records: pd.DataFrame
 
-    def of(self, finding: Finding) -> list[tuple[str, ...]]:
-        """The key fields of each record the finding names, in its order (empty when not found)."""
-        return [
-            self._rows.get(int(position), self._empty)
-            for position in self.positions[self._index[id(finding)]]
-        ]
+    @classmethod
+    def of(cls, result: AuditResult, numbers: list[int]) -> _SheetFindings:
+        return cls(
+            [result.findings[number] for number in numbers],
+            [result.finding_positions[number] for number in numbers],
+            result.records,
+        )
+
+    def record_columns(self, rows: np.ndarray) -> list[pa.Array]:
+        """File, sheet, row, id and the key fields of the records behind `rows`, one position per
+        table row (-1: no record), taken from the records table a column at a time."""
+        found = rows >= 0
+        safe = pa.array(np.where(found, rows, 0))
+        blank = pa.array(~found)
+        columns = []
+        for name in ("source_file", "source_sheet", "source_row", "source_id", *_KEY_FIELDS):
+            values = pa.array(self.records[name]).take(safe)
+            if name == "source_row":
+                columns.append(pc.if_else(blank, pa.scalar(None, values.type), values))
+            else:
+                values = pc.fill_null(values.cast(pa.string()), "")
+                columns.append(pc.if_else(blank, "", values))
+        return columns
 
 
 def _text(value: object) -> str:
@@ -165,7 +177,11 @@ def _record_headers(t: Translator) -> list[str]:
 
 def _evidence_json(evidence: dict[str, Any], *, drop: Sequence[str] = ()) -> str:
     kept = {key: value for key, value in evidence.items() if key not in drop}
-    return json.dumps(kept, ensure_ascii=False, sort_keys=True, default=str) if kept else ""
+    if not kept:
+        return ""
+    return orjson.dumps(
+        kept, default=str, option=orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+    ).decode()
 
 
 def _offending(evidence: dict[str, Any]) -> tuple[str, str]:
@@ -182,29 +198,46 @@ def _offending(evidence: dict[str, Any]) -> tuple[str, str]:
     return "", ""
 
 
-def _finding_sheet(
-    sheet: Worksheet, findings: list[Finding], fields: _KeyFields, t: Translator, styles: _Styles
-) -> PendingRows:
-    table = _Table()
-    for finding in findings:
-        offending_fields, offending_values = _offending(finding.evidence)
-        evidence = _evidence_json(finding.evidence, drop=("field", "fields", "value", "values"))
-        refs = finding.records or [None]
-        keys = fields.of(finding) or [None]
-        for number, (ref, key) in enumerate(zip(refs, keys, strict=False)):
-            first = number == 0
-            # A finding naming many records (an unmapped label) says what it is once, on its first
-            # row; the others carry the rule, so filtering by rule still finds them all.
-            table.add(
-                finding.severity,
-                finding.rule,
-                finding.message if first else "",
-                *_record_values(ref, key),
-                offending_fields if first else "",
-                offending_values if first else "",
-                evidence if first else "",
-                style=styles.severity.get(finding.severity),
-            )
+def _finding_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, styles: _Styles) -> PendingRows:
+    """One row per record a finding names. A finding naming many records (an unmapped label) says
+    what it is once, on its first row; the others carry the rule, so filtering by rule still finds
+    them all. Built a column at a time: the stale-lead sheet of a million-record audit has 300k rows."""
+    findings = group.findings
+    sizes = np.fromiter((max(len(p), 1) for p in group.positions), dtype=np.int64, count=len(findings))
+    rows = (
+        np.concatenate([p if len(p) else _NO_RECORD for p in group.positions])
+        if findings
+        else np.zeros(0, dtype=np.int64)
+    )
+    first = np.cumsum(sizes) - sizes
+
+    def every_row(values: list[str]) -> pa.Array:
+        return pa.array(np.repeat(np.array(values, dtype=object), sizes), type=pa.string())
+
+    def first_row(values: list[str]) -> pa.Array:
+        column = np.full(len(rows), "", dtype=object)
+        column[first] = values
+        return pa.array(column, type=pa.string())
+
+    offending = [_offending(finding.evidence) for finding in findings]
+    record_columns = group.record_columns(rows)
+    _unlocated_refs(record_columns, group, rows, sizes)
+    values = [
+        every_row([finding.severity for finding in findings]),
+        every_row([finding.rule for finding in findings]),
+        first_row([finding.message for finding in findings]),
+        *record_columns,
+        first_row([fields for fields, _ in offending]),
+        first_row([value for _, value in offending]),
+        first_row([_evidence_json(finding.evidence, drop=_OFFENDING_KEYS) for finding in findings]),
+    ]
+    severity_formats = [styles.severity.get(level) for level in SEVERITIES]
+    severity_codes = np.fromiter(
+        (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else -1 for f in findings),
+        dtype=np.int64,
+        count=len(findings),
+    )
+    row_styles = RowStyles(np.repeat(severity_codes, sizes), severity_formats)
     headers = [
         t("col.severity"),
         t("col.rule"),
@@ -217,43 +250,84 @@ def _finding_sheet(
     widths = [10, 8, 60, 24, 14, 7, 20, 14, 16, 22, 30, 18, 26, 12, 12, 10, 18, 24, 60]
     numbers = {5}  # the spreadsheet row of the record
     columns = [
-        Column(header, width, values, number=index in numbers, styles=table.styles if index == 0 else None)
-        for index, (header, width, values) in enumerate(
-            zip(headers, widths, table.columns(len(headers)), strict=True)
-        )
+        Column(header, width, column, number=index in numbers, styles=row_styles if index == 0 else None)
+        for index, (header, width, column) in enumerate(zip(headers, widths, values, strict=True))
     ]
     return start_table(sheet, columns, styles.header)
 
 
-def _cluster_sheet(
-    sheet: Worksheet, findings: list[Finding], fields: _KeyFields, t: Translator, styles: _Styles
-) -> PendingRows:
-    table = _Table()
-    bands: list[Format] = []
+_NO_RECORD = np.array([-1], dtype=np.int64)
+_OFFENDING_KEYS = ("field", "fields", "value", "values")
+
+
+def _unlocated_refs(
+    columns: list[pa.Array], group: _SheetFindings, rows: np.ndarray, sizes: np.ndarray
+) -> None:
+    """Where a finding names a record the table does not hold (positions -1), show the reference
+    itself. Rules only name records of the table, so this is the rare path, row by row."""
+    missing = np.flatnonzero(rows < 0)
+    if not len(missing):
+        return
+    owner = np.repeat(np.arange(len(sizes)), sizes)
+    start = np.cumsum(sizes) - sizes
+    python = [column.to_pylist() for column in columns[:4]]
+    for row in missing.tolist():
+        refs = group.findings[owner[row]].records
+        member = row - start[owner[row]]
+        if member < len(refs):
+            ref = refs[member]
+            for column, value in zip(python, (ref.file, ref.sheet or "", ref.row, ref.id or ""), strict=True):
+                column[row] = value
+    columns[:4] = [
+        pa.array(values, type=column.type) for values, column in zip(python, columns[:4], strict=True)
+    ]
+
+
+def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, styles: _Styles) -> PendingRows:
+    """One row per record of a cluster, the clusters one after another."""
+    findings = group.findings
+    sizes = np.fromiter((len(p) for p in group.positions), dtype=np.int64, count=len(findings))
+    rows = np.concatenate(group.positions) if findings else np.zeros(0, dtype=np.int64)
+    first = np.cumsum(sizes) - sizes
+    member = np.arange(len(rows)) - np.repeat(first, sizes)
+    clusters, scores, keeps, matched, risks = [], [], [], [], []
     for number, finding in enumerate(findings, start=1):
         evidence = finding.evidence
-        cluster = evidence.get("cluster") or number
-        keep = evidence.get("keep") if isinstance(evidence.get("keep"), dict) else {}
-        matched = ", ".join(map(str, evidence.get("matched_on") or []))
-        risks = " | ".join(map(str, evidence.get("risks") or []))
+        clusters.append(str(evidence.get("cluster") or number))
         score = evidence.get("score")
-        score = score if isinstance(score, int | float) and not isinstance(score, bool) else ""
-        # Alternate clusters are shaded so that a cluster's rows read as one group.
-        band = styles.band if number % 2 == 0 else styles.text
-        for member, (ref, key) in enumerate(zip(finding.records, fields.of(finding), strict=True)):
-            table.add(
-                str(cluster),
-                score,
-                t("xlsx.keep") if keep.get("record") == member else "",
-                finding.severity,
-                finding.rule,
-                *_record_values(ref, key),
-                matched,
-                risks,
-                finding.message,
-                style=styles.severity.get(finding.severity),
-            )
-            bands.append(band)
+        scores.append(score if isinstance(score, int | float) and not isinstance(score, bool) else None)
+        keep = evidence.get("keep") if isinstance(evidence.get("keep"), dict) else {}
+        keeps.append(keep.get("record") if isinstance(keep.get("record"), int) else -1)
+        matched.append(", ".join(map(str, evidence.get("matched_on") or [])))
+        risks.append(" | ".join(map(str, evidence.get("risks") or [])))
+
+    def every_row(values: list[object], kind: pa.DataType | None = None) -> pa.Array:
+        return pa.array(np.repeat(np.array(values, dtype=object), sizes), type=kind or pa.string())
+
+    kept = member == np.repeat(np.array(keeps, dtype=np.int64), sizes)
+    record_columns = group.record_columns(rows)
+    _unlocated_refs(record_columns, group, rows, sizes)
+    values = [
+        every_row(clusters),
+        every_row(scores, pa.float64()),
+        pa.array(np.where(kept, t("xlsx.keep"), ""), type=pa.string()),
+        every_row([finding.severity for finding in findings]),
+        every_row([finding.rule for finding in findings]),
+        *record_columns,
+        every_row(matched),
+        every_row(risks),
+        every_row([finding.message for finding in findings]),
+    ]
+    severity_codes = np.fromiter(
+        (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else -1 for f in findings),
+        dtype=np.int64,
+        count=len(findings),
+    )
+    severity = RowStyles(
+        np.repeat(severity_codes, sizes), [styles.severity.get(level) for level in SEVERITIES]
+    )
+    # Alternate clusters are shaded so that a cluster's rows read as one group.
+    bands = RowStyles(np.repeat(np.arange(len(findings)) % 2, sizes), [styles.text, styles.band])
     headers = [
         t("xlsx.cluster"),
         t("findings.score"),
@@ -268,49 +342,22 @@ def _cluster_sheet(
     widths = [9, 8, 8, 10, 8, 24, 14, 7, 20, 14, 16, 22, 30, 18, 26, 12, 12, 10, 26, 30, 60]
     numbers = {1, 7}  # the score and the spreadsheet row of the record
     columns = [
-        Column(header, width, values, number=index in numbers, styles=table.styles if index == 3 else bands)
-        for index, (header, width, values) in enumerate(
-            zip(headers, widths, table.columns(len(headers)), strict=True)
-        )
+        Column(header, width, column, number=index in numbers, styles=severity if index == 3 else bands)
+        for index, (header, width, column) in enumerate(zip(headers, widths, values, strict=True))
     ]
     return start_table(sheet, columns, styles.header)
-
-
-class _Table:
-    """Rows gathered for a sheet straight into its columns (a million-record audit's findings are
-    too many to hold twice, as rows and then as columns)."""
-
-    def __init__(self) -> None:
-        self._columns: list[list[object]] = []
-        self.styles: list[Format | None] = []
-
-    def add(self, *values: object, style: Format | None) -> None:
-        if not self._columns:
-            self._columns = [[] for _ in values]
-        for column, value in zip(self._columns, values, strict=True):
-            column.append(value)
-        self.styles.append(style)
-
-    def columns(self, width: int) -> list[list[object]]:
-        return self._columns or [[] for _ in range(width)]
-
-
-def _record_values(ref: object, key: tuple[str, ...] | None) -> list[object]:
-    if ref is None:
-        return [""] * (4 + len(_KEY_FIELDS))
-    return [ref.file, ref.sheet or "", ref.row, ref.id or "", *(key or ("",) * len(_KEY_FIELDS))]  # type: ignore[attr-defined]
 
 
 def _summary_sheet(
     sheet: Worksheet,
     result: AuditResult,
     kinds: list[str],
-    grouped: dict[str, list[Finding]],
+    grouped: dict[str, list[int]],
     t: Translator,
     styles: _Styles,
 ) -> None:
     summary = result.summary()
-    health = health_score(result.records, result.findings)
+    health = health_score(result)
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 40)
     sheet.set_column(2, 6, 12)
@@ -336,7 +383,7 @@ def _summary_sheet(
     ]
     _write_cells(sheet, start, headers, styles.header)
     for row, kind in enumerate(kinds, start=start + 1):
-        counts = Counter(finding.severity for finding in grouped[kind])
+        counts = Counter(result.findings[number].severity for number in grouped[kind])
         # An internal link to the kind's sheet: a hyperlink, not a formula, and never built from data.
         sheet.write_url(row, 0, f"internal:'{kind[:31]}'!A1", string=kind)
         _write_cells(

@@ -4,7 +4,7 @@ xlsxwriter costs about 8 µs a cell in Python, so a million-record audit's findi
 minute. xlsxwriter still writes each workbook: styles, the small sheets, every table's header, widths,
 frozen pane and filter. The rows of the finding tables are generated here instead, as the sheet XML
 Excel reads (inline strings), with Arrow's string kernels over whole columns, and spliced into the
-sheet xlsxwriter wrote. Every value still goes through `cells.inert_column` first; text is
+sheet xlsxwriter wrote. Every value still goes through `cells.inert_array` first; text is
 XML-escaped, and the characters XML cannot hold are written the way Excel expects (_xHHHH_).
 """
 
@@ -27,7 +27,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from auditor.reporting.cells import inert_column
+from auditor.reporting.cells import inert_array, inert_column
 
 MAX_CELL = 32_767  # Excel's limit on the characters of one cell
 _CHUNK_ROWS = 10_000  # rows turned into XML at a time: bounds the memory a big sheet needs
@@ -38,18 +38,29 @@ _EXCEL_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa
 
 
 @dataclass
+class RowStyles:
+    """A format per row, as a code per row into `formats` (None for none): a sheet has a handful of
+    formats, and their style indexes are known only once the workbook closes."""
+
+    codes: np.ndarray
+    formats: Sequence[Format | None]
+
+
+@dataclass
 class Column:
     """One column of a table: its header, width and values (text, or numbers when `number`).
 
-    `styles` gives a format per row (None for none); `style` a format for every row.
+    `values` is a sequence of Python values or an Arrow array (text without nulls, or integers with
+    nulls for blanks), which is sliced as it is. `styles` gives a format per row (None for none);
+    `style` a format for every row.
     """
 
     header: str
     width: float
-    values: Sequence[object]
+    values: Sequence[object] | pa.Array
     number: bool = False
     style: Format | None = None
-    styles: Sequence[Format | None] | None = None
+    styles: Sequence[Format | None] | RowStyles | None = None
 
 
 @dataclass
@@ -141,18 +152,24 @@ def _lettered(columns: list[Column]) -> list[tuple[Column, str]]:
 
 
 def _cells(column: Column, letter: str, numbers: pa.Array, start: int, stop: int) -> pa.Array:
-    values = list(column.values[start:stop])
-    values += [""] * (stop - start - len(values))
     styles = _style_attributes(column, start, stop)
     reference = pc.binary_join_element_wise(f'<c r="{letter}', numbers, '"', "")
     opening = pc.binary_join_element_wise(reference, styles, "")
+    if isinstance(column.values, pa.Array):
+        text = _arrow_text(column, start, stop)
+    else:
+        values = list(column.values[start:stop])
+        values += [""] * (stop - start - len(values))
+        if column.number:
+            text = pa.array(
+                ["" if _blank_number(value) else _number_text(value) for value in values], type=pa.string()
+            )
+        else:
+            text = pa.array(["" if value is None else str(value) for value in values], type=pa.string())
     if column.number:
-        text = pa.array(
-            ["" if _blank_number(value) else _number_text(value) for value in values], type=pa.string()
-        )
         cell = pc.binary_join_element_wise(opening, "><v>", text, "</v></c>", "")
     else:
-        text = _escaped(pd.Series(["" if value is None else str(value) for value in values], dtype="str"))
+        text = _escaped(text)
         cell = pc.binary_join_element_wise(
             opening, ' t="inlineStr"><is><t xml:space="preserve">', text, "</t></is></c>", ""
         )
@@ -166,7 +183,24 @@ def _cells(column: Column, letter: str, numbers: pa.Array, start: int, stop: int
     )
 
 
+def _arrow_text(column: Column, start: int, stop: int) -> pa.Array:
+    """A slice of an Arrow column as the text of its cells (padded with blanks to `stop`)."""
+    values = column.values[start:stop]  # type: ignore[index]
+    if len(values) < stop - start:
+        values = pa.concat_arrays([values, pa.nulls(stop - start - len(values), values.type)])
+    return pc.fill_null(values.cast(pa.string()), "")
+
+
 def _style_attributes(column: Column, start: int, stop: int) -> pa.Array:
+    if isinstance(column.styles, RowStyles):
+        attributes = pa.array([_style_attribute(style) for style in column.styles.formats], type=pa.string())
+        codes = column.styles.codes[start:stop]
+        codes = (
+            np.concatenate([codes, np.full(stop - start - len(codes), -1)])
+            if len(codes) < stop - start
+            else codes
+        )
+        return pc.fill_null(attributes.take(pa.array(codes, mask=codes < 0)), "")
     if column.styles is not None:
         formats = list(column.styles[start:stop])
         formats += [None] * (stop - start - len(formats))
@@ -190,9 +224,14 @@ def _number_text(value: object) -> str:
     return str(value)
 
 
-def _escaped(values: pd.Series) -> pa.Array:
-    text = inert_column(values).str.slice(0, MAX_CELL)
-    array = pa.array(text).cast(pa.string())
+def _escaped(text: pa.Array) -> pa.Array:
+    array = inert_array(text)
+    # Bytes bound characters from above: most columns need no character count at all.
+    if (pc.max(pc.binary_length(array)).as_py() or 0) > MAX_CELL:
+        array = pc.utf8_slice_codeunits(array, 0, MAX_CELL)
+    # One scan tells whether anything needs escaping; most columns (ids, names, dates) do not.
+    if not pc.any(pc.match_substring_regex(array, "[&<>]|" + _NEEDS_EXCEL_ESCAPE)).as_py():
+        return array
     array = pc.replace_substring(array, "&", "&amp;")
     array = pc.replace_substring(array, "<", "&lt;")
     array = pc.replace_substring(array, ">", "&gt;")

@@ -72,32 +72,29 @@ def stale_lead(rule: Rule, context: AuditContext) -> list[Finding]:
     elapsed = days[positions].astype(np.int64).tolist()
     words = np.array([field_words(text_field) for _, text_field in _DATES], dtype=object)[used]
     as_of_text = context.config.as_of.isoformat()
-    check_of = {word: f"days from {word} to the audit date <= stale_after_days" for word in set(words)}
-    return [
-        rule.finding(
-            message=(
-                f"Open lead {name} has had no activity for {count} days "
-                f"({word} {date}; the limit is {threshold} days)."
-            ),
-            records=[ref],
-            evidence={
-                "field": field,
-                "value": value,
-                "date": date,
-                "days": count,
-                "threshold": threshold,
-                "as_of": as_of_text,
-                "check": check_of[word],
-            },
-        )
-        for ref, name, field, value, date, count, word in zip(
-            context.refs(positions),
-            record_names(records, positions),
-            fields.tolist(),
-            raw.tolist(),
-            dates.tolist(),
-            elapsed,
-            words.tolist(),
-            strict=True,
+    check_of = {
+        text_field: f"days from {field_words(text_field)} to the audit date <= stale_after_days"
+        for _, text_field in _DATES
+    }
+    refs = context.refs(positions)
+    messages = [
+        f"Open lead {name} has had no activity for {count} days ({word} {date}; the limit is {threshold} days)."
+        for name, count, word, date in zip(
+            record_names(records, positions), elapsed, words.tolist(), dates.tolist(), strict=True
         )
     ]
+    evidence = [
+        {
+            "field": field,
+            "value": value,
+            "date": date,
+            "days": count,
+            "threshold": threshold,
+            "as_of": as_of_text,
+            "check": check_of[field],
+        }
+        for field, value, date, count in zip(
+            fields.tolist(), raw.tolist(), dates.tolist(), elapsed, strict=True
+        )
+    ]
+    return rule.findings(messages, ([ref] for ref in refs), evidence)
