@@ -130,14 +130,27 @@ class AuditResult:
     def finding_dicts(self) -> Iterator[dict[str, Any]]:
         """Each finding as the contract's JSON object, one at a time (a million-record audit has
         hundreds of thousands: writers stream them rather than hold them all)."""
-        columns = ("record_type", "suggested_type", "temperature")
-        values = {column: self.records[column].to_numpy(dtype=object) for column in columns}
+        record_type, suggested_type, temperature = (
+            self.records[column].to_numpy(dtype=object)
+            for column in ("record_type", "suggested_type", "temperature")
+        )
         for finding, positions in zip(self.findings, self.finding_positions, strict=True):
-            data = finding.to_dict()
-            for record, position in zip(data["records"], positions, strict=True):
+            records = []
+            for ref, position in zip(finding.records, positions.tolist(), strict=True):
+                record = ref.to_dict()
                 if position >= 0:
-                    record.update({column: values[column][position] for column in columns})
-            yield data
+                    record["record_type"] = record_type[position]
+                    record["suggested_type"] = suggested_type[position]
+                    record["temperature"] = temperature[position]
+                records.append(record)
+            yield {
+                "rule": finding.rule,
+                "kind": finding.kind,
+                "severity": finding.severity,
+                "message": finding.message,
+                "records": records,
+                "evidence": finding.evidence,
+            }
 
 
 def audit(

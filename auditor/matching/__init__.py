@@ -27,6 +27,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+# whoiswho reads matching's keys: imported as a module, it may be still loading when this one is.
+from auditor import whoiswho
 from auditor.config import Config
 from auditor.matching.blocking import candidate_pairs
 from auditor.matching.clustering import cluster_people
@@ -35,8 +37,6 @@ from auditor.matching.estimating import Model, match_probability, train
 from auditor.matching.explaining import RecordFacts, agreeing_fields, field_evidence
 from auditor.matching.features import build_features
 from auditor.matching.settings import MatchSettings, default_settings
-# whoiswho reads matching's keys: imported as a module, it may be still loading when this one is.
-from auditor import whoiswho
 
 # A lead that is the same person as records of several types takes the strongest type.
 _TYPE_STRENGTH = {"employee": 4, "partner": 3, "customer": 2, "contact": 1}

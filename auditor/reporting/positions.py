@@ -23,7 +23,8 @@ def finding_positions(records: pd.DataFrame, findings: list[Finding]) -> list[np
     )
     carried = (flat >= 0) & (flat < len(records))
     if carried.all():
-        return np.split(flat, np.cumsum(sizes)[:-1])
+        ends = np.cumsum(sizes)
+        return [flat[start:end] for start, end in zip((ends - sizes).tolist(), ends.tolist(), strict=True)]
     return _looked_up(records, findings)
 
 

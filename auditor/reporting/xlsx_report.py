@@ -119,6 +119,8 @@ class _SheetFindings:
         columns = []
         for name in ("source_file", "source_sheet", "source_row", "source_id", *_KEY_FIELDS):
             values = pa.array(self.records[name]).take(safe)
+            if isinstance(values, pa.ChunkedArray):  # columns of several inputs, concatenated
+                values = values.combine_chunks()
             if name == "source_row":
                 columns.append(pc.if_else(blank, pa.scalar(None, values.type), values))
             else:

@@ -54,6 +54,15 @@ def record_names(frame: pd.DataFrame, positions: np.ndarray | None = None) -> np
     return name.where(name != "", "(no name)").to_numpy(dtype=object)
 
 
+def record_names_where(frame: pd.DataFrame, wanted: np.ndarray) -> np.ndarray:
+    """`record_names` for the records where `wanted` is True, "" for the others (the duplicate
+    rules name the few thousand records inside clusters, not a million)."""
+    names = np.full(len(frame), "", dtype=object)
+    positions = np.flatnonzero(wanted)
+    names[positions] = record_names(frame, positions)
+    return names
+
+
 def field_evidence(fields: list[str], values: list[object]) -> dict[str, object]:
     """Evidence naming the offending field and value, or fields and values when there are several."""
     if len(fields) == 1:
