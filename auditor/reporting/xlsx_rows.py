@@ -31,10 +31,11 @@ from auditor.reporting.cells import inert_array, inert_column
 
 MAX_CELL = 32_767  # Excel's limit on the characters of one cell
 _CHUNK_ROWS = 10_000  # rows turned into XML at a time: bounds the memory a big sheet needs
-# Characters XML 1.0 cannot carry, and text that Excel would read as one of its own escapes.
+# Characters XML 1.0 cannot carry, a carriage return (XML readers turn it into a line feed), and
+# text that Excel would read as one of its own escapes.
 # (RE2 for Arrow and Python's re spell the two non-characters differently.)
-_NEEDS_EXCEL_ESCAPE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{fffe}\x{ffff}]|_x[0-9A-Fa-f]{4}_"
-_EXCEL_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+_NEEDS_EXCEL_ESCAPE = r"[\x00-\x08\x0b-\x1f\x{fffe}\x{ffff}]|_x[0-9A-Fa-f]{4}_"
+_EXCEL_ESCAPE = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
 
 
 @dataclass

@@ -290,3 +290,27 @@ def test_an_open_lead_that_is_already_a_contact(
     assert findings_of(result, "DU001") == []
     lead_row = result.records.index[result.records["source_id"] == "00Q5g0000000000017"][0]
     assert result.records["suggested_type"].iat[lead_row] == "contact"
+
+
+def test_swapped_names_are_shown_crossed_and_said_so(audit_leads: Callable[..., object]) -> None:
+    result = audit_leads(
+        (
+            "Katarzyna",
+            "Wiśniewska",
+            "Orbis S.A.",
+            "k.wisniewska@orbis.pl",
+            "+48 61 555 01 02",
+            "Poznań",
+            "Poland",
+        ),
+        ("Wiśniewska", "Katarzyna", "Orbis", "k.wisniewska@orbis.pl", "", "Poznan", "Poland"),
+    )
+    [finding] = findings_of(result, "DU001")
+    fields = {entry["field"]: entry for entry in finding.evidence["pairs"][0]["fields"]}
+    # The second record's last name is compared with the first's first name, and shown that way.
+    assert fields["first_name"]["values"] == ["Katarzyna", "Katarzyna"]
+    assert fields["last_name"]["values"] == ["Wiśniewska", "Wiśniewska"]
+    assert fields["first_name"]["comparison"].endswith("; first and last name swapped")
+    # A field empty on one side is still shown; one empty on both sides is left out.
+    assert fields["phone"]["values"] == ["+48615550102", ""]
+    assert "birth_date" not in fields
