@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from auditor.findings import Finding, RecordRef
 from auditor.reporting.cells import FORMULA_STARTS
 from auditor.reporting.xlsx_report import write_xlsx
 from tests.reports.sample_result import HOSTILE, sample_result
@@ -98,3 +99,27 @@ def test_headers_follow_the_language(tmp_path: Path) -> None:
     write_xlsx(sample_result(lang="fr"), path)
     sheet = openpyxl.load_workbook(path)["invalid_email"]
     assert [cell.value for cell in sheet[1]][:3] == ["Gravité", "Règle", "Message"]
+
+
+def test_a_finding_naming_a_record_outside_the_table_still_shows_the_reference(tmp_path: Path) -> None:
+    result = sample_result()
+    stray = RecordRef(file="elsewhere.csv", row=42, id="00Q000000000042AAA")
+    result.findings.append(
+        Finding(
+            "DQ001", "invalid_email", "warning", "Stray finding.", [stray], {"field": "email", "value": "x@"}
+        )
+    )
+    path = tmp_path / "audit.xlsx"
+    write_xlsx(result, path)
+    sheet = openpyxl.load_workbook(path)["invalid_email"]
+    header = [cell.value for cell in sheet[1]]
+    rows = [
+        dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)
+    ]
+    [row] = [row for row in rows if row["Message"] == "Stray finding."]
+    assert (row["File"], row["Row"], row["Id"], row["First name"]) == (
+        "elsewhere.csv",
+        42,
+        "00Q000000000042AAA",
+        None,
+    )
