@@ -31,6 +31,8 @@ class AuditContext:
     _meanings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, init=False, repr=False
     )
+    # What several rules derive from the records alike (open leads ...), worked out once.
+    derived: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     def refs(self, positions: Iterable[int]) -> list[RecordRef]:
         """Record references for positions in `records`, in the order given."""

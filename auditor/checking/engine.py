@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
 from auditor.checking.context import AuditContext
 from auditor.checking.rulesets import FieldCheck, RuleSet, load_ruleset
@@ -41,21 +43,27 @@ def _run_rules(context: AuditContext, ruleset: RuleSet | None) -> list[Finding]:
     ruleset = ruleset or load_ruleset(context.config)
     schema = ruleset.schema()
     records = context.records
+    row_rules = [rule for rule in ruleset.rules if rule.is_row_rule]
+    set_rules = [rule for rule in ruleset.rules if not rule.is_row_rule]
     findings: list[Finding] = []
-    frame_checks = iter(schema.checks)
-    for rule in ruleset.rules:
-        parameters = ruleset.parameters_for(rule)
-        if rule.is_row_rule:
-            check = next(frame_checks)
-            passes = _as_mask(check(records).check_output, len(records))
-            failing = records.loc[~passes]
+    # Row rules' checks are column kernels (Arrow, numpy) that let go of the GIL: they run on a second
+    # core while the set rules, mostly Python building findings, run here. Findings are sorted at
+    # the end, so the order rules finish in does not show.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        masks = [pool.submit(_passes, check, records) for check in schema.checks]
+        for rule in set_rules:
+            findings.extend(rule.report(rule, context, **ruleset.parameters_for(rule)))
+        for rule, mask in zip(row_rules, masks, strict=True):
+            failing = records.loc[~mask.result()]
             if len(failing):
-                findings.extend(rule.report(rule, failing, context, **parameters))
-        else:
-            findings.extend(rule.report(rule, context, **parameters))
+                findings.extend(rule.report(rule, failing, context, **ruleset.parameters_for(rule)))
     for field_check in ruleset.fields:
         findings.extend(_field_findings(field_check, context))
     return sort_findings(findings)
+
+
+def _passes(check: pa.Check, records: pd.DataFrame) -> np.ndarray:
+    return _as_mask(check(records).check_output, len(records))
 
 
 def _as_mask(output: pd.Series | bool, size: int) -> np.ndarray:

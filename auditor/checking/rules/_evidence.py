@@ -17,7 +17,7 @@ import pandas as pd
 from auditor import whoiswho
 from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule
-from auditor.checking.rules._leads import open_leads
+from auditor.checking.rules._leads import open_leads_of
 from auditor.checking.rules._naming import record_names
 from auditor.findings import Finding
 
@@ -31,7 +31,7 @@ def misclassified_leads(rule: Rule, context: AuditContext, codes: Collection[str
     if who is None:
         return []
     records = context.records
-    positions = np.flatnonzero(open_leads(records) & pd.Series(who.evidence).isin(list(codes)).to_numpy())
+    positions = np.flatnonzero(open_leads_of(context) & pd.Series(who.evidence).isin(list(codes)).to_numpy())
     if not len(positions):
         return []
     chosen = records.iloc[positions]

@@ -8,12 +8,16 @@ state label at all is open: the CRM still holds it as a lead.
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from auditor.folding import fold
 from auditor.resources import load_rules_toml
+
+if TYPE_CHECKING:
+    from auditor.checking.context import AuditContext
 
 ENDED_STATES = ("converted", "disqualified", "closed")
 OPEN_STATES = ("open", "working", "nurturing")
@@ -49,3 +53,10 @@ def converted_leads(records: pd.DataFrame) -> np.ndarray:
 def open_leads(records: pd.DataFrame) -> np.ndarray:
     """Leads that have not been converted, disqualified or closed."""
     return leads(records) & ~records["lead_state"].isin(ENDED_STATES).to_numpy() & ~converted_leads(records)
+
+
+def open_leads_of(context: AuditContext) -> np.ndarray:
+    """`open_leads` of the audit's records, worked out once for the five rules that ask."""
+    if "open_leads" not in context.derived:
+        context.derived["open_leads"] = open_leads(context.records)
+    return context.derived["open_leads"]

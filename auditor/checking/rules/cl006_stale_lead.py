@@ -7,7 +7,7 @@ import pandas as pd
 
 from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule, set_rule
-from auditor.checking.rules._leads import open_leads
+from auditor.checking.rules._leads import open_leads_of
 from auditor.checking.rules._naming import field_words, record_names
 from auditor.findings import Finding
 
@@ -59,7 +59,7 @@ def stale_lead(rule: Rule, context: AuditContext) -> list[Finding]:
         last = last.where(~take, records[date_field])
         used[take] = number
     days = (as_of - last).dt.days.to_numpy(dtype=float, na_value=np.nan)
-    positions = np.flatnonzero(open_leads(records) & (days > threshold))
+    positions = np.flatnonzero(open_leads_of(context) & (days > threshold))
     if not len(positions):
         return []
 
