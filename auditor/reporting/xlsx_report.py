@@ -113,11 +113,16 @@ class _SheetFindings:
     def record_columns(self, rows: np.ndarray) -> list[pa.Array]:
         """File, sheet, row, id and the key fields of the records behind `rows`, one position per
         table row (-1: no record), taken from the records table a column at a time."""
-        found = rows >= 0
+        found = (rows >= 0) & (rows < len(self.records))
         safe = pa.array(np.where(found, rows, 0))
         blank = pa.array(~found)
         columns = []
         for name in ("source_file", "source_sheet", "source_row", "source_id", *_KEY_FIELDS):
+            if not len(self.records):  # nothing to take from: every row shows its reference alone
+                columns.append(pa.nulls(len(rows), pa.int64() if name == "source_row" else pa.string()))
+                if name != "source_row":
+                    columns[-1] = pc.fill_null(columns[-1], "")
+                continue
             values = pa.array(self.records[name]).take(safe)
             if isinstance(values, pa.ChunkedArray):  # columns of several inputs, concatenated
                 values = values.combine_chunks()

@@ -123,3 +123,24 @@ def test_a_finding_naming_a_record_outside_the_table_still_shows_the_reference(t
         "00Q000000000042AAA",
         None,
     )
+
+
+def test_findings_without_any_records_table_still_write(tmp_path: Path) -> None:
+    from auditor.api import AuditResult, _empty_records
+    from auditor.config import Config
+
+    stray = RecordRef(file="elsewhere.csv", row=7, id=None)
+    result = AuditResult(
+        config=Config(),
+        records=_empty_records(),
+        findings=[Finding("TM001", "unmapped_label", "info", "Label.", [stray], {"label": "x"})],
+        inputs=[],
+    )
+    path = tmp_path / "audit.xlsx"
+    write_xlsx(result, path)
+    sheet = openpyxl.load_workbook(path)["unmapped_label"]
+    header = [cell.value for cell in sheet[1]]
+    [row] = [
+        dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)
+    ]
+    assert (row["File"], row["Row"], row["Message"]) == ("elsewhere.csv", 7, "Label.")
