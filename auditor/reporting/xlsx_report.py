@@ -110,9 +110,10 @@ class _SheetFindings:
             result.records,
         )
 
-    def record_columns(self, rows: np.ndarray) -> list[pa.Array]:
+    def record_columns(self, rows: np.ndarray, sizes: np.ndarray) -> list[pa.Array]:
         """File, sheet, row, id and the key fields of the records behind `rows`, one position per
-        table row (-1: no record), taken from the records table a column at a time."""
+        table row (-1: no record), taken from the records table a column at a time; finding i has
+        `sizes[i]` rows."""
         found = (rows >= 0) & (rows < len(self.records))
         safe = pa.array(np.where(found, rows, 0))
         blank = pa.array(~found)
@@ -131,7 +132,30 @@ class _SheetFindings:
             else:
                 values = pc.fill_null(values.cast(pa.string()), "")
                 columns.append(pc.if_else(blank, "", values))
+        self._show_unlocated(columns, rows, sizes)
         return columns
+
+    def _show_unlocated(self, columns: list[pa.Array], rows: np.ndarray, sizes: np.ndarray) -> None:
+        """Where a finding names a record the table does not hold (positions -1), show the reference
+        itself. Rules only name records of the table, so this is the rare path, row by row."""
+        missing = np.flatnonzero(rows < 0)
+        if not len(missing):
+            return
+        owner = np.repeat(np.arange(len(sizes)), sizes)
+        start = np.cumsum(sizes) - sizes
+        python = [column.to_pylist() for column in columns[:4]]
+        for row in missing.tolist():
+            refs = self.findings[owner[row]].records
+            member = row - start[owner[row]]
+            if member < len(refs):
+                ref = refs[member]
+                for column, value in zip(
+                    python, (ref.file, ref.sheet or "", ref.row, ref.id or ""), strict=True
+                ):
+                    column[row] = value
+        columns[:4] = [
+            pa.array(values, type=column.type) for values, column in zip(python, columns[:4], strict=True)
+        ]
 
 
 def _text(value: object) -> str:
@@ -227,8 +251,7 @@ def _finding_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
         return pa.array(column, type=pa.string())
 
     offending = [_offending(finding.evidence) for finding in findings]
-    record_columns = group.record_columns(rows)
-    _unlocated_refs(record_columns, group, rows, sizes)
+    record_columns = group.record_columns(rows, sizes)
     values = [
         every_row([finding.severity for finding in findings]),
         every_row([finding.rule for finding in findings]),
@@ -267,29 +290,6 @@ _NO_RECORD = np.array([-1], dtype=np.int64)
 _OFFENDING_KEYS = ("field", "fields", "value", "values")
 
 
-def _unlocated_refs(
-    columns: list[pa.Array], group: _SheetFindings, rows: np.ndarray, sizes: np.ndarray
-) -> None:
-    """Where a finding names a record the table does not hold (positions -1), show the reference
-    itself. Rules only name records of the table, so this is the rare path, row by row."""
-    missing = np.flatnonzero(rows < 0)
-    if not len(missing):
-        return
-    owner = np.repeat(np.arange(len(sizes)), sizes)
-    start = np.cumsum(sizes) - sizes
-    python = [column.to_pylist() for column in columns[:4]]
-    for row in missing.tolist():
-        refs = group.findings[owner[row]].records
-        member = row - start[owner[row]]
-        if member < len(refs):
-            ref = refs[member]
-            for column, value in zip(python, (ref.file, ref.sheet or "", ref.row, ref.id or ""), strict=True):
-                column[row] = value
-    columns[:4] = [
-        pa.array(values, type=column.type) for values, column in zip(python, columns[:4], strict=True)
-    ]
-
-
 def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, styles: _Styles) -> PendingRows:
     """One row per record of a cluster, the clusters one after another."""
     findings = group.findings
@@ -312,8 +312,7 @@ def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
         return pa.array(np.repeat(np.array(values, dtype=object), sizes), type=kind or pa.string())
 
     kept = member == np.repeat(np.array(keeps, dtype=np.int64), sizes)
-    record_columns = group.record_columns(rows)
-    _unlocated_refs(record_columns, group, rows, sizes)
+    record_columns = group.record_columns(rows, sizes)
     values = [
         every_row(clusters),
         every_row(scores, pa.float64()),
