@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_START = r"^[=+\-@\t\r]"
+_FORMULA_START = "^[" + "".join(f"\\x{ord(start):02x}" for start in FORMULA_STARTS) + "]"  # for Arrow's RE2
 _PLAIN_NUMBER = r"^[+-][\d\s().,/-]*$"
 _PLAIN_NUMBER_RE = re.compile(_PLAIN_NUMBER)
 

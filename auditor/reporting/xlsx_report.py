@@ -242,9 +242,6 @@ def _finding_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
     )
     first = np.cumsum(sizes) - sizes
 
-    def every_row(values: list[str]) -> pa.Array:
-        return pa.array(np.repeat(np.array(values, dtype=object), sizes), type=pa.string())
-
     def first_row(values: list[str]) -> pa.Array:
         column = np.full(len(rows), "", dtype=object)
         column[first] = values
@@ -253,21 +250,15 @@ def _finding_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
     offending = [_offending(finding.evidence) for finding in findings]
     record_columns = group.record_columns(rows, sizes)
     values = [
-        every_row([finding.severity for finding in findings]),
-        every_row([finding.rule for finding in findings]),
+        _per_row([finding.severity for finding in findings], sizes),
+        _per_row([finding.rule for finding in findings], sizes),
         first_row([finding.message for finding in findings]),
         *record_columns,
         first_row([fields for fields, _ in offending]),
         first_row([value for _, value in offending]),
         first_row([_evidence_json(finding.evidence, drop=_OFFENDING_KEYS) for finding in findings]),
     ]
-    severity_formats = [styles.severity.get(level) for level in SEVERITIES]
-    severity_codes = np.fromiter(
-        (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else -1 for f in findings),
-        dtype=np.int64,
-        count=len(findings),
-    )
-    row_styles = RowStyles(np.repeat(severity_codes, sizes), severity_formats)
+    row_styles = _severity_styles(findings, sizes, styles)
     headers = [
         t("col.severity"),
         t("col.rule"),
@@ -284,6 +275,21 @@ def _finding_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
         for index, (header, width, column) in enumerate(zip(headers, widths, values, strict=True))
     ]
     return start_table(sheet, columns, styles.header)
+
+
+def _per_row(values: list[object], sizes: np.ndarray, kind: pa.DataType | None = None) -> pa.Array:
+    """A value per finding, repeated on each of the finding's `sizes` rows."""
+    return pa.array(np.repeat(np.array(values, dtype=object), sizes), type=kind or pa.string())
+
+
+def _severity_styles(findings: list[Finding], sizes: np.ndarray, styles: _Styles) -> RowStyles:
+    """Each row in the colour of its finding's severity."""
+    codes = np.fromiter(
+        (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else -1 for f in findings),
+        dtype=np.int64,
+        count=len(findings),
+    )
+    return RowStyles(np.repeat(codes, sizes), [styles.severity.get(level) for level in SEVERITIES])
 
 
 _NO_RECORD = np.array([-1], dtype=np.int64)
@@ -308,30 +314,20 @@ def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
         matched.append(", ".join(map(str, evidence.get("matched_on") or [])))
         risks.append(" | ".join(map(str, evidence.get("risks") or [])))
 
-    def every_row(values: list[object], kind: pa.DataType | None = None) -> pa.Array:
-        return pa.array(np.repeat(np.array(values, dtype=object), sizes), type=kind or pa.string())
-
     kept = member == np.repeat(np.array(keeps, dtype=np.int64), sizes)
     record_columns = group.record_columns(rows, sizes)
     values = [
-        every_row(clusters),
-        every_row(scores, pa.float64()),
+        _per_row(clusters, sizes),
+        _per_row(scores, sizes, pa.float64()),
         pa.array(np.where(kept, t("xlsx.keep"), ""), type=pa.string()),
-        every_row([finding.severity for finding in findings]),
-        every_row([finding.rule for finding in findings]),
+        _per_row([finding.severity for finding in findings], sizes),
+        _per_row([finding.rule for finding in findings], sizes),
         *record_columns,
-        every_row(matched),
-        every_row(risks),
-        every_row([finding.message for finding in findings]),
+        _per_row(matched, sizes),
+        _per_row(risks, sizes),
+        _per_row([finding.message for finding in findings], sizes),
     ]
-    severity_codes = np.fromiter(
-        (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else -1 for f in findings),
-        dtype=np.int64,
-        count=len(findings),
-    )
-    severity = RowStyles(
-        np.repeat(severity_codes, sizes), [styles.severity.get(level) for level in SEVERITIES]
-    )
+    severity = _severity_styles(findings, sizes, styles)
     # Alternate clusters are shaded so that a cluster's rows read as one group.
     bands = RowStyles(np.repeat(np.arange(len(findings)) % 2, sizes), [styles.text, styles.band])
     headers = [

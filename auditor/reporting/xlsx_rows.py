@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
-from auditor.reporting.cells import inert_array, inert_column
+from auditor.reporting.cells import inert, inert_array
 
 MAX_CELL = 32_767  # Excel's limit on the characters of one cell
 _CHUNK_ROWS = 10_000  # rows turned into XML at a time: bounds the memory a big sheet needs
@@ -88,7 +87,7 @@ def start_table(sheet: Worksheet, columns: list[Column], header_style: Format) -
 
 
 def inert_text(value: str) -> str:
-    return inert_column(pd.Series([value[:MAX_CELL]], dtype="str")).iat[0]
+    return inert(value[:MAX_CELL])
 
 
 def splice_rows(path: str | Path, pending: Sequence[PendingRows]) -> None:
