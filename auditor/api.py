@@ -130,18 +130,24 @@ class AuditResult:
     def finding_dicts(self) -> Iterator[dict[str, Any]]:
         """Each finding as the contract's JSON object, one at a time (a million-record audit has
         hundreds of thousands: writers stream them rather than hold them all)."""
-        record_type, suggested_type, temperature = (
-            self.records[column].to_numpy(dtype=object)
+        # Codes into the few distinct values, not a Python string per record and column (a million
+        # records would make three million of them, in a process forked to write this).
+        columns = [
+            pd.factorize(self.records[column], sort=False, use_na_sentinel=False)
             for column in ("record_type", "suggested_type", "temperature")
+        ]
+        (type_codes, types), (suggested_codes, suggested), (temperature_codes, temperatures) = columns
+        types, suggested, temperatures = (
+            list(map(str, values)) for values in (types, suggested, temperatures)
         )
         for finding, positions in zip(self.findings, self.finding_positions, strict=True):
             records = []
             for ref, position in zip(finding.records, positions.tolist(), strict=True):
                 record = ref.to_dict()
                 if position >= 0:
-                    record["record_type"] = record_type[position]
-                    record["suggested_type"] = suggested_type[position]
-                    record["temperature"] = temperature[position]
+                    record["record_type"] = types[type_codes[position]]
+                    record["suggested_type"] = suggested[suggested_codes[position]]
+                    record["temperature"] = temperatures[temperature_codes[position]]
                 records.append(record)
             yield {
                 "rule": finding.rule,

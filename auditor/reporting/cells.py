@@ -17,12 +17,15 @@ import pyarrow.compute as pc
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_START = "^[" + "".join(f"\\x{ord(start):02x}" for start in FORMULA_STARTS) + "]"  # for Arrow's RE2
-_PLAIN_NUMBER = r"^[+-][\d\s().,/-]*$"
-_PLAIN_NUMBER_RE = re.compile(_PLAIN_NUMBER)
+# ASCII digits and a plain space only: Python's \d and \s take in other scripts' digits and control
+# characters that Arrow's RE2 does not, and a cell either engine doubts is made inert.
+_PLAIN_NUMBER_BODY = r"[+-][0-9 ().,/-]*"
+_PLAIN_NUMBER = f"^{_PLAIN_NUMBER_BODY}$"  # RE2's $ is the very end; Python's also allows a final "\n"
+_PLAIN_NUMBER_RE = re.compile(_PLAIN_NUMBER_BODY)
 
 
 def inert(value: str) -> str:
-    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER_RE.match(value):
+    if value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER_RE.fullmatch(value):
         return "'" + value
     return value
 

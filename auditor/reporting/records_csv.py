@@ -67,10 +67,18 @@ EXTRA_COLUMNS = (
 NORMALISED_COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
 
 
+# Rows converted and written at a time: bounds the memory of the export (a whole million-record
+# frame of inert text is most of a gigabyte, in a process forked next to the others).
+_CHUNK_ROWS = 200_000
+
+
 def normalised_frame(result: AuditResult) -> pd.DataFrame:
-    records = result.records
+    codes = codes_per_record(result.records, result.findings, result.finding_positions)
+    return _frame(result.records, codes)
+
+
+def _frame(records: pd.DataFrame, codes: pd.Series) -> pd.DataFrame:
     frame = pd.DataFrame(index=records.index)
-    codes = codes_per_record(records, result.findings, result.finding_positions)
     for column in NORMALISED_COLUMNS:
         if column == "finding_codes":
             frame[column] = codes
@@ -84,15 +92,17 @@ def normalised_frame(result: AuditResult) -> pd.DataFrame:
 
 
 def write_normalised(result: AuditResult, path: str | Path) -> None:
-    """UTF-8 CSV through Arrow's writer (pandas' writer takes half a minute on a million records).
-    Text values are quoted, as Salesforce's Data Loader writes them; the header never needs quotes."""
-    frame = normalised_frame(result)
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    table = table.cast(
-        pa.schema(
-            [pa.field(name, pa.int64() if name == "source_row" else pa.string()) for name in frame.columns]
-        )
+    """UTF-8 CSV through Arrow's writer (pandas' writer takes half a minute on a million records),
+    a chunk of rows at a time. Text values are quoted, as Salesforce's Data Loader writes them; the
+    header never needs quotes."""
+    records = result.records
+    codes = codes_per_record(records, result.findings, result.finding_positions)
+    schema = pa.schema(
+        [pa.field(name, pa.int64() if name == "source_row" else pa.string()) for name in NORMALISED_COLUMNS]
     )
-    pacsv.write_csv(
-        table, str(path), write_options=pacsv.WriteOptions(quoting_style="needed", quoting_header="none")
-    )
+    options = pacsv.WriteOptions(quoting_style="needed", quoting_header="none")
+    with pacsv.CSVWriter(str(path), schema, write_options=options) as writer:
+        for start in range(0, max(len(records), 1), _CHUNK_ROWS):
+            rows = slice(start, start + _CHUNK_ROWS)
+            frame = _frame(records.iloc[rows], codes.iloc[rows])
+            writer.write_table(pa.Table.from_pandas(frame, preserve_index=False).cast(schema))

@@ -26,9 +26,20 @@ risky_text = st.one_of(
 )
 
 
+@example(["-\x1f", "+٣٣١٢٣", "+33\n", "+33\xa01 23", "-12.5", "+33 (0)1 23 45 67 89"])
 @given(st.lists(risky_text, max_size=30))
 def test_inert_array_agrees_with_inert(values: list[str]) -> None:
     assert inert_array(pa.array(values, pa.string())).to_pylist() == [inert(value) for value in values]
+
+
+def test_only_plain_ascii_numbers_stay_unquoted() -> None:
+    assert [inert(value) for value in ["+33123456789", "-12.5", "+1 (415) 555-0100"]] == [
+        "+33123456789",
+        "-12.5",
+        "+1 (415) 555-0100",
+    ]
+    # Digits of other scripts, control characters and a trailing line feed are not "only digits".
+    assert [inert(value) for value in ["+٣٣١٢٣", "-\x1f", "+33\n"]] == ["'+٣٣١٢٣", "'-\x1f", "'+33\n"]
 
 
 def _as_excel_reads(text: str | None) -> str:
