@@ -110,10 +110,28 @@ class _SheetFindings:
             result.records,
         )
 
-    def record_columns(self, rows: np.ndarray, sizes: np.ndarray) -> list[pa.Array]:
-        """File, sheet, row, id and the key fields of the records behind `rows`, one position per
-        table row (-1: no record), taken from the records table a column at a time; finding i has
-        `sizes[i]` rows."""
+    def layout(self, *, at_least_one: bool) -> _Layout:
+        """Where each finding's rows go: one row per record it names (and one row for a finding
+        naming none, when `at_least_one`)."""
+        count = len(self.findings)
+        sizes = np.fromiter(
+            ((max(len(p), 1) if at_least_one else len(p)) for p in self.positions),
+            dtype=np.int64,
+            count=count,
+        )
+        rows = (
+            np.concatenate([p if len(p) or not at_least_one else _NO_RECORD for p in self.positions])
+            if count
+            else np.zeros(0, dtype=np.int64)
+        ).astype(np.int64)
+        owner = np.repeat(np.arange(count), sizes)
+        first = np.cumsum(sizes) - sizes
+        return _Layout(sizes=sizes, rows=rows, owner=owner, member=np.arange(len(rows)) - first[owner])
+
+    def record_columns(self, rows: np.ndarray, owner: np.ndarray, member: np.ndarray) -> list[pa.Array]:
+        """File, sheet, row, id and the key fields of the records at `rows` (positions, -1: no
+        record), row i belonging to finding `owner[i]` as its record number `member[i]`; taken from
+        the records table a column at a time."""
         found = (rows >= 0) & (rows < len(self.records))
         safe = pa.array(np.where(found, rows, 0))
         blank = pa.array(~found)
@@ -132,23 +150,22 @@ class _SheetFindings:
             else:
                 values = pc.fill_null(values.cast(pa.string()), "")
                 columns.append(pc.if_else(blank, "", values))
-        self._show_unlocated(columns, rows, sizes)
+        self._show_unlocated(columns, rows, owner, member)
         return columns
 
-    def _show_unlocated(self, columns: list[pa.Array], rows: np.ndarray, sizes: np.ndarray) -> None:
+    def _show_unlocated(
+        self, columns: list[pa.Array], rows: np.ndarray, owner: np.ndarray, member: np.ndarray
+    ) -> None:
         """Where a finding names a record the table does not hold (positions -1), show the reference
         itself. Rules only name records of the table, so this is the rare path, row by row."""
         missing = np.flatnonzero(rows < 0)
         if not len(missing):
             return
-        owner = np.repeat(np.arange(len(sizes)), sizes)
-        start = np.cumsum(sizes) - sizes
         python = [column.to_pylist() for column in columns[:4]]
         for row in missing.tolist():
             refs = self.findings[owner[row]].records
-            member = row - start[owner[row]]
-            if member < len(refs):
-                ref = refs[member]
+            if member[row] < len(refs):
+                ref = refs[member[row]]
                 for column, value in zip(
                     python, (ref.file, ref.sheet or "", ref.row, ref.id or ""), strict=True
                 ):
@@ -156,6 +173,14 @@ class _SheetFindings:
         columns[:4] = [
             pa.array(values, type=column.type) for values, column in zip(python, columns[:4], strict=True)
         ]
+
+
+@dataclass
+class _Layout:
+    sizes: np.ndarray  # rows per finding
+    rows: np.ndarray  # per row: the position of its record, -1 for none
+    owner: np.ndarray  # per row: its finding
+    member: np.ndarray  # per row: which of its finding's records it shows
 
 
 def _text(value: object) -> str:
@@ -232,33 +257,35 @@ def _offending(evidence: dict[str, Any]) -> tuple[str, str]:
 def _finding_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, styles: _Styles) -> PendingRows:
     """One row per record a finding names. A finding naming many records (an unmapped label) says
     what it is once, on its first row; the others carry the rule, so filtering by rule still finds
-    them all. Built a column at a time: the stale-lead sheet of a million-record audit has 300k rows."""
+    them all. Made a chunk of rows at a time, as the rows are written: the stale-lead sheet of a
+    million-record audit has 350k rows, and its values all at once took half a gigabyte."""
     findings = group.findings
-    sizes = np.fromiter((max(len(p), 1) for p in group.positions), dtype=np.int64, count=len(findings))
-    rows = (
-        np.concatenate([p if len(p) else _NO_RECORD for p in group.positions])
-        if findings
-        else np.zeros(0, dtype=np.int64)
-    )
-    first = np.cumsum(sizes) - sizes
+    layout = group.layout(at_least_one=True)
 
-    def first_row(values: list[str]) -> pa.Array:
-        column = np.full(len(rows), "", dtype=object)
-        column[first] = values
-        return pa.array(column, type=pa.string())
+    def chunk(start: int, stop: int) -> list[pa.Array]:
+        owner = layout.owner[start:stop]
+        low = int(owner[0]) if len(owner) else 0
+        part = findings[low : int(owner[-1]) + 1] if len(owner) else []
+        local = owner - low
+        first = layout.member[start:stop] == 0
 
-    offending = [_offending(finding.evidence) for finding in findings]
-    record_columns = group.record_columns(rows, sizes)
-    values = [
-        _per_row([finding.severity for finding in findings], sizes),
-        _per_row([finding.rule for finding in findings], sizes),
-        first_row([finding.message for finding in findings]),
-        *record_columns,
-        first_row([fields for fields, _ in offending]),
-        first_row([value for _, value in offending]),
-        first_row([_evidence_json(finding.evidence, drop=_OFFENDING_KEYS) for finding in findings]),
-    ]
-    row_styles = _severity_styles(findings, sizes, styles)
+        def every_row(values: list[str]) -> pa.Array:
+            return pa.array(np.array(values, dtype=object)[local], type=pa.string())
+
+        def first_row(values: list[str]) -> pa.Array:
+            return pa.array(np.where(first, np.array(values, dtype=object)[local], ""), type=pa.string())
+
+        offending = [_offending(finding.evidence) for finding in part]
+        return [
+            every_row([finding.severity for finding in part]),
+            every_row([finding.rule for finding in part]),
+            first_row([finding.message for finding in part]),
+            *group.record_columns(layout.rows[start:stop], owner, layout.member[start:stop]),
+            first_row([fields for fields, _ in offending]),
+            first_row([value for _, value in offending]),
+            first_row([_evidence_json(finding.evidence, drop=_OFFENDING_KEYS) for finding in part]),
+        ]
+
     headers = [
         t("col.severity"),
         t("col.rule"),
@@ -270,11 +297,12 @@ def _finding_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
     ]
     widths = [10, 8, 60, 24, 14, 7, 20, 14, 16, 22, 30, 18, 26, 12, 12, 10, 18, 24, 60]
     numbers = {5}  # the spreadsheet row of the record
+    row_styles = _severity_styles(findings, layout.sizes, styles)
     columns = [
-        Column(header, width, column, number=index in numbers, styles=row_styles if index == 0 else None)
-        for index, (header, width, column) in enumerate(zip(headers, widths, values, strict=True))
+        Column(header, width, (), number=index in numbers, styles=row_styles if index == 0 else None)
+        for index, (header, width) in enumerate(zip(headers, widths, strict=True))
     ]
-    return start_table(sheet, columns, styles.header)
+    return start_table(sheet, columns, styles.header, rows=len(layout.rows), source=chunk)
 
 
 def _per_row(values: list[object], sizes: np.ndarray, kind: pa.DataType | None = None) -> pa.Array:
@@ -299,10 +327,8 @@ _OFFENDING_KEYS = ("field", "fields", "value", "values")
 def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, styles: _Styles) -> PendingRows:
     """One row per record of a cluster, the clusters one after another."""
     findings = group.findings
-    sizes = np.fromiter((len(p) for p in group.positions), dtype=np.int64, count=len(findings))
-    rows = np.concatenate(group.positions) if findings else np.zeros(0, dtype=np.int64)
-    first = np.cumsum(sizes) - sizes
-    member = np.arange(len(rows)) - np.repeat(first, sizes)
+    layout = group.layout(at_least_one=False)
+    sizes, member = layout.sizes, layout.member
     clusters, scores, keeps, matched, risks = [], [], [], [], []
     for number, finding in enumerate(findings, start=1):
         evidence = finding.evidence
@@ -315,7 +341,7 @@ def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
         risks.append(" | ".join(map(str, evidence.get("risks") or [])))
 
     kept = member == np.repeat(np.array(keeps, dtype=np.int64), sizes)
-    record_columns = group.record_columns(rows, sizes)
+    record_columns = group.record_columns(layout.rows, layout.owner, member)
     values = [
         _per_row(clusters, sizes),
         _per_row(scores, sizes, pa.float64()),

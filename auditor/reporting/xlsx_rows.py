@@ -15,8 +15,8 @@ import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -63,25 +63,40 @@ class Column:
     styles: Sequence[Format | None] | RowStyles | None = None
 
 
+# Makes the values of a table's rows [start, stop), one Arrow array per column: a big sheet's values
+# then exist a chunk at a time, not all at once next to every other sheet's.
+RowSource = Callable[[int, int], list[pa.Array]]
+
+
 @dataclass
 class PendingRows:
-    """A sheet whose header xlsxwriter wrote and whose rows are spliced in after the workbook closes."""
+    """A sheet whose header xlsxwriter wrote and whose rows are spliced in after the workbook closes.
+    The values are the columns' own, or made by `source` a chunk of `rows` at a time."""
 
     sheet: Worksheet
     columns: list[Column]
-    rows: int = field(init=False)
+    rows: int | None = None
+    source: RowSource | None = None
 
     def __post_init__(self) -> None:
-        self.rows = max((len(column.values) for column in self.columns), default=0)
+        if self.rows is None:
+            self.rows = max((len(column.values) for column in self.columns), default=0)
 
 
-def start_table(sheet: Worksheet, columns: list[Column], header_style: Format) -> PendingRows:
+def start_table(
+    sheet: Worksheet,
+    columns: list[Column],
+    header_style: Format,
+    *,
+    rows: int | None = None,
+    source: RowSource | None = None,
+) -> PendingRows:
     """Header, widths, frozen header row and a filter over every row to come."""
     for number, column in enumerate(columns):
         sheet.set_column(number, number, column.width)
         sheet.write_string(0, number, inert_text(column.header), header_style)
     sheet.freeze_panes(1, 0)
-    pending = PendingRows(sheet, columns)
+    pending = PendingRows(sheet, columns, rows, source)
     sheet.autofilter(0, 0, max(pending.rows, 1), len(columns) - 1)
     return pending
 
@@ -138,7 +153,11 @@ def _row_chunks(item: PendingRows) -> Iterator[bytes]:
         stop = min(start + _CHUNK_ROWS, item.rows)
         # Data rows start on spreadsheet row 2, under the header.
         numbers = pa.array(np.arange(start + 2, stop + 2).astype(str), type=pa.string())
-        cells = [_cells(column, letter, numbers, start, stop) for column, letter in _lettered(item.columns)]
+        made = item.source(start, stop) if item.source else [None] * len(item.columns)
+        cells = [
+            _cells(column, letter, numbers, start, stop, values)
+            for (column, letter), values in zip(_lettered(item.columns), made, strict=True)
+        ]
         rows = pc.binary_join_element_wise(
             pc.binary_join_element_wise('<row r="', numbers, '">', ""), *cells, "</row>", ""
         )
@@ -151,11 +170,15 @@ def _lettered(columns: list[Column]) -> list[tuple[Column, str]]:
     return [(column, xl_col_to_name(number)) for number, column in enumerate(columns)]
 
 
-def _cells(column: Column, letter: str, numbers: pa.Array, start: int, stop: int) -> pa.Array:
+def _cells(
+    column: Column, letter: str, numbers: pa.Array, start: int, stop: int, made: pa.Array | None = None
+) -> pa.Array:
     styles = _style_attributes(column, start, stop)
     reference = pc.binary_join_element_wise(f'<c r="{letter}', numbers, '"', "")
     opening = pc.binary_join_element_wise(reference, styles, "")
-    if isinstance(column.values, pa.Array):
+    if made is not None:
+        text = pc.fill_null(made.cast(pa.string()), "")
+    elif isinstance(column.values, pa.Array):
         text = _arrow_text(column, start, stop)
     else:
         values = list(column.values[start:stop])
