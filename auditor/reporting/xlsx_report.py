@@ -33,7 +33,14 @@ from auditor.findings import Finding
 from auditor.reporting.cells import inert
 from auditor.reporting.i18n import Translator
 from auditor.reporting.view import CLUSTER_KINDS, SEVERITIES, health_score, kind_order
-from auditor.reporting.xlsx_rows import Column, PendingRows, RowStyles, splice_rows, start_table
+from auditor.reporting.xlsx_rows import (
+    Column,
+    PendingRows,
+    RowStyles,
+    arrays_source,
+    splice_rows,
+    start_table,
+)
 
 _MAX_CELL = 32_767  # Excel's limit on the characters of one cell
 _KEY_FIELDS = (
@@ -299,7 +306,7 @@ def _finding_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
     numbers = {5}  # the spreadsheet row of the record
     row_styles = _severity_styles(findings, layout.sizes, styles)
     columns = [
-        Column(header, width, (), number=index in numbers, styles=row_styles if index == 0 else None)
+        Column(header, width, number=index in numbers, styles=row_styles if index == 0 else None)
         for index, (header, width) in enumerate(zip(headers, widths, strict=True))
     ]
     return start_table(sheet, columns, styles.header, rows=len(layout.rows), source=chunk)
@@ -370,10 +377,10 @@ def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
     widths = [9, 8, 8, 10, 8, 24, 14, 7, 20, 14, 16, 22, 30, 18, 26, 12, 12, 10, 26, 30, 60]
     numbers = {1, 7}  # the score and the spreadsheet row of the record
     columns = [
-        Column(header, width, column, number=index in numbers, styles=severity if index == 3 else bands)
-        for index, (header, width, column) in enumerate(zip(headers, widths, values, strict=True))
+        Column(header, width, number=index in numbers, styles=severity if index == 3 else bands)
+        for index, (header, width) in enumerate(zip(headers, widths, strict=True))
     ]
-    return start_table(sheet, columns, styles.header)
+    return start_table(sheet, columns, styles.header, rows=len(layout.rows), source=arrays_source(values))
 
 
 def _summary_sheet(

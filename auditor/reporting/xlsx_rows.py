@@ -48,57 +48,46 @@ class RowStyles:
 
 @dataclass
 class Column:
-    """One column of a table: its header, width and values (text, or numbers when `number`).
-
-    `values` is a sequence of Python values or an Arrow array (text without nulls, or integers with
-    nulls for blanks), which is sliced as it is. `styles` gives a format per row (None for none);
-    `style` a format for every row.
-    """
+    """One column of a table: its header and width, whether it holds numbers, and its format per row."""
 
     header: str
     width: float
-    values: Sequence[object] | pa.Array
     number: bool = False
-    style: Format | None = None
-    styles: Sequence[Format | None] | RowStyles | None = None
+    styles: RowStyles | None = None
 
 
-# Makes the values of a table's rows [start, stop), one Arrow array per column: a big sheet's values
-# then exist a chunk at a time, not all at once next to every other sheet's.
+# Makes the values of a table's rows [start, stop), one Arrow array per column (text, or numbers with
+# nulls for blanks when the column holds numbers): a big sheet's values then exist a chunk at a time,
+# not all at once next to every other sheet's.
 RowSource = Callable[[int, int], list[pa.Array]]
+
+
+def arrays_source(arrays: list[pa.Array]) -> RowSource:
+    """A table whose columns are already whole arrays."""
+    return lambda start, stop: [array[start:stop] for array in arrays]
 
 
 @dataclass
 class PendingRows:
-    """A sheet whose header xlsxwriter wrote and whose rows are spliced in after the workbook closes.
-    The values are the columns' own, or made by `source` a chunk of `rows` at a time."""
+    """A sheet whose header xlsxwriter wrote and whose `rows` rows, made by `source`, are spliced in
+    after the workbook closes."""
 
     sheet: Worksheet
     columns: list[Column]
-    rows: int | None = None
-    source: RowSource | None = None
-
-    def __post_init__(self) -> None:
-        if self.rows is None:
-            self.rows = max((len(column.values) for column in self.columns), default=0)
+    rows: int
+    source: RowSource
 
 
 def start_table(
-    sheet: Worksheet,
-    columns: list[Column],
-    header_style: Format,
-    *,
-    rows: int | None = None,
-    source: RowSource | None = None,
+    sheet: Worksheet, columns: list[Column], header_style: Format, *, rows: int, source: RowSource
 ) -> PendingRows:
     """Header, widths, frozen header row and a filter over every row to come."""
     for number, column in enumerate(columns):
         sheet.set_column(number, number, column.width)
         sheet.write_string(0, number, inert_text(column.header), header_style)
     sheet.freeze_panes(1, 0)
-    pending = PendingRows(sheet, columns, rows, source)
-    sheet.autofilter(0, 0, max(pending.rows, 1), len(columns) - 1)
-    return pending
+    sheet.autofilter(0, 0, max(rows, 1), len(columns) - 1)
+    return PendingRows(sheet, columns, rows, source)
 
 
 def inert_text(value: str) -> str:
@@ -153,9 +142,9 @@ def _row_chunks(item: PendingRows) -> Iterator[bytes]:
         stop = min(start + _CHUNK_ROWS, item.rows)
         # Data rows start on spreadsheet row 2, under the header.
         numbers = pa.array(np.arange(start + 2, stop + 2).astype(str), type=pa.string())
-        made = item.source(start, stop) if item.source else [None] * len(item.columns)
+        made = item.source(start, stop)
         cells = [
-            _cells(column, letter, numbers, start, stop, values)
+            _cells(column, letter, numbers, values, start, stop)
             for (column, letter), values in zip(_lettered(item.columns), made, strict=True)
         ]
         rows = pc.binary_join_element_wise(
@@ -171,24 +160,12 @@ def _lettered(columns: list[Column]) -> list[tuple[Column, str]]:
 
 
 def _cells(
-    column: Column, letter: str, numbers: pa.Array, start: int, stop: int, made: pa.Array | None = None
+    column: Column, letter: str, numbers: pa.Array, values: pa.Array, start: int, stop: int
 ) -> pa.Array:
     styles = _style_attributes(column, start, stop)
     reference = pc.binary_join_element_wise(f'<c r="{letter}', numbers, '"', "")
     opening = pc.binary_join_element_wise(reference, styles, "")
-    if made is not None:
-        text = pc.fill_null(made.cast(pa.string()), "")
-    elif isinstance(column.values, pa.Array):
-        text = _arrow_text(column, start, stop)
-    else:
-        values = list(column.values[start:stop])
-        values += [""] * (stop - start - len(values))
-        if column.number:
-            text = pa.array(
-                ["" if _blank_number(value) else _number_text(value) for value in values], type=pa.string()
-            )
-        else:
-            text = pa.array(["" if value is None else str(value) for value in values], type=pa.string())
+    text = pc.fill_null(values.cast(pa.string()), "")
     if column.number:
         cell = pc.binary_join_element_wise(opening, "><v>", text, "</v></c>", "")
     else:
@@ -206,45 +183,18 @@ def _cells(
     )
 
 
-def _arrow_text(column: Column, start: int, stop: int) -> pa.Array:
-    """A slice of an Arrow column as the text of its cells (padded with blanks to `stop`)."""
-    values = column.values[start:stop]  # type: ignore[index]
-    if len(values) < stop - start:
-        values = pa.concat_arrays([values, pa.nulls(stop - start - len(values), values.type)])
-    return pc.fill_null(values.cast(pa.string()), "")
-
-
 def _style_attributes(column: Column, start: int, stop: int) -> pa.Array:
-    if isinstance(column.styles, RowStyles):
-        attributes = pa.array([_style_attribute(style) for style in column.styles.formats], type=pa.string())
-        codes = column.styles.codes[start:stop]
-        codes = (
-            np.concatenate([codes, np.full(stop - start - len(codes), -1)])
-            if len(codes) < stop - start
-            else codes
-        )
-        return pc.fill_null(attributes.take(pa.array(codes, mask=codes < 0)), "")
-    if column.styles is not None:
-        formats = list(column.styles[start:stop])
-        formats += [None] * (stop - start - len(formats))
-        return pa.array([_style_attribute(style) for style in formats], type=pa.string())
-    return pa.array([_style_attribute(column.style)] * (stop - start), type=pa.string())
+    if column.styles is None:
+        return pa.array([""] * (stop - start), type=pa.string())
+    attributes = pa.array([_style_attribute(style) for style in column.styles.formats], type=pa.string())
+    codes = column.styles.codes[start:stop]
+    return pc.fill_null(attributes.take(pa.array(codes, mask=codes < 0)), "")
 
 
 def _style_attribute(style: Format | None) -> str:
     # xlsxwriter gives each format its index in the styles part when the workbook closes.
     index = getattr(style, "xf_index", None) if style is not None else None
     return f' s="{index}"' if index else ""
-
-
-def _blank_number(value: object) -> bool:
-    return value is None or value == "" or isinstance(value, bool)
-
-
-def _number_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _escaped(text: pa.Array) -> pa.Array:

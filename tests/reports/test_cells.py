@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from auditor.reporting.cells import inert, inert_array
-from auditor.reporting.xlsx_rows import Column, splice_rows, start_table
+from auditor.reporting.xlsx_rows import Column, arrays_source, splice_rows, start_table
 
 # Text that starts like a formula, a phone or an Excel escape, among any other text.
 risky_text = st.one_of(
@@ -59,15 +59,25 @@ def test_cell_text_round_trips_through_the_sheet_writer(tmp_path_factory, values
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = workbook.add_worksheet("cells")
     header = workbook.add_format({"bold": True})
+    arrays = [pa.array(values, pa.string())]
     pending = [
-        start_table(sheet, [Column("python", 10, values)], header),
+        start_table(sheet, [Column("whole", 10)], header, rows=len(values), source=arrays_source(arrays)),
     ]
-    arrow_sheet = workbook.add_worksheet("arrow")
-    pending.append(start_table(arrow_sheet, [Column("arrow", 10, pa.array(values, pa.string()))], header))
+    chunked_sheet = workbook.add_worksheet("chunked")
+    # Made by a source for each range of rows, as the finding sheets are.
+    pending.append(
+        start_table(
+            chunked_sheet,
+            [Column("chunked", 10)],
+            header,
+            rows=len(values),
+            source=lambda start, stop: [pa.array(values[start:stop], pa.string())],
+        )
+    )
     workbook.close()
     splice_rows(path, pending)
     book = openpyxl.load_workbook(path)
-    for name in ("cells", "arrow"):
+    for name in ("cells", "chunked"):
         read = [row[0] for row in book[name].iter_rows(min_row=2, values_only=True)]
         read += [None] * (len(values) - len(read))
         assert [_as_excel_reads(text) for text in read] == [inert(value) for value in values]
