@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.config import Config
+from auditor.finding_groups import record_refs
 from auditor.findings import RecordRef
 from auditor.terms import Vocabulary, builtin_vocabulary
 
@@ -31,22 +32,13 @@ class AuditContext:
     _meanings: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = field(
         default_factory=dict, init=False, repr=False
     )
+    _distinct: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, init=False, repr=False)
     # What several rules derive from the records alike (open leads ...), worked out once.
     derived: dict[str, np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     def refs(self, positions: Iterable[int]) -> list[RecordRef]:
         """Record references for positions in `records`, in the order given."""
-        positions = np.asarray(
-            positions if isinstance(positions, np.ndarray) else list(positions), dtype=np.int64
-        )
-        # Take the rows first and hand out Python str and int in one go: this runs once per finding.
-        files, rows, ids, sheets = (
-            self.records[column].take(positions).tolist()
-            for column in ("source_file", "source_row", "source_id", "source_sheet")
-        )
-        ids = [identifier or None for identifier in ids]
-        sheets = [sheet or None for sheet in sheets]
-        return list(map(RecordRef, files, rows, ids, sheets, positions.tolist()))
+        return record_refs(self.records, positions)
 
     def ref(self, position: int) -> RecordRef:
         return self.refs([position])[0]
@@ -65,11 +57,18 @@ class AuditContext:
         codes, meanings = self._label_meanings(column, concept)
         return np.isin(meanings, list(values))[codes]
 
+    def distinct(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """The column's distinct values, and per record a code into them: `pandas.factorize`, worked
+        out once per audit (several rules read the same label and flag columns)."""
+        if column not in self._distinct:
+            self._distinct[column] = pd.factorize(self.records[column], sort=False)
+        return self._distinct[column]
+
     def _label_meanings(self, column: str, concept: str) -> tuple[np.ndarray, np.ndarray]:
         """Per record, a code into the meanings of the column's distinct labels (code 0: no label)."""
         key = (column, concept)
         if key not in self._meanings:
-            codes, labels = pd.factorize(self.records[column], sort=False)
+            codes, labels = self.distinct(column)
             vocabulary = self._vocabulary()
             meanings = np.array(
                 ["", *(_value(vocabulary, concept, str(label)) for label in labels)], dtype=object

@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from pandera import extensions
 
+from auditor.finding_groups import FindingColumns, FindingGroup, Writer
 from auditor.findings import KINDS, SEVERITY_ORDER, Finding, RecordRef
 
 if TYPE_CHECKING:
-    pass
+    from auditor.checking.context import AuditContext
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,9 @@ class Rule:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     # Row rules: True where a record passes, computed over the whole records frame.
     passes: Callable[..., pd.Series] | None = None
-    # Row rules: findings for the failing records. Set rules: findings from the whole context.
-    report: Callable[..., list[Finding]] | None = None
+    # Row rules: findings for the failing records. Set rules: findings from the whole context, as a
+    # list or kept as columns (`Rule.columns`).
+    report: Callable[..., list[Finding] | FindingGroup] | None = None
 
     @property
     def check_name(self) -> str:
@@ -68,6 +71,13 @@ class Rule:
         """Many findings of this rule at once, from aligned messages, record lists and evidence
         (a stale-lead audit of a million leads makes 300k: built without a Python call each)."""
         return list(map(partial(Finding, self.code, self.kind, self.severity), messages, records, evidence))
+
+    def columns(
+        self, context: AuditContext, at: np.ndarray, columns: Mapping[str, np.ndarray], write: Writer
+    ) -> FindingColumns:
+        """This rule's findings kept as columns, one per record at `at` (positions in the records),
+        written by `write` when a report reads them (see auditor.finding_groups)."""
+        return FindingColumns(self.code, self.kind, self.severity, context.records, at, columns, write)
 
     def to_dict(self, *, full: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -152,10 +162,13 @@ def set_rule(
     bad: Mapping[str, str],
     good: Mapping[str, str],
     parameters: Mapping[str, Any] | None = None,
-) -> Callable[[Callable[..., list[Finding]]], Callable[..., list[Finding]]]:
-    """Register `report(rule, context, **parameters) -> list[Finding]` as a rule over all records."""
+) -> Callable[[Callable[..., list[Finding] | FindingGroup]], Callable[..., list[Finding] | FindingGroup]]:
+    """Register `report(rule, context, **parameters) -> list[Finding] | FindingGroup` as a rule over
+    all records."""
 
-    def decorate(report: Callable[..., list[Finding]]) -> Callable[..., list[Finding]]:
+    def decorate(
+        report: Callable[..., list[Finding] | FindingGroup],
+    ) -> Callable[..., list[Finding] | FindingGroup]:
         _register(
             Rule(
                 code=code,

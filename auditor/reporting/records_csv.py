@@ -73,7 +73,7 @@ _CHUNK_ROWS = 200_000
 
 
 def normalised_frame(result: AuditResult) -> pd.DataFrame:
-    codes = codes_per_record(result.records, result.findings, result.finding_positions)
+    codes = codes_per_record(result.records, result.findings)
     return _frame(result.records, codes)
 
 
@@ -96,7 +96,7 @@ def write_normalised(result: AuditResult, path: str | Path) -> None:
     a chunk of rows at a time. Text values are quoted, as Salesforce's Data Loader writes them; the
     header never needs quotes."""
     records = result.records
-    codes = codes_per_record(records, result.findings, result.finding_positions)
+    codes = codes_per_record(records, result.findings)
     schema = pa.schema(
         [pa.field(name, pa.int64() if name == "source_row" else pa.string()) for name in NORMALISED_COLUMNS]
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import Counter
 from types import TracebackType
 
 import click
@@ -79,8 +78,8 @@ def _table_name(report: InputReport) -> str:
 
 def _kind_table(result: AuditResult) -> list[str]:
     """Kinds, most findings first, with a column per severity; "." where there are none."""
-    counts = Counter((finding.kind, finding.severity) for finding in result.findings)
-    totals = Counter(finding.kind for finding in result.findings)
+    counts = result.findings.counts()
+    totals = result.findings.tally("kind")
     levels = [level for level in SEVERITIES if any(counts[(kind, level)] for kind in totals)]
     width = max(len("kind"), *(len(kind) for kind in totals))
     cells = max(len(level) for level in [*levels, "total"]) + 2

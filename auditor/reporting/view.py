@@ -20,6 +20,7 @@ import pandas as pd
 
 from auditor import __version__
 from auditor.api import AuditResult, InputReport
+from auditor.finding_groups import Findings
 from auditor.findings import KINDS, SEVERITY_ORDER, Finding, RecordRef
 from auditor.model import CANONICAL_TYPES, TEMPERATURES
 from auditor.reporting.positions import finding_positions
@@ -373,13 +374,12 @@ def health_score(result: AuditResult) -> HealthView:
     findings = result.findings
     size = len(result.records)
     worst = np.zeros(size, dtype=np.int8)
-    if findings and size:
-        positions = result.finding_positions
-        lengths = np.fromiter((len(p) for p in positions), dtype=np.int64, count=len(positions))
-        ranks = np.repeat(
-            np.fromiter((SEVERITY_ORDER.get(f.severity, 0) for f in findings), dtype=np.int8), lengths
+    if len(findings) and size:
+        flat, sizes = findings.located()
+        rank_of = np.array(
+            [SEVERITY_ORDER.get(group.severity, 0) for group in findings.groups], dtype=np.int8
         )
-        flat = np.concatenate(positions) if positions else np.zeros(0, dtype=np.int64)
+        ranks = np.repeat(np.repeat(rank_of, [len(group) for group in findings.groups]), sizes)
         found = flat >= 0
         np.maximum.at(worst, flat[found], ranks[found])
     counts = {level: int(np.count_nonzero(worst == SEVERITY_ORDER[level])) for level in SEVERITIES}
@@ -405,9 +405,9 @@ def _segments(counts: Mapping[str, int], order: Sequence[str]) -> list[Segment]:
     return segments
 
 
-def _kind_counts(findings: Sequence[Finding]) -> list[KindCount]:
-    pairs = Counter((finding.kind, finding.severity) for finding in findings)
-    totals = Counter(finding.kind for finding in findings)
+def _kind_counts(findings: Findings) -> list[KindCount]:
+    pairs = findings.counts()
+    totals = findings.tally("kind")
     largest = max(totals.values(), default=1)
     rows = []
     for kind in kind_order(totals):
@@ -487,14 +487,13 @@ def _input_view(report: InputReport, largest: int) -> InputView:
 # --- sections ----------------------------------------------------------------------------------
 
 
-def _sections(records: pd.DataFrame, findings: Sequence[Finding], limits: Limits) -> list[KindSection]:
-    grouped: dict[str, list[Finding]] = {}
-    for finding in findings:
-        grouped.setdefault(finding.kind, []).append(finding)
+def _sections(records: pd.DataFrame, findings: Findings, limits: Limits) -> list[KindSection]:
+    grouped = findings.by_kind()
     plans = []
     for kind in kind_order(grouped):
         layout = "clusters" if kind in CLUSTER_KINDS else "labels" if kind in LABEL_KINDS else "table"
         cap = {"clusters": limits.clusters_per_kind, "labels": limits.labels, "table": limits.rows_per_kind}
+        # Only the findings the page shows are written out (a stale-lead audit may have 300k).
         plans.append((kind, layout, grouped[kind], grouped[kind][: cap[layout]]))
     # Only the records the page displays are looked up (a row's first record, a cluster's first
     # members), all in one pass: a 100k-finding audit's page stays cheap to build.
@@ -509,7 +508,7 @@ def _sections(records: pd.DataFrame, findings: Sequence[Finding], limits: Limits
     next_positions = iter(located)
     sections = []
     for kind, layout, group, shown in plans:
-        severities = Counter(finding.severity for finding in group)
+        severities = group.tally("severity")
         section = KindSection(
             kind=kind,
             anchor=anchor(kind),
@@ -517,7 +516,7 @@ def _sections(records: pd.DataFrame, findings: Sequence[Finding], limits: Limits
             filter_from=limits.filter_from,
             total=len(group),
             by_severity={level: severities[level] for level in SEVERITIES if severities[level]},
-            rules=sorted({finding.rule for finding in group}),
+            rules=sorted({part.rule for part in group.groups}),
         )
         for finding in shown:
             if layout == "labels":

@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from auditor.api import AuditResult
 from auditor.errors import AuditorError
+from auditor.finding_groups import collector_paused
 
 Writer = Callable[[AuditResult, str], None]
 
@@ -56,11 +57,14 @@ def write_reports(
             raise AuditorError(
                 "an output would overwrite an input file", file=path, hint="Choose another path"
             )
-    if len(jobs) > 1 and len(result.records) >= PARALLEL_FROM_RECORDS and _can_fork():
-        _write_side_by_side(result, jobs)
-    else:
-        for _, path, writer in jobs:
-            writer(result, path)
+    # Reports write findings, rows and cells by the hundred thousand, none of them in a cycle: the
+    # cycle collector only slows them (the JSON of 380k findings: 4.0 s with it, 3.0 s without).
+    with collector_paused():
+        if len(jobs) > 1 and len(result.records) >= PARALLEL_FROM_RECORDS and _can_fork():
+            _write_side_by_side(result, jobs)
+        else:
+            for _, path, writer in jobs:
+                writer(result, path)
     return [path for _, path, _ in jobs]
 
 
@@ -70,7 +74,7 @@ def _can_fork() -> bool:
 
 def _write_side_by_side(result: AuditResult, jobs: list[tuple[str, str, Writer]]) -> None:
     """The costliest report in each child, up to one child per spare core; the rest here."""
-    _ = result.finding_positions  # computed once, before the fork, for every renderer to share
+    result.findings.located()  # worked out once, before the fork, for every renderer to share
     _return_free_memory()
     ordered = sorted(jobs, key=lambda job: -_COST[job[0]])
     groups: list[list[tuple[str, str, Writer]]] = [[] for _ in range(min(len(jobs), os.cpu_count() or 1))]

@@ -13,7 +13,6 @@ write-only mode took, which matters next to a million-record audit.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from auditor.api import AuditResult
-from auditor.findings import Finding
+from auditor.finding_groups import Findings
 from auditor.reporting.cells import inert
 from auditor.reporting.i18n import Translator
 from auditor.reporting.view import CLUSTER_KINDS, SEVERITIES, health_score, kind_order
@@ -69,9 +68,7 @@ def write_xlsx(result: AuditResult, path: str | Path, *, lang: str | None = None
     created = dt.datetime.combine(result.config.as_of, dt.time())
     workbook.set_properties({"title": t("report.title"), "author": "crm-audit", "created": created})
     styles = _Styles(workbook)
-    grouped: dict[str, list[int]] = {}
-    for number, finding in enumerate(result.findings):
-        grouped.setdefault(finding.kind, []).append(number)
+    grouped = result.findings.by_kind()
     kinds = kind_order(grouped)
     _summary_sheet(workbook.add_worksheet("summary"), result, kinds, grouped, t, styles)
     _inputs_sheet(workbook.add_worksheet("inputs"), result, t, styles)
@@ -79,7 +76,7 @@ def write_xlsx(result: AuditResult, path: str | Path, *, lang: str | None = None
     for kind in kinds:
         sheet = workbook.add_worksheet(kind[:31])
         build = _cluster_sheet if kind in CLUSTER_KINDS else _finding_sheet
-        pending.append(build(sheet, _SheetFindings.of(result, grouped[kind]), t, styles))
+        pending.append(build(sheet, _SheetFindings(grouped[kind], result.records), t, styles))
     workbook.close()
     splice_rows(path, pending)
 
@@ -102,36 +99,20 @@ class _Styles:
 
 @dataclass
 class _SheetFindings:
-    """The findings of one sheet and the records each names (positions into `records`, -1 where a
-    reference matches no record)."""
+    """The findings of one sheet, and the records table their positions point into."""
 
-    findings: list[Finding]
-    positions: list[np.ndarray]
+    findings: Findings
     records: pd.DataFrame
 
-    @classmethod
-    def of(cls, result: AuditResult, numbers: list[int]) -> _SheetFindings:
-        return cls(
-            [result.findings[number] for number in numbers],
-            [result.finding_positions[number] for number in numbers],
-            result.records,
-        )
-
     def layout(self, *, at_least_one: bool) -> _Layout:
-        """Where each finding's rows go: one row per record it names (and one row for a finding
-        naming none, when `at_least_one`)."""
-        count = len(self.findings)
-        sizes = np.fromiter(
-            ((max(len(p), 1) if at_least_one else len(p)) for p in self.positions),
-            dtype=np.int64,
-            count=count,
-        )
-        rows = (
-            np.concatenate([p if len(p) or not at_least_one else _NO_RECORD for p in self.positions])
-            if count
-            else np.zeros(0, dtype=np.int64)
-        ).astype(np.int64)
-        owner = np.repeat(np.arange(count), sizes)
+        """Where each finding's rows go: one row per record it names (and one row, with no record,
+        for a finding naming none, when `at_least_one`)."""
+        rows, sizes = self.findings.located()
+        if at_least_one and (sizes == 0).any():
+            starts = np.cumsum(sizes) - sizes
+            rows = np.insert(rows, starts[sizes == 0], -1)
+            sizes = np.maximum(sizes, 1)
+        owner = np.repeat(np.arange(len(sizes)), sizes)
         first = np.cumsum(sizes) - sizes
         return _Layout(sizes=sizes, rows=rows, owner=owner, member=np.arange(len(rows)) - first[owner])
 
@@ -317,13 +298,15 @@ def _per_row(values: list[object], sizes: np.ndarray, kind: pa.DataType | None =
     return pa.array(np.repeat(np.array(values, dtype=object), sizes), type=kind or pa.string())
 
 
-def _severity_styles(findings: list[Finding], sizes: np.ndarray, styles: _Styles) -> RowStyles:
+def _severity_styles(findings: Findings, sizes: np.ndarray, styles: _Styles) -> RowStyles:
     """Each row in the colour of its finding's severity."""
-    codes = np.fromiter(
-        (SEVERITIES.index(f.severity) if f.severity in SEVERITIES else -1 for f in findings),
-        dtype=np.int64,
-        count=len(findings),
-    )
+    codes = np.repeat(
+        [
+            SEVERITIES.index(group.severity) if group.severity in SEVERITIES else -1
+            for group in findings.groups
+        ],
+        [len(group) for group in findings.groups],
+    ).astype(np.int64)
     return RowStyles(np.repeat(codes, sizes), [styles.severity.get(level) for level in SEVERITIES])
 
 
@@ -333,7 +316,7 @@ _OFFENDING_KEYS = ("field", "fields", "value", "values")
 
 def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, styles: _Styles) -> PendingRows:
     """One row per record of a cluster, the clusters one after another."""
-    findings = group.findings
+    findings = list(group.findings)
     layout = group.layout(at_least_one=False)
     sizes, member = layout.sizes, layout.member
     clusters, scores, keeps, matched, risks = [], [], [], [], []
@@ -360,7 +343,7 @@ def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
         _per_row(risks, sizes),
         _per_row([finding.message for finding in findings], sizes),
     ]
-    severity = _severity_styles(findings, sizes, styles)
+    severity = _severity_styles(group.findings, sizes, styles)
     # Alternate clusters are shaded so that a cluster's rows read as one group.
     bands = RowStyles(np.repeat(np.arange(len(findings)) % 2, sizes), [styles.text, styles.band])
     headers = [
@@ -387,7 +370,7 @@ def _summary_sheet(
     sheet: Worksheet,
     result: AuditResult,
     kinds: list[str],
-    grouped: dict[str, list[int]],
+    grouped: dict[str, Findings],
     t: Translator,
     styles: _Styles,
 ) -> None:
@@ -418,7 +401,7 @@ def _summary_sheet(
     ]
     _write_cells(sheet, start, headers, styles.header)
     for row, kind in enumerate(kinds, start=start + 1):
-        counts = Counter(result.findings[number].severity for number in grouped[kind])
+        counts = grouped[kind].tally("severity")
         # An internal link to the kind's sheet: a hyperlink, not a formula, and never built from data.
         sheet.write_url(row, 0, f"internal:'{kind[:31]}'!A1", string=kind)
         _write_cells(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import openpyxl
@@ -104,11 +105,10 @@ def test_headers_follow_the_language(tmp_path: Path) -> None:
 def test_a_finding_naming_a_record_outside_the_table_still_shows_the_reference(tmp_path: Path) -> None:
     result = sample_result()
     stray = RecordRef(file="elsewhere.csv", row=42, id="00Q000000000042AAA")
-    result.findings.append(
-        Finding(
-            "DQ001", "invalid_email", "warning", "Stray finding.", [stray], {"field": "email", "value": "x@"}
-        )
+    added = Finding(
+        "DQ001", "invalid_email", "warning", "Stray finding.", [stray], {"field": "email", "value": "x@"}
     )
+    result = dataclasses.replace(result, findings=[*result.findings, added])
     path = tmp_path / "audit.xlsx"
     write_xlsx(result, path)
     sheet = openpyxl.load_workbook(path)["invalid_email"]

@@ -12,12 +12,11 @@ from collections.abc import Collection
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from auditor import whoiswho
 from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule
-from auditor.checking.rules._leads import open_leads_of
+from auditor.checking.rules._leads import evidence_in, open_leads_of
 from auditor.checking.rules._naming import record_names
 from auditor.findings import Finding
 
@@ -31,7 +30,7 @@ def misclassified_leads(rule: Rule, context: AuditContext, codes: Collection[str
     if who is None:
         return []
     records = context.records
-    positions = np.flatnonzero(open_leads_of(context) & pd.Series(who.evidence).isin(list(codes)).to_numpy())
+    positions = np.flatnonzero(open_leads_of(context) & evidence_in(context, codes))
     if not len(positions):
         return []
     chosen = records.iloc[positions]

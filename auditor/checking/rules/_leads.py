@@ -7,6 +7,7 @@ state label at all is open: the CRM still holds it as a lead.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -28,10 +29,10 @@ def _flag_words(answer: str) -> frozenset[str]:
     return frozenset(fold(word) for word in load_rules_toml("booleans.toml")[answer])
 
 
-def flag_says(values: pd.Series, answer: str) -> np.ndarray:
+def flag_says(context: AuditContext, column: str, answer: str) -> np.ndarray:
     """True where a yes/no column says `answer` ("yes" or "no"), in any of rules/booleans.toml's words."""
     words = _flag_words(answer)
-    codes, labels = pd.factorize(values, sort=False)
+    codes, labels = context.distinct(column)
     said = np.array([False, *(fold(str(label)) in words for label in labels)], dtype=bool)
     return said[codes + 1]
 
@@ -41,22 +42,36 @@ def leads(records: pd.DataFrame) -> np.ndarray:
     return ((records["record_type"] == "lead") & (records["object"] != "account")).to_numpy()
 
 
-def converted_leads(records: pd.DataFrame) -> np.ndarray:
+def converted_leads(context: AuditContext) -> np.ndarray:
     """Leads that say they were converted: by their state, their converted flag or a converted contact."""
-    return leads(records) & (
-        (records["lead_state"] == "converted").to_numpy()
-        | flag_says(records["is_converted"], "yes")
-        | (records["converted_contact_id"] != "").to_numpy()
-    )
-
-
-def open_leads(records: pd.DataFrame) -> np.ndarray:
-    """Leads that have not been converted, disqualified or closed."""
-    return leads(records) & ~records["lead_state"].isin(ENDED_STATES).to_numpy() & ~converted_leads(records)
+    if "converted_leads" not in context.derived:
+        records = context.records
+        context.derived["converted_leads"] = leads(records) & (
+            (records["lead_state"] == "converted").to_numpy()
+            | flag_says(context, "is_converted", "yes")
+            | (records["converted_contact_id"] != "").to_numpy()
+        )
+    return context.derived["converted_leads"]
 
 
 def open_leads_of(context: AuditContext) -> np.ndarray:
-    """`open_leads` of the audit's records, worked out once for the five rules that ask."""
+    """Leads that have not been converted, disqualified or closed; worked out once for the five
+    rules that ask."""
     if "open_leads" not in context.derived:
-        context.derived["open_leads"] = open_leads(context.records)
+        records = context.records
+        context.derived["open_leads"] = (
+            leads(records) & ~records["lead_state"].isin(ENDED_STATES).to_numpy() & ~converted_leads(context)
+        )
     return context.derived["open_leads"]
+
+
+def evidence_in(context: AuditContext, codes: Collection[str]) -> np.ndarray:
+    """True where who-is-who's evidence code (auditor.whoiswho) for the record is one of `codes`.
+    Four rules ask: the codes are told apart once per audit, not per rule over a million records."""
+    if context.who is None:
+        return np.zeros(len(context.records), dtype=bool)
+    if "evidence_codes" not in context.derived:
+        numbers, distinct = pd.factorize(context.who.evidence, sort=False)
+        context.derived["evidence_codes"] = numbers
+        context.derived["evidence_distinct"] = np.asarray(distinct, dtype=object)
+    return np.isin(context.derived["evidence_distinct"], list(codes))[context.derived["evidence_codes"]]

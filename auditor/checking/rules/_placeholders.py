@@ -1,9 +1,8 @@
 """Test and filler values (rules/placeholders.toml), for DQ004 placeholder and DQ003 unreachable.
 
-Names are folded the way `auditor.folding.ascii_fold_array` folds them (lower case, no accents,
-punctuation to spaces), emails compared without case. Everything runs as Arrow kernels over whole
-columns; the costly steps of folding (Unicode decomposition, punctuation) only touch the values they
-would change, so a million names take a fraction of a second.
+Names are folded by `auditor.folding.ascii_fold_array` (lower case, no accents, punctuation to
+spaces), emails compared without case. Everything runs as Arrow kernels over whole columns, once per
+distinct value where values repeat, so a million names take a fraction of a second.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditor.folding import ascii_fold_array
+from auditor.matching.text import as_arrow, per_distinct
 from auditor.resources import load_rules_toml
 
 
@@ -56,14 +56,19 @@ def _email_pattern() -> str:
 
 def placeholder_names(values: pd.Series) -> np.ndarray:
     """True where a name or company field holds filler ("Test", "N/A", "Inconnu", "xxx", "asdf" ...)."""
-    encoded = pc.dictionary_encode(_arrow(values))  # each distinct name is judged once
-    keys = _fold(encoded.dictionary)
+    # Each distinct name is judged once, unless nearly all differ (company names of leads): hashing
+    # them would cost more than it saves. Measured on a million leads: last names (a third
+    # distinct) 0.09 s against 0.24 s judged one by one; companies 0.43 s against 0.28 s.
+    return np.asarray(per_distinct(as_arrow(values), _filler_names, distinct_share=0.9).to_numpy())
+
+
+def _filler_names(values: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    keys = ascii_fold_array(values)
     names = _names()
     hits = pc.or_(pc.is_in(keys, value_set=names.values), pc.match_substring_regex(keys, names.pattern))
     if names.repeated_character_min:
         hits = pc.or_(hits, _one_character_repeated(keys, names.repeated_character_min))
-    hits = pc.and_(hits, pc.not_equal(encoded.dictionary, ""))
-    return pc.take(hits, encoded.indices).to_numpy(zero_copy_only=False)
+    return pc.and_(hits, pc.not_equal(values, ""))
 
 
 def placeholder_whole_names(first: pd.Series, last: pd.Series) -> np.ndarray:
@@ -71,13 +76,13 @@ def placeholder_whole_names(first: pd.Series, last: pd.Series) -> np.ndarray:
     ("Tidak" + "diketahui", "No" + "name"), as a whole name split into its parts becomes."""
     names = _names()
     codes, uniques = pd.factorize(first, sort=False)
-    folded = _fold(pa.array(np.asarray(uniques, dtype=object), pa.string()))
+    folded = ascii_fold_array(pa.array(np.asarray(uniques, dtype=object), pa.string()))
     starts = pc.is_in(pc.replace_substring_regex(folded, " .*$", ""), value_set=names.first_words)
     candidates = np.flatnonzero(starts.to_numpy(zero_copy_only=False)[codes]) if len(uniques) else []
     result = np.zeros(len(first), dtype=bool)
     if len(candidates):
         whole = first.iloc[candidates] + " " + last.iloc[candidates]
-        keys = _fold(pa.array(whole.to_numpy(dtype=object), pa.string()))
+        keys = ascii_fold_array(pa.array(whole.to_numpy(dtype=object), pa.string()))
         result[candidates] = pc.is_in(keys, value_set=names.phrases).to_numpy(zero_copy_only=False)
     return result
 
@@ -89,31 +94,7 @@ def placeholder_emails(values: pd.Series) -> np.ndarray:
 
 def _arrow(values: pd.Series) -> pa.Array:
     """The column as one Arrow string array, without a trip through Python objects."""
-    return pa.chunked_array(values.array.__arrow_array__()).combine_chunks().cast(pa.string())
-
-
-def _fold(values: pa.Array) -> pa.Array:
-    """`ascii_fold_array`, with the two costly steps applied only to the values they change."""
-    folded = pc.utf8_lower(values)
-    accented = pc.invert(pc.string_is_ascii(folded))
-    folded = _where(
-        folded,
-        accented,
-        lambda subset: pc.replace_substring_regex(pc.utf8_normalize(subset, "NFKD"), r"\p{Mn}+", ""),
-    )
-    punctuated = pc.match_substring_regex(folded, r"[^\p{L}\p{N} ]|  |^ | $")
-    return _where(
-        folded,
-        punctuated,
-        lambda subset: pc.utf8_trim_whitespace(pc.replace_substring_regex(subset, r"[^\p{L}\p{N}]+", " ")),
-    )
-
-
-def _where(values: pa.Array, mask: pa.Array, change: object) -> pa.Array:
-    if not pc.any(mask).as_py():
-        return values
-    changed = change(pc.filter(values, mask))  # type: ignore[operator]
-    return pc.replace_with_mask(values, mask, changed)
+    return as_arrow(values).combine_chunks().cast(pa.string())
 
 
 def _one_character_repeated(keys: pa.Array, minimum: int) -> pa.Array:

@@ -59,8 +59,8 @@ def converted_lead_open(rule: Rule, context: AuditContext) -> list[Finding]:
     leads = ((records["object"] == "lead") | (records["record_type"] == "lead")).to_numpy() & (
         records["object"] != "account"
     ).to_numpy()
-    flag_yes = flag_says(records["is_converted"], "yes")
-    flag_no = flag_says(records["is_converted"], "no")
+    flag_yes = flag_says(context, "is_converted", "yes")
+    flag_no = flag_says(context, "is_converted", "no")
     has_contact = (records["converted_contact_id"] != "").to_numpy()
     converted_label = np.logical_or.reduce(
         [context.label_means(column, "state", ("converted",)) for column in _STATE_COLUMNS]

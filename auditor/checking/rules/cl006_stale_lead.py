@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -9,6 +13,7 @@ from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import open_leads_of
 from auditor.checking.rules._naming import field_words, record_names
+from auditor.finding_groups import FindingColumns, record_refs
 from auditor.findings import Finding
 
 # The dates that tell when a lead was last touched, best first.
@@ -28,7 +33,7 @@ _DATES = (
     bad={"Status": "Working - Contacted", "LastActivityDate": "2024-02-01"},
     good={"Status": "Working - Contacted", "LastActivityDate": "2026-09-30"},
 )
-def stale_lead(rule: Rule, context: AuditContext) -> list[Finding]:
+def stale_lead(rule: Rule, context: AuditContext) -> FindingColumns:
     """
     ## What it does
     Finds open leads (not converted, disqualified or closed) whose last activity is more than
@@ -59,28 +64,34 @@ def stale_lead(rule: Rule, context: AuditContext) -> list[Finding]:
         last = last.where(~take, records[date_field])
         used[take] = number
     days = (as_of - last).dt.days.to_numpy(dtype=float, na_value=np.nan)
-    positions = np.flatnonzero(open_leads_of(context) & (days > threshold))
-    if not len(positions):
-        return []
+    at = np.flatnonzero(open_leads_of(context) & (days > threshold))
+    measured = {"used": used[at], "days": days[at].astype(np.int64), "last": last.to_numpy()[at]}
+    return rule.columns(context, at, measured, partial(_write, rule, threshold, context.config.as_of))
 
-    used = used[positions]
+
+def _write(
+    rule: Rule,
+    threshold: int,
+    as_of: dt.date,
+    records: pd.DataFrame,
+    at: np.ndarray,
+    measured: Mapping[str, np.ndarray],
+) -> list[Finding]:
+    used = measured["used"]
     fields = np.array([text_field for _, text_field in _DATES], dtype=object)[used]
-    raw = np.choose(
-        used, [records[text_field].take(positions).to_numpy(dtype=object) for _, text_field in _DATES]
-    )
-    dates = np.datetime_as_string(last.to_numpy()[positions], unit="D")
-    elapsed = days[positions].astype(np.int64).tolist()
+    raw = np.choose(used, [records[text_field].take(at).to_numpy(dtype=object) for _, text_field in _DATES])
+    dates = np.datetime_as_string(measured["last"], unit="D")
+    elapsed = measured["days"].tolist()
     words = np.array([field_words(text_field) for _, text_field in _DATES], dtype=object)[used]
-    as_of_text = context.config.as_of.isoformat()
+    as_of_text = as_of.isoformat()
     check_of = {
         text_field: f"days from {field_words(text_field)} to the audit date <= stale_after_days"
         for _, text_field in _DATES
     }
-    refs = context.refs(positions)
     messages = [
         f"Open lead {name} has had no activity for {count} days ({word} {date}; the limit is {threshold} days)."
         for name, count, word, date in zip(
-            record_names(records, positions), elapsed, words.tolist(), dates.tolist(), strict=True
+            record_names(records, at), elapsed, words.tolist(), dates.tolist(), strict=True
         )
     ]
     evidence = [
@@ -97,4 +108,4 @@ def stale_lead(rule: Rule, context: AuditContext) -> list[Finding]:
             fields.tolist(), raw.tolist(), dates.tolist(), elapsed, strict=True
         )
     ]
-    return rule.findings(messages, ([ref] for ref in refs), evidence)
+    return rule.findings(messages, ([ref] for ref in record_refs(records, at)), evidence)

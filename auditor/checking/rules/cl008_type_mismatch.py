@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from auditor import whoiswho
 from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule, set_rule
-from auditor.checking.rules._leads import converted_leads, open_leads_of
+from auditor.checking.rules._leads import converted_leads, evidence_in, open_leads_of
 from auditor.checking.rules._naming import record_names, with_article
 from auditor.findings import Finding
 
@@ -62,9 +61,9 @@ def type_mismatch(rule: Rule, context: AuditContext) -> list[Finding]:
     evidence = context.who.evidence if context.who is not None else np.full(len(records), "", dtype=object)
     differs = (records["suggested_type"] != records["record_type"]).to_numpy()
     people = (records["object"] != "account").to_numpy()
-    lead_rules = open_leads_of(context) & pd.Series(evidence).isin(_LEAD_RULE_EVIDENCE).to_numpy()
+    lead_rules = open_leads_of(context) & evidence_in(context, _LEAD_RULE_EVIDENCE)
     # Conversion copies a lead into a contact: a converted lead matching a contact is expected.
-    conversion_copy = converted_leads(records) & (evidence == whoiswho.MATCHED_RECORD)
+    conversion_copy = converted_leads(context) & (evidence == whoiswho.MATCHED_RECORD)
     positions = np.flatnonzero(differs & people & ~lead_rules & ~conversion_copy)
     chosen = records.iloc[positions]
     names = record_names(chosen)

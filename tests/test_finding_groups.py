@@ -1,0 +1,79 @@
+"""`Findings`: an audit's findings held a rule at a time, some kept as columns until read. Whatever is
+asked of them (in order, by index, by slice, by kind, counted, located), the answer must be the one
+the written-out list of findings gives."""
+
+from __future__ import annotations
+
+import pickle
+from collections import Counter
+
+import numpy as np
+import pytest
+
+from auditor.api import AuditResult
+from auditor.demo import audit_samples
+from auditor.finding_groups import FindingColumns, Findings, locate
+from auditor.findings import sort_findings
+
+
+@pytest.fixture(scope="module")
+def result() -> AuditResult:
+    return audit_samples()
+
+
+def test_some_rules_keep_their_findings_as_columns(result: AuditResult) -> None:
+    kept = [group for group in result.findings.groups if isinstance(group, FindingColumns)]
+    assert {group.rule for group in kept} >= {"CL006"}
+    assert sum(len(group) for group in kept) > 10
+
+
+def test_the_order_is_the_report_order(result: AuditResult) -> None:
+    written = list(result.findings)
+    assert len(written) == len(result.findings) > 50
+    assert written == sort_findings(written)
+
+
+def test_by_index_and_slice_as_written(result: AuditResult) -> None:
+    written = list(result.findings)
+    findings = result.findings
+    assert [findings[number] for number in range(len(findings))] == written
+    assert findings[-1] == written[-1]
+    for start, stop in [(0, 3), (5, 40), (len(written) - 7, len(written) + 5), (10, 10)]:
+        assert findings[start:stop] == written[start:stop]
+    assert findings[::7] == written[::7]
+    with pytest.raises(IndexError):
+        findings[len(written)]
+
+
+def test_counts_kinds_and_positions_without_writing(result: AuditResult) -> None:
+    written = list(result.findings)
+    findings = result.findings
+    assert findings.counts() == Counter((f.kind, f.severity) for f in written)
+    assert findings.tally("rule") == Counter(f.rule for f in written)
+    for kind, part in findings.by_kind().items():
+        assert list(part) == [f for f in written if f.kind == kind]
+    assert list(findings.per_finding("severity")) == [f.severity for f in written]
+    located = locate(result.records, written)
+    assert all(np.array_equal(a, b) for a, b in zip(findings.positions(), located, strict=True))
+
+
+def test_columns_write_alike_in_any_chunks(result: AuditResult) -> None:
+    for group in result.findings.groups:
+        whole = group.findings(0, len(group))
+        pieces = [
+            finding for start in range(0, len(group), 3) for finding in group.findings(start, start + 3)
+        ]
+        assert pieces == whole
+
+
+def test_a_list_of_findings_becomes_the_same_findings(result: AuditResult) -> None:
+    written = list(result.findings)
+    shuffled = written[::-1]
+    again = Findings.of(shuffled, result.records)
+    assert list(again) == sort_findings(shuffled)
+    assert again == result.findings
+
+
+def test_a_result_pickles(result: AuditResult) -> None:
+    again = pickle.loads(pickle.dumps(result))
+    assert list(again.findings) == list(result.findings)
