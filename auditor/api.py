@@ -180,7 +180,7 @@ def audit(
     config = config or Config()
     say = progress or (lambda step, detail: None)
     frames, inputs, unmapped = read_inputs(paths, config, progress=say, display_names=display_names)
-    records = _combine(frames)
+    records = combine_records(frames)
     say("who is who", f"{len(records)} records")
     who = suggest_types(records, config)
     say("matching people", f"{len(records)} records")
@@ -317,9 +317,10 @@ def _input_report(
     )
 
 
-def _combine(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """The inputs' records in one table. Empties `frames`: their columns become the table's, and a
-    reference left to them would keep a second copy of every column alive for the whole audit."""
+def combine_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The inputs' records (`read_inputs`' frames) in one table, positions 0..n-1, each column in one
+    Arrow chunk. Empties `frames`: their columns become the table's, and a reference left to them
+    would keep a second copy of every column alive for the whole audit."""
     if not frames:
         return _empty_records()
     combined = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0].reset_index(drop=True)

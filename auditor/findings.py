@@ -1,4 +1,5 @@
-"""Findings: the one list every renderer (terminal, JSON, HTML, XLSX, CSV) reads and none recomputes."""
+"""A finding and the record references it carries: what every renderer (terminal, JSON, HTML, XLSX,
+CSV) reads and none recomputes. An audit's findings come as one sequence, `auditor.finding_groups.Findings`."""
 
 from __future__ import annotations
 
