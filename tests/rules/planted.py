@@ -165,7 +165,13 @@ KINDS = (
     "unreachable",
     "placeholder",
     "missing_required",
+    "unmapped_label",
+    "duplicate",
+    "lead_is_contact",
 )
+# Custom label values that no vocabulary places (what an admin adds to a picklist): unmapped_label.
+_CUSTOM_LEAD_STATUSES = ["Parked - Budget Freeze", "Waiting on Procurement", "Zombie"]
+_CUSTOM_STAGES = ["Kunde VIP", "Gala Invitee 2025"]
 
 
 @dataclass
@@ -376,7 +382,7 @@ def write_planted(folder: Path, seed: int = 11, scale: int = 1) -> Planted:
     accounts = _salesforce_accounts(maker, truth, scale, org)
     contacts = _salesforce_contacts(maker, truth, scale, org)
     leads = _salesforce_leads(maker, truth, scale, org)
-    hubspot = _hubspot(maker, truth, scale)
+    hubspot = _hubspot(maker, truth, scale, org)
     dynamics = _dynamics(maker, truth, scale)
     pipedrive = _pipedrive(maker, truth, scale)
     files = [leads, contacts, accounts, hubspot, dynamics, pipedrive]
@@ -396,6 +402,7 @@ class _Org:
     )
     account_ids: dict[str, str] = field(default_factory=dict)  # company name -> account id
     contact_of: dict[str, tuple[str, Person]] = field(default_factory=dict)  # company name -> (id, person)
+    loose_contacts: list[Person] = field(default_factory=list)  # contacts without an account
 
 
 def _salesforce_accounts(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _File:
@@ -500,8 +507,10 @@ def _salesforce_contacts(maker: _Maker, truth: Truth, scale: int, org: _Org) -> 
         for _ in range(4 * scale):
             company = maker.pick(org.companies["prospect"])
             add_contact(maker.person(company), org.account_ids[company.name], kind, spoil=spoil)
-    for _ in range(10 * scale):  # clean contacts without an account
-        add_contact(maker.person(), "")
+    for _ in range(12 * scale):  # clean contacts without an account
+        person = maker.person()
+        add_contact(person, "")
+        org.loose_contacts.append(person)
 
     return contacts
 
@@ -627,6 +636,14 @@ def _salesforce_leads(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _Fi
             LastModifiedDate=_sf_datetime(old),
             CreatedDate=_sf_datetime(old),
         )
+    for _ in range(6 * scale):  # duplicate: the same person entered twice, the address in capitals once
+        person = maker.person()
+        add_lead(person, "duplicate")
+        add_lead(person, "duplicate", Email=person.email.upper())
+    for person in org.loose_contacts[: 6 * scale]:  # lead_is_contact: an open lead for a known contact
+        add_lead(person, "lead_is_contact")
+    for _ in range(6 * scale):  # unmapped_label: a custom status someone added to the picklist
+        add_lead(maker.person(), "unmapped_label", Status=maker.pick(_CUSTOM_LEAD_STATUSES))
     lead_plants = _data_quality_plants(
         {"first": "FirstName", "last": "LastName", "email": "Email", "phone": "Phone", "country": "Country"}
     )
@@ -640,7 +657,7 @@ def _salesforce_leads(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _Fi
     return leads
 
 
-def _hubspot(maker: _Maker, truth: Truth, scale: int) -> _File:
+def _hubspot(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _File:
     file = _File(
         "hubspot-contacts.csv",
         ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Company Name", "Country/Region",
@@ -677,6 +694,10 @@ def _hubspot(maker: _Maker, truth: Truth, scale: int) -> _File:
 
     for _ in range(80 * scale):
         add()
+    for person in org.loose_contacts[6 * scale : 11 * scale]:  # lead_is_contact, across platforms
+        add("lead_is_contact", person=person, **{"Lifecycle Stage": "Lead", "Lead Status": "New"})
+    for _ in range(5 * scale):  # unmapped_label: a custom lifecycle stage
+        add("unmapped_label", **{"Lifecycle Stage": maker.pick(_CUSTOM_STAGES), "Lead Status": ""})
     for _ in range(30 * scale):
         add(**{"Lifecycle Stage": "Customer", "Lead Status": "", "Became a Customer Date": past()})
     for _ in range(15 * scale):
