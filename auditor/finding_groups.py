@@ -86,7 +86,7 @@ class FindingGroup(ABC):
         (-1 for a reference to a record the table does not hold)."""
 
     @abstractmethod
-    def sorted(self, records: pd.DataFrame) -> FindingGroup:
+    def sorted(self) -> FindingGroup:
         """The same findings by where their first record sits (file, then row), ties as given."""
 
     @property
@@ -118,7 +118,7 @@ class FindingList(FindingGroup):
         located = locate(records, self.items)
         return np.concatenate(located) if located else np.zeros(0, dtype=np.int64)
 
-    def sorted(self, records: pd.DataFrame) -> FindingList:
+    def sorted(self) -> FindingList:
         return replace(self, items=sort_findings(self.items))
 
 
@@ -159,7 +159,7 @@ class FindingColumns(FindingGroup):
         # Made by a rule from the audit's own records table: the positions are into that table.
         return self.at
 
-    def sorted(self, records: pd.DataFrame) -> FindingColumns:
+    def sorted(self) -> FindingColumns:
         # Taken before turned into Python strings: the whole file column of a million records as
         # objects took 0.1 s per rule.
         files = pd.factorize(self.records["source_file"].take(self.at), sort=True)[0]
@@ -217,7 +217,7 @@ class Findings(Sequence[Finding]):
         groups = [group for group in groups if len(group)]
         if not ordered:
             groups = sorted(
-                (group.sorted(records) for group in _merged(groups)),
+                (group.sorted() for group in _merged(groups)),
                 key=lambda group: (-SEVERITY_ORDER.get(group.severity, 0), group.rule, group.kind),
             )
         self.groups: list[FindingGroup] = groups

@@ -24,7 +24,7 @@ def _placeholders(records: pd.DataFrame) -> dict[str, np.ndarray]:
     """Per field, where it holds filler. A first and last name that are filler only together
     ("Tidak" + "diketahui", as a whole name is split) mark both fields."""
     # Company names are nearly all different, so each one is folded: that takes as long as all the
-    # other fields together (0.4 s a million records). Folding is Arrow kernels that let go of the
+    # other fields together (0.3 s a million records). Folding is Arrow kernels that let go of the
     # GIL, so another core takes it meanwhile.
     with ThreadPoolExecutor(max_workers=1) as pool:
         company = pool.submit(placeholder_names, records["company"])
