@@ -75,6 +75,9 @@ class InputReport:
 
 @dataclass
 class AuditResult:
+    """What an audit found. Findings kept as columns are written from `records` when read, so
+    `records` is read-only: change a copy."""
+
     config: Config
     records: pd.DataFrame
     # A list of findings is accepted too (results made by hand) and turned into `Findings`.
