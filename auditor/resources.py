@@ -11,17 +11,27 @@ from collections.abc import Iterator
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 
 def rules_dir(*parts: str) -> Traversable:
     """A file or folder under rules/ (vocabularies, platform profiles, rule sets, word lists)."""
-    return _join(files("auditor.rules"), parts)
+    return _join(_shipped("auditor.rules", "rules"), parts)
 
 
 def reports_dir(*parts: str) -> Traversable:
     """A file or folder under reports/ (templates, translations, assets)."""
-    return _join(files("auditor.reports"), parts)
+    return _join(_shipped("auditor.reports", "reports"), parts)
+
+
+def _shipped(package: str, folder: str) -> Traversable:
+    """The data package, as installed (or installed editable); in a checkout imported as it is
+    (Python started at the repository's root), the repository's folder next to `auditor/`."""
+    try:
+        return files(package)
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / folder
 
 
 def samples_dir(*parts: str) -> Traversable:
