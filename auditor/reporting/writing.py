@@ -26,7 +26,7 @@ Writer = Callable[[AuditResult, str], None]
 # Work below this many records is done in turn: a fork costs more than it saves.
 PARALLEL_FROM_RECORDS = 50_000
 # Seconds each took alone on a 1.25M-record audit (450k findings), to balance the work between processes.
-_COST = {"xlsx": 8.7, "json": 4.7, "normalised": 5.4, "html": 1.0}
+_COST = {"xlsx": 8.8, "json": 3.5, "normalised": 3.9, "html": 0.5}
 
 
 def write_reports(
