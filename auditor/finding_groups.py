@@ -223,6 +223,7 @@ class Findings(Sequence[Finding]):
         self.groups: list[FindingGroup] = groups
         self._ends = np.cumsum([len(group) for group in groups], dtype=np.int64)
         self._positions: tuple[np.ndarray, np.ndarray] | None = None
+        self._chunk: tuple[int, int, list[Finding]] | None = None  # (group, start, findings)
 
     @classmethod
     def of(cls, findings: Iterable[Finding], records: pd.DataFrame) -> Findings:
@@ -252,7 +253,14 @@ class Findings(Sequence[Finding]):
             raise IndexError("finding index out of range")
         group = int(np.searchsorted(self._ends, number, side="right"))
         local = number - (int(self._ends[group - 1]) if group else 0)
-        return self.groups[group].findings(local, local + 1)[0]
+        # The chunk around it is written and kept: reading findings one index after another (a
+        # caller's loop) then writes each chunk once, not each finding with a writer's overhead.
+        start = local - local % _CHUNK
+        if self._chunk is None or self._chunk[:2] != (group, start):
+            part = self.groups[group]
+            with collector_paused():
+                self._chunk = (group, start, part.findings(start, min(start + _CHUNK, len(part))))
+        return self._chunk[2][local - start]
 
     def __iter__(self) -> Iterator[Finding]:
         return self._between(0, len(self))

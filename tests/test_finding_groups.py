@@ -77,3 +77,15 @@ def test_a_list_of_findings_becomes_the_same_findings(result: AuditResult) -> No
 def test_a_result_pickles(result: AuditResult) -> None:
     again = pickle.loads(pickle.dumps(result))
     assert list(again.findings) == list(result.findings)
+
+
+def test_chunk_boundaries_change_nothing(result: AuditResult, monkeypatch: pytest.MonkeyPatch) -> None:
+    from auditor import finding_groups
+
+    written = list(result.findings)
+    monkeypatch.setattr(finding_groups, "_CHUNK", 3)
+    findings = Findings(result.findings.groups, result.records, ordered=True)
+    assert list(findings) == written
+    assert [findings[number] for number in range(len(findings))] == written
+    assert [findings[number] for number in reversed(range(len(findings)))] == written[::-1]
+    assert findings[4:29] == written[4:29]
