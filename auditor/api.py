@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -88,12 +87,6 @@ class AuditResult:
 
     def __post_init__(self) -> None:
         self.findings = Findings.of(self.findings, self.records)
-
-    @cached_property
-    def finding_positions(self) -> list[np.ndarray]:
-        """For each finding, the positions in `records` of the records it names (-1 for a record
-        the table does not hold); worked out once for every renderer."""
-        return self.findings.positions()
 
     @property
     def skipped(self) -> list[InputReport]:
