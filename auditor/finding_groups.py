@@ -223,6 +223,9 @@ class Findings(Sequence[Finding]):
         self.groups: list[FindingGroup] = groups
         self._ends = np.cumsum([len(group) for group in groups], dtype=np.int64)
         self._positions: tuple[np.ndarray, np.ndarray] | None = None
+        # Each group's (positions, sizes), shared with the per-kind views of `by_kind`: the XLSX
+        # writer's sheets then reuse what was located before the writers forked.
+        self._per_group: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._chunk: tuple[int, int, list[Finding]] | None = None  # (group, start, findings)
 
     @classmethod
@@ -306,7 +309,10 @@ class Findings(Sequence[Finding]):
         kinds: dict[str, list[FindingGroup]] = {}
         for group in self.groups:
             kinds.setdefault(group.kind, []).append(group)
-        return {kind: Findings(groups, self.records, ordered=True) for kind, groups in kinds.items()}
+        views = {kind: Findings(groups, self.records, ordered=True) for kind, groups in kinds.items()}
+        for view in views.values():
+            view._per_group = self._per_group
+        return views
 
     def per_finding(self, attribute: str) -> np.ndarray:
         """A group attribute ("rule", "kind", "severity") repeated for each finding."""
@@ -319,8 +325,11 @@ class Findings(Sequence[Finding]):
         """The positions in `records` of the records each finding names, all in one array (-1 for
         a record the table does not hold), and how many each finding names."""
         if self._positions is None:
-            sizes = [group.sizes() for group in self.groups]
-            flat = [group.positions(self.records) for group in self.groups]
+            for group in self.groups:
+                if id(group) not in self._per_group:
+                    self._per_group[id(group)] = (group.positions(self.records), group.sizes())
+            flat = [self._per_group[id(group)][0] for group in self.groups]
+            sizes = [self._per_group[id(group)][1] for group in self.groups]
             empty = np.zeros(0, dtype=np.int64)
             self._positions = (
                 np.concatenate(flat).astype(np.int64) if flat else empty,

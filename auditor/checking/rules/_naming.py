@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    from auditor.checking.context import AuditContext
 
 # Record-model fields in the words a CRM user knows them by.
 FIELD_WORDS = {
@@ -54,13 +59,17 @@ def record_names(frame: pd.DataFrame, positions: np.ndarray | None = None) -> np
     return name.where(name != "", "(no name)").to_numpy(dtype=object)
 
 
-def record_names_where(frame: pd.DataFrame, wanted: np.ndarray) -> np.ndarray:
-    """`record_names` for the records where `wanted` is True, "" for the others (the duplicate
-    rules name the few thousand records inside clusters, not a million)."""
-    names = np.full(len(frame), "", dtype=object)
-    positions = np.flatnonzero(wanted)
-    names[positions] = record_names(frame, positions)
-    return names
+def clustered_record_names(context: AuditContext) -> np.ndarray:
+    """`record_names` of the records inside a match cluster, "" for the others: both duplicate rules
+    name those few thousand records (not a million), worked out once per audit."""
+    if "clustered_names" not in context.derived:
+        records = context.records
+        names = np.full(len(records), "", dtype=object)
+        if context.matches is not None:
+            positions = np.flatnonzero(context.matches.cluster >= 0)
+            names[positions] = record_names(records, positions)
+        context.derived["clustered_names"] = names
+    return context.derived["clustered_names"]
 
 
 def field_evidence(fields: list[str], values: list[object]) -> dict[str, object]:

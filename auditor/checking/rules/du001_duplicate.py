@@ -6,7 +6,7 @@ import numpy as np
 
 from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule, set_rule
-from auditor.checking.rules._naming import record_names_where
+from auditor.checking.rules._naming import clustered_record_names
 from auditor.findings import Finding
 from auditor.matching.explaining import group_evidence
 
@@ -57,7 +57,7 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
     if matches is None or matches.pairs.empty:
         return []
     records = context.records
-    names = record_names_where(records, matches.cluster >= 0)
+    names = clustered_record_names(context)
     record_type = records["record_type"].to_numpy(dtype=object)
     contact_role = np.isin(record_type, CONTACT_ROLE)
     lead_role = record_type == "lead"

@@ -7,7 +7,7 @@ import numpy as np
 from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import open_leads_of
-from auditor.checking.rules._naming import record_names_where, with_article
+from auditor.checking.rules._naming import clustered_record_names, with_article
 from auditor.findings import Finding
 from auditor.matching.explaining import group_evidence
 
@@ -54,7 +54,7 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
     if matches is None or matches.pairs.empty:
         return []
     records = context.records
-    names = record_names_where(records, matches.cluster >= 0)
+    names = clustered_record_names(context)
     record_type = records["record_type"].to_numpy(dtype=object)
     is_open_lead = open_leads_of(context)
     established = np.isin(record_type, ESTABLISHED)
