@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -15,6 +15,7 @@ from auditor.checking import AuditContext, run_rules
 from auditor.config import Config
 from auditor.detecting import Detection, detect
 from auditor.errors import InputError
+from auditor.evidence import Evidence, evidence_table
 from auditor.finding_groups import Findings
 from auditor.findings import SEVERITY_ORDER
 from auditor.loading import RawTable, load_file
@@ -50,6 +51,12 @@ class InputReport:
     notes: list[str] = field(default_factory=list)
     # For `inspect`: each label column's distinct values and what they map to.
     labels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # "audited" (people and their accounts), "evidence" (deals, users: read for what they prove,
+    # never audited as people) or "not audited" (tables that hold no people), and why.
+    role: str = "audited"
+    reason: str = ""
+    # What detection weighed: the object's evidence in words.
+    object_evidence: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -69,6 +76,8 @@ class InputReport:
             "duplicate_headers": self.duplicate_headers,
             "ragged_rows": self.ragged_rows,
             "notes": self.notes,
+            "role": self.role,
+            "reason": self.reason or None,
         }
 
 
@@ -175,10 +184,10 @@ def audit(
     """
     config = config or Config()
     say = progress or (lambda step, detail: None)
-    frames, inputs, unmapped = read_inputs(paths, config, progress=say, display_names=display_names)
+    frames, inputs, unmapped, evidence = read_inputs(paths, config, progress=say, display_names=display_names)
     records = combine_records(frames)
     say("who is who", f"{len(records)} records")
-    who = suggest_types(records, config)
+    who = suggest_types(records, config, evidence)
     say("matching people", f"{len(records)} records")
     matches = match_people(records, config)
     adopt_matched_types(records, matches, who)
@@ -196,8 +205,18 @@ def inspect(
     paths: Iterable[str | Path], config: Config | None = None, *, display_names: Sequence[str] | None = None
 ) -> list[InputReport]:
     """What the auditor makes of each file, without running any rule: what `crm-audit inspect` prints."""
-    _, inputs, _ = read_inputs(paths, config or Config(), display_names=display_names)
-    return inputs
+    return read_inputs(paths, config or Config(), display_names=display_names).inputs
+
+
+class ReadInputs(NamedTuple):
+    """What `read_inputs` read: the records of each table of people (positions numbered across all
+    tables), what was read from every input, the labels nobody knows, and the tables that hold no
+    people but prove something (won deals, users)."""
+
+    frames: list[pd.DataFrame]
+    inputs: list[InputReport]
+    unmapped: list[UnmappedLabel]
+    evidence: Evidence
 
 
 def read_inputs(
@@ -206,9 +225,9 @@ def read_inputs(
     *,
     progress: Progress | None = None,
     display_names: Sequence[str] | None = None,
-) -> tuple[list[pd.DataFrame], list[InputReport], list[UnmappedLabel]]:
-    """Load, detect, map terms and normalise every input: the records of each table (positions
-    numbered across all tables), what was read, and the labels nobody knows."""
+) -> ReadInputs:
+    """Load, detect, map terms and normalise every input (see `ReadInputs`). Tables that hold no
+    people never become records: deals and users are read as evidence, the rest only listed."""
     say = progress or (lambda step, detail: None)
     if display_names is None:
         paths = expand_folders(paths)
@@ -219,6 +238,7 @@ def read_inputs(
     inputs: list[InputReport] = []
     frames: list[pd.DataFrame] = []
     unmapped: list[UnmappedLabel] = []
+    evidence = Evidence()
     offset = 0
     for path, name in zip(paths, names, strict=True):
         say("loading", name)
@@ -231,6 +251,11 @@ def read_inputs(
             table.file = name
             say("mapping", name if table.sheet is None else f"{name} [{table.sheet}]")
             detection = detect_table(table, config)
+            if detection.role != "audited":
+                if detection.role == "evidence":
+                    evidence.add(detection.object, evidence_table(table, detection, vocabulary))
+                inputs.append(_input_report(table, detection, {}))
+                continue
             records, terms = build_records(
                 table, detection, vocabulary=vocabulary, default_country=config.default_country
             )
@@ -241,7 +266,19 @@ def read_inputs(
             offset += len(records)
             frames.append(records)
             inputs.append(_input_report(table, detection, terms.label_maps))
-    return frames, inputs, unmapped
+    _note_evidence(inputs, evidence, config)
+    return ReadInputs(frames, inputs, unmapped, evidence)
+
+
+def _note_evidence(inputs: list[InputReport], evidence: Evidence, config: Config) -> None:
+    """Say on each user table what it taught: the staff domains taken as internal."""
+    learnt = [(domain, count) for domain, count in evidence.staff_domains() if domain not in config.internal_domains]
+    if not learnt:
+        return
+    said = ", ".join(f"{domain} ({count} users)" for domain, count in learnt)
+    for report in inputs:
+        if report.object == "user" and not report.error:
+            report.notes.append(f"internal domain(s) taken from the CRM's users: {said}")
 
 
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
@@ -305,7 +342,10 @@ def _input_report(
         ragged_rows=[
             {"row": row.row, "expected": row.expected, "found": row.found} for row in table.ragged_rows
         ],
-        notes=table.notes,
+        notes=[*table.notes, *detection.notes],
+        role=detection.role,
+        reason=detection.reason,
+        object_evidence=detection.object_evidence,
         labels={
             header: [{"label": label, "records": count, "maps_to": mapped} for label, count, mapped in values]
             for header, values in label_maps.items()

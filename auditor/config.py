@@ -21,7 +21,12 @@ SEVERITIES = ("error", "warning", "info")
 FAIL_ON = (*SEVERITIES, "never")
 LANGUAGES = ("en", "fr", "es", "pl", "id", "ar")
 PLATFORMS = ("salesforce", "hubspot", "dynamics365", "pipedrive", "zoho", "odoo", "generic")
-OBJECTS = ("lead", "contact", "account", "person", "mixed", "unknown")
+# Tables the rules audit: people, and the companies (accounts) they belong to.
+PEOPLE_OBJECTS = ("lead", "contact", "account", "person", "mixed", "unknown")
+# Tables that hold no people (rules/tables.toml): read as evidence (won deals prove customers, users
+# prove staff) or listed under the inputs as not audited, with the reason.
+TABLE_OBJECTS = ("deal", "user", "activity", "campaign", "product", "history", "other")
+OBJECTS = (*PEOPLE_OBJECTS, *TABLE_OBJECTS)
 
 
 def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:

@@ -17,10 +17,10 @@ from pathlib import PurePath
 
 import pandas as pd
 
-from auditor.config import OBJECTS, PLATFORMS
+from auditor.config import OBJECTS, PEOPLE_OBJECTS, PLATFORMS, TABLE_OBJECTS
 from auditor.errors import ConfigError
 from auditor.folding import fold
-from auditor.model import INPUT_FIELDS
+from auditor.model import DEAL_FIELDS, INPUT_FIELDS, USER_FIELDS
 from auditor.resources import iter_rules_files, load_rules_toml
 
 MIN_PLATFORM_SCORE = 3
@@ -46,10 +46,29 @@ class PlatformProfile:
     signature: Mapping[str, int]
     signature_prefixes: Mapping[str, int]
     object_headers: Mapping[str, frozenset[str]]
+    # Headers that name the object outright (Dynamics' hidden "(Do Not Modify) Contact" key column).
+    object_keys: Mapping[str, frozenset[str]]
     object_prefixes: Mapping[str, tuple[str, ...]]
     id_prefixes: Mapping[str, str]
+    # Record ids only this platform writes (Salesforce's 15/18-character ids): a regex and its weight.
+    id_pattern: re.Pattern[str] | None
+    id_weight: int
+    # How the ids of objects an organisation made itself begin (Salesforce custom objects: "a").
+    custom_id_start: str
     columns: Mapping[str, ColumnLabel]
     object_columns: Mapping[str, Mapping[str, ColumnLabel]]
+
+
+@dataclass(frozen=True)
+class TableKind:
+    """A kind of table that holds no people (rules/tables.toml): how to know it and what it is for."""
+
+    name: str
+    role: str  # "evidence" or "not audited"
+    reason: str
+    headers: Mapping[str, int]  # folded header -> weight of its vote
+    prefixes: tuple[str, ...]
+    columns: Mapping[str, str]  # folded header -> field of the evidence table
 
 
 @dataclass
@@ -64,6 +83,11 @@ class Detection:
     language: str | None
     scores: dict[str, int] = field(default_factory=dict)
     object_evidence: str = ""
+    # "audited" (people and accounts), "evidence" (deals, users) or "not audited", and why.
+    role: str = "audited"
+    reason: str = ""
+    # What detection was unsure of, said in the terminal and the report.
+    notes: list[str] = field(default_factory=list)
 
 
 @cache
@@ -86,10 +110,17 @@ def platform_profiles() -> dict[str, PlatformProfile]:
                 obj: frozenset(fold(header) for header in spec.get("headers", []))
                 for obj, spec in objects.items()
             },
+            object_keys={
+                obj: frozenset(fold(header) for header in spec.get("keys", []))
+                for obj, spec in objects.items()
+            },
             object_prefixes={
                 obj: tuple(p.casefold() for p in spec.get("prefixes", [])) for obj, spec in objects.items()
             },
             id_prefixes=dict(data.get("id_prefixes", {})),
+            id_pattern=re.compile(data["ids"]["pattern"]) if "ids" in data else None,
+            id_weight=int(data.get("ids", {}).get("weight", 0)),
+            custom_id_start=str(data.get("ids", {}).get("custom_objects", "")),
             columns=_column_table(data.get("columns", {}), f"platforms/{entry.name}"),
             object_columns={
                 obj: _column_table(spec.get("columns", {}), f"platforms/{entry.name} [{obj}]")
@@ -97,6 +128,30 @@ def platform_profiles() -> dict[str, PlatformProfile]:
             },
         )
     return profiles
+
+
+@cache
+def table_kinds() -> dict[str, TableKind]:
+    """The kinds of table that hold no people, from rules/tables.toml."""
+    data = load_rules_toml("tables.toml")
+    fields = {"deal": DEAL_FIELDS, "user": USER_FIELDS}
+    kinds = {}
+    for name, spec in data.items():
+        if name not in TABLE_OBJECTS:
+            raise ValueError(f"rules/tables.toml: [{name}] is not one of {', '.join(TABLE_OBJECTS)}")
+        columns = {fold(header): field_name for header, field_name in spec.get("columns", {}).items()}
+        for field_name in columns.values():
+            if field_name not in fields.get(name, ()):
+                raise ValueError(f"rules/tables.toml [{name}.columns]: unknown field {field_name!r}")
+        kinds[name] = TableKind(
+            name=name,
+            role=spec["role"],
+            reason=spec["reason"],
+            headers={fold(header): int(weight) for header, weight in spec.get("headers", {}).items()},
+            prefixes=tuple(prefix.casefold() for prefix in spec.get("prefixes", [])),
+            columns=columns,
+        )
+    return kinds
 
 
 @cache
@@ -152,11 +207,14 @@ def detect(
     """Platform, object and column mapping of one table; given values win over detection."""
     profiles = platform_profiles()
     folded = [fold(header) for header in headers]
+    overrides = column_overrides or {}
+    id_votes = {name: _id_vote(profile, headers, folded, frame) for name, profile in profiles.items()}
     scores = {
-        name: score
+        name: score + id_weight
         for name, profile in profiles.items()
         for score, strongest in [_platform_score(profile, headers, folded)]
-        if strongest >= MIN_DISTINCTIVE_WEIGHT
+        for id_weight in [id_votes[name][0]]
+        if max(strongest, id_weight) >= MIN_DISTINCTIVE_WEIGHT
     }
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     best_name, best = ranked[0] if ranked else ("generic", 0)
@@ -168,23 +226,24 @@ def detect(
         platform_confidence = 1.0
     profile = profiles.get(platform)
 
+    notes: list[str] = []
+    why_not = ""
     if object_name is not None:
         evidence, object_confidence = "given", 1.0
-    elif (
-        profile is None
-        and object_from_file_name(file) != "account"
-        and _has_type_column(map_columns(headers, folded, None, "unknown", column_overrides or {}, file)[0])
-    ):
-        # A hand-kept list of people with a type column is the contract's "mixed", whatever its file
-        # is called; in a list of accounts ("Comptes.xlsx") the type column types companies.
-        object_name, evidence, object_confidence = "mixed", "a type column labels each row", 0.9
     else:
-        object_name, evidence, object_confidence = _detect_object(profile, headers, folded, frame, file)
+        by_id = id_votes[platform][1] if platform in id_votes else None
+        object_name, evidence, object_confidence, notes, why_not = _detect_object(
+            profile, headers, folded, file, overrides, by_id
+        )
     if object_name not in OBJECTS:
         raise ConfigError(f"unknown object {object_name!r}", file=file)
-    columns, unmapped, language = map_columns(
-        headers, folded, profile, object_name, column_overrides or {}, file
-    )
+    role, reason = "audited", ""
+    if object_name in TABLE_OBJECTS:
+        kind = table_kinds()[object_name]
+        role, reason = kind.role, why_not or kind.reason
+        columns, unmapped, language = map_table_columns(headers, folded, kind, overrides)
+    else:
+        columns, unmapped, language = map_columns(headers, folded, profile, object_name, overrides, file)
     if platform_confidence is None:
         # A hand-kept sheet is confidently generic when its headers are understood.
         platform_confidence = len(columns) / max(len(headers), 1)
@@ -197,6 +256,9 @@ def detect(
         language=language,
         scores={name: score for name, score in ranked if score},
         object_evidence=evidence,
+        role=role,
+        reason=reason,
+        notes=notes,
     )
 
 
@@ -216,69 +278,205 @@ def _confidence(best: int, runner_up: int) -> float:
     return share * min(1.0, best / 9)
 
 
+# Weights of the evidence for an object, next to the headers' own (1 a header, 1-3 in tables.toml).
+_ID_WEIGHT = 20  # most record ids carry the object's key prefix: as good as certain
+_KEY_WEIGHT = 5  # a key column that names the object ("(Do Not Modify) Contact")
+_PREFIX_WEIGHT = 2  # each header that starts with the entity's name ("Person - ", "Deal - ")
+_FILE_NAME_WEIGHT = 3  # "Opportunity.csv", "Pistes 2026.xlsx"
+_PERSON_FIELD_WEIGHT = 2  # each field only people have (names, email, mobile, birth date)
+_PERSON_FIELDS = ("first_name", "last_name", "email", "email_alt", "mobile", "birthdate")
+# What `_id_vote` says of ids that name an object the organisation made itself.
+CUSTOM_OBJECT = "custom object"
+# Below this, detection says it is unsure; a table that may not be leads is never audited as leads.
+SURE_OBJECT = 0.6
+
+
 def _detect_object(
-    profile: PlatformProfile | None, headers: list[str], folded: list[str], frame: pd.DataFrame, file: str
-) -> tuple[str, str, float]:
+    profile: PlatformProfile | None,
+    headers: list[str],
+    folded: list[str],
+    file: str,
+    overrides: Mapping[str, str],
+    by_id: str | None,
+) -> tuple[str, str, float, list[str], str]:
+    """The object of a table, from every piece of evidence weighed together: record ids, key
+    columns, headers typical of an object (the platform's and those of tables that hold no people),
+    entity prefixes and the file name. Returns the object, the evidence in words, a confidence,
+    notes for what detection was unsure of, and for a table not audited the reason when it is more
+    particular than its kind's."""
     votes: Counter[str] = Counter()
+    why: dict[str, list[str]] = {}
+
+    def vote(obj: str, weight: int, reason: str) -> None:
+        if weight > 0:
+            votes[obj] += weight
+            why.setdefault(obj, []).append(reason)
+
+    present = set(folded)
+    lowered = [header.casefold().strip() for header in headers]
+    if by_id == CUSTOM_OBJECT:
+        return "other", "record ids of a custom object", 0.9, [], (
+            "a custom object of the platform (its record ids name no standard object); give --object "
+            "contact to audit it as people"
+        )
+    if by_id:
+        vote(by_id, _ID_WEIGHT, "record ids")
     if profile is not None:
-        present = set(folded)
-        lowered = [header.casefold().strip() for header in headers]
+        for obj, keys in profile.object_keys.items():
+            vote(obj, _KEY_WEIGHT * len(keys & present), "its key column")
         for obj, obj_headers in profile.object_headers.items():
-            votes[obj] += len(obj_headers & present)
+            found = len(obj_headers & present)
+            vote(obj, found, f"{found} header(s) typical of {obj} exports")
         for obj, prefixes in profile.object_prefixes.items():
-            votes[obj] += 2 * sum(1 for header in lowered for prefix in prefixes if header.startswith(prefix))
-        by_id = _object_from_ids(profile, frame, folded)
-        if by_id:
-            return by_id, "record ids", 1.0
-    if votes:
-        (winner, top), *rest = votes.most_common()
-        second = rest[0][1] if rest else 0
-        if top > 0 and top > second:
-            return (
-                winner,
-                f"{top} header(s) typical of {winner} exports",
-                min(1.0, 0.5 + 0.25 * (top - second)),
-            )
+            found = sum(1 for header in lowered for prefix in prefixes if header.startswith(prefix))
+            vote(obj, _PREFIX_WEIGHT * found, f"{found} header(s) named after the {obj}")
+    for kind in table_kinds().values():
+        weight = sum(kind.headers.get(key, 0) for key in present)
+        vote(kind.name, weight, f"headers typical of {kind.name} tables")
+        found = sum(1 for header in lowered for prefix in kind.prefixes if header.startswith(prefix))
+        vote(kind.name, _PREFIX_WEIGHT * found, f"{found} header(s) named after the {kind.name}")
     from_name = object_from_file_name(file)
     if from_name:
-        return from_name, "the file name", 0.6
-    if votes and votes.most_common(1)[0][1] > 0:
-        return votes.most_common(1)[0][0], "tie between objects", 0.4
-    return "unknown", "nothing in the headers or the file name", 0.3
+        vote(from_name, _FILE_NAME_WEIGHT, "the file name")
+
+    people_columns = map_columns(headers, folded, profile, "unknown", overrides, file)[0]
+    person_fields = set(people_columns.values()) & set(_PERSON_FIELDS)
+    people_votes = max((votes[obj] for obj in PEOPLE_OBJECTS), default=0)
+    people_strength = people_votes + _PERSON_FIELD_WEIGHT * len(person_fields)
+    table_votes = [(weight, obj) for obj, weight in votes.items() if obj in TABLE_OBJECTS]
+    if table_votes:
+        weight, obj = max(table_votes, key=lambda item: (item[0], -TABLE_OBJECTS.index(item[1])))
+        if weight >= _FILE_NAME_WEIGHT and weight > people_strength:
+            confidence = min(1.0, 0.5 + 0.5 * (weight - people_strength) / weight)
+            return obj, _said(why[obj]), round(confidence, 2), [], ""
+
+    reachable = set(people_columns.values()) & {*_PERSON_FIELDS, "full_name", "phone", "company"}
+    if not reachable and votes["account"] == 0:
+        return "other", "no column of names, emails, phones or companies", 0.7, [], (
+            "no column holds names, email addresses, phone numbers or companies, so it holds no people "
+            "to audit; give --object and column overrides if it does"
+        )
+    if profile is None and from_name != "account" and _has_type_column(people_columns):
+        # A hand-kept list of people with a type column is the contract's "mixed", whatever its file
+        # is called; in a list of accounts ("Comptes.xlsx") the type column types companies.
+        return "mixed", "a type column labels each row", 0.9, [], ""
+    people = Counter({obj: votes[obj] for obj in PEOPLE_OBJECTS if votes[obj] > 0})
+    if not people:
+        return "unknown", "nothing in the headers, the ids or the file name", 0.3, [], ""
+    (winner, top), *rest = people.most_common()
+    second, runner_up = rest[0] if rest else ("", 0)
+    if top == runner_up:
+        # A tie is settled by the file name alone when it names one of the two; else it stays a tie.
+        winner = from_name if from_name in (winner, second) else min(winner, second)
+    confidence = round(min(1.0, 0.4 + 0.6 * (top - runner_up) / top) * (1.0 if top >= 3 else 0.8), 2)
+    evidence = _said(why[winner])
+    notes = []
+    if confidence < SURE_OBJECT:
+        if winner == "lead" and second in ("contact", "person"):
+            # Lead rules on a contact list make a false finding of every record: when the evidence
+            # cannot tell leads from contacts, the table is read as a people list, in which only
+            # records labelled lead are leads.
+            notes.append(
+                f"could not tell whether the table holds leads or contacts ({evidence}, against "
+                f"{_said(why[second])}): read as a list of people; lead rules apply only to records "
+                "whose own labels say lead. Give --object lead if it is a lead export."
+            )
+            return "person", evidence, confidence, notes, ""
+        notes.append(
+            f"unsure of the object: {winner} ({evidence})"
+            + (f", or {second} ({_said(why[second])})" if second else "")
+            + ". Give --object if this is wrong."
+        )
+    return winner, evidence, confidence, notes, ""
 
 
-def _object_from_ids(profile: PlatformProfile, frame: pd.DataFrame, folded: list[str]) -> str | None:
-    """Salesforce ids start with a per-object prefix (00Q lead, 003 contact, 001 account)."""
-    if not profile.id_prefixes or frame.empty:
-        return None
+def _said(reasons: list[str]) -> str:
+    return ", ".join(dict.fromkeys(reasons))
+
+
+def _id_vote(
+    profile: PlatformProfile, headers: list[str], folded: list[str], frame: pd.DataFrame
+) -> tuple[int, str | None]:
+    """What the record ids say: the platform's weight when a column holds ids only it writes
+    (Salesforce's 15/18-character ids with a known key prefix), and the object their prefix names."""
+    if frame.empty or (profile.id_pattern is None and not profile.id_prefixes):
+        return 0, None
     id_columns = [
-        column
-        for column, key in zip(frame.columns, folded, strict=False)
+        header
+        for header, key in zip(headers, folded, strict=True)
         if profile.columns.get(key, ColumnLabel("", "")).field == "source_id"
+        or key in ("id", "record id", "recordid")
     ]
-    if not id_columns:
-        return None
-    sample = frame[id_columns[0]].head(200).str.strip().str[:3]
-    counts = Counter(profile.id_prefixes.get(prefix) for prefix in sample if prefix)
-    counts.pop(None, None)
-    if not counts:
-        return None
-    winner, count = counts.most_common(1)[0]
-    return winner if count >= 0.8 * len(sample) else None
+    for header in id_columns[:3]:
+        sample = frame[header].head(200).str.strip()
+        sample = sample[sample != ""]
+        if sample.empty:
+            continue
+        if profile.id_pattern is not None:
+            shaped = sample.str.fullmatch(profile.id_pattern.pattern)
+            if shaped.mean() < 0.9:
+                continue
+        custom = profile.custom_id_start
+        counts = Counter(
+            profile.id_prefixes.get(value[:3])
+            or (CUSTOM_OBJECT if custom and value.startswith(custom) else None)
+            for value in sample
+        )
+        known = len(sample) - counts.pop(None, 0)
+        if profile.id_pattern is not None and known < 0.8 * len(sample):
+            continue  # 15 or 18 letters and digits, but not ids of this platform's objects
+        winner = counts.most_common(1)[0][0] if counts else None
+        share = counts[winner] / len(sample) if winner else 0.0
+        return profile.id_weight, winner if share >= 0.8 else None
+    return 0, None
 
 
 def object_from_file_name(file: str) -> str | None:
-    """ "Leads.csv", "pistes_2026.xlsx", "Kontakte.csv": the file name often says the object."""
+    """ "Leads.csv", "pistes_2026.xlsx", "Kontakte.csv", "OpportunityHistory.csv": the file name
+    often says the object. Longer phrases are read first and use up their words ("Potential
+    customers" names leads, not potentials); when the name still names several objects, the
+    precedence of vocabulary/objects.toml decides ("LeadHistory" is history, not leads)."""
     from auditor.terms import object_for_label  # terms owns the vocabulary of object names
 
-    stem = PurePath(file).stem
+    stem = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", PurePath(file).stem)  # "OpportunityHistory"
     words = [word for word in re.split(r"[\W_\d]+", stem) if word]
+    used = [False] * len(words)
+    named: set[str] = set()
     for size in (3, 2, 1):
         for start in range(len(words) - size + 1):
+            if any(used[start : start + size]):
+                continue
             found = object_for_label(" ".join(words[start : start + size]))
             if found:
-                return found
-    return None
+                named.add(found)
+                used[start : start + size] = [True] * size
+    if not named:
+        return None
+    order = _object_precedence()
+    return min(named, key=lambda obj: order.index(obj) if obj in order else len(order))
+
+
+@cache
+def _object_precedence() -> list[str]:
+    return list(load_rules_toml("vocabulary", "objects.toml")["precedence"]["order"])
+
+
+def map_table_columns(
+    headers: list[str], folded: list[str], kind: TableKind, overrides: Mapping[str, str]
+) -> tuple[dict[str, str], list[str], str | None]:
+    """Header -> field of a table that holds no people (a deal's account, stage and won flag; a
+    user's email). Only the table kind's own labels count: a deal's "Name" is the deal's, not a
+    person's. Each field takes the first header claiming it."""
+    overrides_folded = {fold(header): field_name for header, field_name in overrides.items()}
+    mapping: dict[str, str] = {}
+    unmapped: list[str] = []
+    for header, key in zip(headers, folded, strict=True):
+        field_name = overrides_folded.get(key) or kind.columns.get(key)
+        if field_name and field_name not in mapping.values():
+            mapping[header] = field_name
+        elif kind.columns:
+            unmapped.append(header)
+    return mapping, unmapped, None
 
 
 def map_columns(

@@ -13,10 +13,16 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from auditor.config import PEOPLE_OBJECTS
+
 CANONICAL_TYPES: Final = ("lead", "contact", "customer", "partner", "employee", "unknown")
 TEMPERATURES: Final = ("cold", "warm", "hot")
-# Where a lead stands in its own life, as its status labels say.
-LEAD_STATES: Final = ("open", "working", "nurturing", "qualified", "converted", "disqualified", "closed")
+# Where a lead stands in its own life, as its status labels say; a record's active/inactive state
+# (Dynamics 365 "Status" of contacts, active flags) is read on the same scale.
+LEAD_STATES: Final = (
+    "open", "working", "nurturing", "qualified", "converted", "disqualified", "closed", "active", "inactive"
+)
+DEAL_STATES: Final = ("won", "lost", "open")
 
 
 def _input(description: str) -> object:
@@ -38,7 +44,7 @@ class Records(pa.DataFrameModel):
         isin=["salesforce", "hubspot", "dynamics365", "pipedrive", "zoho", "odoo", "generic"],
     )
     object: Series[str] = _derived(
-        "Detected or given object", isin=["lead", "contact", "account", "person", "mixed", "unknown"]
+        "Detected or given object", isin=list(PEOPLE_OBJECTS)
     )
 
     source_id: Series[str] = _input("The platform's record id")
@@ -144,3 +150,51 @@ DATE_FIELDS: Final[dict[str, str]] = {
 
 def field_description(name: str) -> str:
     return Records.to_schema().columns[name].description or ""
+
+
+class Deals(pa.DataFrameModel):
+    """Deals, opportunities and potentials of the exports audited: never audited as people, read as
+    evidence (a won deal linked to a contact, an account or a company says customer). Text as exported."""
+
+    source_file: Series[str] = _derived("The input file's name, as given")
+    source_row: Series[int] = _derived("The row a spreadsheet shows for the deal", ge=1)
+    source_id: Series[str] = _input("The platform's deal id")
+    deal_name: Series[str] = _input("The deal's name or topic")
+    stage_label: Series[str] = _input("Stage, as written (Closed Won, Gagnée ...)")
+    status_label: Series[str] = _input("Status, as written (Pipedrive won/lost/open, Dynamics Won)")
+    is_won: Series[str] = _input("The platform's won flag (Salesforce IsWon)")
+    is_closed: Series[str] = _input("The platform's closed flag")
+    account_id: Series[str] = _input("Id of the account the deal is with")
+    company: Series[str] = _input("Name of the account or company the deal is with")
+    contact_id: Series[str] = _input("Id of the contact the deal is with")
+    contact_name: Series[str] = _input("Name of the contact the deal is with")
+    email: Series[str] = _input("Email of the contact the deal is with")
+    closed_at: Series[str] = _input("Close date, as written")
+    won: Series[bool] = _derived("The deal is won, by its flag, status or stage")
+
+
+class Users(pa.DataFrameModel):
+    """The CRM's own users: staff, never audited as people; their addresses tell staff apart."""
+
+    source_file: Series[str] = _derived("The input file's name, as given")
+    source_row: Series[int] = _derived("The row a spreadsheet shows for the user", ge=1)
+    source_id: Series[str] = _input("The platform's user id")
+    first_name: Series[str] = _input("Given name")
+    last_name: Series[str] = _input("Family name")
+    full_name: Series[str] = _input("Whole name")
+    email: Series[str] = _input("Email address")
+    username: Series[str] = _input("Login name (often an email address)")
+    is_active: Series[str] = _input("Active flag or status, as written")
+    user_type: Series[str] = _input("Licence or user type (Salesforce Standard, PowerPartner ...)")
+
+
+def _model_inputs(model: type[pa.DataFrameModel]) -> tuple[str, ...]:
+    return tuple(
+        name
+        for name, column in model.to_schema().columns.items()
+        if (column.metadata or {}).get("input") is True
+    )
+
+
+DEAL_FIELDS: Final[tuple[str, ...]] = _model_inputs(Deals)
+USER_FIELDS: Final[tuple[str, ...]] = _model_inputs(Users)

@@ -22,16 +22,18 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from auditor.config import OBJECTS
 from auditor.errors import ConfigError
 from auditor.folding import fold
-from auditor.model import CANONICAL_TYPES, LEAD_STATES, TEMPERATURES
+from auditor.model import CANONICAL_TYPES, DEAL_STATES, LEAD_STATES, TEMPERATURES
 from auditor.resources import iter_rules_files, load_rules_toml
 
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "type": CANONICAL_TYPES,
     "state": LEAD_STATES,
     "temperature": TEMPERATURES,
-    "object": ("lead", "contact", "account", "person"),
+    "object": tuple(obj for obj in OBJECTS if obj not in ("mixed", "unknown")),
+    "deal": DEAL_STATES,
 }
 
 # Which concepts a label column can speak for, most telling first. A status column in a hand-kept
@@ -238,7 +240,7 @@ def map_terms(
 
     default_type = OBJECT_DEFAULT_TYPE.get(object_name, "unknown")
     record_type, reason = _first_answer(
-        answers, TYPE_PRECEDENCE, "type", size, default_type, f"{object_name} export"
+        answers, TYPE_PRECEDENCE, "type", size, default_type, object_reason(object_name)
     )
     lead_state, _ = _first_answer(answers, STATE_PRECEDENCE, "state", size, "", "")
     temperature, _ = _first_answer(answers, TEMPERATURE_PRECEDENCE, "temperature", size, "", "")
@@ -251,6 +253,18 @@ def map_terms(
         unmapped=unmapped,
         label_maps=label_maps,
     )
+
+
+def object_reason(object_name: str) -> str:
+    """`record_type_reason` of a record that no label of its own types: the object of its file."""
+    return f"{object_name} export"
+
+
+def typed_by_label(records: pd.DataFrame) -> np.ndarray:
+    """True where a label on the record itself (a stage, a status, a type column) gave its type,
+    rather than the object of its file (a Salesforce contact has no type of its own)."""
+    reasons = records["record_type_reason"]
+    return (reasons != "").to_numpy() & ~reasons.isin([object_reason(obj) for obj in OBJECTS]).to_numpy()
 
 
 def _lookup_label(vocabulary: Vocabulary, concepts: tuple[str, ...], label: str) -> dict[str, Term]:

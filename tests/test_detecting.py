@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 import auditor
+import auditor.api
 from auditor.config import Config
 from tests.conftest import FIXTURES
 

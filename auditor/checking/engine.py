@@ -50,7 +50,7 @@ def _run_rules(context: AuditContext, ruleset: RuleSet | None) -> Findings:
     with ThreadPoolExecutor(max_workers=1) as pool:
         started = [pool.submit(_passes, check, records) for check in schema.checks]
         for rule in set_rules:
-            groups.append(_group(rule, rule.report(rule, context, **ruleset.parameters_for(rule))))
+            groups.extend(_groups(rule, rule.report(rule, context, **ruleset.parameters_for(rule))))
         masks: list[np.ndarray | None] = [None] * len(started)
         for number in reversed(range(len(started))):
             if started[number].cancel():
@@ -64,10 +64,15 @@ def _run_rules(context: AuditContext, ruleset: RuleSet | None) -> Findings:
     return Findings(groups, records)
 
 
-def _group(rule: Rule, reported: list[Finding] | FindingGroup) -> FindingGroup:
+def _groups(rule: Rule, reported: list[Finding] | FindingGroup) -> list[FindingGroup]:
+    """A rule's findings as groups of one severity each: a rule may state weak evidence a level
+    lower (a customer account found by its name alone), and counts go by group."""
     if isinstance(reported, FindingGroup):
-        return reported
-    return FindingList(rule.code, rule.kind, rule.severity, reported)
+        return [reported]
+    by_severity: dict[str, list[Finding]] = {}
+    for finding in reported:
+        by_severity.setdefault(finding.severity, []).append(finding)
+    return [FindingList(rule.code, rule.kind, severity, items) for severity, items in by_severity.items()]
 
 
 def _write_row_rule(

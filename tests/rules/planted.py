@@ -489,11 +489,12 @@ def _salesforce_contacts(maker: _Maker, truth: Truth, scale: int, org: _Org) -> 
         for company in companies:
             for _ in range(maker.rng.randint(1, 3)):
                 person = maker.person(company)
-                planted = () if kind == "prospect" else ("type_mismatch",)
-                contact_id = add_contact(person, org.account_ids[company.name], *planted)
+                # A Salesforce contact has no type of its own: at a customer or partner account it is
+                # a fact for the who-is-who matrix, not a label to correct (no type_mismatch).
+                contact_id = add_contact(person, org.account_ids[company.name])
                 org.contact_of.setdefault(company.name, (contact_id, person))
-    for _ in range(4 * scale):  # colleagues kept as contacts
-        add_contact(maker.person(domain=INTERNAL_DOMAIN), "", "type_mismatch")
+    for _ in range(4 * scale):  # colleagues kept as contacts: no label of theirs says otherwise
+        add_contact(maker.person(domain=INTERNAL_DOMAIN), "")
     contact_plants = _data_quality_plants(
         {
             "first": "FirstName",
@@ -597,15 +598,15 @@ def _salesforce_leads(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _Fi
         add_lead(
             maker.person(domain=maker.pick([INTERNAL_DOMAIN, f"sales.{INTERNAL_DOMAIN}"])), "employee_as_lead"
         )
-    for _ in range(3 * scale):  # a colleague's test lead, closed: the evidence still differs
+    for _ in range(3 * scale):  # a colleague's test lead, closed: no label of its own to correct
         person = maker.person(domain=INTERNAL_DOMAIN)
-        add_lead(person, "type_mismatch", Status="Closed - Not Converted")
+        add_lead(person, Status="Closed - Not Converted")
     for company in org.companies["customer"][
         : 4 * scale
-    ]:  # converted; the account has become a customer since
+    ]:  # converted; the account has become a customer since (no label of its own to correct)
         contact_id, person = org.contact_of[company.name]
         add_lead(
-            person, "type_mismatch", Company=company.name, Status="Closed - Converted", IsConverted="true",
+            person, Company=company.name, Status="Closed - Converted", IsConverted="true",
             ConvertedContactId=contact_id, ConvertedAccountId=org.account_ids[company.name],
         )  # fmt: skip
     for _ in range(5 * scale):  # converted_lead_open: flag set, status still open
@@ -728,6 +729,13 @@ def _hubspot(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _File:
             **{"Lifecycle Stage": maker.pick(["Customer", "Evangelist"]), "Lead Status": maker.pick(["New", "In Progress", "Unqualified"]),
                "Became a Customer Date": past()},
         )  # fmt: skip
+    for _ in range(2 * scale):  # labelled contacts whose addresses say staff or partner
+        add("type_mismatch", person=maker.person(domain=INTERNAL_DOMAIN), **{"Lifecycle Stage": "Other", "Lead Status": ""})
+        add(
+            "type_mismatch",
+            person=maker.person(domain=PARTNER_DOMAINS[0]),
+            **{"Lifecycle Stage": "Opportunity", "Lead Status": ""},
+        )
     for _ in range(3 * scale):  # staff and partners signing up through a form
         add("employee_as_lead", person=maker.person(domain=INTERNAL_DOMAIN), **{"Lifecycle Stage": "Lead"})
         add(
@@ -857,8 +865,10 @@ def _pipedrive(maker: _Maker, truth: Truth, scale: int) -> _File:
         add("", 0)
     for _ in range(6 * scale):
         add(maker.pick(["Hot lead", "Warm lead", "Cold lead"]), maker.rng.randint(1, 4), "customer_as_lead")
-    for _ in range(4 * scale):
-        add("", maker.rng.randint(1, 3), "type_mismatch")
+    for _ in range(4 * scale):  # won deals, no label: nothing to correct
+        add("", maker.rng.randint(1, 3))
+    for _ in range(3 * scale):  # a colleague labelled Customer: the label contradicts the address
+        add("Customer", 0, "type_mismatch", person=maker.person(domain=INTERNAL_DOMAIN))
     for _ in range(3 * scale):
         add("Warm lead", 0, "employee_as_lead", person=maker.person(domain=INTERNAL_DOMAIN))
     for _ in range(4 * scale):

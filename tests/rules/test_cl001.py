@@ -22,7 +22,11 @@ def test_account_evidence_names_the_account_record(
     finding = next(f for f in result.findings if f.rule == RULE and f.records[0].row == 2)
     lead, account = finding.records
     assert (lead.id, account.id, account.row) == ("00Q5g00000Lead01AAA", "0015g00000Acct01AAA", 2)
+    # The company name is the only link from a Salesforce lead to an account: stated as such, a
+    # severity lower than evidence tied by an id, an address or a domain.
     assert finding.message == (
-        "Anna Nowak is labelled a lead, but the evidence says customer: "
-        "account ACME Sp. z o.o. is typed Customer (found by company name)."
+        "Anna Nowak is labelled a lead, but may be a customer: account ACME Sp. z o.o. is typed "
+        "Customer (found by company name); the company name is the only link, so check that it is "
+        "the same company."
     )
+    assert (finding.severity, finding.evidence["grade"]) == ("info", "name")

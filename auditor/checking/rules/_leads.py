@@ -20,7 +20,7 @@ from auditor.resources import load_rules_toml
 if TYPE_CHECKING:
     from auditor.checking.context import AuditContext
 
-ENDED_STATES = ("converted", "disqualified", "closed")
+ENDED_STATES = ("converted", "disqualified", "closed", "inactive")
 OPEN_STATES = ("open", "working", "nurturing")
 
 

@@ -22,10 +22,17 @@ def customer_as_lead(rule: Rule, context: AuditContext) -> list[Finding]:
     """
     ## What it does
     Finds open leads whose evidence says customer: won deals (Pipedrive), a became-customer date
-    on or before the audit date (HubSpot), or a company or email domain that belongs to an account
-    typed Customer in an accounts export audited alongside (Salesforce, Dynamics 365, HubSpot
-    companies). Free-mail domains (gmail.com, wp.pl, yahoo.co.id ...) never tie a person to a
-    company, so a Gmail lead is never made a customer because some customer uses Gmail too.
+    on or before the audit date (HubSpot), a won deal in a deals or opportunities export audited
+    alongside that names the lead, its account or its company (Salesforce Opportunity.csv, Zoho
+    Potentials, HubSpot or Pipedrive deals), or a company or email domain that belongs to an
+    account typed Customer in an accounts export (Salesforce, Dynamics 365, HubSpot companies).
+    Free-mail domains (gmail.com, wp.pl, yahoo.co.id ...) never tie a person to a company, so a
+    Gmail lead is never made a customer because some customer uses Gmail too.
+
+    Evidence is graded by how it reaches the lead: its own fields, a record id, its exact email,
+    its company's email domain, or the company name alone. A name-only link ("ACME" the lead
+    typed against an account called ACME) is said to be one and reported as info, not warning:
+    two companies can share a name.
 
     ## Why it matters
     A lead is someone still to be won. A customer kept as a lead is nurtured, scored and cold-called
@@ -40,5 +47,7 @@ def customer_as_lead(rule: Rule, context: AuditContext) -> list[Finding]:
     Move the person to the customer stage, or convert the lead into a contact of the customer account.
     """
     return misclassified_leads(
-        rule, context, (whoiswho.WON_DEALS, whoiswho.BECAME_CUSTOMER, whoiswho.CUSTOMER_ACCOUNT)
+        rule,
+        context,
+        (whoiswho.WON_DEALS, whoiswho.WON_DEAL, whoiswho.BECAME_CUSTOMER, whoiswho.CUSTOMER_ACCOUNT),
     )

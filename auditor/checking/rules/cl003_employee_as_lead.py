@@ -22,7 +22,10 @@ def employee_as_lead(rule: Rule, context: AuditContext) -> list[Finding]:
     """
     ## What it does
     Finds open leads whose email is on one of the organisation's internal domains
-    (`internal_domains`, `--internal-domain`), subdomains included.
+    (`internal_domains`, `--internal-domain`), subdomains included, or is the address of one of
+    the CRM's own users when a users export is audited alongside (Salesforce User.csv, a Zoho or
+    Dynamics users list). The domains most of those users share count as internal too (portal,
+    community and guest users do not count), and the inputs list says which were taken.
 
     ## Why it matters
     Staff fill in their own web forms to test them, sign up for webinars and import their address
@@ -35,4 +38,4 @@ def employee_as_lead(rule: Rule, context: AuditContext) -> list[Finding]:
     ## Use instead
     Delete test leads; keep colleagues out of the lead object (or as contacts of your own account).
     """
-    return misclassified_leads(rule, context, (whoiswho.INTERNAL_DOMAIN,))
+    return misclassified_leads(rule, context, (whoiswho.INTERNAL_DOMAIN, whoiswho.STAFF_USER))

@@ -10,15 +10,18 @@ from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import converted_leads, evidence_in, open_leads_of
 from auditor.checking.rules._naming import record_names, with_article
 from auditor.findings import Finding
+from auditor.terms import typed_by_label
 
 # Evidence that the lead rules report for open leads: CL001-CL003, and DU002 lead-is-contact.
 _LEAD_RULE_EVIDENCE = (
     whoiswho.WON_DEALS,
+    whoiswho.WON_DEAL,
     whoiswho.BECAME_CUSTOMER,
     whoiswho.CUSTOMER_ACCOUNT,
     whoiswho.PARTNER_DOMAIN,
     whoiswho.PARTNER_ACCOUNT,
     whoiswho.INTERNAL_DOMAIN,
+    whoiswho.STAFF_USER,
     whoiswho.MATCHED_RECORD,
 )
 
@@ -28,30 +31,32 @@ _LEAD_RULE_EVIDENCE = (
     name="type-mismatch",
     kind="type_mismatch",
     severity="info",
-    summary="A record whose labels say one type and whose evidence says another (other than an open lead)",
-    bad={"object": "Contact", "AccountId": "0015g00000Acct01AAA (Type: Customer - Direct)"},
-    good={"object": "Contact", "AccountId": "0015g00000Acct03AAA (Type: Prospect)"},
+    summary="A record whose own label says one type and whose evidence says another (other than an open lead)",
+    bad={"Lifecycle Stage": "Subscriber", "Associated Company": "ACME (Type: Customer)"},
+    good={"Lifecycle Stage": "Customer", "Associated Company": "ACME (Type: Customer)"},
 )
 def type_mismatch(rule: Rule, context: AuditContext) -> list[Finding]:
     """
     ## What it does
     Every record gets two types: what its own labels say (`record_type`) and what the evidence
     says (`suggested_type`: won deals, a became-customer date, its account's type, internal or
-    partner domains, the record it matches). Where the two differ and no lead rule already says why
-    (CL001-CL003 and DU002 cover open leads), this rule does: a contact at an account typed
-    Customer, a converted lead whose company became a customer, a customer contact on a partner
-    domain. A converted lead that matches a contact is what conversion leaves behind, and is not
-    reported.
+    partner domains, the record it matches). Where a label *on the record itself* (a lifecycle
+    stage, a contact type, a status, a Pipedrive label) says one type and the evidence another,
+    and no lead rule already says why (CL001-CL003 and DU002 cover open leads), this rule does: a
+    HubSpot contact at stage Subscriber whose company is a customer, a contact typed Prospect on a
+    partner's domain. A record whose type only comes from the object of its file (a Salesforce
+    contact has no type of its own) has no label to correct: the who-is-who matrix shows it. A
+    converted lead that matches a contact is what conversion leaves behind, and is not reported.
 
     ## Why it matters
     The type decides who gets which email, which team owns the person and where the record lands
-    in a migration. A contact whose account is a customer is a customer; segmenting on the label
-    alone sends customers the prospect newsletter. Often the fix is only to sync the type from the
-    account; the finding says which evidence to trust.
+    in a migration. A contact labelled Subscriber whose company is a customer is a customer;
+    segmenting on the label alone sends customers the prospect newsletter. Often the fix is only to
+    sync the label from the account; the finding says which evidence to trust.
 
     ## Example
-    A Salesforce contact (no type of its own) whose account "Tecnologías Ibéricas S.L." has type
-    "Customer - Direct".
+    A HubSpot contact at lifecycle stage "Subscriber" whose associated company "Tecnologías
+    Ibéricas S.L." has type "Customer".
 
     ## Use instead
     A type that matches the evidence (a customer lifecycle stage or contact type), or fix the
@@ -64,7 +69,10 @@ def type_mismatch(rule: Rule, context: AuditContext) -> list[Finding]:
     lead_rules = open_leads_of(context) & evidence_in(context, _LEAD_RULE_EVIDENCE)
     # Conversion copies a lead into a contact: a converted lead matching a contact is expected.
     conversion_copy = converted_leads(context) & (evidence == whoiswho.MATCHED_RECORD)
-    positions = np.flatnonzero(differs & people & ~lead_rules & ~conversion_copy)
+    # Only a label on the record itself can be wrong: a Salesforce contact has no type of its own,
+    # so its account's type is a fact for the who-is-who matrix, not a label to correct.
+    labelled = typed_by_label(records)
+    positions = np.flatnonzero(differs & people & labelled & ~lead_rules & ~conversion_copy)
     chosen = records.iloc[positions]
     names = record_names(chosen)
     labelled = chosen["record_type"].to_numpy(dtype=object)
