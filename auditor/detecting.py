@@ -20,7 +20,7 @@ import pandas as pd
 from auditor.config import OBJECTS, PEOPLE_OBJECTS, PLATFORMS, TABLE_OBJECTS
 from auditor.errors import ConfigError
 from auditor.folding import fold
-from auditor.model import DEAL_FIELDS, INPUT_FIELDS, USER_FIELDS
+from auditor.model import DEAL_FIELDS, INPUT_FIELDS, LEAD_STATES, USER_FIELDS
 from auditor.resources import iter_rules_files, load_rules_toml
 
 MIN_PLATFORM_SCORE = 3
@@ -37,6 +37,17 @@ class ColumnLabel:
     language: str  # "api" for language-neutral names
     # Every language whose file lists the label ("Telefon" is German and Polish alike).
     languages: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ConversionModel:
+    """How a platform records that a lead was converted (a platform profile's [conversion])."""
+
+    # The lead keeps the status it had when converted (Zoho): an open status on a converted lead is
+    # history, not a contradiction.
+    status_kept: bool = False
+    # Lead states that mean converted on this platform (Dynamics 365: a qualified lead is converted).
+    converted_states: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +68,7 @@ class PlatformProfile:
     custom_id_start: str
     columns: Mapping[str, ColumnLabel]
     object_columns: Mapping[str, Mapping[str, ColumnLabel]]
+    conversion: ConversionModel = ConversionModel()
 
 
 @dataclass(frozen=True)
@@ -126,8 +138,23 @@ def platform_profiles() -> dict[str, PlatformProfile]:
                 obj: _column_table(spec.get("columns", {}), f"platforms/{entry.name} [{obj}]")
                 for obj, spec in objects.items()
             },
+            conversion=_conversion(data.get("conversion", {}), entry.name),
         )
     return profiles
+
+
+def _conversion(data: Mapping[str, object], source: str) -> ConversionModel:
+    states = tuple(str(state) for state in data.get("converted_states", ()))  # type: ignore[union-attr]
+    unknown = [state for state in states if state not in LEAD_STATES]
+    if unknown:
+        raise ValueError(f"rules/platforms/{source} [conversion]: {unknown[0]!r} is not a lead state")
+    return ConversionModel(status_kept=bool(data.get("status_kept", False)), converted_states=states)
+
+
+def conversion_model(platform: str) -> ConversionModel:
+    """The platform's conversion model; a hand-kept sheet (generic) gets the defaults."""
+    profile = platform_profiles().get(platform)
+    return profile.conversion if profile is not None else ConversionModel()
 
 
 @cache
@@ -416,6 +443,8 @@ def _id_vote(
             shaped = sample.str.fullmatch(profile.id_pattern.pattern)
             if shaped.mean() < 0.9:
                 continue
+        if not profile.id_prefixes:
+            return profile.id_weight, None  # ids of this platform's shape, naming no object
         custom = profile.custom_id_start
         counts = Counter(
             profile.id_prefixes.get(value[:3])

@@ -1,19 +1,22 @@
 """What several rules need to know about a lead: has it been converted, is it still open.
 
-A lead is *open* while nothing says it ended: its state is not converted, disqualified or closed,
-its converted flag does not say yes, and it names no contact it was converted into. A lead with no
-state label at all is open: the CRM still holds it as a lead.
+A lead is *open* while nothing says it ended: its state is not converted, disqualified, closed or
+inactive, its converted flag does not say yes, and it names no contact it was converted into. A
+lead with no state label at all is open: the CRM still holds it as a lead. What conversion looks
+like differs per platform (a profile's [conversion], auditor.detecting.ConversionModel): a
+qualified Dynamics 365 lead is converted, a qualified Salesforce lead is still being worked.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from auditor.detecting import ConversionModel, conversion_model
 from auditor.folding import fold
 from auditor.resources import load_rules_toml
 
@@ -42,12 +45,27 @@ def leads(records: pd.DataFrame) -> np.ndarray:
     return ((records["record_type"] == "lead") & (records["object"] != "account")).to_numpy()
 
 
+def platform_says(context: AuditContext, question: Callable[[ConversionModel], bool]) -> np.ndarray:
+    """Per record, its platform's conversion model's answer to `question` (asked once a platform)."""
+    codes, platforms = context.distinct("platform")
+    answers = np.array([question(conversion_model(str(platform))) for platform in platforms], dtype=bool)
+    return answers[codes] if len(answers) else np.zeros(len(codes), dtype=bool)
+
+
 def converted_leads(context: AuditContext) -> np.ndarray:
-    """Leads that say they were converted: by their state, their converted flag or a converted contact."""
+    """Leads that say they were converted: by their state (a platform may count more states as
+    converted), their converted flag or a converted contact."""
     if "converted_leads" not in context.derived:
         records = context.records
+        states = records["lead_state"].to_numpy(dtype=object)
+        by_state = states == "converted"
+        codes, platforms = context.distinct("platform")
+        for code, platform in enumerate(platforms):
+            more = conversion_model(str(platform)).converted_states
+            if more:
+                by_state |= (codes == code) & np.isin(states, more)
         context.derived["converted_leads"] = leads(records) & (
-            (records["lead_state"] == "converted").to_numpy()
+            by_state
             | flag_says(context, "is_converted", "yes")
             | (records["converted_contact_id"] != "").to_numpy()
         )

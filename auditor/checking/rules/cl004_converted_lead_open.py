@@ -6,7 +6,7 @@ import numpy as np
 
 from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule, set_rule
-from auditor.checking.rules._leads import OPEN_STATES, flag_says
+from auditor.checking.rules._leads import OPEN_STATES, flag_says, platform_says
 from auditor.checking.rules._naming import field_values, record_names
 from auditor.findings import Finding
 
@@ -32,14 +32,18 @@ def converted_lead_open(rule: Rule, context: AuditContext) -> list[Finding]:
     Reads every conversion signal a lead carries and flags the lead when they disagree:
     - converted or qualified, yet open: Salesforce `IsConverted = true` or a `ConvertedContactId`
       with a status such as "Open - Not Contacted"; a Dynamics 365 lead whose status reason is
-      "Qualified" while its status is still "Open"; a Zoho lead with a converted contact whose
-      status is still "Contacted"; any status, stage or label meaning converted next to another
-      meaning open or working;
+      "Qualified" while its status is still "Open"; any status, stage or label meaning converted
+      next to another meaning open or working;
     - converted by its status, never converted by its flag: status "Closed - Converted" with
       `IsConverted = false` (a status typed in by hand or by an import, no contact behind it).
 
-    A conversion date alone is not a signal: Odoo stamps it when a lead becomes an opportunity,
-    which stays open by design.
+    What conversion looks like is each platform's own, described as data in its profile's
+    `[conversion]` (rules/platforms/*.toml): Salesforce sets the status to a converted one, so a
+    converted lead with an open status contradicts itself; Zoho keeps the last Lead Status on
+    converted leads, so there the converted flag decides and the old status is history; a
+    Dynamics 365 lead whose state is Qualified is converted, and its status reason must be a
+    qualified one. A conversion date alone is not a signal: Odoo stamps it when a lead becomes an
+    opportunity, which stays open by design.
 
     ## Why it matters
     Converting a lead turns it into a contact (and an account and opportunity). A lead that says
@@ -68,8 +72,14 @@ def converted_lead_open(rule: Rule, context: AuditContext) -> list[Finding]:
     qualified_label = np.logical_or.reduce(
         [context.label_means(column, "state", ("qualified",)) for column in _QUALIFYING_COLUMNS]
     )
+    # Where the platform keeps a lead's last status through conversion (Zoho), that status is
+    # history: it says nothing about the converted lead being worked now.
+    status_kept = platform_says(context, lambda model: model.status_kept)
     open_label = np.logical_or.reduce(
-        [context.label_means(column, "state", OPEN_STATES) for column in _STATE_COLUMNS]
+        [
+            context.label_means(column, "state", OPEN_STATES) & (~status_kept if column == "status_label" else True)
+            for column in _STATE_COLUMNS
+        ]
     )
     ended = flag_yes | has_contact | converted_label | qualified_label
     still_open = leads & ended & open_label
@@ -99,7 +109,11 @@ def converted_lead_open(rule: Rule, context: AuditContext) -> list[Finding]:
             if label[2] == "converted" or (label[2] == "qualified" and label[0] in _QUALIFYING_COLUMNS)
         ]
         if still_open[position]:
-            opening = [label for label in labels if label[2] in OPEN_STATES]
+            opening = [
+                label
+                for label in labels
+                if label[2] in OPEN_STATES and not (status_kept[position] and label[0] == "status_label")
+            ]
             message = (
                 f"Lead {names[index]} is {ending[0][2]} ({_said(ending)}) yet still open ({_said(opening)})."
             )
