@@ -564,9 +564,11 @@ def map_columns(
         if len(spoken) == 1:
             exclusive[next(iter(spoken))] += 1
     language = _most_likely_language(languages, exclusive)
-    _lone_first_name_is_whole_name(mapping)
     if object_name == "account":
         _name_of_an_account_is_the_company(mapping)
+    else:
+        _names_in_context(mapping, overrides_folded)
+        _lone_first_name_is_whole_name(mapping)
     return mapping, unmapped, language
 
 
@@ -589,6 +591,36 @@ def _name_of_an_account_is_the_company(mapping: dict[str, str]) -> None:
         if field_name in ("full_name", "last_name"):
             mapping[header] = "company"
             return
+
+
+@cache
+def _ambiguous_name_headers() -> frozenset[str]:
+    return frozenset(fold(label) for label in load_rules_toml("name_headers.toml")["ambiguous"])
+
+
+def _names_in_context(mapping: dict[str, str], overrides: Mapping[str, str]) -> None:
+    """A bare "Name" / "Nombre" / "Nom" header means what the other name headers leave to it: the
+    given name beside a family-name column, the family name beside a given-name column, the whole
+    name beside both or alone. A header the config maps keeps its mapping."""
+    name_fields = {"first_name", "last_name", "full_name"}
+    ambiguous = [
+        header
+        for header, field_name in mapping.items()
+        if field_name in name_fields and fold(header) in _ambiguous_name_headers() and fold(header) not in overrides
+    ]
+    if len(ambiguous) != 1:
+        return
+    (header,) = ambiguous
+    others = {field_name for other, field_name in mapping.items() if other != header}
+    if "last_name" in others and "first_name" not in others:
+        meaning = "first_name"
+    elif "first_name" in others and "last_name" not in others:
+        meaning = "last_name"
+    else:
+        meaning = "full_name"
+    if meaning in others:
+        return  # the field is already another header's: leave the mapping as the labels made it
+    mapping[header] = meaning
 
 
 def _lone_first_name_is_whole_name(mapping: dict[str, str]) -> None:
