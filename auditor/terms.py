@@ -193,10 +193,13 @@ def map_terms(
     object_name: str,
     headers: Mapping[str, str],
     vocabulary: Vocabulary,
+    language: str | None = None,
 ) -> TermsResult:
     """record_type, lead_state and temperature for every record of one table.
 
-    `headers` maps a canonical label field back to the header it came from, for messages.
+    `headers` maps a canonical label field back to the header it came from, for messages;
+    `language` (the export's UI language, when detection knows it) bounds the suggestions offered
+    for labels nobody knows.
     """
     size = len(records)
     answers: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
@@ -230,7 +233,7 @@ def map_terms(
                         label=label,
                         count=int(counts[position]),
                         positions=np.flatnonzero(codes == position),
-                        suggestions=suggest(vocabulary, concepts, label),
+                        suggestions=suggest(vocabulary, concepts, label, language=language),
                     )
                 )
         label_maps[headers[field_name]] = sorted(described, key=lambda item: (-item[1], item[0]))
@@ -330,9 +333,18 @@ def _first_answer(
     return values, reasons
 
 
-def suggest(vocabulary: Vocabulary, concepts: tuple[str, ...], label: str, limit: int = 3) -> list[str]:
-    """The known labels closest to an unknown one, for a person to pick from."""
-    choices = _choices(vocabulary, concepts)
+def suggest(
+    vocabulary: Vocabulary,
+    concepts: tuple[str, ...],
+    label: str,
+    limit: int = 3,
+    *,
+    language: str | None = None,
+) -> list[str]:
+    """The known labels closest to an unknown one, for a person to pick from: only labels of the
+    concepts the column can speak for, and of the export's language when it is known (a Spanish
+    "Activo" is not offered the French "Transaction ouverte")."""
+    choices = _choices(vocabulary, concepts, language)
     if not choices:
         return []
     matches = process.extract(
@@ -349,9 +361,14 @@ def suggest(vocabulary: Vocabulary, concepts: tuple[str, ...], label: str, limit
     return suggestions
 
 
-def _choices(vocabulary: Vocabulary, concepts: tuple[str, ...]) -> dict[str, Term]:
+# Labels that belong to no one language: platform values, object names, the config's own.
+_EVERY_LANGUAGE = frozenset({"neutral", "config"})
+
+
+def _choices(vocabulary: Vocabulary, concepts: tuple[str, ...], language: str | None) -> dict[str, Term]:
     choices: dict[str, Term] = {}
     for concept in concepts:
         for term in vocabulary.tables.get(concept, {}).values():
-            choices.setdefault(fold(term.label), term)
+            if language is None or term.source == language or term.source in _EVERY_LANGUAGE:
+                choices.setdefault(fold(term.label), term)
     return choices

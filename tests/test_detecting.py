@@ -11,7 +11,7 @@ from openpyxl import Workbook
 import auditor
 import auditor.api
 from auditor.config import Config
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, csv_bytes
 
 
 def inspect_one(path: Path, **settings: object) -> auditor.InputReport:
@@ -261,3 +261,26 @@ def test_unknown_override_field_is_a_clear_error(write_csv) -> None:
     path = write_csv("x.csv", [["A", "B"], ["1", "2"]])
     with pytest.raises(auditor.ConfigError, match="unknown field 'nonsense'"):
         auditor.api.inspect([path], Config(columns={"*": {"A": "nonsense"}}))
+
+@pytest.mark.parametrize(
+    ("header", "first", "last"),
+    [
+        (["(No modificar) Cliente potencial", "Tema", "Nombre", "Apellidos", "Correo electrónico"], "Nombre", "Apellidos"),
+        (["Prénom", "Nom", "E-mail", "Statut"], "Prénom", "Nom"),
+        (["Vorname", "Name", "E-Mail"], "Vorname", "Name"),
+        (["Nama", "Nama Belakang", "Email"], "Nama", "Nama Belakang"),
+    ],
+)
+def test_name_headers_read_beside_each_other(tmp_path: Path, header: list[str], first: str, last: str) -> None:
+    """Spanish Dynamics 365 lead view: "Nombre" beside "Apellidos" is the given name (read as the
+    whole name, every given name was lost and duplicate recall fell to 0.81)."""
+    path = tmp_path / "Clientes potenciales.csv"
+    path.write_bytes(csv_bytes([header, ["x"] * len(header)]))
+    report = inspect_one(path)
+    assert (report.columns[first], report.columns[last]) == ("first_name", "last_name")
+
+
+def test_a_lone_ambiguous_name_header_is_the_whole_name(tmp_path: Path) -> None:
+    path = tmp_path / "contactos.csv"
+    path.write_bytes(csv_bytes([["Nombre", "Correo electrónico"], ["Lucía Fernández", "lucia@sol.es"]]))
+    assert inspect_one(path).columns["Nombre"] == "full_name"

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
 import auditor
-from tests.rules.conftest import RuleCase
+from auditor.model import LEAD_STATES
+from auditor.terms import builtin_vocabulary
+from tests.rules.conftest import RuleCase, load_cases
 
 RULE = "TM001"
 
 
 def test_cases(rule_case: RuleCase, check_rule_case: Callable[[RuleCase], auditor.AuditResult]) -> None:
     check_rule_case(rule_case)
+
+
+def test_suggestions_come_from_the_same_field_and_language(
+    check_rule_case: Callable[[RuleCase], auditor.AuditResult],
+) -> None:
+    case = next(case for case in load_cases(RULE) if case.name == "dynamics-record-state-in-spanish")
+    result = check_rule_case(case)
+    (finding,) = [f for f in result.findings if f.rule == RULE]
+    assert finding.evidence["field"] == "state_label"
+    suggestions = finding.evidence["suggestions"]
+    vocabulary = builtin_vocabulary()
+    # Only record states, and only Spanish (or language-neutral) ones.
+    for suggestion in suggestions:
+        label, meaning = suggestion.rsplit(" (", 1)
+        term = vocabulary.lookup("state", label)
+        assert term is not None and term.source in ("es", "neutral"), suggestion
+        assert meaning.rstrip(")") in LEAD_STATES
+
