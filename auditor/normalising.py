@@ -76,7 +76,9 @@ def build_records(
             frame[name], frame[f"{name}_status"] = normalised.result()
         frame["email_status"] = email_status.result()
 
-    terms = map_terms(frame, object_name=detection.object, headers=by_field, vocabulary=vocabulary)
+    terms = map_terms(
+        frame, object_name=detection.object, headers=by_field, vocabulary=vocabulary, language=detection.language
+    )
     frame["record_type"] = terms.record_type
     frame["record_type_reason"] = terms.record_type_reason
     frame["lead_state"] = terms.lead_state
