@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from auditor import __version__
-from auditor.checking import AuditContext, run_rules
+from auditor.checking import AuditContext, Coverage, measure_coverage, run_rules
 from auditor.config import Config
 from auditor.detecting import Detection, detect
 from auditor.errors import InputError
@@ -93,6 +93,8 @@ class AuditResult:
     inputs: list[InputReport]
     who: WhoIsWho | None = None
     matches: MatchResult | None = None
+    # Per rule and input table: records checked, and records not checkable with the reason.
+    coverage: list[Coverage] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.findings = Findings.of(self.findings, self.records)
@@ -123,18 +125,31 @@ class AuditResult:
             1 if any(SEVERITY_ORDER[severity] >= bar for severity in self.findings.tally("severity")) else 0
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """The findings JSON of the contract (schema_version 1). Each record a finding names also
-        carries what its labels say it is, what the evidence says, and its temperature (fields added
-        to the contract's file/row/id)."""
+    @property
+    def blind_spots(self) -> list[Coverage]:
+        """Coverage entries with records a rule could not check, largest share first."""
+        return sorted(
+            (entry for entry in self.coverage if entry.not_checked),
+            key=lambda entry: (-entry.share_not_checked, -entry.not_checked, entry.rule, entry.file),
+        )
+
+    def head(self) -> dict[str, Any]:
+        """The findings JSON without its findings: what every writer puts first."""
         return {
             "schema_version": 1,
             "tool": {"name": "crm-audit", "version": __version__},
             "as_of": self.config.as_of.isoformat(),
             "inputs": [report.to_dict() for report in self.inputs],
             "summary": self.summary(),
-            "findings": list(self.finding_dicts()),
+            "coverage": [entry.to_dict() for entry in self.coverage],
         }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The findings JSON of the contract (schema_version 1). Each record a finding names also
+        carries what its labels say it is, what the evidence says, and its temperature (fields added
+        to the contract's file/row/id); `coverage` says, per rule and input table, what the rule
+        checked and what it could not, and why."""
+        return self.head() | {"findings": list(self.finding_dicts())}
 
     def finding_dicts(self) -> Iterator[dict[str, Any]]:
         """Each finding as the contract's JSON object, one at a time (a million-record audit has
@@ -196,8 +211,15 @@ def audit(
     context = AuditContext(records=records, config=config, unmapped_labels=unmapped, matches=matches, who=who)
     say("rules", f"{len(records)} records")
     findings = run_rules(context)
+    coverage = measure_coverage(context)
     return AuditResult(
-        config=config, records=records, findings=findings, inputs=inputs, who=who, matches=matches
+        config=config,
+        records=records,
+        findings=findings,
+        inputs=inputs,
+        who=who,
+        matches=matches,
+        coverage=coverage,
     )
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Coverage, measure
 from auditor.checking.registry import Rule
 from auditor.checking.rulesets import FieldCheck, RuleSet, load_ruleset
 from auditor.config import Config
@@ -62,6 +63,19 @@ def _run_rules(context: AuditContext, ruleset: RuleSet | None) -> Findings:
     for field_check in ruleset.fields:
         groups.append(_field_findings(field_check, context))
     return Findings(groups, records)
+
+
+def measure_coverage(context: AuditContext, ruleset: RuleSet | None = None) -> list[Coverage]:
+    """Per rule of the rule set and per input table: the records the rule checked, and those it
+    applies to but could not check, by reason (see auditor.checking.coverage)."""
+    ruleset = ruleset or load_ruleset(context.config)
+    coverage: list[Coverage] = []
+    for rule in ruleset.rules:
+        if rule.reach is None:
+            continue
+        reach = rule.reach(context, **ruleset.parameters_for(rule))
+        coverage.extend(measure(rule.code, rule.kind, reach, context.records))
+    return coverage
 
 
 def _groups(rule: Rule, reported: list[Finding] | FindingGroup) -> list[FindingGroup]:

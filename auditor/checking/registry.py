@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from pandera import extensions
 
+from auditor.checking.coverage import Reach
 from auditor.finding_groups import FindingColumns, FindingGroup, Writer
 from auditor.findings import KINDS, SEVERITY_ORDER, Finding, RecordRef
 
@@ -42,6 +43,9 @@ class Rule:
     # Row rules: findings for the failing records. Set rules: findings from the whole context, as a
     # list or kept as columns (`Rule.columns`).
     report: Callable[..., list[Finding] | FindingGroup] | None = None
+    # The records the rule applies to and those it could not check, by reason (see
+    # auditor.checking.coverage): `reach(context, **parameters) -> Reach`.
+    reach: Callable[..., Reach] | None = None
 
     @property
     def check_name(self) -> str:
@@ -121,11 +125,14 @@ def row_rule(
     bad: Mapping[str, str],
     good: Mapping[str, str],
     report: Callable[..., list[Finding]],
+    reach: Callable[..., Reach] | None = None,
     parameters: Mapping[str, Any] | None = None,
 ) -> Callable[[Callable[..., pd.Series]], Callable[..., pd.Series]]:
     """Register `passes(records, **parameters) -> bool Series` as a rule and as a pandera check.
 
-    `report(rule, failing_records, context, **parameters) -> list[Finding]` turns failures into findings.
+    `report(rule, failing_records, context, **parameters) -> list[Finding]` turns failures into
+    findings; `reach(context, **parameters) -> Reach` says which records the rule applies to and
+    which of them it could not check.
     """
 
     def decorate(passes: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
@@ -142,6 +149,7 @@ def row_rule(
                 parameters=dict(parameters or {}),
                 passes=passes,
                 report=report,
+                reach=reach,
             )
         )
         extensions.register_check_method(statistics=list(rule.parameters), check_type="vectorized")(
@@ -161,10 +169,11 @@ def set_rule(
     summary: str,
     bad: Mapping[str, str],
     good: Mapping[str, str],
+    reach: Callable[..., Reach] | None = None,
     parameters: Mapping[str, Any] | None = None,
 ) -> Callable[[Callable[..., list[Finding] | FindingGroup]], Callable[..., list[Finding] | FindingGroup]]:
     """Register `report(rule, context, **parameters) -> list[Finding] | FindingGroup` as a rule over
-    all records."""
+    all records, and `reach(context, **parameters) -> Reach` as what it could check."""
 
     def decorate(
         report: Callable[..., list[Finding] | FindingGroup],
@@ -181,6 +190,7 @@ def set_rule(
                 good_example=good,
                 parameters=dict(parameters or {}),
                 report=report,
+                reach=reach,
             )
         )
         return report

@@ -16,18 +16,11 @@ from typing import Any
 
 import orjson
 
-from auditor import __version__
 from auditor.api import AuditResult
 
 
 def write_json(result: AuditResult, path: str | Path) -> None:
-    head = {
-        "schema_version": 1,
-        "tool": {"name": "crm-audit", "version": __version__},
-        "as_of": result.config.as_of.isoformat(),
-        "inputs": [report.to_dict() for report in result.inputs],
-        "summary": result.summary(),
-    }
+    head = result.head()
     with Path(path).open("wb") as handle:
         handle.write(b"{\n")
         for key, value in head.items():

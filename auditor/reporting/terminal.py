@@ -42,18 +42,23 @@ def summary_text(result: AuditResult, written: list[str]) -> str:
     one aligned table, the health score, and where the reports went."""
     summary = result.summary()
     read = [report for report in result.inputs if not report.error]
+    audited = [report for report in read if report.role == "audited"]
     lines = [
-        f"Audited {summary['records']} records from {len(read)} table(s) "
+        f"Audited {summary['records']} records from {len(audited)} table(s) "
         f"(as of {result.config.as_of.isoformat()})."
     ]
     # Aligned up to a point: one very long workbook sheet name should not push every line aside.
     width = min(48, max((len(_table_name(report)) for report in read), default=0))
     for report in read:
+        role = "" if report.role == "audited" else f": {_ROLE_WORDS[report.role]} ({report.reason})"
         lines.append(
-            f"  {_table_name(report).ljust(width)}  {report.platform} {report.object}, {report.rows} rows"
+            f"  {_table_name(report).ljust(width)}  {report.platform} {report.object}, {report.rows} rows{role}"
         )
     for report in result.skipped:
         lines.append(f"  skipped {report.file}: {report.error}")
+    for report in read:
+        for note in report.notes:
+            lines.append(f"  note: {_table_name(report)}: {note}")
     if summary["findings"]:
         severities = ", ".join(f"{count} {level}" for level, count in summary["by_severity"].items())
         health = health_score(result)
@@ -62,6 +67,7 @@ def summary_text(result: AuditResult, written: list[str]) -> str:
         lines.extend(_kind_table(result))
     else:
         lines.append("No findings.")
+    lines.extend(_blind_spot_lines(result))
     for path in written:
         lines.append(f"Wrote {path}")
     if not written:
@@ -70,6 +76,37 @@ def summary_text(result: AuditResult, written: list[str]) -> str:
     if threshold != "never" and result.exit_status() == 1:
         lines.append(f"Exit status 1: findings reach --fail-on {threshold}.")
     return "\n".join(lines)
+
+
+_ROLE_WORDS = {"evidence": "read as evidence", "not audited": "not audited"}
+# Blind spots listed in the terminal before the rest are left to the reports.
+_BLIND_SPOT_LINES = 12
+
+
+def _blind_spot_lines(result: AuditResult) -> list[str]:
+    """What the rules could not check, per rule and table, largest share first; a large share is
+    called out with "!" (see auditor.checking.coverage.LARGE_SHARE)."""
+    spots = result.blind_spots
+    if not spots:
+        return []
+    large = [spot for spot in spots if spot.large]
+    heading = f"Not checked: {len(spots)} rule/table pair(s) could not check some records"
+    if large:
+        heading += f", {len(large)} of them a large share (!)"
+    lines = [heading + ":"]
+    for spot in spots[:_BLIND_SPOT_LINES]:
+        mark = "!" if spot.large else " "
+        table = spot.file if not spot.sheet else f"{spot.file} [{spot.sheet}]"
+        reasons = "; ".join(
+            reason["reason"] + (f' (e.g. "{reason["example"]}")' if reason["example"] else "")
+            for reason in spot.reasons
+        )
+        lines.append(
+            f" {mark} {spot.rule} {spot.kind}, {table}: {spot.not_checked} of {spot.applies} not checked: {reasons}"
+        )
+    if len(spots) > _BLIND_SPOT_LINES:
+        lines.append(f"   ... and {len(spots) - _BLIND_SPOT_LINES} more in the reports (coverage)")
+    return lines
 
 
 def _table_name(report: InputReport) -> str:
@@ -100,13 +137,15 @@ def inspection_text(reports: list[InputReport]) -> str:
         lines = [
             f"{report.file}{where}",
             f"  platform:   {report.platform}",
-            f"  object:     {report.object}",
+            f"  object:     {report.object}" + (f" ({report.object_evidence})" if report.object_evidence else ""),
             f"  confidence: {report.confidence:.2f}",
             f"  format:     {report.format}"
             + (f", encoding {report.encoding}" if report.encoding else "")
             + (f", delimiter {report.delimiter!r}" if report.delimiter else ""),
             f"  rows:       {report.rows}",
         ]
+        if report.role != "audited":
+            lines.append(f"  audited:    no, {_ROLE_WORDS[report.role]}: {report.reason}")
         if report.language:
             lines.append(f"  language:   {report.language}")
         lines.append("  columns:")

@@ -20,6 +20,7 @@ import pandas as pd
 
 from auditor import __version__
 from auditor.api import AuditResult, InputReport
+from auditor.checking.coverage import Coverage
 from auditor.finding_groups import Findings
 from auditor.findings import KINDS, SEVERITY_ORDER, Finding, RecordRef
 from auditor.model import CANONICAL_TYPES, TEMPERATURES
@@ -291,6 +292,24 @@ class InputView:
     ragged_rows: int
     notes: list[str]
     error: str
+    role: str = "audited"  # audited, evidence, not audited
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class BlindSpotView:
+    """A rule that could not check some records of one table: how many, and why (with an example)."""
+
+    rule: str
+    kind: str
+    file: str
+    name: str
+    sheet: str
+    checked: int
+    not_checked: int
+    share: float
+    large: bool
+    reasons: list[tuple[str, int, str]]  # (reason, records, example or "")
 
 
 @dataclass(frozen=True)
@@ -315,6 +334,8 @@ class ReportView:
     temperatures: list[Bar]
     sections: list[KindSection]
     limits: Limits
+    blind_spots: list[BlindSpotView] = field(default_factory=list)
+    checks: int = 0  # rule/table pairs the coverage counts
 
 
 def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str | None = None) -> ReportView:
@@ -351,6 +372,23 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
         temperatures=_bars(leads["temperature"], order=(*reversed(TEMPERATURES), ""), keep_zero=True),
         sections=_sections(records, findings, limits),
         limits=limits,
+        blind_spots=[_blind_spot_view(entry) for entry in result.blind_spots],
+        checks=len(result.coverage),
+    )
+
+
+def _blind_spot_view(entry: Coverage) -> BlindSpotView:
+    return BlindSpotView(
+        rule=entry.rule,
+        kind=entry.kind,
+        file=entry.file,
+        name=PurePath(entry.file).name,
+        sheet=entry.sheet or "",
+        checked=entry.checked,
+        not_checked=entry.not_checked,
+        share=entry.share_not_checked,
+        large=entry.large,
+        reasons=[(reason["reason"], reason["records"], reason["example"] or "") for reason in entry.reasons],
     )
 
 
@@ -481,6 +519,8 @@ def _input_view(report: InputReport, largest: int) -> InputView:
         ragged_rows=len(report.ragged_rows),
         notes=list(report.notes),
         error=report.error or "",
+        role=report.role,
+        reason=report.reason,
     )
 
 

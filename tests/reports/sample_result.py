@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.api import AuditResult, InputReport
+from auditor.checking.coverage import Coverage
 from auditor.config import Config
 from auditor.findings import Finding, RecordRef, sort_findings
 from auditor.model import ALL_FIELDS
@@ -237,10 +238,32 @@ def sample_result(*, lang: str = "en", hostile: bool = False) -> AuditResult:
             columns={h["svg"] if h else "Type": "type_label"}, confidence=0.6, format="xlsx",
             duplicate_headers=["Email"],
         ),
+        InputReport(
+            file="exports/Opportunity.csv", platform="salesforce", object="deal", rows=12, encoding="utf-8",
+            delimiter=",", columns={"Id": "source_id", "StageName": "stage_label"}, confidence=1.0, format="csv",
+            role="evidence", reason="deals, opportunities and potentials hold no people; won ones are read as customer evidence",
+        ),
+        InputReport(
+            file="exports/Task.csv", platform="salesforce", object="activity", rows=40, encoding="utf-8",
+            delimiter=",", confidence=1.0, format="csv", role="not audited",
+            reason=h["script"] if h else "activities (tasks, calls, events, meetings, notes, emails) hold no people of their own",
+        ),
         InputReport(file="broken.csv", error=h["img"] if h else "not a CSV or Excel file (looks like a PDF)"),
     ]  # fmt: skip
+    coverage = [
+        Coverage("CL006", "stale_lead", lead_file, None, checked=2, not_checked=3, reasons=[
+            {"reason": "its dates could not be read as dates", "records": 2, "example": h["svg"] if h else "15 Apr, 2021 00:03:00"},
+            {"reason": "no last-activity, last-modified or created date", "records": 1, "example": None},
+        ]),
+        Coverage("DQ002", "invalid_phone", contact_file, None, checked=9, not_checked=1, reasons=[
+            {"reason": "a national number with no country to read it by", "records": 1, "example": "(850) 644-4200"},
+        ]),
+        Coverage("DQ001", "invalid_email", lead_file, None, checked=5, not_checked=0),
+    ]  # fmt: skip
     config = Config(as_of=AS_OF, lang=lang, internal_domains=("ourcompany.example",))
-    return AuditResult(config=config, records=records, findings=sort_findings(findings), inputs=inputs)
+    return AuditResult(
+        config=config, records=records, findings=sort_findings(findings), inputs=inputs, coverage=coverage
+    )
 
 
 _KIND_MIX = (

@@ -62,7 +62,8 @@ def misclassified_leads(rule: Rule, context: AuditContext, codes: Collection[str
         finding = rule.finding(
             message=message,
             records=[ref, context.ref(account)] if code.endswith("_account") else [ref],
-            evidence=evidence | {"suggested_type": suggested[index], "reason": reasons[index], "grade": grade},
+            evidence=evidence
+            | {"suggested_type": suggested[index], "reason": reasons[index], "grade": grade},
         )
         if weak:
             finding.severity = weaker_severity(finding.severity)

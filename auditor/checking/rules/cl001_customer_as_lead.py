@@ -2,11 +2,58 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from auditor import whoiswho
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._evidence import misclassified_leads
+from auditor.checking.rules._reach import everyone, in_files_with, linkable, open_leads_reach
 from auditor.findings import Finding
+
+
+def _reach(context: AuditContext) -> Reach:
+    """Open leads; blind where nothing could say customer: no customer dates or won-deal counts in
+    the lead's export, and no accounts or deals in the audit to tie it to (or nothing to tie it by)."""
+    records = context.records
+    applies = open_leads_reach(context)
+    own = in_files_with(records, "won_deals", "became_customer_at")
+    has_accounts = bool((records["object"] == "account").any())
+    has_deals = (
+        context.who is not None
+        and context.who.evidence_tables is not None
+        and bool(len(context.who.evidence_tables.deals))
+    )
+    if not has_accounts and not has_deals:
+        if not own.any():
+            return everyone(
+                applies, "no accounts, deals, won-deal counts or became-customer dates to compare with"
+            )
+        return Reach(
+            applies,
+            (
+                Blind(
+                    "no accounts or deals audited alongside, and no customer date or won-deal count in the export",
+                    ~own,
+                ),
+            ),
+        )
+    ambiguous = (
+        context.who.ambiguous_account != ""
+        if context.who is not None and len(context.who.ambiguous_account)
+        else np.zeros(len(records), dtype=bool)
+    )
+    return Reach(
+        applies,
+        (
+            Blind("its company matches accounts of different types", ambiguous & ~own, records["company"]),
+            Blind(
+                "no company, work email or account id to find its account or deals by",
+                ~linkable(records) & ~own,
+            ),
+        ),
+    )
 
 
 @set_rule(
@@ -17,6 +64,7 @@ from auditor.findings import Finding
     summary="An open lead that the evidence says is already a customer",
     bad={"Lifecycle Stage": "Lead", "Became a Customer Date": "2025-03-14"},
     good={"Lifecycle Stage": "Customer", "Became a Customer Date": "2025-03-14"},
+    reach=_reach,
 )
 def customer_as_lead(rule: Rule, context: AuditContext) -> list[Finding]:
     """

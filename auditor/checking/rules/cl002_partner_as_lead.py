@@ -2,11 +2,30 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from auditor import whoiswho
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._evidence import misclassified_leads
+from auditor.checking.rules._reach import everyone, filled, linkable, open_leads_reach
 from auditor.findings import Finding
+
+
+def _reach(context: AuditContext) -> Reach:
+    """Open leads; blind when the audit knows no partner (no partner domain given, no account typed
+    partner), or for a lead with nothing to tie it to a partner by."""
+    records = context.records
+    applies = open_leads_reach(context)
+    partner_accounts = bool(((records["object"] == "account") & (records["record_type"] == "partner")).any())
+    domains = bool(context.config.partner_domains)
+    if not domains and not partner_accounts:
+        return everyone(applies, "no partner domain given (--partner-domain) and no account typed partner")
+    tied = (filled(records, "email") if domains else np.zeros(len(records), dtype=bool)) | (
+        linkable(records) if partner_accounts else np.zeros(len(records), dtype=bool)
+    )
+    return Reach(applies, (Blind("no email, company or account id to tell a partner by", ~tied),))
 
 
 @set_rule(
@@ -17,6 +36,7 @@ from auditor.findings import Finding
     summary="An open lead from a partner domain or a partner account",
     bad={"Email": "ines@reseller.example"},
     good={"Email": "ines@prospect.example"},
+    reach=_reach,
 )
 def partner_as_lead(rule: Rule, context: AuditContext) -> list[Finding]:
     """

@@ -4,9 +4,26 @@ from __future__ import annotations
 
 from auditor import whoiswho
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._evidence import misclassified_leads
+from auditor.checking.rules._reach import everyone, filled, open_leads_reach
 from auditor.findings import Finding
+
+
+def _reach(context: AuditContext) -> Reach:
+    """Open leads; blind when the audit knows none of the organisation's own domains or users, or
+    for a lead without an email."""
+    records = context.records
+    applies = open_leads_reach(context)
+    users = (
+        context.who is not None
+        and context.who.evidence_tables is not None
+        and bool(len(context.who.evidence_tables.users))
+    )
+    if not context.config.internal_domains and not users:
+        return everyone(applies, "no internal domain given (--internal-domain) and no users export")
+    return Reach(applies, (Blind("no email address", ~filled(records, "email")),))
 
 
 @set_rule(
@@ -17,6 +34,7 @@ from auditor.findings import Finding
     summary="An open lead with an email on the organisation's own domains",
     bad={"Email": "marta@ourcompany.example"},
     good={"Email": "marta@client.example"},
+    reach=_reach,
 )
 def employee_as_lead(rule: Rule, context: AuditContext) -> list[Finding]:
     """

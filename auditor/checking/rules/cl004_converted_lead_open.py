@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import OPEN_STATES, flag_says, platform_says
 from auditor.checking.rules._naming import field_values, record_names
+from auditor.checking.rules._reach import filled
 from auditor.findings import Finding
 
 # Label columns that can carry a lead's state, as the terminology mapper reads them.
@@ -15,6 +18,21 @@ _STATE_COLUMNS = ("state_label", "status_label", "stage_label", "type_label", "p
 # "Qualified" ends a lead only as a record state or a status reason; a lifecycle stage such as
 # HubSpot's "Sales Qualified Lead" names a step of a lead that is still open.
 _QUALIFYING_COLUMNS = ("state_label", "status_label")
+
+
+def _reach(context: AuditContext) -> Reach:
+    """Leads; blind where nothing about the lead's conversion is written: no status, state, stage or
+    label, no converted flag and no converted contact."""
+    records = context.records
+    said = filled(records, *_STATE_COLUMNS, "is_converted", "converted_contact_id")
+    return Reach(_leads(records), (Blind("no status, converted flag or converted contact", ~said),))
+
+
+def _leads(records: pd.DataFrame) -> np.ndarray:
+    """Records of a lead export or labelled lead (a lead's conversion is judged in either)."""
+    return ((records["object"] == "lead") | (records["record_type"] == "lead")).to_numpy() & (
+        records["object"] != "account"
+    ).to_numpy()
 
 
 @set_rule(
@@ -25,6 +43,7 @@ _QUALIFYING_COLUMNS = ("state_label", "status_label")
     summary="A lead marked converted or qualified that its other labels say is still open",
     bad={"IsConverted": "true", "Status": "Open - Not Contacted"},
     good={"IsConverted": "true", "Status": "Closed - Converted"},
+    reach=_reach,
 )
 def converted_lead_open(rule: Rule, context: AuditContext) -> list[Finding]:
     """
@@ -60,9 +79,7 @@ def converted_lead_open(rule: Rule, context: AuditContext) -> list[Finding]:
     or an open lead with no conversion signals.
     """
     records = context.records
-    leads = ((records["object"] == "lead") | (records["record_type"] == "lead")).to_numpy() & (
-        records["object"] != "account"
-    ).to_numpy()
+    leads = _leads(records)
     flag_yes = flag_says(context, "is_converted", "yes")
     flag_no = flag_says(context, "is_converted", "no")
     has_contact = (records["converted_contact_id"] != "").to_numpy()
@@ -77,7 +94,8 @@ def converted_lead_open(rule: Rule, context: AuditContext) -> list[Finding]:
     status_kept = platform_says(context, lambda model: model.status_kept)
     open_label = np.logical_or.reduce(
         [
-            context.label_means(column, "state", OPEN_STATES) & (~status_kept if column == "status_label" else True)
+            context.label_means(column, "state", OPEN_STATES)
+            & (~status_kept if column == "status_label" else True)
             for column in _STATE_COLUMNS
         ]
     )

@@ -6,9 +6,29 @@ import numpy as np
 import pandas as pd
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._naming import record_names
 from auditor.findings import Finding
+
+
+def _reach(context: AuditContext) -> Reach:
+    """Leads that name their converted contact; blind where no contact export of the same platform
+    is audited alongside (a missing contact then proves nothing)."""
+    records = context.records
+    applies = ((records["object"] == "lead") & (records["converted_contact_id"] != "")).to_numpy()
+    contact_platforms = set(records.loc[records["object"] == "contact", "platform"])
+    no_contacts = ~records["platform"].isin(contact_platforms).to_numpy()
+    return Reach(
+        applies,
+        (
+            Blind(
+                "no contact export of its platform audited alongside",
+                no_contacts,
+                records["converted_contact_id"],
+            ),
+        ),
+    )
 
 
 @set_rule(
@@ -19,6 +39,7 @@ from auditor.findings import Finding
     summary="A converted lead whose converted contact is not among the contacts audited alongside",
     bad={"ConvertedContactId": "0035g00000Gone01AAA"},
     good={"ConvertedContactId": "0035g00000Cont01AAA"},
+    reach=_reach,
 )
 def converted_contact_missing(rule: Rule, context: AuditContext) -> list[Finding]:
     """

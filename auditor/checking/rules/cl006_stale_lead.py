@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import open_leads_of
 from auditor.checking.rules._naming import field_words, record_names
@@ -24,6 +25,26 @@ _DATES = (
 )
 
 
+def _reach(context: AuditContext) -> Reach:
+    """Open leads; blind where none of the three dates could be read: written in a form the reader
+    does not know, outside the range of dates an audit can hold (9999-12-31, 4000-12-31), or
+    absent."""
+    records = context.records
+    applies = open_leads_of(context)
+    no_date = np.logical_and.reduce([records[date_field].isna().to_numpy() for date_field, _ in _DATES])
+    written = np.logical_or.reduce([(records[text] != "").to_numpy() for _, text in _DATES])
+    first_written = records[_DATES[0][1]]
+    for _, text in _DATES[1:]:
+        first_written = first_written.where(first_written != "", records[text])
+    return Reach(
+        applies,
+        (
+            Blind("its dates could not be read as dates", no_date & written, first_written),
+            Blind("no last-activity, last-modified or created date", no_date & ~written),
+        ),
+    )
+
+
 @set_rule(
     code="CL006",
     name="stale-lead",
@@ -32,6 +53,7 @@ _DATES = (
     summary="An open lead with no activity for longer than stale_after_days before the audit date",
     bad={"Status": "Working - Contacted", "LastActivityDate": "2024-02-01"},
     good={"Status": "Working - Contacted", "LastActivityDate": "2026-09-30"},
+    reach=_reach,
 )
 def stale_lead(rule: Rule, context: AuditContext) -> FindingColumns:
     """

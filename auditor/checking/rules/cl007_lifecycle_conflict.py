@@ -10,8 +10,10 @@ from typing import Any
 import numpy as np
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._naming import field_words, record_names
+from auditor.checking.rules._reach import LABEL_FIELDS, checked_all, people
 from auditor.findings import Finding
 from auditor.resources import load_rules_toml
 
@@ -49,6 +51,13 @@ def _side(data: Mapping[str, Any]) -> _Side:
     return _Side(field=data["field"], concept=data["concept"], values=tuple(data["values"]))
 
 
+def _reach(context: AuditContext) -> Reach:
+    """People with two labels or more (one label cannot contradict itself)."""
+    records = context.records
+    labels = np.sum([(records[column] != "").to_numpy() for column in LABEL_FIELDS], axis=0)
+    return checked_all(people(records) & (labels >= 2))
+
+
 @set_rule(
     code="CL007",
     name="lifecycle-conflict",
@@ -57,6 +66,7 @@ def _side(data: Mapping[str, Any]) -> _Side:
     summary="Two labels of one record that cannot both be true (stage, status, state, type)",
     bad={"Lifecycle Stage": "Customer", "Lead Status": "New"},
     good={"Lifecycle Stage": "Customer", "Lead Status": ""},
+    reach=_reach,
 )
 def lifecycle_conflict(rule: Rule, context: AuditContext) -> list[Finding]:
     """

@@ -6,9 +6,11 @@ import numpy as np
 
 from auditor import whoiswho
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import converted_leads, evidence_in, open_leads_of
 from auditor.checking.rules._naming import record_names, with_article
+from auditor.checking.rules._reach import checked_all, people
 from auditor.findings import Finding
 from auditor.terms import typed_by_label
 
@@ -26,6 +28,12 @@ _LEAD_RULE_EVIDENCE = (
 )
 
 
+def _reach(context: AuditContext) -> Reach:
+    """People typed by a label of their own (a record typed by its file's object has no label to
+    contradict)."""
+    return checked_all(people(context.records) & typed_by_label(context.records))
+
+
 @set_rule(
     code="CL008",
     name="type-mismatch",
@@ -34,6 +42,7 @@ _LEAD_RULE_EVIDENCE = (
     summary="A record whose own label says one type and whose evidence says another (other than an open lead)",
     bad={"Lifecycle Stage": "Subscriber", "Associated Company": "ACME (Type: Customer)"},
     good={"Lifecycle Stage": "Customer", "Associated Company": "ACME (Type: Customer)"},
+    reach=_reach,
 )
 def type_mismatch(rule: Rule, context: AuditContext) -> list[Finding]:
     """

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, row_rule
+from auditor.checking.rules._reach import checked_all, filled
 from auditor.findings import Finding
 
 
@@ -25,6 +27,11 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     ]
 
 
+def _reach(context: AuditContext) -> Reach:
+    """Records with an email."""
+    return checked_all(filled(context.records, "email"))
+
+
 @row_rule(
     code="DQ001",
     name="invalid-email",
@@ -34,6 +41,7 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     bad={"Email": "jan.kowalski@acme"},
     good={"Email": "jan.kowalski@acme.pl"},
     report=_report,
+    reach=_reach,
 )
 def invalid_email(records: pd.DataFrame) -> pd.Series:
     """

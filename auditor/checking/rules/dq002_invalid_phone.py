@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, row_rule
 from auditor.checking.rules._naming import field_evidence, field_values, record_names
+from auditor.checking.rules._reach import filled
 from auditor.findings import Finding
 
 _PHONES = ("phone", "mobile")
@@ -41,6 +43,21 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     return findings
 
 
+def _reach(context: AuditContext) -> Reach:
+    """Records with a phone or a mobile; blind where a number is written nationally and no country
+    says how to read it (a record's country, --default-country, or the country most records of the
+    export or the audit are in)."""
+    records = context.records
+    unchecked = np.logical_or.reduce(
+        [(records[f"{field}_status"] == "unchecked").to_numpy() for field in _PHONES]
+    )
+    example = records["phone_raw"].where(records["phone_status"] == "unchecked", records["mobile_raw"])
+    return Reach(
+        filled(records, "phone_raw", "mobile_raw"),
+        (Blind("a national number with no country to read it by", unchecked, example),),
+    )
+
+
 @row_rule(
     code="DQ002",
     name="invalid-phone",
@@ -50,6 +67,7 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     bad={"Phone": "12 345", "Country": "Poland"},
     good={"Phone": "12 345 67 89", "Country": "Poland"},
     report=_report,
+    reach=_reach,
 )
 def invalid_phone(records: pd.DataFrame) -> pd.Series:
     """

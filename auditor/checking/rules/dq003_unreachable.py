@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, row_rule
 from auditor.checking.rules._naming import record_names
 from auditor.checking.rules._placeholders import placeholder_emails
+from auditor.checking.rules._reach import people
 from auditor.findings import Finding
 from auditor.normalising import email_statuses
 
@@ -35,6 +37,27 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     ]
 
 
+def _reach(context: AuditContext) -> Reach:
+    """People; blind where the only way to reach them is a phone nobody could check (written
+    nationally, no country to read it by): counted as reachable, but not known to be."""
+    records = context.records
+    statuses = [records[f"{field}_status"].to_numpy() for field in ("phone", "mobile")]
+    valid_phone = np.logical_or.reduce([status == "valid" for status in statuses])
+    unchecked_phone = np.logical_or.reduce([status == "unchecked" for status in statuses])
+    valid_email = (records["email_status"] == "valid").to_numpy()
+    example = records["phone_raw"].where(records["phone_status"] == "unchecked", records["mobile_raw"])
+    return Reach(
+        people(records),
+        (
+            Blind(
+                "reachable only by a phone that could not be checked (no country)",
+                unchecked_phone & ~valid_phone & ~valid_email,
+                example,
+            ),
+        ),
+    )
+
+
 @row_rule(
     code="DQ003",
     name="unreachable",
@@ -44,6 +67,7 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     bad={"Email": "", "Phone": "", "MobilePhone": ""},
     good={"Email": "", "Phone": "+48 12 345 67 89", "MobilePhone": ""},
     report=_report,
+    reach=_reach,
 )
 def unreachable(records: pd.DataFrame) -> pd.Series:
     """

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, row_rule
 from auditor.checking.rules._naming import field_evidence, field_values
 from auditor.checking.rules._placeholders import (
@@ -15,6 +16,7 @@ from auditor.checking.rules._placeholders import (
     placeholder_names,
     placeholder_whole_names,
 )
+from auditor.checking.rules._reach import checked_all, filled
 from auditor.findings import Finding
 
 _EMAIL_FIELDS = ("email", "email_alt")
@@ -56,6 +58,11 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     return findings
 
 
+def _reach(context: AuditContext) -> Reach:
+    """Records with a name, a company or an email."""
+    return checked_all(filled(context.records, "first_name", "last_name", "company", *_EMAIL_FIELDS))
+
+
 @row_rule(
     code="DQ004",
     name="placeholder",
@@ -65,6 +72,7 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     bad={"FirstName": "Test", "LastName": "Test", "Email": "test@test.com"},
     good={"FirstName": "Nan", "LastName": "Null", "Email": "nan.null@acme.pl"},
     report=_report,
+    reach=_reach,
 )
 def placeholder(records: pd.DataFrame) -> pd.Series:
     """

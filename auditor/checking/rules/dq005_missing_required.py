@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, row_rule
 from auditor.checking.rules._naming import field_words, record_names
+from auditor.checking.rules._reach import checked_all
 from auditor.errors import ConfigError
 from auditor.findings import Finding
 from auditor.model import ALL_FIELDS
@@ -65,6 +67,11 @@ def _report(
     return findings
 
 
+def _reach(context: AuditContext, required: Mapping[str, Sequence[str]]) -> Reach:
+    """Records of the objects the rule set requires fields of."""
+    return checked_all(context.records["object"].isin(list(required)).to_numpy())
+
+
 @row_rule(
     code="DQ005",
     name="missing-required",
@@ -75,6 +82,7 @@ def _report(
     good={"object": "lead", "LastName": "Nowak", "Email": "anna.nowak@acme.pl"},
     parameters={"required": DEFAULT_REQUIRED},
     report=_report,
+    reach=_reach,
 )
 def missing_required(records: pd.DataFrame, required: Mapping[str, Sequence[str]]) -> pd.Series:
     """

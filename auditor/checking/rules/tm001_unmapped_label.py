@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, set_rule
+from auditor.checking.rules._reach import LABEL_FIELDS, checked_all, filled
 from auditor.findings import Finding
+
+
+def _reach(context: AuditContext) -> Reach:
+    """Records with a label (type, stage, status, state, person label); ratings are read too."""
+    return checked_all(filled(context.records, *LABEL_FIELDS, "rating_label", "account_type"))
 
 
 @set_rule(
@@ -15,6 +22,7 @@ from auditor.findings import Finding
     summary="A type, stage, status, label or rating value that no vocabulary places",
     bad={"Lifecycle Stage": "Kunde VIP"},
     good={"Lifecycle Stage": "Customer"},
+    reach=_reach,
 )
 def unmapped_label(rule: Rule, context: AuditContext) -> list[Finding]:
     """

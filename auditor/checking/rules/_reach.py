@@ -1,0 +1,70 @@
+"""What the rules could check: the pieces each rule's `reach` is made of (see auditor.checking.coverage).
+
+A blind spot is said in words a CRM user knows ("no country to read the number by"), with the
+records it touches; the reports count them per rule and file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from auditor.checking.coverage import Blind, Reach
+from auditor.checking.rules._leads import leads, open_leads_of
+from auditor.matching.keys import company_domains
+
+if TYPE_CHECKING:
+    from auditor.checking.context import AuditContext
+
+LABEL_FIELDS = ("person_label", "stage_label", "type_label", "object_label", "status_label", "state_label")
+NAME_FIELDS = ("first_name", "last_name", "full_name")
+
+
+def people(records: pd.DataFrame) -> np.ndarray:
+    return (records["object"] != "account").to_numpy()
+
+
+def filled(records: pd.DataFrame, *columns: str) -> np.ndarray:
+    """True where any of the columns holds a value."""
+    return np.logical_or.reduce([(records[column] != "").to_numpy() for column in columns])
+
+
+def in_files_with(records: pd.DataFrame, *columns: str) -> np.ndarray:
+    """True for the records of the input tables in which some record fills one of the columns: the
+    export has the column (a column nobody fills is as good as absent)."""
+    tables = pd.factorize(records["source_file"] + "\0" + records["source_sheet"], sort=False)[0]
+    having = filled(records, *columns)
+    with_column = np.bincount(tables[having], minlength=tables.max() + 1 if len(tables) else 0) > 0
+    return with_column[tables] if len(tables) else np.zeros(0, dtype=bool)
+
+
+def everyone(applies: np.ndarray, reason: str) -> Reach:
+    """A rule that has nothing to check against in this audit: every record it applies to is a
+    blind spot, for one reason."""
+    return Reach(applies, (Blind(reason, applies),))
+
+
+def checked_all(applies: np.ndarray) -> Reach:
+    return Reach(applies)
+
+
+def linkable(records: pd.DataFrame) -> np.ndarray:
+    """Records who-is-who can tie to an account or a deal: an account id, a company name, or a work
+    email (free-mail domains tie nobody to a company), or their own id for a deal that names them."""
+    work_email = (company_domains(records["email"]) != "").to_numpy()
+    return filled(records, "account_id", "company", "source_id") | work_email
+
+
+def nothing_to_compare(records: pd.DataFrame) -> np.ndarray:
+    """People with neither a name, an email nor a phone: matching has nothing to go by."""
+    return ~filled(records, *NAME_FIELDS, "email", "email_alt", "phone", "mobile")
+
+
+def open_leads_reach(context: AuditContext) -> np.ndarray:
+    return open_leads_of(context)
+
+
+def leads_reach(context: AuditContext) -> np.ndarray:
+    return leads(context.records)
