@@ -31,13 +31,21 @@ def filled(records: pd.DataFrame, *columns: str) -> np.ndarray:
     return np.logical_or.reduce([(records[column] != "").to_numpy() for column in columns])
 
 
+def table_codes(records: pd.DataFrame) -> np.ndarray:
+    """Per record, a number for its input table (file and sheet)."""
+    files, file_names = pd.factorize(records["source_file"], sort=False)
+    sheets, sheet_names = pd.factorize(records["source_sheet"], sort=False)
+    return files.astype(np.int64) * max(len(sheet_names), 1) + sheets
+
+
 def in_files_with(records: pd.DataFrame, *columns: str) -> np.ndarray:
     """True for the records of the input tables in which some record fills one of the columns: the
     export has the column (a column nobody fills is as good as absent)."""
-    tables = pd.factorize(records["source_file"] + "\0" + records["source_sheet"], sort=False)[0]
+    if not len(records):
+        return np.zeros(0, dtype=bool)
+    tables = table_codes(records)
     having = filled(records, *columns)
-    with_column = np.bincount(tables[having], minlength=tables.max() + 1 if len(tables) else 0) > 0
-    return with_column[tables] if len(tables) else np.zeros(0, dtype=bool)
+    return (np.bincount(tables[having], minlength=int(tables.max()) + 1) > 0)[tables]
 
 
 def everyone(applies: np.ndarray, reason: str) -> Reach:

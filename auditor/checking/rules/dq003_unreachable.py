@@ -10,12 +10,14 @@ from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, row_rule
 from auditor.checking.rules._naming import record_names
 from auditor.checking.rules._placeholders import placeholder_emails
-from auditor.checking.rules._reach import people
+from auditor.checking.rules._reach import in_files_with, people
 from auditor.findings import Finding
 from auditor.normalising import email_statuses
 
 _FIELDS = ["email", "email_alt", "phone", "mobile"]
 _USABLE_PHONE = ("valid", "unchecked")
+_EMAILS = ("email", "email_alt")
+_PHONES_RAW = ("phone_raw", "mobile_raw")
 
 
 def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Finding]:
@@ -38,20 +40,24 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
 
 
 def _reach(context: AuditContext) -> Reach:
-    """People; blind where the only way to reach them is a phone nobody could check (written
-    nationally, no country to read it by): counted as reachable, but not known to be."""
+    """People; blind where the export leaves out the email or the phone columns (the CRM may hold
+    what the export does not show), and where the only way to reach them is a phone nobody could
+    check (written nationally, no country to read it by): counted as reachable, not known to be."""
     records = context.records
     statuses = [records[f"{field}_status"].to_numpy() for field in ("phone", "mobile")]
     valid_phone = np.logical_or.reduce([status == "valid" for status in statuses])
     unchecked_phone = np.logical_or.reduce([status == "unchecked" for status in statuses])
     valid_email = (records["email_status"] == "valid").to_numpy()
+    unreached = ~valid_phone & ~valid_email
     example = records["phone_raw"].where(records["phone_status"] == "unchecked", records["mobile_raw"])
     return Reach(
         people(records),
         (
+            Blind("the export has no email column", unreached & ~in_files_with(records, *_EMAILS)),
+            Blind("the export has no phone column", unreached & ~in_files_with(records, *_PHONES_RAW)),
             Blind(
                 "reachable only by a phone that could not be checked (no country)",
-                unchecked_phone & ~valid_phone & ~valid_email,
+                unchecked_phone & unreached,
                 example,
             ),
         ),
@@ -74,7 +80,9 @@ def unreachable(records: pd.DataFrame) -> pd.Series:
     ## What it does
     Flags people (leads, contacts, persons; not accounts) with no way to reach them: no valid email
     address that is not filler (`test@test.com`, `noemail@...`) in either email field, and no phone
-    or mobile number that is valid (or written nationally with no country to check it by).
+    or mobile number that is valid (or written nationally with no country to check it by). Only
+    where the export has both email and phone columns: a view that leaves one out cannot say that
+    nobody can reach the person, and those records are reported as not checked instead.
 
     ## Why it matters
     A lead nobody can reach cannot be qualified, nurtured or converted; it only inflates the lead
@@ -92,7 +100,11 @@ def unreachable(records: pd.DataFrame) -> pd.Series:
         [records[f"{field}_status"].isin(_USABLE_PHONE).to_numpy() for field in ("phone", "mobile")]
     )
     people = (records["object"] != "account").to_numpy()
-    passes = phone_ok | ~people
+    # An export that leaves out the email or the phone columns cannot say that nobody can reach a
+    # person: the CRM may hold what the view did not export. Those records are counted as not
+    # checked (see `_reach`), never flagged.
+    both_exported = in_files_with(records, *_EMAILS) & in_files_with(records, *_PHONES_RAW)
+    passes = phone_ok | ~people | ~both_exported
     # The emails are read only where the phones leave the answer open (the costly part: most
     # people have a phone).
     open_question = np.flatnonzero(~passes)
