@@ -27,6 +27,7 @@ KINDS = (
     # Added beyond the contract's first list (new kinds are allowed under new names):
     "type_mismatch",  # a contact or customer whose evidence says another type (not a lead problem)
     "field_check",  # a field rule written in a rule-set file or the config failed
+    "suspicious_value",  # a formula, markup, address, control character or injection code in a name field
 )
 
 
