@@ -186,6 +186,7 @@ class Users(pa.DataFrameModel):
     username: Series[str] = _input("Login name (often an email address)")
     is_active: Series[str] = _input("Active flag or status, as written")
     user_type: Series[str] = _input("Licence or user type (Salesforce Standard, PowerPartner ...)")
+    person_id: Series[str] = _input("Id of the user's own person record (Odoo partner_id, an employee's user)")
 
 
 def _model_inputs(model: type[pa.DataFrameModel]) -> tuple[str, ...]:

@@ -114,7 +114,10 @@ def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | No
     staff_domains = tuple(domain for domain, _ in evidence.staff_domains())
     internal_domains = (*config.internal_domains, *(d for d in staff_domains if d not in config.internal_domains))
     emails = records["email"].str.strip().str.lower().to_numpy(dtype=object)
-    staff_user = np.isin(emails, evidence.staff_emails()) & (emails != "")
+    staff_user = (np.isin(emails, evidence.staff_emails()) & (emails != "")) | np.isin(
+        records["source_id"].str.strip().to_numpy(dtype=object), evidence.staff_record_ids()
+    )
+    staff_said = np.where(emails != "", "email " + emails.astype(str).astype(object), "its own record")
     internal = _in_domains(all_domains, internal_domains)
     partner = _in_domains(all_domains, config.partner_domains)
     won = pd.to_numeric(records["won_deals"].str.replace(r"[\s,]", "", regex=True), errors="coerce").fillna(0)
@@ -127,8 +130,8 @@ def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | No
     candidates = [
         _Candidate(internal, "employee", INTERNAL_DOMAIN, "own",
                    lambda c: "email domain " + all_domains[c] + " is an internal domain"),
-        _Candidate(staff_user, "employee", STAFF_USER, "email",
-                   lambda c: "email address " + emails[c] + " is a user of the CRM"),
+        _Candidate(staff_user, "employee", STAFF_USER, "id",
+                   lambda c: "a user of the CRM (" + staff_said[c] + ")"),
         _Candidate(partner, "partner", PARTNER_DOMAIN, "own",
                    lambda c: "email domain " + all_domains[c] + " is a partner domain"),
         _Candidate(account_type == "partner", "partner", PARTNER_ACCOUNT, account_grade,
