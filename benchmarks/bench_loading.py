@@ -39,7 +39,7 @@ elif mode == "loader+map":
     detection = auditor.api.detect_table(tables[0], auditor.config.Config())
     rows = tables[0].rows
 elif mode == "steps1-4":
-    frames, inputs, _ = auditor.api.read_inputs([path], auditor.config.Config())
+    frames, inputs, _, _ = auditor.api.read_inputs([path], auditor.config.Config())
     rows = sum(len(frame) for frame in frames)
 seconds = time.perf_counter() - start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

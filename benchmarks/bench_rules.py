@@ -67,11 +67,11 @@ def main() -> None:
 
     config = Config(as_of=pd.Timestamp("2026-11-01").date())
     loading, _ = best_of(args.repeat, lambda: load_file(args.file))
-    reading, (frames, _, unmapped) = best_of(args.repeat, lambda: read_inputs([args.file], config))
+    reading, (frames, _, unmapped, evidence) = best_of(args.repeat, lambda: read_inputs([args.file], config))
     records = combine_records(frames)  # as `audit` combines them
 
     start = time.perf_counter()
-    who = suggest_types(records, config)
+    who = suggest_types(records, config, evidence)
     who_seconds = time.perf_counter() - start
     start = time.perf_counter()
     matches = match_people(records, config)
