@@ -390,23 +390,25 @@ def _detect_object(
     people = Counter({obj: votes[obj] for obj in PEOPLE_OBJECTS if votes[obj] > 0})
     if not people:
         return "unknown", "nothing in the headers, the ids or the file name", 0.3, [], ""
-    (winner, top), *rest = people.most_common()
-    second, runner_up = rest[0] if rest else ("", 0)
-    if top == runner_up:
-        # A tie is settled by the file name alone when it names one of the two; else it stays a tie.
-        winner = from_name if from_name in (winner, second) else min(winner, second)
+    ranked = sorted(people.items(), key=lambda item: (-item[1], item[0]))
+    (winner, top), (second, runner_up) = ranked[0], ranked[1] if len(ranked) > 1 else ("", 0)
+    if top == runner_up and from_name == second:
+        # A tie is settled by the file name when it names one of the two.
+        (winner, top), (second, runner_up) = (second, runner_up), (winner, top)
     confidence = round(min(1.0, 0.4 + 0.6 * (top - runner_up) / top) * (1.0 if top >= 3 else 0.8), 2)
     evidence = _said(why[winner])
     notes = []
     if confidence < SURE_OBJECT:
-        if winner == "lead" and second in ("contact", "person"):
+        unsure_lead = winner == "lead" and second in ("contact", "person")
+        if unsure_lead or (top == runner_up and {winner, second} == {"lead", "contact"}):
             # Lead rules on a contact list make a false finding of every record: when the evidence
             # cannot tell leads from contacts, the table is read as a people list, in which only
             # records labelled lead are leads.
+            other = second if winner == "lead" else winner
             notes.append(
-                f"could not tell whether the table holds leads or contacts ({evidence}, against "
-                f"{_said(why[second])}): read as a list of people; lead rules apply only to records "
-                "whose own labels say lead. Give --object lead if it is a lead export."
+                f"could not tell whether the table holds leads or contacts (leads: {_said(why['lead'])}; "
+                f"{other}s: {_said(why[other])}): read as a list of people; lead rules apply only to "
+                "records whose own labels say lead. Give --object lead if it is a lead export."
             )
             return "person", evidence, confidence, notes, ""
         notes.append(

@@ -237,10 +237,11 @@ def _find_accounts(
     if not is_account.any():
         return position, link, ambiguous
     accounts = records[is_account]
+    # Strongest link first: an id, then the work email's domain, then the company name alone.
     for how, account_keys, person_keys in (
         ("account id", record_ids(accounts["source_id"]), record_ids(records["account_id"])),
-        ("company name", company_keys(accounts["company"]), company_keys(records["company"])),
         ("email domain", website_domains(accounts["website"]), person_domains),
+        ("company name", company_keys(accounts["company"]), company_keys(records["company"])),
     ):
         table = _canonical(accounts, account_keys, ["record_type", "source_id", "company", "source_file"])
         if table.empty:
