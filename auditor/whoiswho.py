@@ -50,8 +50,8 @@ GRADES = ("own", "id", "email", "domain", "name")
 # Below this grade, evidence is stated as a lead to check, not a fact (and reported a level lower).
 WEAK_GRADES = frozenset({"name"})
 # How who-is-who found an account or a deal -> the grade of that link.
-LINK_GRADES = {"account id": "id", "contact id": "id", "email": "email", "email domain": "domain",
-               "company name": "name"}
+LINK_GRADES = {"account id": "id", "account id in the company field": "id", "contact id": "id", "email": "email",
+               "email domain": "domain", "company name": "name"}
 _TYPE_ORDER = {"employee": 0, "partner": 1, "customer": 2}
 
 
@@ -240,6 +240,8 @@ def _find_accounts(
     # Strongest link first: an id, then the work email's domain, then the company name alone.
     for how, account_keys, person_keys in (
         ("account id", record_ids(accounts["source_id"]), record_ids(records["account_id"])),
+        # Some exports and imports write the account's id where its name belongs (Lead.Company).
+        ("account id in the company field", record_ids(accounts["source_id"]), record_ids(records["company"])),
         ("email domain", website_domains(accounts["website"]), person_domains),
         ("company name", company_keys(accounts["company"]), company_keys(records["company"])),
     ):

@@ -21,7 +21,12 @@ from auditor.checking.rules._naming import record_names, with_article
 from auditor.findings import Finding
 
 # How who-is-who found an account -> the person's field it matched on.
-_ACCOUNT_LINK_FIELDS = {"account id": "account_id", "company name": "company", "email domain": "email"}
+_ACCOUNT_LINK_FIELDS = {
+    "account id": "account_id",
+    "account id in the company field": "company",
+    "company name": "company",
+    "email domain": "email",
+}
 
 
 def misclassified_leads(rule: Rule, context: AuditContext, codes: Collection[str]) -> list[Finding]:
