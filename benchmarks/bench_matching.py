@@ -11,7 +11,8 @@ switchboard numbers and valid phone numbers per country. Then, for each variant,
 people get a second record that differs from the first by that variant (and by the usual gaps: a
 field left empty, another address), placed in the same file, the other Salesforce object or the
 other platform. Near-misses are planted too: namesakes, spouses sharing an address and a phone,
-colleagues sharing a switchboard, a role mailbox or a first name.
+colleagues sharing a switchboard, a role mailbox or a first name, colleagues at one office (company,
+street, city, postcode, direct lines one digit apart).
 
 Printed per variant: planted pairs, recall, and precision (of the pairs the audit reports that
 touch the variant's records); per near-miss kind the share wrongly joined; pairs completeness of
@@ -916,11 +917,13 @@ def generate(folder: Path, *, people: int, per_variant: int, seed: int) -> Truth
         for pid in chosen[index * per_variant : (index + 1) * per_variant]:
             person = gen.people[int(pid)]
             first = _first_record(gen, person)
-            before = (person.first, person.email, person.phone, person.company)
+            before = (person.first, person.last, person.email, person.phone, person.company)
             changes = variant(gen, person)
-            # Variants that set the person's usual values rewrite the first record to match.
-            if (person.first, person.email, person.phone, person.company) != before:
-                first.first, first.email, first.company = person.first, person.email, person.company
+            # Variants that set the person's usual values rewrite the first record to match (the
+            # diacritics variant gives a name without accents one with them: both records carry it).
+            if (person.first, person.last, person.email, person.phone, person.company) != before:
+                first.first, first.last = person.first, person.last
+                first.email, first.company = person.email, person.company
                 first.phone = gen.written_phone(person.phone, international=True)
             where = gen.place()
             if name == "address and birth date":
@@ -1002,6 +1005,49 @@ def _near_misses(gen: Generator, count: int) -> None:
                 id(gen.record(colleague, gen.place())),
             )
         )
+        # Colleagues at one office (issue #12): same company, mail domain, street, city and
+        # postcode, direct lines one digit apart; each their own name, mailbox and birth date, in
+        # the exports that carry birth dates.
+        person = base()
+        direct = gen.number(person.region, phonenumbers.PhoneNumberType.FIXED_LINE)
+        office = gen.person(
+            person.lang,
+            company=person.company,
+            domain=person.domain,
+            street=person.street,
+            city=person.city,
+            postcode=person.postcode,
+            phone=direct,
+        )
+        colleague = gen.person(
+            person.lang,
+            company=person.company,
+            domain=person.domain,
+            street=person.street,
+            city=person.city,
+            postcode=person.postcode,
+            phone=_next_line(direct),
+        )
+        gen.truth.near_misses.append(
+            (
+                "colleagues at one office",
+                id(gen.record(office, str(gen.pick(["contact", "hubspot"])), birth=office.birth.isoformat())),
+                id(
+                    gen.record(
+                        colleague, str(gen.pick(["contact", "hubspot"])), birth=colleague.birth.isoformat()
+                    )
+                ),
+            )
+        )
+
+
+def _next_line(e164: str) -> str:
+    """The direct line after this one (its last digit one up, or down where that is not a number)."""
+    for step in (1, -1):
+        candidate = e164[:-1] + str((int(e164[-1]) + step) % 10)
+        if phonenumbers.is_valid_number(phonenumbers.parse(candidate)):
+            return candidate
+    return e164[:-1] + str((int(e164[-1]) + 1) % 10)
 
 
 def _first_record(gen: Generator, person: Person) -> Record:

@@ -13,6 +13,7 @@ rules/matching.toml):
 4. estimating: a Fellegi-Sunter model trained on the records themselves (u from random pairs,
    m by EM, term frequencies, the prior), no labels and no configuration;
 5. clustering: pairs above the match probability joined into clusters, guarded against chains;
+   pairs that only a review veto keeps apart are set aside for a person to review;
 6. explaining: each pair's evidence, field by field, built when a finding needs it.
 """
 
@@ -48,15 +49,22 @@ class MatchResult:
 
     `pairs` has columns left, right (positions in records, left < right), score (0..1, the
     probability that the two are one person), weight (log2 posterior odds), cluster, matched_on
-    (tuple of the comparisons that counted for the match) and veto (the veto a pair falls under, or
+    (tuple of the comparisons that agreed: a positive weight, each shown even where its evidence
+    group counted it once) and veto (the veto a pair falls under, or
     "": a pair inside a cluster may be vetoed when the rest of the cluster outweighs it). Every pair
     of records inside a cluster is listed, by cluster and strongest first. `cluster` gives each
     record's cluster number (-1 when it matches nobody). `explain(i)` lists pair i's evidence field
     by field (cached in `evidence`). `diagnostics` says what blocking, training and clustering did.
+
+    `review` lists, in the same columns (cluster -1), the pairs kept out of clusters by a review
+    veto only (another birth date, another mailbox at the same company ...) although the rest of
+    their evidence says "match", strongest first: for a person to decide. `explain_review(i)`
+    explains one.
     """
 
     pairs: pd.DataFrame
     cluster: np.ndarray
+    review: pd.DataFrame = field(default_factory=lambda: _no_pairs())
     evidence: list[list[dict[str, object]]] | None = field(default=None, repr=False)
     model: Model | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
@@ -86,7 +94,13 @@ class MatchResult:
         """What explanations read from the records, taken once."""
         assert self.records is not None
         fields = {name for shown in self.shown_fields for name in shown}
-        return RecordFacts.of(self.records, fields, np.flatnonzero(self.cluster >= 0))
+        return RecordFacts.of(self.records, fields, self.explained_records)
+
+    @cached_property
+    def explained_records(self) -> np.ndarray:
+        """The positions of the records a finding may explain: in a cluster or in a review pair."""
+        reviewed = self.review[["left", "right"]].to_numpy(dtype=np.int64).ravel()
+        return np.union1d(np.flatnonzero(self.cluster >= 0), reviewed)
 
     def explain(self, pair: int) -> list[dict[str, object]]:
         """Pair `pair`'s evidence: one entry per field with both values, the comparison, the level
@@ -98,15 +112,19 @@ class MatchResult:
             assert self._levels is not None and self._weights is not None and self._swapped is not None
             self.evidence = field_evidence(
                 self.facts,
-                self.model.comparisons,
+                self.model,
                 self.shown_fields,
-                self.pair_left,
-                self.pair_right,
+                np.concatenate([self.pair_left, self.review["left"].to_numpy(dtype=np.int64)]),
+                np.concatenate([self.pair_right, self.review["right"].to_numpy(dtype=np.int64)]),
                 self._levels,
                 self._weights,
                 self._swapped,
             )
         return self.evidence[pair]
+
+    def explain_review(self, pair: int) -> list[dict[str, object]]:
+        """Review pair `pair`'s evidence, as `explain`."""
+        return self.explain(len(self.pairs) + pair)
 
     def clusters(self) -> list[np.ndarray]:
         """The record positions of each cluster, in cluster order."""
@@ -157,7 +175,15 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
     levels, tf_codes = evaluate_all(comparisons, view)
     lap("comparing")
     model = train(
-        features, comparisons, settings.rules, candidates, levels, tf_codes, settings.model, settings.vetoes
+        features,
+        comparisons,
+        settings.rules,
+        candidates,
+        levels,
+        tf_codes,
+        settings.model,
+        settings.vetoes,
+        settings.groups,
     )
     weights = model.match_weight(levels, tf_codes)
     lap("training")
@@ -176,28 +202,43 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         max_cluster_size=settings.max_cluster_size,
         score=score,
     )
+    # Pairs only a review veto keeps apart, where the rest says "match" and no cluster joined them.
+    unvetoed = model.match_weight(levels, tf_codes, vetoes=False)
+    held = np.flatnonzero(model.for_review(levels) & (unvetoed >= threshold))
+    left_cluster, right_cluster = (
+        clusters.label[candidates.left[held]],
+        clusters.label[candidates.right[held]],
+    )
+    held = held[(left_cluster < 0) | (left_cluster != right_cluster)]
+    held = held[np.argsort(-unvetoed[held], kind="stable")]
     lap("clustering")
 
-    # The pairs inside clusters, in record positions, with their evidence kept for explain().
-    final_view = PairView(features, clusters.left, clusters.right)
+    # The pairs inside clusters, then the pairs to review, in record positions, with their evidence
+    # kept for explain().
+    order = np.lexsort((-clusters.weight, clusters.label[clusters.left]))
+    explained_left = np.concatenate([clusters.left[order], candidates.left[held]])
+    explained_right = np.concatenate([clusters.right[order], candidates.right[held]])
+    final_view = PairView(features, explained_left, explained_right)
     final_levels, final_tf = evaluate_all(comparisons, final_view)
     final_weights = model.weights(final_levels, final_tf)
     positions = features.positions
     cluster = np.full(size, -1, dtype=np.int64)
     cluster[positions] = clusters.label
-    pair_cluster = clusters.label[clusters.left]
-    order = np.lexsort((-clusters.weight, pair_cluster))
-    pairs = pd.DataFrame(
+    inside = len(order)
+    pair_weight = np.concatenate([clusters.weight[order], unvetoed[held]])
+    explained = pd.DataFrame(
         {
-            "left": positions[clusters.left][order],
-            "right": positions[clusters.right][order],
-            "score": match_probability(clusters.weight)[order],
-            "weight": clusters.weight[order],
-            "cluster": pair_cluster[order],
+            "left": positions[explained_left],
+            "right": positions[explained_right],
+            "score": match_probability(pair_weight),
+            "weight": pair_weight,
+            "cluster": np.r_[clusters.label[clusters.left][order], np.full(len(held), -1)].astype(np.int64),
         }
     )
-    pairs["matched_on"] = agreeing_fields(comparisons, final_weights[order])
-    pairs["veto"] = model.vetoed(final_levels)[order]
+    explained["matched_on"] = agreeing_fields(comparisons, final_weights)
+    explained["veto"] = model.vetoed(final_levels)
+    pairs = explained.iloc[:inside].reset_index(drop=True)
+    review = explained.iloc[inside:].reset_index(drop=True)
     labels = np.where(cluster >= 0, "C" + (cluster + 1).astype(str).astype(object), "")
     records["duplicate_cluster"] = pd.Series(labels, index=records.index, dtype="str")
     lap("explaining")
@@ -208,6 +249,7 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         "candidate_pairs_per_record": round(len(candidates) / max(people, 1), 3),
         "matching_pairs": int((weights >= threshold).sum()),
         "clusters": int(clusters.label.max() + 1) if people else 0,
+        "pairs_to_review": len(held),
         "links_cut_for_size": clusters.cut_links,
         "components_split": clusters.split_components,
         "blocking": [report.to_dict() for report in candidates.reports],
@@ -216,15 +258,16 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
     return MatchResult(
         pairs=pairs,
         cluster=cluster,
+        review=review,
         model=model,
         diagnostics=diagnostics,
         records=records,
         # Only which fields to show is kept: the features themselves (hundreds of megabytes for a
         # million records) go once matching is done.
         shown_fields=[features[comparison.feature].fields for comparison in comparisons],
-        _levels=final_levels[order],
-        _weights=final_weights[order],
-        _swapped=final_view.swapped[order],
+        _levels=final_levels,
+        _weights=final_weights,
+        _swapped=final_view.swapped,
     )
 
 

@@ -203,6 +203,10 @@ def _house_numbers_apart(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.where(empty, 0.0, distance)
 
 
+def _equal_values(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    return (left == right).astype(float)
+
+
 def _equal_to_original(transform: ValueFunction) -> PairFunction:
     """Whether the left value, transformed, equals the right value as written."""
 
@@ -293,6 +297,16 @@ def _typos(view: PairView, feature: str, at: float | None) -> np.ndarray:
         feature, f"typos {limit:g}", _scorer(OSA.distance), default=np.inf, keep=close_in_length
     )
     return distance <= limit
+
+
+@level_test(
+    "typos_same_digits",
+    "at most {at} typo(s) apart, with the same digits (anna.nowak2@ is another mailbox, not a typo)",
+)
+def _typos_same_digits(view: PairView, feature: str, at: float | None) -> np.ndarray:
+    # A digit is chosen, not slipped: jan.kowalski77@ and jan.kowalski78@ are two mailboxes.
+    same_digits = view.on_values(feature, "digits", _equal_values, transform=_digits) > 0
+    return _typos(view, feature, at) & same_digits
 
 
 @level_test("name_variant", "nickname or spelling variant of one name (rules/nicknames.csv)")
@@ -406,6 +420,9 @@ class Level:
     label_override: str | None = None
     # Agreement that says nothing about the person (a switchboard): weighs 0, is not trained.
     neutral: bool = False
+    # The level holds only where these comparisons (listed earlier in the settings) are at one of
+    # these levels, by label: an email one typo off counts where the names agree.
+    when: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def label(self) -> str:
@@ -420,10 +437,18 @@ class Level:
     def comparison(self) -> str:
         """What was compared and how, for people reading the evidence."""
         text = LEVEL_TESTS[self.test].comparison
-        return text.replace("{at}", f"{self.at:g}") if self.at is not None else text
+        text = text.replace("{at}", f"{self.at:g}") if self.at is not None else text
+        if self.when:
+            text += f"; only where the {' and '.join(name.replace('_', ' ') for name, _ in self.when)} agree"
+        return text
 
-    def holds(self, view: PairView) -> np.ndarray:
-        return LEVEL_TESTS[self.test].holds(view, self.feature, self.at)
+    def holds(self, view: PairView, earlier: Mapping[str, tuple[Comparison, np.ndarray]]) -> np.ndarray:
+        hit = LEVEL_TESTS[self.test].holds(view, self.feature, self.at)
+        for name, labels in self.when:
+            comparison, levels = earlier[name]
+            chosen = [index for index, level in enumerate(comparison.levels) if level.label in labels]
+            hit = hit & np.isin(levels, chosen)
+        return hit
 
 
 @dataclass(frozen=True)
@@ -444,13 +469,16 @@ class Comparison:
         """Per level: True where the level is no evidence (null, or neutral)."""
         return np.array([index == 0 or level.neutral for index, level in enumerate(self.levels)])
 
-    def evaluate(self, view: PairView) -> tuple[np.ndarray, np.ndarray]:
-        """Each pair's level, and for term-frequency levels the code of the shared value (else -1)."""
+    def evaluate(
+        self, view: PairView, earlier: Mapping[str, tuple[Comparison, np.ndarray]] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each pair's level, and for term-frequency levels the code of the shared value (else -1).
+        `earlier` holds the comparisons evaluated before, with their levels, for levels with `when`."""
         chosen = np.full(len(view), len(self.levels) - 1, dtype=np.int8)
         open_ = np.ones(len(view), dtype=bool)
         for index, level in enumerate(self.levels[:-1]):
             view.scope = open_
-            hit = open_ & level.holds(view)
+            hit = open_ & level.holds(view, earlier or {})
             chosen[hit] = index
             open_ &= ~hit
         view.scope = np.ones(len(view), dtype=bool)
@@ -478,6 +506,7 @@ def comparison_from_settings(spec: Mapping[str, Any]) -> Comparison:
                 u=float(raw.get("u", 0.0)),
                 label_override=raw.get("label"),
                 neutral=bool(raw.get("neutral", False)),
+                when=tuple((name, tuple(labels)) for name, labels in raw.get("when", {}).items()),
             )
         )
     if levels[0].test != "null" or levels[-1].test != "else":
@@ -489,6 +518,8 @@ def evaluate_all(comparisons: list[Comparison], view: PairView) -> tuple[np.ndar
     """Level matrix (pairs x comparisons, int8) and term-frequency codes (pairs x comparisons)."""
     levels = np.zeros((len(view), len(comparisons)), dtype=np.int8)
     tf_codes = np.full((len(view), len(comparisons)), -1, dtype=np.int64)
+    earlier: dict[str, tuple[Comparison, np.ndarray]] = {}
     for index, comparison in enumerate(comparisons):
-        levels[:, index], tf_codes[:, index] = comparison.evaluate(view)
+        levels[:, index], tf_codes[:, index] = comparison.evaluate(view, earlier)
+        earlier[comparison.name] = (comparison, levels[:, index])
     return levels, tf_codes

@@ -13,6 +13,11 @@
 - the prior, the probability that two random records are the same person, from the share of records
   that have a duplicate, found by a fixed point over the candidate pairs.
 
+Fellegi-Sunter adds the comparisons' bits as if they were independent. Some are not: colleagues
+share a company, a street, a city, a postcode and a state because they share one office. Such
+comparisons form an evidence group (`[[groups]]` in the settings) that counts once: its strongest
+agreement and its strongest disagreement, in scoring and in EM alike (`count_once`).
+
 Every estimate is a posterior mean under the priors of rules/matching.toml (Dirichlet pseudo-counts),
 so a file of ten records gets sensible weights and a file of a million gets its own.
 """
@@ -54,13 +59,16 @@ class ModelSettings:
 class Veto:
     """Evidence no sum may outweigh. A pair at one of the listed levels of every comparison in
     `all_of`, of at least one in `any_of` (when given), and of none in `none_of` scores at most
-    `weight` bits. Each maps a comparison's index to level indices."""
+    `weight` bits. Each maps a comparison's index to level indices. A `review` veto keeps the pair
+    out of clusters all the same, but where the rest of the evidence says "match" the pair is
+    reported for a person to review."""
 
     name: str
     all_of: dict[int, tuple[int, ...]]
     any_of: dict[int, tuple[int, ...]]
     none_of: dict[int, tuple[int, ...]]
     weight: float
+    review: bool = False
 
     def applies(self, levels: np.ndarray) -> np.ndarray:
         hit = np.ones(len(levels), dtype=bool)
@@ -75,6 +83,31 @@ class Veto:
         return hit
 
 
+@dataclass(frozen=True)
+class EvidenceGroup:
+    """Comparisons that say one thing between them (a workplace: company, street, city, postcode,
+    state): they count as one piece of evidence. `members` are comparison indices."""
+
+    name: str
+    members: tuple[int, ...]
+
+
+def count_once(weights: np.ndarray, groups: Sequence[tuple[int, ...]]) -> np.ndarray:
+    """Per pair and comparison, the bits that count: inside each group only the strongest agreement
+    and the strongest disagreement keep theirs (the first such member on a tie), the others count 0.
+    `groups` are column indices of `weights`."""
+    counted = weights.copy()
+    for members in groups:
+        columns = np.asarray(members)
+        part = weights[:, columns]
+        strongest = np.argmax(part, axis=1)
+        weakest = np.argmin(part, axis=1)
+        place = np.arange(len(columns))
+        kept = ((place == strongest[:, None]) & (part > 0)) | ((place == weakest[:, None]) & (part < 0))
+        counted[:, columns] = np.where(kept, part, 0.0)
+    return counted
+
+
 @dataclass
 class Model:
     """Trained m and u per comparison level, term-frequency u per value, and the prior."""
@@ -86,6 +119,7 @@ class Model:
     # Per comparison with a term-frequency level: u of each value of the level's feature.
     tf_u: list[np.ndarray | None]
     vetoes: list[Veto] = field(default_factory=list)
+    groups: list[EvidenceGroup] = field(default_factory=list)
     diagnostics: dict[str, Any] = field(default_factory=dict)
 
     def level_weights(self) -> list[np.ndarray]:
@@ -116,26 +150,54 @@ class Model:
     def prior_weight(self) -> float:
         return float(np.log2(self.prior / (1.0 - self.prior)))
 
-    def match_weight(self, levels: np.ndarray, tf_codes: np.ndarray) -> np.ndarray:
-        """log2 posterior odds of each pair: the prior plus every comparison's bits, vetoes applied."""
-        weight = self.prior_weight + self.weights(levels, tf_codes).sum(axis=1)
-        for veto in self.vetoes:
-            hit = veto.applies(levels)
-            weight[hit] = np.minimum(weight[hit], veto.weight)
+    def counted(self, weights: np.ndarray) -> np.ndarray:
+        """`weights` (from `weights()`) as they count: each evidence group once."""
+        return count_once(weights, [group.members for group in self.groups])
+
+    def match_weight(self, levels: np.ndarray, tf_codes: np.ndarray, *, vetoes: bool = True) -> np.ndarray:
+        """log2 posterior odds of each pair: the prior plus every comparison's bits (each evidence
+        group once), vetoes applied unless `vetoes` is false."""
+        weight = self.prior_weight + self.counted(self.weights(levels, tf_codes)).sum(axis=1)
+        if vetoes:
+            for veto in self.vetoes:
+                hit = veto.applies(levels)
+                weight[hit] = np.minimum(weight[hit], veto.weight)
         return weight
 
     def vetoed(self, levels: np.ndarray) -> np.ndarray:
-        """The name of the veto each pair falls under ("" for none)."""
+        """The name of the veto each pair falls under ("" for none): the first in the settings,
+        a veto that is not for review before one that is."""
         names = np.full(len(levels), "", dtype=object)
-        for veto in reversed(self.vetoes):
+        for veto in [*reversed(self.review_vetoes), *reversed(self.final_vetoes)]:
             names[veto.applies(levels)] = veto.name
         return names
+
+    @property
+    def review_vetoes(self) -> list[Veto]:
+        return [veto for veto in self.vetoes if veto.review]
+
+    @property
+    def final_vetoes(self) -> list[Veto]:
+        return [veto for veto in self.vetoes if not veto.review]
+
+    def for_review(self, levels: np.ndarray) -> np.ndarray:
+        """Per pair: True where only review vetoes hold it back (no other veto applies)."""
+        review = np.zeros(len(levels), dtype=bool)
+        for veto in self.review_vetoes:
+            review |= veto.applies(levels)
+        for veto in self.final_vetoes:
+            review &= ~veto.applies(levels)
+        return review
 
     def to_dict(self) -> dict[str, Any]:
         """The trained model as data: what each level means and weighs (for saving and diffing)."""
         return {
             "probability_two_random_records_match": self.prior,
             "vetoes": [veto.name for veto in self.vetoes],
+            "groups": {
+                group.name: [self.comparisons[member].name for member in group.members]
+                for group in self.groups
+            },
             "comparisons": [
                 {
                     "name": comparison.name,
@@ -174,16 +236,19 @@ def train(
     tf_codes: np.ndarray,
     settings: ModelSettings,
     vetoes: Sequence[Veto] = (),
+    groups: Sequence[EvidenceGroup] = (),
 ) -> Model:
     """Estimate u, m, term frequencies and the prior; `levels` are the candidates' level matrix."""
     rng = np.random.default_rng(settings.seed)
     u = _estimate_u(features, comparisons, settings, rng)
-    m, em_report = _estimate_m(features, comparisons, rules, candidates, levels, u, settings, rng)
+    m, em_report = _estimate_m(features, comparisons, rules, candidates, levels, u, settings, rng, groups)
     tf_u = [
         _term_frequency_u(features, comparison, u_row, settings)
         for comparison, u_row in zip(comparisons, u, strict=True)
     ]
-    model = Model(comparisons=comparisons, m=m, u=u, prior=1e-6, tf_u=tf_u, vetoes=list(vetoes))
+    model = Model(
+        comparisons=comparisons, m=m, u=u, prior=1e-6, tf_u=tf_u, vetoes=list(vetoes), groups=list(groups)
+    )
     model.prior, prior_report = _estimate_prior(model, len(features), levels, tf_codes, settings)
     model.diagnostics = {"em": em_report, "prior": prior_report}
     return model
@@ -229,6 +294,7 @@ def _estimate_m(
     u: list[np.ndarray],
     settings: ModelSettings,
     rng: np.random.Generator,
+    groups: Sequence[EvidenceGroup] = (),
 ) -> tuple[list[np.ndarray], list[dict[str, Any]]]:
     """EM per blocking rule; the expected level counts of the matches of every rule are pooled."""
     priors = []
@@ -254,12 +320,18 @@ def _estimate_m(
         if len(rows) < 2 or not trained:
             report.append({"rule": rule.name, "pairs": len(rows), "trained": []})
             continue
+        # The evidence groups, in the columns of the comparisons this rule trains.
+        column = {position: index for index, position in enumerate(trained)}
+        trained_groups = [
+            tuple(column[member] for member in group.members if member in column) for group in groups
+        ]
         counts, share, iterations = _em(
             levels[rows][:, trained],
             [u[i] for i in trained],
             [priors[i] for i in trained],
             [comparisons[i].silent for i in trained],
             settings,
+            [members for members in trained_groups if len(members) > 1],
         )
         for position, expected in zip(trained, counts, strict=True):
             pooled[position] = pooled[position] + expected
@@ -286,6 +358,7 @@ def _em(
     priors: list[np.ndarray],
     silent: list[np.ndarray],
     settings: ModelSettings,
+    groups: Sequence[tuple[int, ...]] = (),
 ) -> tuple[list[np.ndarray], float, int]:
     """EM over the distinct level patterns of one rule's pairs: m, the block's own u, and the share
     of matches.
@@ -295,7 +368,8 @@ def _em(
     random pairs) and only m leaves the block; scoring uses the u of random pairs.
 
     Returns the expected number of matches at each level of each comparison (the sufficient
-    statistics pooled across rules), the share of matches and the iterations used.
+    statistics pooled across rules), the share of matches and the iterations used. Evidence groups
+    (column indices) count once in the posterior, as in scoring.
     """
     patterns, weights = distinct_patterns(levels)
     m = [prior.copy() for prior in priors]
@@ -310,7 +384,7 @@ def _em(
         iterations += 1
         log_m = np.column_stack([np.log(m_row[patterns[:, i]]) for i, m_row in enumerate(m)])
         log_u = np.column_stack([np.log(u_row[patterns[:, i]]) for i, u_row in enumerate(block_u)])
-        log_ratio = np.where(null, 0.0, log_m - log_u).sum(axis=1)
+        log_ratio = count_once(np.where(null, 0.0, log_m - log_u), groups).sum(axis=1)
         odds = share / (1.0 - share) * np.exp(np.clip(log_ratio, -500, 500))
         posterior = odds / (1.0 + odds)
         matched = weights * posterior

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from auditor.findings import SEVERITY_ORDER
 from auditor.matching.comparisons import Comparison
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
+    from auditor.matching.estimating import Model
 
 _SWAPPABLE = {"first_name": "last_name", "last_name": "first_name"}
 # Fields whose filling makes a record "complete" when choosing the record to keep.
@@ -103,7 +105,7 @@ class RecordFacts:
 
 def field_evidence(
     facts: RecordFacts,
-    comparisons: list[Comparison],
+    model: Model,
     fields_of: list[tuple[str, ...]],
     left: np.ndarray,
     right: np.ndarray,
@@ -112,8 +114,12 @@ def field_evidence(
     swapped: np.ndarray,
 ) -> list[list[dict[str, Any]]]:
     """Per pair (record positions `left` and `right`, a row of `levels` and `weights` each), one
-    entry per comparison that had a value on at least one side. Worked out a comparison at a time
-    over every pair; only the entries themselves are built one by one."""
+    entry per comparison that had a value on at least one side. A comparison in an evidence group
+    also says what it `counted` for (the group counts once) and the group's name. Worked out a
+    comparison at a time over every pair; only the entries themselves are built one by one."""
+    comparisons = model.comparisons
+    counted = np.round(model.counted(weights.astype(np.float64)), 2)
+    group_of = {member: group.name for group in model.groups for member in group.members}
     entries: list[list[dict[str, Any]]] = [[] for _ in range(len(left))]
     left_rows, right_rows = facts.row_of[left], facts.row_of[right]
     for number, (comparison, fields) in enumerate(zip(comparisons, fields_of, strict=True)):
@@ -135,24 +141,28 @@ def field_evidence(
         label_of = np.array([level.label for level in comparison.levels], dtype=object)[levels[:, number]]
         rounded = np.round(weights[:, number].astype(np.float64), 2)
         present = np.flatnonzero((left_values != "") | (right_values != ""))
-        for pair, one, other, how, label, weight in zip(
+        group = group_of.get(number)
+        for pair, one, other, how, label, weight, counts in zip(
             present.tolist(),
             left_values[present].tolist(),
             right_values[present].tolist(),
             how_of[present].tolist(),
             label_of[present].tolist(),
             rounded[present].tolist(),
+            counted[present, number].tolist(),
             strict=True,
         ):
-            entries[pair].append(
-                {
-                    "field": comparison.name,
-                    "values": [one, other],
-                    "comparison": how,
-                    "level": label,
-                    "weight": weight,
-                }
-            )
+            entry: dict[str, Any] = {
+                "field": comparison.name,
+                "values": [one, other],
+                "comparison": how,
+                "level": label,
+                "weight": weight,
+            }
+            if group is not None:
+                entry["group"] = group
+                entry["counted"] = counts
+            entries[pair].append(entry)
     return entries
 
 
@@ -172,10 +182,15 @@ def agreeing_fields(comparisons: list[Comparison], weights: np.ndarray) -> list[
     return [tuples[code] for code in inverse.tolist()]
 
 
+# How sure a finding is: every link inside it at least this probable is "sure"; below, "likely";
+# a finding a veto had to pull apart, or a pair only set aside for review, is "review".
+SURE = 0.99
+
+
 def group_evidence(matches: MatchResult, positions: list[int], *, max_pairs: int = 20) -> dict[str, Any]:
     """The evidence of one finding about `positions` (record positions, in the finding's order):
-    the best score, what it matched on, the cluster, the strongest pairs field by field, which
-    record to keep and why, and what makes a merge risky."""
+    the best score, what it matched on, the cluster, how sure it is, the strongest pairs field by
+    field, which record to keep and why, and what makes a merge risky."""
     index_of = {position: index for index, position in enumerate(positions)}
     cluster = int(matches.cluster[positions[0]])
     inside = [
@@ -196,8 +211,45 @@ def group_evidence(matches: MatchResult, positions: list[int], *, max_pairs: int
         evidence["pairs_note"] = f"the {len(shown)} strongest of {len(inside)} links are shown"
     evidence["keep"] = _keep(facts, positions)
     weakest = float(matches.pair_score[inside[-1]]) if inside else 1.0
+    vetoed = any(matches.pair_veto[pair] for pair in inside)
+    evidence["confidence"] = "review" if vetoed else "sure" if weakest >= SURE else "likely"
     evidence["risks"] = _risks(facts, positions, weakest)
     return evidence
+
+
+def review_severity(severity: str) -> str:
+    """A pair set aside for review is reported a step below its rule's severity (info at the least):
+    it says "look", not "merge"."""
+    by_rank = {rank: name for name, rank in SEVERITY_ORDER.items()}
+    return by_rank.get(SEVERITY_ORDER.get(severity, 1) - 1, "info")
+
+
+def review_evidence(matches: MatchResult, pair: int, positions: list[int]) -> dict[str, Any]:
+    """The evidence of a finding about review pair `pair` (`positions`: its two records, in the
+    finding's order): as `group_evidence`, with confidence "review" and the veto that held it back."""
+    review = matches.review
+    left, right = int(review["left"].iat[pair]), int(review["right"].iat[pair])
+    index_of = {position: index for index, position in enumerate(positions)}
+    reason = str(review["veto"].iat[pair])
+    score = round(float(review["score"].iat[pair]), 4)
+    facts = matches.facts
+    return {
+        "score": score,
+        "matched_on": list(review["matched_on"].iat[pair]),
+        "cluster": "",
+        "confidence": "review",
+        "pairs": [
+            {
+                "left": index_of[left],
+                "right": index_of[right],
+                "score": score,
+                "fields": matches.explain_review(pair),
+                "review": reason,
+            }
+        ],
+        "keep": _keep(facts, positions),
+        "risks": [f"{reason}: not merged, review before merging", *_risks(facts, positions, 1.0)],
+    }
 
 
 def _pair(matches: MatchResult, index_of: dict[int, int], pair: int) -> dict[str, Any]:

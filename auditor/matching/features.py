@@ -16,6 +16,7 @@ main and second email): two people agree on it when any of their values are equa
 | first_initial | first_name | the first letter |
 | email | email, email_alt | the personal address as the mail server reads it; role mailboxes dropped |
 | company_domain | email, website | a company's domain: work email or website, never free mail |
+| mail_domain | email, email_alt | the company domain of each personal address (never free mail) |
 | phone | phone, mobile | E.164 where valid, else the digits |
 | personal_email, personal_phone | email, phone | without values shared by several people (a family mailbox or home phone, a switchboard) |
 | company | company | without legal forms, "&"/"and", case and punctuation |
@@ -39,7 +40,13 @@ import pyarrow.compute as pc
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
-from auditor.matching.keys import company_keys, free_mail_domains, normalise_emails, website_domains
+from auditor.matching.keys import (
+    EmailKeys,
+    company_keys,
+    free_mail_domains,
+    normalise_emails,
+    website_domains,
+)
 from auditor.matching.names import fold_names, group_columns, share_group, skeletons
 from auditor.matching.runs import pairs_within
 from auditor.matching.text import STR, as_arrow, fold_array, to_series
@@ -225,6 +232,9 @@ def build_features(records: pd.DataFrame) -> Features:
     features["personal_email"] = _personal(email)
     work_domain = main.domain.where(~main.domain.isin(free_mail_domains()), "")
     add("company_domain", ("email", "website"), work_domain.astype("str"), website_domains(frame["website"]))
+    # Where each personal mailbox is: two mailboxes at one company are two colleagues far more
+    # often than one person's aliases.
+    add("mail_domain", ("email", "email_alt"), _mailbox_company(main), _mailbox_company(second))
 
     phone = add("phone", ("phone", "mobile"), _phone_key(frame, "phone"), _phone_key(frame, "mobile"))
     # Neither is a switchboard (colleagues under other last names) nor a family's home phone (one
@@ -324,6 +334,12 @@ def _prefix(names: pd.Series, length: int = 3) -> pd.Series:
         .where(names.str.len() >= length, "")
         .astype("str")
     )
+
+
+def _mailbox_company(keys: EmailKeys) -> pd.Series:
+    """The domain of each personal address, where it is a company's (not free mail)."""
+    company = (keys.address != "") & ~keys.domain.isin(free_mail_domains())
+    return keys.domain.where(company, "").astype("str")
 
 
 def _phone_key(frame: pd.DataFrame, column: str) -> pd.Series:

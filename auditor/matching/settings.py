@@ -8,7 +8,7 @@ from typing import Any
 
 from auditor.matching.blocking import BlockingRule
 from auditor.matching.comparisons import Comparison, comparison_from_settings
-from auditor.matching.estimating import ModelSettings, Veto
+from auditor.matching.estimating import EvidenceGroup, ModelSettings, Veto
 from auditor.resources import load_rules_toml
 
 
@@ -21,6 +21,7 @@ class MatchSettings:
     max_pairs_per_record: float
     max_cluster_size: int
     vetoes: tuple[Veto, ...] = ()
+    groups: tuple[EvidenceGroup, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -33,7 +34,13 @@ class MatchSettings:
                 ],
             },
             "clustering": {"max_cluster_size": self.max_cluster_size},
-            "vetoes": [{"name": veto.name, "weight": veto.weight} for veto in self.vetoes],
+            "vetoes": [
+                {"name": veto.name, "weight": veto.weight, "review": veto.review} for veto in self.vetoes
+            ],
+            "groups": [
+                {"name": group.name, "comparisons": [self.comparisons[i].name for i in group.members]}
+                for group in self.groups
+            ],
             "comparisons": [
                 {
                     "name": comparison.name,
@@ -45,6 +52,7 @@ class MatchSettings:
                             "m": level.m,
                             "u": level.u,
                             "tf": level.tf,
+                            "neutral": level.neutral,
                         }
                         for level in comparison.levels
                     ],
@@ -65,15 +73,38 @@ def settings_from_dict(data: dict[str, Any]) -> MatchSettings:
     if len(rules) > 63:
         raise ValueError("at most 63 blocking rules: each is a bit of a 64-bit mask")
     comparisons = tuple(comparison_from_settings(spec) for spec in data.get("comparisons", []))
+    _check_conditions(comparisons)
+    groups = tuple(_group(spec, comparisons) for spec in data.get("groups", []))
+    grouped = [member for group in groups for member in group.members]
+    if len(grouped) != len(set(grouped)):
+        raise ValueError("a comparison belongs to one evidence group at most")
     return MatchSettings(
         model=model,
         rules=rules,
         comparisons=comparisons,
         vetoes=tuple(_veto(spec, comparisons) for spec in data.get("vetoes", [])),
+        groups=groups,
         max_block_size=int(blocking.get("max_block_size", 100)),
         max_pairs_per_record=float(blocking.get("max_pairs_per_record", 10)),
         max_cluster_size=int(data.get("clustering", {}).get("max_cluster_size", 50)),
     )
+
+
+def _check_conditions(comparisons: tuple[Comparison, ...]) -> None:
+    """A level's `when` names comparisons listed before its own, and levels they have."""
+    for position, comparison in enumerate(comparisons):
+        earlier = {other.name: other for other in comparisons[:position]}
+        for level in comparison.levels:
+            for name, labels in level.when:
+                if name not in earlier:
+                    raise ValueError(
+                        f"comparison {comparison.name}: level {level.label!r} depends on {name!r}, "
+                        "which is not a comparison listed before it"
+                    )
+                known = {other.label for other in earlier[name].levels}
+                unknown = [label for label in labels if label not in known]
+                if unknown:
+                    raise ValueError(f"comparison {comparison.name}: {name} has no level {unknown[0]!r}")
 
 
 def _veto(spec: dict[str, Any], comparisons: tuple[Comparison, ...]) -> Veto:
@@ -99,7 +130,18 @@ def _veto(spec: dict[str, Any], comparisons: tuple[Comparison, ...]) -> Veto:
         any_of=levels(spec.get("any", {})),
         none_of=levels(spec.get("none", {})),
         weight=float(spec.get("weight", -10.0)),
+        review=bool(spec.get("review", False)),
     )
+
+
+def _group(spec: dict[str, Any], comparisons: tuple[Comparison, ...]) -> EvidenceGroup:
+    """An evidence group from settings: comparison names become indices; a comparison counts in one
+    group at most."""
+    index = {comparison.name: position for position, comparison in enumerate(comparisons)}
+    unknown = [name for name in spec["comparisons"] if name not in index]
+    if unknown:
+        raise ValueError(f"group {spec['name']!r}: no comparison named {unknown[0]!r}")
+    return EvidenceGroup(name=spec["name"], members=tuple(index[name] for name in spec["comparisons"]))
 
 
 @cache

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule, set_rule
-from auditor.checking.rules._naming import clustered_record_names
+from auditor.checking.rules._naming import clustered_record_names, record_names
 from auditor.findings import Finding
-from auditor.matching.explaining import group_evidence
+from auditor.matching.explaining import group_evidence, review_evidence, review_severity
+
+if TYPE_CHECKING:
+    from auditor.matching import MatchResult
 
 # Record types that play the contact role; every other person record plays the lead role or none.
 CONTACT_ROLE = ("contact", "customer", "partner", "employee")
@@ -36,8 +41,12 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
     E.164, names with typos, nicknames (Bob/Robert, Kasia/Katarzyna), transliterations
     (Mohammed/Muhammad) and swapped first and last names, companies without legal forms, addresses
     and dates of birth. Role mailboxes (info@, sales@) and shared switchboard numbers count for
-    little on their own. One finding lists every record of the cluster in that role, the evidence
-    field by field, the record to keep and what makes the merge risky.
+    little on their own, and so do a company and its address: they say where someone works.
+    One finding lists every record of the cluster in that role, the evidence field by field, the
+    record to keep, what makes the merge risky and how sure it is (`confidence`: "sure", "likely"
+    or "review"). Two records that look alike but carry two birth dates, two mailboxes at one
+    company, or another last name and another email are never merged: they are reported for
+    review, a severity lower.
 
     ## Why it matters
     Two records of one person split the history: activities, emails and deals land on either, the
@@ -54,10 +63,9 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
     (the most complete, most recently active), after checking the risks it lists.
     """
     matches = context.matches
-    if matches is None or matches.pairs.empty:
+    if matches is None or (matches.pairs.empty and matches.review.empty):
         return []
     records = context.records
-    names = clustered_record_names(context)
     record_type = records["record_type"].to_numpy(dtype=object)
     contact_role = np.isin(record_type, CONTACT_ROLE)
     lead_role = record_type == "lead"
@@ -67,6 +75,18 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
             chosen = [int(position) for position in members if in_role[position]]
             if len(chosen) >= 2:
                 groups.append((role, chosen))
+    findings = _cluster_findings(rule, context, matches, groups, max_pairs)
+    return findings + _review_findings(rule, context, matches, lead_role, contact_role)
+
+
+def _cluster_findings(
+    rule: Rule,
+    context: AuditContext,
+    matches: MatchResult,
+    groups: list[tuple[str, list[int]]],
+    max_pairs: int,
+) -> list[Finding]:
+    names = clustered_record_names(context)
     # One look-up of every record reference, not one per finding: a million records make the
     # column access the expensive part.
     refs = iter(context.refs([position for _, chosen in groups for position in chosen]))
@@ -87,4 +107,34 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
                 evidence=evidence,
             )
         )
+    return findings
+
+
+def _review_findings(
+    rule: Rule, context: AuditContext, matches: MatchResult, lead_role: np.ndarray, contact_role: np.ndarray
+) -> list[Finding]:
+    """A finding per pair set aside for review whose two records play one role."""
+    left = matches.review["left"].to_numpy(dtype=np.int64)
+    right = matches.review["right"].to_numpy(dtype=np.int64)
+    chosen = np.flatnonzero((lead_role[left] & lead_role[right]) | (contact_role[left] & contact_role[right]))
+    if not len(chosen):
+        return []
+    names = record_names(context.records, left[chosen])
+    refs = iter(context.refs(np.column_stack([left[chosen], right[chosen]]).ravel().tolist()))
+    severity = review_severity(rule.severity)
+    findings = []
+    for pair, name in zip(chosen.tolist(), names.tolist(), strict=True):
+        evidence = review_evidence(matches, pair, [int(left[pair]), int(right[pair])])
+        first, second = next(refs), next(refs)
+        finding = rule.finding(
+            message=(
+                f"{name} may be recorded twice as a {'lead' if lead_role[left[pair]] else 'contact'}: "
+                f"{first.file} row {first.row} and {second.file} row {second.row} (match score "
+                f"{evidence['score']:.2f}, but {evidence['pairs'][0]['review']}): review before merging."
+            ),
+            records=[first, second],
+            evidence=evidence,
+        )
+        finding.severity = severity
+        findings.append(finding)
     return findings

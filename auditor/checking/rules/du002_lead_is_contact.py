@@ -7,9 +7,9 @@ import numpy as np
 from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import open_leads_of
-from auditor.checking.rules._naming import clustered_record_names, with_article
+from auditor.checking.rules._naming import clustered_record_names, record_names, with_article
 from auditor.findings import Finding
-from auditor.matching.explaining import group_evidence
+from auditor.matching.explaining import group_evidence, review_evidence, review_severity
 
 # The records an open lead must not duplicate: people the business already has a relationship with.
 ESTABLISHED = ("contact", "customer", "partner")
@@ -33,8 +33,11 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
     platform's export. The match is the one the duplicate rule uses: names with typos, nicknames and
     transliterations, emails as the mail server reads them, E.164 phones, companies without legal
     forms, addresses and birth dates, weighed without configuration. The lead comes first in the
-    finding's records, then the records it already is, with the evidence field by field. The lead's
-    suggested type becomes the type of the record it matches.
+    finding's records, then the records it already is, with the evidence field by field and how sure
+    the match is (`confidence`: "sure", "likely" or "review"). The lead's suggested type becomes the
+    type of the record it matches. A lead that looks like a contact but carries another birth date,
+    another mailbox at the same company, or another last name and another email is reported for
+    review, a severity lower, and keeps its type.
 
     ## Why it matters
     A person who is already a contact or a customer but still sits in the lead queue is prospected
@@ -51,7 +54,7 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
     chosen; HubSpot merge), or close it as a duplicate.
     """
     matches = context.matches
-    if matches is None or matches.pairs.empty:
+    if matches is None or (matches.pairs.empty and matches.review.empty):
         return []
     records = context.records
     names = clustered_record_names(context)
@@ -85,4 +88,42 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
                 evidence=evidence,
             )
         )
+    return findings + _review_findings(rule, context, is_open_lead, established)
+
+
+def _review_findings(
+    rule: Rule, context: AuditContext, is_open_lead: np.ndarray, established: np.ndarray
+) -> list[Finding]:
+    """A finding per pair set aside for review of an open lead and an established record."""
+    matches = context.matches
+    assert matches is not None
+    left = matches.review["left"].to_numpy(dtype=np.int64)
+    right = matches.review["right"].to_numpy(dtype=np.int64)
+    # Each pair read both ways: (lead, established record).
+    lead = np.concatenate([left, right])
+    known = np.concatenate([right, left])
+    pair = np.concatenate([np.arange(len(left)), np.arange(len(left))])
+    chosen = np.flatnonzero(is_open_lead[lead] & established[known])
+    if not len(chosen):
+        return []
+    names = record_names(context.records, lead[chosen])
+    record_type = context.records["record_type"].to_numpy(dtype=object)
+    refs = iter(context.refs(np.column_stack([lead[chosen], known[chosen]]).ravel().tolist()))
+    severity = review_severity(rule.severity)
+    findings = []
+    for index, name in zip(chosen.tolist(), names.tolist(), strict=True):
+        evidence = review_evidence(matches, int(pair[index]), [int(lead[index]), int(known[index])])
+        lead_ref, known_ref = next(refs), next(refs)
+        finding = rule.finding(
+            message=(
+                f"Open lead {name} ({lead_ref.file} row {lead_ref.row}) may already be "
+                f"{with_article(str(record_type[known[index]]))} in {known_ref.file} row {known_ref.row} "
+                f"(match score {evidence['score']:.2f}, but {evidence['pairs'][0]['review']}): review "
+                "before converting."
+            ),
+            records=[lead_ref, known_ref],
+            evidence=evidence,
+        )
+        finding.severity = severity
+        findings.append(finding)
     return findings
