@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._naming import clustered_record_names, record_names
+from auditor.checking.rules._reach import nothing_to_compare, people
 from auditor.findings import Finding
 from auditor.matching.explaining import group_evidence, review_evidence, review_severity
 
@@ -17,6 +19,14 @@ if TYPE_CHECKING:
 
 # Record types that play the contact role; every other person record plays the lead role or none.
 CONTACT_ROLE = ("contact", "customer", "partner", "employee")
+
+
+def _reach(context: AuditContext, max_pairs: int) -> Reach:
+    """People; blind where a record has nothing to compare (no name, email or phone)."""
+    records = context.records
+    return Reach(
+        people(records), (Blind("nothing to compare: no name, email or phone", nothing_to_compare(records)),)
+    )
 
 
 @set_rule(
@@ -31,6 +41,7 @@ CONTACT_ROLE = ("contact", "customer", "partner", "employee")
     },
     good={"Lead.csv row 2": "Anna Nowak, anna.nowak@acme.pl"},
     parameters={"max_pairs": 20},
+    reach=_reach,
 )
 def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Finding]:
     """

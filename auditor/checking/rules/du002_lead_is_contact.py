@@ -5,14 +5,29 @@ from __future__ import annotations
 import numpy as np
 
 from auditor.checking.context import AuditContext
+from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import open_leads_of
 from auditor.checking.rules._naming import clustered_record_names, record_names, with_article
+from auditor.checking.rules._reach import everyone, nothing_to_compare
 from auditor.findings import Finding
 from auditor.matching.explaining import group_evidence, review_evidence, review_severity
 
 # The records an open lead must not duplicate: people the business already has a relationship with.
 ESTABLISHED = ("contact", "customer", "partner")
+
+
+def _reach(context: AuditContext, max_pairs: int) -> Reach:
+    """Open leads; blind when no contacts, customers or partners are audited alongside (nobody to
+    be already), or for a lead with nothing to compare."""
+    records = context.records
+    applies = open_leads_of(context)
+    others = ((records["object"] != "account") & (records["record_type"] != "lead")).to_numpy()
+    if not others.any():
+        return everyone(applies, "no contacts audited alongside")
+    return Reach(
+        applies, (Blind("nothing to compare: no name, email or phone", nothing_to_compare(records)),)
+    )
 
 
 @set_rule(
@@ -24,6 +39,7 @@ ESTABLISHED = ("contact", "customer", "partner")
     bad={"Lead.csv row 4": "Jan Kowalski (open lead)", "Contact.csv row 12": "Jan Kowalski (contact)"},
     good={"Contact.csv row 12": "Jan Kowalski (contact)"},
     parameters={"max_pairs": 20},
+    reach=_reach,
 )
 def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Finding]:
     """
