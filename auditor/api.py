@@ -21,7 +21,7 @@ from auditor.findings import SEVERITY_ORDER
 from auditor.loading import RawTable, load_file
 from auditor.matching import MatchResult, adopt_matched_types, match_people
 from auditor.model import ALL_FIELDS
-from auditor.normalising import build_records, validate_records
+from auditor.normalising import build_records, infer_phone_regions, validate_records
 from auditor.terms import UnmappedLabel, builtin_vocabulary
 from auditor.whoiswho import WhoIsWho, suggest_types
 
@@ -289,6 +289,7 @@ def read_inputs(
             frames.append(records)
             inputs.append(_input_report(table, detection, terms.label_maps))
     _note_evidence(inputs, evidence, config)
+    infer_phone_regions(frames, inputs, config)
     return ReadInputs(frames, inputs, unmapped, evidence)
 
 

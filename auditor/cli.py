@@ -13,7 +13,7 @@ import click
 
 from auditor import __version__
 from auditor.config import FAIL_ON, LANGUAGES, OBJECTS, PLATFORMS, Config, load_config, parse_as_of
-from auditor.errors import AuditorError
+from auditor.errors import AuditorError, ConfigError
 
 if TYPE_CHECKING:
     from auditor.api import AuditResult
@@ -81,10 +81,30 @@ def _audit_options(function: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--platform", type=click.Choice(PLATFORMS), help="Skip platform detection."),
         click.option("--object", "object_name", type=click.Choice(OBJECTS), help="Skip object detection."),
         click.option("--sheet", metavar="NAME", help="Read only this sheet of each workbook."),
+        click.option(
+            "--default-country",
+            metavar="CC",
+            callback=_known_region,
+            help="Country (ISO code, e.g. FR) for national phone numbers of records that have none.",
+        ),
     ]
     for option in reversed(options):
         function = option(function)
     return function
+
+
+def _known_region(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from auditor.phones import known_region
+
+    region = known_region(value)
+    if region is None:
+        raise ConfigError(
+            f"--default-country {value!r} is not a country code",
+            hint="Use an ISO 3166 code such as FR, PL or US",
+        )
+    return region
 
 
 def _config(

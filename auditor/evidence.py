@@ -61,17 +61,24 @@ class Evidence:
     def staff_emails(self) -> np.ndarray:
         """Lower-cased addresses of the users who are staff (emails and email-shaped user names)."""
         staff = self._staff()
+        if staff.empty:
+            return np.zeros(0, dtype=object)
         addresses = pd.concat([staff["email"], staff["username"]], ignore_index=True).str.strip().str.lower()
         return np.unique(addresses[addresses.str.contains("@", regex=False)].to_numpy(dtype=object))
 
     def staff_record_ids(self) -> np.ndarray:
         """Ids of the person records that are staff users' own (Odoo: a user's partner)."""
-        ids = self._staff()["person_id"].str.strip()
+        staff = self._staff()
+        if staff.empty:
+            return np.zeros(0, dtype=object)
+        ids = staff["person_id"].str.strip()
         return np.unique(ids[ids != ""].to_numpy(dtype=object))
 
     def staff_domains(self) -> list[tuple[str, int]]:
         """Email domains most of the staff users share (not free mail), with how many users each."""
         staff = self._staff()
+        if staff.empty:
+            return []
         domains = email_domains(staff["email"].where(staff["email"] != "", staff["username"]))
         domains = domains[(domains != "") & ~domains.isin(free_mail_domains())]
         if domains.empty:

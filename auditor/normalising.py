@@ -8,21 +8,30 @@ countries and labels repeat a lot) or as Arrow string kernels over whole columns
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from auditor.detecting import Detection
 from auditor.folding import fold
 from auditor.loading import RawTable
 from auditor.model import DATE_FIELDS, INPUT_FIELDS, Records
-from auditor.phones import normalise_phones
+from auditor.phones import INVALID, UNCHECKED, could_be_phones, known_region, normalise_phones
 from auditor.resources import load_rules_toml
 from auditor.terms import TermsResult, Vocabulary, map_terms
+
+if TYPE_CHECKING:
+    from auditor.api import InputReport
+    from auditor.config import Config
 
 # UI languages whose date order is day first; English exports are read month first when ambiguous.
 _DAY_FIRST_LANGUAGES = frozenset({"fr", "es", "pl", "id", "ar", "de", "pt"})
@@ -59,7 +68,8 @@ def build_records(
     _split_full_names(frame)
     day_first_default = detection.language in _DAY_FIRST_LANGUAGES
     frame["country_code"] = country_codes(frame["country"])
-    regions = frame["country_code"].where(frame["country_code"] != "", (default_country or "").upper())
+    default_region = known_region(default_country or "") or ""  # an unknown code reads nothing
+    regions = frame["country_code"].where(frame["country_code"] != "", default_region)
     # Phones, mobiles, dates and emails are read independently, mostly by Arrow and pandas kernels
     # that let go of the GIL: side by side on two cores, a million leads are normalised 2 s sooner.
     with ThreadPoolExecutor(max_workers=3) as pool:
@@ -94,6 +104,110 @@ def validate_records(frame: pd.DataFrame) -> pd.DataFrame:
     return Records.validate(frame)
 
 
+def infer_phone_regions(frames: list[pd.DataFrame], inputs: list[InputReport], config: Config) -> None:
+    """Read the national phone numbers of records without a country, which `build_records` left
+    unchecked, by the country the audit points to, and say so in the notes of each input.
+
+    After the record's own country, in this order: `config.default_country`; the country most of
+    the file's records with a country have; the same over every file audited; the one country the
+    file's UI language is spoken in (rules/phones.toml says what "most" is, and which languages).
+    `frames` are `read_inputs`' records, one per audited input, in the order of `inputs`.
+    """
+    audited = [report for report in inputs if report.role == "audited" and not report.error]
+    default = known_region(config.default_country or "")
+    unchecked = [
+        {field: (frame[f"{field}_status"] == UNCHECKED).to_numpy() for field in _PHONE_FIELDS}
+        for frame in frames
+    ]
+    pending = [sum(int(mask.sum()) for mask in masks.values()) for masks in unchecked]
+    settings = load_rules_toml("phones.toml")["inference"]
+    # Countries are counted only when some phone waits for one.
+    counts = [_country_counts(frame) for frame in frames] if any(pending) and not default else []
+    overall = _dominant(sum(counts, Counter()), settings) if counts else None
+    for index, (frame, report, masks) in enumerate(zip(frames, audited, unchecked, strict=True)):
+        own = _dominant(counts[index], settings) if counts else None
+        chosen = _region_for(report, default, own, overall) if pending[index] else None
+        valid = 0
+        if chosen:
+            for field, mask in masks.items():
+                if not mask.any():
+                    continue
+                rows = frame.index[mask]
+                e164, status = normalise_phones(
+                    frame.loc[rows, f"{field}_raw"], pd.Series(chosen[0], index=rows, dtype="str")
+                )
+                # A guessed country may be the wrong one: a number that is valid there is taken, one
+                # that is not stays unchecked (it may well be another country's), never invalid.
+                # Only a country the user gave (or the record's own) makes a number invalid.
+                took = (status == "valid").to_numpy() if not default else np.ones(len(rows), dtype=bool)
+                frame.loc[rows[took], field] = e164.to_numpy()[took]
+                frame.loc[rows[took], f"{field}_status"] = status.to_numpy()[took]
+                valid += int(took.sum())
+        if default:  # `build_records` read most of them by it already
+            _say_read(report, _read_by_default(frame), default, "the default country")
+        elif chosen:
+            _say_read(report, pending[index], *chosen, valid=valid)
+
+
+_PHONE_FIELDS = ("phone", "mobile")
+
+
+def _region_for(
+    report: InputReport, default: str | None, own: tuple[str, int] | None, overall: tuple[str, int] | None
+) -> tuple[str, str] | None:
+    """The region to read a file's national numbers by, and why; None when nothing points to one."""
+    if default:
+        return default, "the default country"
+    if own:
+        return own[0], f"the file's dominant country ({own[1]} % of records with a country)"
+    if overall:
+        share = f"{overall[1]} % of records with a country"
+        return overall[0], f"the dominant country of all files audited ({share})"
+    region = load_rules_toml("phones.toml")["language_regions"].get(report.language or "")
+    return (region, f"the file's language ({report.language})") if region else None
+
+
+def _country_counts(frame: pd.DataFrame) -> Counter[str]:
+    counts = frame["country_code"].value_counts()
+    return Counter({str(code): int(count) for code, count in counts.items() if code})
+
+
+def _dominant(counts: Counter[str], settings: dict[str, Any]) -> tuple[str, int] | None:
+    """The country most records with a country have, with its share in whole percent, when it holds
+    at least `dominant_share` of at least `min_records` records."""
+    total = sum(counts.values())
+    if total < settings["min_records"]:
+        return None
+    region, top = counts.most_common(1)[0]
+    return (region, int(100 * top / total)) if top / total >= settings["dominant_share"] else None
+
+
+def _read_by_default(frame: pd.DataFrame) -> int:
+    """How many phones `build_records` read by the default country: those written nationally, on
+    records without a country, that could be a phone number at all."""
+    no_country = (frame["country_code"] == "").to_numpy()
+    read = 0
+    for field in _PHONE_FIELDS:
+        written = frame[f"{field}_raw"]
+        status = frame[f"{field}_status"]
+        national = no_country & (status != "").to_numpy()
+        national &= ~(written.str.startswith("+") | written.str.startswith("00")).to_numpy(dtype=bool)
+        # What cannot be a phone is invalid whatever the country: look among the invalid ones.
+        codes, uniques = pd.factorize(written[national & (status == INVALID).to_numpy()], sort=False)
+        impossible = ~could_be_phones(pd.Series(uniques, dtype="str"))
+        read += int(national.sum()) - int(impossible[codes].sum())
+    return read
+
+
+def _say_read(report: InputReport, phones: int, region: str, why: str, *, valid: int | None = None) -> None:
+    if phones:
+        plural = "s" if phones != 1 else ""
+        note = f"{phones} phone{plural} without a country read as {region}: {why}"
+        if valid is not None and valid < phones:
+            note += f"; {phones - valid} not valid there left unchecked (they may be another country's)"
+        report.notes.append(note)
+
+
 def _split_full_names(frame: pd.DataFrame) -> None:
     """Fill first/last name from a whole name where the export has only that ("Jan Kowalski",
     "Kowalski, Jan"). The whole name stays as written."""
@@ -118,97 +232,316 @@ def _split_full_names(frame: pd.DataFrame) -> None:
             frame.loc[parts.index[~single], "last_name"] = parts.loc[~single, 1]
 
 
-# Date layouts found in CRM exports, tried on distinct values; the one that reads most of a column wins.
-_ISO_FORMATS = ("ISO8601",)
-_DAY_FIRST_FORMATS = (
-    "%d/%m/%Y",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d.%m.%Y",
-    "%d.%m.%Y %H:%M",
-    "%d-%m-%Y",
-    "%d/%m/%y",
-    "%d.%m.%y",
+# Dates. Each distinct value is read by the one layout its shape fits; only the order of day and
+# month is settled per column (see `parse_dates`). ISO text, what Salesforce, HubSpot and the XLSX
+# loader write, goes to pandas' own parser (in C: a million values in a fifth of a second). The other
+# layouts are taken apart by Arrow's RE2 kernels and put together with integer arithmetic in numpy,
+# which also tells a real date outside pandas' nanosecond range (9999-12-31, Salesforce's 4000-12-31,
+# 0001-01-01) from text that is no date at all.
+
+# ISO text pandas reads exactly as written, in the years that lie wholly inside its nanosecond range
+# (1677-09-22 to 2262-04-11: 1678 to 2261); other years take the general path, which knows the range
+# to the second.
+_ISO = (
+    r"^(?:1(?:6(?:7[89]|[89]\d)|[7-9]\d\d)|2(?:[01]\d\d|2(?:[0-5]\d|6[01])))-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$"
 )
-_MONTH_FIRST_FORMATS = (
-    "%m/%d/%Y",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %I:%M %p",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%y",
-    "%m/%d/%y %I:%M %p",
-    "%m-%d-%Y",
-)
-_OTHER_FORMATS = ("%Y/%m/%d", "%Y.%m.%d", "%d %b %Y", "%b %d, %Y", "%d %B %Y", "%B %d, %Y")
-_EXCEL_SERIAL = re.compile(r"^\d{5}(\.\d+)?$")
+_NAT = np.iinfo(np.int64).min
+_FIRST_SECOND = -(-pd.Timestamp.min.value // 10**9)
+_LAST_SECOND = pd.Timestamp.max.value // 10**9 - 1
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+# Excel's serial day numbers (days since 1899-12-30); five digits are 1927 to 2173.
+_EXCEL_SERIAL = r"^\d{5}(?:\.\d+)?$"
+_EXCEL_EPOCH_DAYS = 25569  # 1970-01-01 as an Excel serial
+# A month written in letters: a word or a few ("abr.", "kwietnia", "كانون الثاني", "de abril de").
+_WORD = r"[\p{L}\p{M}][\p{L}\p{M}.]*"
+_MONTH = rf"(?P<month>{_WORD}(?:\s+{_WORD}){{0,3}})"
+_GAP = r"[\s\-/.,،]*"
+_ORDINAL = r"(?:st|nd|rd|th|er)?"
+_DIRECTION_MARKS = r"[\x{200E}\x{200F}\x{061C}\x{202A}-\x{202E}\x{2066}-\x{2069}]"
+_EASTERN_DIGITS = ("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹")
 
 
 def parse_dates(values: pd.Series, *, day_first_default: bool) -> pd.Series:
     """Dates of one column, as naive timestamps (time zones dropped: the rules count days).
 
-    The layout is chosen per column, not per cell: "03/04/2026" means the same in every row of
-    one export. Day-first versus month-first is settled by any value whose first or second part
-    exceeds 12, else by the export's UI language. Excel serial day numbers are read too.
+    Reads ISO dates and datetimes (Salesforce `2026-07-14T10:22:31.000Z`, `...000+0000`, HubSpot
+    `2026-07-14 10:22`), numbers with day, month and year in either order (`14/07/2026 10:22`,
+    `7/14/2026 10:22 AM`, `14.07.2026 10:22:31`, `2026/07/14`, `20260714`), months in letters in
+    the languages of rules/months.toml (`14-Jul-2026`, `Apr 15, 2021 12:03 AM`, `15 avr. 2021`,
+    `15 de abril de 2021`, `15 kwietnia 2021`, `15 نيسان 2021`) and Excel serial day numbers.
+
+    The order of day and month is chosen per column, not per cell: "03/04/2026" means the same in
+    every row of one export. Any value whose first part exceeds 12 makes the column day-first, else
+    any whose second part does makes it month-first, else the export's UI language decides.
+    A date pandas cannot hold (before 1677-09-22 or after 2262-04-11) is NaT, like unreadable text:
+    `unread_date_reasons` tells the two apart.
     """
-    result = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    filled = values != ""
-    if not filled.any():
-        return result
-    codes, uniques = pd.factorize(values[filled], sort=False)
-    distinct = pd.Series(uniques, dtype="str")
-    parsed = _parse_distinct(distinct, day_first_default)
-    result.loc[filled] = parsed.to_numpy()[codes]
-    return result
+    stamps = np.full(len(values), _NAT, dtype=np.int64)
+    filled = (values != "").to_numpy(dtype=bool)
+    if filled.any():
+        codes, uniques = pd.factorize(values[filled], sort=False)
+        read, _ = _read_distinct(pd.Series(uniques, dtype="str"), day_first_default=day_first_default)
+        stamps[filled] = np.where(codes >= 0, read[codes], _NAT)
+    return pd.Series(stamps.view("datetime64[ns]"), index=values.index)
 
 
-def _parse_distinct(distinct: pd.Series, day_first_default: bool) -> pd.Series:
-    sample = distinct.head(500)
-    best: pd.Series | None = None
-    best_count = -1
-    for date_format in _candidate_formats(sample, day_first_default):
-        parsed = _to_datetime(sample, date_format)
-        count = int(parsed.notna().sum())
-        if count > best_count:
-            best, best_count, chosen = parsed, count, date_format
-        if count == len(sample):
-            break
-    if best is None or best_count == 0:
-        if sample.str.match(_EXCEL_SERIAL).all():
-            return _excel_serials(distinct)
-        return pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[ns]")
-    return _to_datetime(distinct, chosen)
-
-
-def _candidate_formats(sample: pd.Series, day_first_default: bool) -> tuple[str, ...]:
-    slashed = sample.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}")
-    if slashed.notna().all(axis=1).any():
-        first = pd.to_numeric(slashed[0], errors="coerce")
-        second = pd.to_numeric(slashed[1], errors="coerce")
-        if (first > 12).any():
-            day_first = True
-        elif (second > 12).any():
-            day_first = False
-        else:
-            day_first = day_first_default
-        ordered = (
-            (_DAY_FIRST_FORMATS, _MONTH_FIRST_FORMATS)
-            if day_first
-            else (_MONTH_FIRST_FORMATS, _DAY_FIRST_FORMATS)
+def unread_date_reasons(values: pd.Series, parsed: pd.Series) -> pd.Series:
+    """Why each value of a date column has no date, for the rule-coverage report: "" (empty, or
+    read), "out_of_range" (a real date outside pandas' range: 4000-12-31, 9999-12-31, 0001-01-01)
+    or "unreadable". `parsed` is what `parse_dates` made of `values`; only the distinct values it
+    could not read are looked at again."""
+    reasons = np.full(len(values), "", dtype=object)
+    failed = (parsed.isna() & (values != "")).to_numpy(dtype=bool)
+    if failed.any():
+        codes, uniques = pd.factorize(values[failed].fillna(""), sort=False)
+        distinct = pd.Series(uniques, dtype="str")
+        # Either order of day and month may be the one that makes a real date.
+        outside = (
+            _read_distinct(distinct, day_first_default=True, settle_order=False)[1]
+            | _read_distinct(distinct, day_first_default=False, settle_order=False)[1]
         )
-        return (*ordered[0], *ordered[1], *_ISO_FORMATS, *_OTHER_FORMATS)
-    return (*_ISO_FORMATS, *_OTHER_FORMATS)
+        verdicts = np.where(outside, "out_of_range", "unreadable")
+        verdicts[(distinct.str.strip() == "").to_numpy(dtype=bool)] = ""
+        reasons[failed] = verdicts[codes]
+    return pd.Series(reasons, index=values.index, dtype="str")
 
 
-def _to_datetime(values: pd.Series, date_format: str) -> pd.Series:
-    parsed = pd.to_datetime(values, format=date_format, errors="coerce", utc=True)
-    return parsed.dt.tz_localize(None).astype("datetime64[ns]")
+def _read_distinct(
+    values: pd.Series, *, day_first_default: bool, settle_order: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nanoseconds since 1970 (`_NAT` where unread) of distinct values, and which of them are real
+    dates outside pandas' range. With `settle_order`, the values may overrule `day_first_default`."""
+    text = _arrow(values)
+    trimmed = pc.utf8_trim_whitespace(text)
+    if not pc.all(pc.equal(trimmed, text)).as_py():
+        text, values = trimmed, values.str.strip()
+    stamps = np.full(len(text), _NAT, dtype=np.int64)
+    outside = np.zeros(len(text), dtype=bool)
+    left = ~_read_iso(values, text, stamps)
+    if not left.any():
+        return stamps, outside
+    positions = np.flatnonzero(left)
+    text = _cleaned(text.filter(pa.array(left)))
+    for layout, pattern in _layouts():
+        if not len(positions):
+            break
+        # Matching alone runs RE2's DFA, several times faster than taking the groups apart.
+        matched = pc.match_substring_regex(text, pattern).to_numpy(zero_copy_only=False)
+        if matched.any():
+            taken = pc.extract_regex(text.filter(pa.array(matched)), pattern)
+            if layout == "numeric":
+                first, second = _ints(taken, "part1"), _ints(taken, "part2")
+                day_first = (
+                    _day_first(first, second, day_first_default) if settle_order else day_first_default
+                )
+                day, month = (first, second) if day_first else (second, first)
+            elif layout == "year_first":
+                month, day = _ints(taken, "part1"), _ints(taken, "part2")
+            else:
+                day, month = _ints(taken, "day"), _month_numbers(pc.struct_field(taken, "month"))
+            read, beyond = _assemble(_years(pc.struct_field(taken, "year")), month, day, _times(taken))
+            stamps[positions[matched]] = read
+            outside[positions[matched]] = beyond
+        positions, text = positions[~matched], text.filter(pa.array(~matched))
+    serial = pc.match_substring_regex(text, _EXCEL_SERIAL).to_numpy(zero_copy_only=False)
+    if serial.any():
+        days = pc.cast(text.filter(pa.array(serial)), pa.float64()).to_numpy()
+        stamps[positions[serial]] = np.round((days - _EXCEL_EPOCH_DAYS) * 86_400 * 10**9).astype(np.int64)
+    return stamps, outside
 
 
-def _excel_serials(values: pd.Series) -> pd.Series:
-    days = pd.to_numeric(values, errors="coerce")
-    plausible = days.between(1, 2958465)
-    stamps = pd.to_datetime("1899-12-30") + pd.to_timedelta(days.where(plausible), unit="D")
-    return stamps.astype("datetime64[ns]")
+def _read_iso(values: pd.Series, text: pa.Array, stamps: np.ndarray) -> np.ndarray:
+    """Read the plain ISO values with pandas into `stamps`; which values were taken (read or not)."""
+    shaped = pc.match_substring_regex(text, _ISO).to_numpy(zero_copy_only=False)
+    if not shaped.any():
+        return shaped
+    iso = text.filter(pa.array(shaped))
+    # A zone is a final "Z", a "+", or a third "-"; naive and zoned values are parsed apart, as
+    # pandas 2.2 applies one value's offset to the naive values that follow it.
+    zoned = pc.or_(
+        pc.or_(pc.ends_with(iso, "Z"), pc.match_substring(iso, "+")),
+        pc.greater(pc.count_substring(iso, "-"), 2),
+    ).to_numpy(zero_copy_only=False)
+    positions = np.flatnonzero(shaped)
+    for group in (zoned, ~zoned):
+        if group.any():
+            chosen = positions[group]
+            subset = values if len(chosen) == len(values) else values.iloc[chosen]
+            read = pd.to_datetime(subset, format="ISO8601", errors="coerce", utc=True)
+            stamps[chosen] = read.dt.tz_convert(None).astype("datetime64[ns]").to_numpy().view(np.int64)
+    return shaped
+
+
+@cache
+def _layouts() -> tuple[tuple[str, str], ...]:
+    """(name, RE2 pattern) of each layout other than plain ISO; the names say which group is what."""
+    time = _time_pattern()
+    return (
+        ("year_first", rf"^(?P<year>\d{{4}})[-/.](?P<part1>\d{{1,2}})[-/.](?P<part2>\d{{1,2}}){time}"),
+        ("year_first", rf"^(?P<year>\d{{4}})(?P<part1>\d{{2}})(?P<part2>\d{{2}}){time}"),  # 20260714
+        ("numeric", rf"^(?P<part1>\d{{1,2}})[-/.](?P<part2>\d{{1,2}})[-/.](?P<year>\d{{4}}|\d{{2}}){time}"),
+        ("day_month", rf"^(?P<day>\d{{1,2}}){_ORDINAL}{_GAP}{_MONTH}{_GAP}(?P<year>\d{{4}}|\d{{2}}){time}"),
+        ("month_day", rf"^{_MONTH}{_GAP}(?P<day>\d{{1,2}}){_ORDINAL}[\s,،]+(?P<year>\d{{4}}){time}"),
+    )
+
+
+def _time_pattern() -> str:
+    """An optional time after the date: 24 h or 12 h, seconds and fraction optional, then a zone."""
+    meridiem = "|".join(_literal(marker) for marker in _date_words().meridiem_written)
+    return (
+        r"(?i:(?:T|[\s,]+)(?P<hour>\d{1,2})[:.](?P<minute>\d{2})"
+        r"(?:[:.](?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?"
+        rf"\s*(?P<meridiem>{meridiem})?\s*(?P<zone>Z|UTC|GMT|[+-]\d{{2}}(?::?\d{{2}})?)?)?\s*$"
+    )
+
+
+def _literal(marker: str) -> str:
+    """A marker as an RE2 pattern: ASCII punctuation escaped, any spacing where it has a space."""
+    return r"\s*".join(re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", word) for word in marker.split())
+
+
+def _cleaned(text: pa.Array) -> pa.Array:
+    """What Arabic and French UIs put in dates that is not part of them: direction marks, other
+    spaces than the plain one, Eastern Arabic digits. Skipped when every value is plain ASCII."""
+    if not pc.any(pc.match_substring_regex(text, r"[^\x00-\x7F]")).as_py():
+        return text
+    text = pc.replace_substring_regex(text, _DIRECTION_MARKS, "")
+    text = pc.replace_substring_regex(text, r"\p{Zs}+", " ")
+    for digits in _EASTERN_DIGITS:
+        if pc.any(pc.match_substring_regex(text, f"[{digits}]")).as_py():
+            for value, digit in enumerate(digits):
+                text = pc.replace_substring(text, digit, str(value))
+    return pc.utf8_trim_whitespace(text)
+
+
+def _day_first(first: np.ndarray, second: np.ndarray, default: bool) -> bool:
+    if (first > 12).any():
+        return True
+    if (second > 12).any():
+        return False
+    return default
+
+
+def _assemble(
+    year: np.ndarray, month: np.ndarray, day: np.ndarray, time: tuple[np.ndarray, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Nanoseconds since 1970 of dates given as parts (`_NAT` where the parts make no date), and
+    which real dates lie outside pandas' nanosecond range. `time` is (seconds into the day, or -1
+    for an impossible time; nanoseconds)."""
+    seconds_of_day, nanos = time
+    month_index = np.clip(month, 1, 12) - 1
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_days = _MONTH_DAYS[month_index] + ((month_index == 1) & leap)
+    real = (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= month_days)
+    real &= seconds_of_day >= 0
+    seconds = _days_since_1970(year, month, day) * 86_400 + seconds_of_day
+    inside = real & (seconds >= _FIRST_SECOND) & (seconds <= _LAST_SECOND)
+    stamps = np.where(inside, np.where(inside, seconds, 0) * 10**9 + nanos, _NAT)
+    return stamps, real & ~inside
+
+
+def _days_since_1970(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Proleptic Gregorian day number (H. Hinnant's days_from_civil), for any year."""
+    shifted = year - (month <= 2)
+    era = shifted // 400
+    year_of_era = shifted - era * 400
+    day_of_year = (153 * ((month + 9) % 12) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146_097 + day_of_era - 719_468
+
+
+def _times(parts: pa.StructArray) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds into the (UTC) day, -1 where the time is impossible, and the nanoseconds."""
+    hour, minute, second = _ints(parts, "hour"), _ints(parts, "minute"), _ints(parts, "second")
+    afternoon = _looked_up(pc.struct_field(parts, "meridiem"), _meridiem_of)
+    twelve_hour = afternoon >= 0
+    possible = np.where(twelve_hour, hour <= 12, hour <= 23) & (minute <= 59) & (second <= 59)
+    hour = np.where(twelve_hour, hour % 12 + 12 * (afternoon == 1), hour)
+    seconds = hour * 3_600 + minute * 60 + second - _looked_up(pc.struct_field(parts, "zone"), _zone_offset)
+    nanos = _ints(parts, "fraction", pad=9)
+    return np.where(possible, seconds, -1), nanos
+
+
+def _ints(parts: pa.StructArray, name: str, *, pad: int = 0) -> np.ndarray:
+    """A group's digits as integers (0 where the group took no part); `pad` right-pads fractions."""
+    text = pc.struct_field(parts, name)
+    if pad:
+        text = pc.utf8_rpad(text, pad, "0")
+    return pc.cast(pc.if_else(pc.equal(text, ""), "0", text), pa.int64()).to_numpy()
+
+
+def _years(text: pa.Array) -> np.ndarray:
+    """Four-digit years as written; two digits as strptime's %y reads them (69-99: 1900s, else 2000s)."""
+    years = pc.cast(text, pa.int64()).to_numpy()
+    short = (pc.utf8_length(text).to_numpy() <= 2) & (years >= 0)
+    return np.where(short, np.where(years < 69, 2000 + years, 1900 + years), years)
+
+
+def _looked_up(text: pa.Array, answer: Callable[[str], int]) -> np.ndarray:
+    """`answer` for each value of a group with few distinct values (month names, markers, zones)."""
+    codes, uniques = pd.factorize(text.to_numpy(zero_copy_only=False), sort=False)
+    answers = np.array([answer(str(value)) for value in uniques] + [0], dtype=np.int64)
+    return answers[codes]
+
+
+def _month_numbers(text: pa.Array) -> np.ndarray:
+    return _looked_up(text, _month_of)
+
+
+def _month_of(written: str) -> int:
+    """1-12 for a month name of rules/months.toml in any language, else 0."""
+    words = _date_words()
+    return words.months.get(" ".join(w for w in fold(written).split() if w not in words.connectors), 0)
+
+
+def _meridiem_of(written: str) -> int:
+    """0 for a morning marker, 1 for an afternoon one, -1 when there is none."""
+    return _date_words().meridiem.get(fold(written).replace(" ", ""), -1) if written else -1
+
+
+def _zone_offset(written: str) -> int:
+    """Seconds to subtract to read a time in UTC: "Z", "+0200", "-05:00", "+02"."""
+    digits = written.replace(":", "")
+    if not digits or digits[0] not in "+-":
+        return 0
+    hours, minutes = int(digits[1:3]), int(digits[3:5] or 0)
+    return (1 if digits[0] == "+" else -1) * (hours * 3_600 + minutes * 60)
+
+
+class _DateWords(NamedTuple):
+    """rules/months.toml, folded: month name -> 1-12, connector words, marker -> 0 (am) or 1 (pm)."""
+
+    months: dict[str, int]
+    connectors: frozenset[str]
+    meridiem: dict[str, int]
+    meridiem_written: tuple[str, ...]
+
+
+@cache
+def _date_words() -> _DateWords:
+    data = load_rules_toml("months.toml")
+    halves = data["meridiem"]
+    return _DateWords(
+        months={
+            fold(name): int(month)
+            for months in data["months"].values()
+            for month, names in months.items()
+            for name in names
+        },
+        connectors=frozenset(fold(word) for word in data["connectors"]),
+        meridiem={
+            fold(name).replace(" ", ""): half for half, key in enumerate(("am", "pm")) for name in halves[key]
+        },
+        meridiem_written=tuple(
+            sorted((name for key in ("am", "pm") for name in halves[key]), key=len, reverse=True)
+        ),
+    )
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    array = pa.array(values, type=pa.large_string(), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 @cache

@@ -6,15 +6,20 @@ separators, written internationally or nationally without a trunk prefix to rewr
 module applies libphonenumber's *own metadata* (the per-region regular expressions for valid number
 types, its country codes and national prefixes) to whole columns with Arrow's RE2 kernels.
 
-The fast path only ever concludes "valid"; a number it cannot vouch for (letters, extensions, a
-trunk prefix to strip, a pattern that does not match, a non-geographic code) goes to `phonenumbers`
-itself, so answers are libphonenumber's in every case. tests/test_phones.py checks the two agree.
+The fast path only ever concludes "valid"; a number it cannot vouch for (extensions, a trunk prefix
+to strip, a pattern that does not match, a non-geographic code) goes to `phonenumbers` itself, so
+answers are libphonenumber's in every case. tests/test_phones.py checks the two agree.
+
+Before either, a value that cannot be a phone number in any country (an email address, words, too
+few or too many digits: `could_be_phones`) is invalid, whatever the record's country.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -22,6 +27,8 @@ import phonenumbers
 import pyarrow as pa
 import pyarrow.compute as pc
 from phonenumbers import PhoneMetadata
+
+from auditor.resources import load_rules_toml
 
 VALID, INVALID, UNCHECKED = "valid", "invalid", "unchecked"
 # What a person puts between digits; anything else (letters, "ext", "#", "(0)") takes the exact path.
@@ -64,8 +71,9 @@ class _RegionPatterns:
 def normalise_phones(phones: pd.Series, regions: pd.Series) -> tuple[pd.Series, pd.Series]:
     """E.164 form and status for each phone, read with the record's region (ISO alpha-2 or "").
 
-    Status: "valid"; "invalid"; "unchecked" (a national number with no country to read it by);
-    "" when empty. Invalid and unchecked numbers keep their written form.
+    Status: "valid"; "invalid" (also whatever cannot be a phone number: `could_be_phones`);
+    "unchecked" (a national number with no country to read it by); "" when empty. Invalid and
+    unchecked numbers keep their written form.
     """
     written = phones.str.strip()
     filled = (written != "").to_numpy()
@@ -100,7 +108,15 @@ def _answer_distinct(phones: pd.Series, regions: pd.Series) -> tuple[np.ndarray,
     plus = phones.str.startswith("+").to_numpy(dtype=bool)
     international = plus | phones.str.startswith("00").to_numpy(dtype=bool)
     region_values = regions.to_numpy(dtype=object)
-    decided = np.zeros(size, dtype=bool)
+    # What cannot be a phone anywhere is invalid before any country is looked at; plain numbers can
+    # only fail by their count of digits, the rest take the whole check.
+    possible = np.zeros(size, dtype=bool)
+    counts = digits.str.len().to_numpy() - plus
+    rules = _phone_rules()
+    possible[plain] = (counts[plain] >= rules.min_digits) & (counts[plain] <= rules.max_digits)
+    possible[~plain] = could_be_phones(phones[~plain])
+    states[~possible] = INVALID
+    decided = ~possible
 
     # International numbers: the country calling code is the prefix of 1-3 digits that names one
     # (calling codes are prefix-free, so at most one length matches).
@@ -127,7 +143,7 @@ def _answer_distinct(phones: pd.Series, regions: pd.Series) -> tuple[np.ndarray,
             )
 
     # National numbers, read with the record's region.
-    national_rows = plain & ~international & (region_values != "")
+    national_rows = plain & ~decided & ~international & (region_values != "")
     if national_rows.any():
         chosen = regions[national_rows]
         for region, rows in chosen.groupby(chosen, sort=True).indices.items():
@@ -143,9 +159,11 @@ def _answer_distinct(phones: pd.Series, regions: pd.Series) -> tuple[np.ndarray,
     unchecked = ~decided & ~international & (region_values == "")
     states[unchecked] = UNCHECKED
     decided |= unchecked
-    for position in np.flatnonzero(~decided):
-        formatted[position], states[position] = exact_answer(
-            str(written[position]), str(region_values[position])
+    left = np.flatnonzero(~decided)
+    readable = _extensions_marked(phones.iloc[left])
+    for position, text in zip(left, readable, strict=True):
+        formatted[position], states[position] = _libphonenumber_answer(
+            str(written[position]), str(text), str(region_values[position])
         )
     return formatted, states
 
@@ -168,14 +186,60 @@ def _settle(
 
 
 def exact_answer(phone: str, region: str) -> tuple[str, str]:
-    """libphonenumber's own verdict on one number: (E.164 or the written form, status)."""
+    """libphonenumber's own verdict on one number: (E.164 or the written form, status); invalid
+    too when the value cannot be a phone number at all (as `could_be_phones`, one value at a time)."""
     written = phone.strip()
+    rules = _phone_rules()
+    number = rules.extension_python.sub("", written)
+    digits = sum(character.isdecimal() for character in number)
+    if (
+        "@" in written
+        or any(character.isalpha() for character in number)
+        or not rules.min_digits <= digits <= rules.max_digits
+    ):
+        return written, INVALID
+    return _libphonenumber_answer(written, rules.extension_python.sub(r" ext. \1", written), region)
+
+
+def could_be_phones(phones: pd.Series) -> np.ndarray:
+    """False for values that cannot be a phone number in any country, whatever the record's: an
+    email address, letters other than an extension marker ("poste 12", "wew. 31", "x12"; see
+    rules/phones.toml), fewer than 4 or more than 17 digits. "n/a" and "-" are not phones either."""
+    if not len(phones):
+        return np.zeros(0, dtype=bool)
+    rules = _phone_rules()
+    text = pa.array(phones.astype("str"), type=pa.large_string())
+    number = pc.replace_substring_regex(text, rules.extension, "")
+    digits = pc.utf8_length(pc.replace_substring_regex(number, r"[^\p{Nd}]+", "")).to_numpy()
+    words = pc.match_substring_regex(number, r"\p{L}").to_numpy(zero_copy_only=False)
+    email = pc.match_substring(text, "@").to_numpy(zero_copy_only=False)
+    return ~words & ~email & (digits >= rules.min_digits) & (digits <= rules.max_digits)
+
+
+def known_region(code: str) -> str | None:
+    """The ISO 3166 alpha-2 code, upper-cased, when phone numbers can be read by it; else None."""
+    region = code.strip().upper()
+    return region if region in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def _extensions_marked(phones: pd.Series) -> np.ndarray:
+    """The numbers with their extension marker, in any of rules/phones.toml's languages, written
+    as the "ext." libphonenumber reads."""
+    text = pa.array(phones.astype("str"), type=pa.large_string())
+    return pc.replace_substring_regex(text, _phone_rules().extension, r" ext. \1").to_numpy(
+        zero_copy_only=False
+    )
+
+
+def _libphonenumber_answer(written: str, readable: str, region: str) -> tuple[str, str]:
+    """libphonenumber's verdict on `readable` (the number with its extension marked): (E.164 or the
+    written form, status)."""
     international = written.startswith(("+", "00"))
     if not international and not region:
         return written, UNCHECKED
     try:
         number = phonenumbers.parse(
-            "+" + written[2:] if written.startswith("00") else written, region or None
+            "+" + readable[2:] if readable.startswith("00") else readable, region or None
         )
     except phonenumbers.NumberParseException:
         return written, INVALID
@@ -290,6 +354,34 @@ def _match(values: pd.Series, pattern: str) -> np.ndarray:
     capture groups in libphonenumber's patterns, which only matter to extract)."""
     matched = pc.match_substring_regex(pa.array(values.astype("str")), pattern)
     return matched.to_numpy(zero_copy_only=False)
+
+
+class _PhoneRules(NamedTuple):
+    """rules/phones.toml: the extension at the end of a number (its marker, then its digits as
+    group 1) for RE2 and for Python's `re` (the same pattern; `exact_answer` reads one value at a
+    time), and the fewest and most digits a phone number has."""
+
+    extension: str
+    extension_python: re.Pattern[str]
+    min_digits: int
+    max_digits: int
+
+
+@cache
+def _phone_rules() -> _PhoneRules:
+    data = load_rules_toml("phones.toml")
+    markers = sorted(data["extension_markers"], key=len, reverse=True)
+    alternatives = "|".join(re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", marker) for marker in markers)
+    # Spaces spelt out: RE2's \s is ASCII, Python's is not. Python's \d is any decimal digit, as
+    # RE2's \p{Nd}; its \Z is RE2's $ (Python's $ also matches before a final newline).
+    space = r"[\t\n\f\r ]"
+    extension = rf"{space}*[,;]?{space}*(?:{alternatives}){space}*[.:]?{space}*(DIGIT{{1,7}}){space}*"
+    return _PhoneRules(
+        extension="(?i)" + extension.replace("DIGIT", r"\p{Nd}") + "$",
+        extension_python=re.compile(extension.replace("DIGIT", r"\d") + r"\Z", re.IGNORECASE),
+        min_digits=int(data["min_digits"]),
+        max_digits=int(data["max_digits"]),
+    )
 
 
 @cache

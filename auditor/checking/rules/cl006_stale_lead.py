@@ -16,6 +16,7 @@ from auditor.checking.rules._leads import open_leads_of
 from auditor.checking.rules._naming import field_words, record_names
 from auditor.finding_groups import FindingColumns, record_refs
 from auditor.findings import Finding
+from auditor.normalising import unread_date_reasons
 
 # The dates that tell when a lead was last touched, best first.
 _DATES = (
@@ -26,19 +27,29 @@ _DATES = (
 
 
 def _reach(context: AuditContext) -> Reach:
-    """Open leads; blind where none of the three dates could be read: written in a form the reader
-    does not know, outside the range of dates an audit can hold (9999-12-31, 4000-12-31), or
-    absent."""
+    """Open leads; blind where none of the three dates could be read: outside the range of dates an
+    audit can hold (9999-12-31, Salesforce's 4000-12-31 "never"), written in a form the reader does
+    not know, or absent."""
     records = context.records
     applies = open_leads_of(context)
     no_date = np.logical_and.reduce([records[date_field].isna().to_numpy() for date_field, _ in _DATES])
-    written = np.logical_or.reduce([(records[text] != "").to_numpy() for _, text in _DATES])
-    first_written = records[_DATES[0][1]]
-    for _, text in _DATES[1:]:
-        first_written = first_written.where(first_written != "", records[text])
+    # Why each record's first written date could not be read (only records with no date at all).
+    first_written = pd.Series("", index=records.index, dtype="str")
+    why = pd.Series("", index=records.index, dtype="str")
+    for date_field, text in _DATES:
+        take = (first_written == "").to_numpy() & (records[text] != "").to_numpy() & no_date
+        if take.any():
+            first_written[take] = records.loc[take, text]
+            why[take] = unread_date_reasons(records.loc[take, text], records.loc[take, date_field])
+    written = (first_written != "").to_numpy()
     return Reach(
         applies,
         (
+            Blind(
+                "its dates lie outside the range an audit can read (e.g. 4000-12-31)",
+                no_date & (why == "out_of_range").to_numpy(),
+                first_written,
+            ),
             Blind("its dates could not be read as dates", no_date & written, first_written),
             Blind("no last-activity, last-modified or created date", no_date & ~written),
         ),

@@ -56,7 +56,7 @@ def _reach(context: AuditContext) -> Reach:
             Blind("the export has no email column", unreached & ~in_files_with(records, *_EMAILS)),
             Blind("the export has no phone column", unreached & ~in_files_with(records, *_PHONES_RAW)),
             Blind(
-                "reachable only by a phone that could not be checked (no country)",
+                "reachable only by a phone that could not be checked (its country is unknown)",
                 unchecked_phone & unreached,
                 example,
             ),
