@@ -20,15 +20,21 @@ import pandas as pd
 from auditor.config import OBJECTS, PEOPLE_OBJECTS, PLATFORMS, TABLE_OBJECTS
 from auditor.errors import ConfigError
 from auditor.folding import fold
-from auditor.model import DEAL_FIELDS, INPUT_FIELDS, LEAD_STATES, USER_FIELDS
+from auditor.model import DEAL_FIELDS, INPUT_FIELDS, LEAD_STATES, MULTI_VALUE_FIELDS, USER_FIELDS
 from auditor.resources import iter_rules_files, load_rules_toml
 
 MIN_PLATFORM_SCORE = 3
 # A platform needs at least one header it alone writes (weight >= 2): "Lead Status" and "Record ID"
 # are shared by several CRMs and by hand-kept sheets, and add up without proving anything.
 MIN_DISTINCTIVE_WEIGHT = 2
-# Fields a second header may fall back to when the first claimed the field (Work and Home emails).
-_SECOND_CHOICE = {"email": "email_alt", "phone": "mobile"}
+# Fields a second header may fall back to when the first claimed the field (Work and Home emails,
+# a Salesforce contact's HomePhone and OtherPhone). The further phones and emails take any number.
+_SECOND_CHOICE = {
+    "email": "email_alt",
+    "email_alt": "email_other",
+    "phone": "phone_other",
+    "mobile": "phone_other",
+}
 
 
 @dataclass(frozen=True)
@@ -271,6 +277,7 @@ def detect(
         columns, unmapped, language = map_table_columns(headers, folded, kind, overrides)
     else:
         columns, unmapped, language = map_columns(headers, folded, profile, object_name, overrides, file)
+        _custom_contact_columns(columns, unmapped, frame, overrides)
     if platform_confidence is None:
         # A hand-kept sheet is confidently generic when its headers are understood.
         platform_confidence = len(columns) / max(len(headers), 1)
@@ -342,9 +349,15 @@ def _detect_object(
     present = set(folded)
     lowered = [header.casefold().strip() for header in headers]
     if by_id == CUSTOM_OBJECT:
-        return "other", "record ids of a custom object", 0.9, [], (
-            "a custom object of the platform (its record ids name no standard object); give --object "
-            "contact to audit it as people"
+        return (
+            "other",
+            "record ids of a custom object",
+            0.9,
+            [],
+            (
+                "a custom object of the platform (its record ids name no standard object); give --object "
+                "contact to audit it as people"
+            ),
         )
     if by_id:
         vote(by_id, _ID_WEIGHT, "record ids")
@@ -379,9 +392,15 @@ def _detect_object(
 
     reachable = set(people_columns.values()) & {*_PERSON_FIELDS, "full_name", "phone", "company"}
     if not reachable and votes["account"] == 0:
-        return "other", "no column of names, emails, phones or companies", 0.7, [], (
-            "no column holds names, email addresses, phone numbers or companies, so it holds no people "
-            "to audit; give --object and column overrides if it does"
+        return (
+            "other",
+            "no column of names, emails, phones or companies",
+            0.7,
+            [],
+            (
+                "no column holds names, email addresses, phone numbers or companies, so it holds no people "
+                "to audit; give --object and column overrides if it does"
+            ),
         )
     if profile is None and from_name != "account" and _has_type_column(people_columns):
         # A hand-kept list of people with a type column is the contract's "mixed", whatever its file
@@ -550,11 +569,11 @@ def map_columns(
             unmapped.append(header)
             continue
         field_name = label.field
-        if field_name in taken:
+        while field_name in taken and field_name not in MULTI_VALUE_FIELDS:
             field_name = _SECOND_CHOICE.get(field_name, "")
-            if not field_name or field_name in taken:
-                unmapped.append(header)
-                continue
+        if not field_name:
+            unmapped.append(header)
+            continue
         mapping[header] = field_name
         taken.add(field_name)
         languages_of_label = label.languages or {label.language}
@@ -595,6 +614,61 @@ def _name_of_an_account_is_the_company(mapping: dict[str, str]) -> None:
             return
 
 
+@dataclass(frozen=True)
+class _ContactWords:
+    phone: frozenset[str]
+    email: frozenset[str]
+    excluded: frozenset[str]
+    share: float
+    sample: int
+
+
+@cache
+def _contact_header_words() -> _ContactWords:
+    data = load_rules_toml("contact_headers.toml")
+    return _ContactWords(
+        phone=frozenset(fold(word) for word in data["phone"]),
+        email=frozenset(fold(word) for word in data["email"]),
+        excluded=frozenset(fold(word) for word in data["except"]),
+        share=float(data["share"]),
+        sample=int(data["sample"]),
+    )
+
+
+_PHONE_SHAPE = r"^\+?[\d\s().\-/]{6,24}$"
+_EMAIL_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def _custom_contact_columns(
+    columns: dict[str, str], unmapped: list[str], frame: pd.DataFrame, overrides: Mapping[str, str]
+) -> None:
+    """Unmapped columns whose header says phone or email and whose values look like phone numbers
+    or email addresses become further phones or emails (rules/contact_headers.toml): a person with a
+    valid number in a custom field is reachable."""
+    if frame.empty:
+        return
+    words = _contact_header_words()
+    overridden = {fold(header) for header in overrides}
+    for header in list(unmapped):
+        key = fold(header)
+        if key in overridden:
+            continue
+        tokens = set(key.split())
+        if tokens & words.excluded:
+            continue
+        if tokens & words.phone:
+            field_name, shape = "phone_other", _PHONE_SHAPE
+        elif tokens & words.email:
+            field_name, shape = "email_other", _EMAIL_SHAPE
+        else:
+            continue
+        sample = frame[header].head(words.sample).str.strip()
+        sample = sample[sample != ""]
+        if len(sample) and sample.str.match(shape).mean() >= words.share:
+            columns[header] = field_name
+            unmapped.remove(header)
+
+
 @cache
 def _ambiguous_name_headers() -> frozenset[str]:
     return frozenset(fold(label) for label in load_rules_toml("name_headers.toml")["ambiguous"])
@@ -608,7 +682,9 @@ def _names_in_context(mapping: dict[str, str], overrides: Mapping[str, str]) -> 
     ambiguous = [
         header
         for header, field_name in mapping.items()
-        if field_name in name_fields and fold(header) in _ambiguous_name_headers() and fold(header) not in overrides
+        if field_name in name_fields
+        and fold(header) in _ambiguous_name_headers()
+        and fold(header) not in overrides
     ]
     if len(ambiguous) != 1:
         return

@@ -55,6 +55,10 @@ class Records(pa.DataFrameModel):
     email_alt: Series[str] = _input("Second email address (home, personal)")
     phone: Series[str] = _input("Main phone; E.164 after normalising where the number is valid")
     mobile: Series[str] = _input("Mobile phone; E.164 after normalising where valid")
+    phone_other: Series[str] = _input(
+        "Further phone numbers (home, other, assistant, second business ...), several joined by '; '"
+    )
+    email_other: Series[str] = _input("Further email addresses, several joined by '; '")
     title: Series[str] = _input("Job title")
     company: Series[str] = _input("Company or account name")
     website: Series[str] = _input("Company website")
@@ -107,6 +111,14 @@ class Records(pa.DataFrameModel):
         "valid, invalid, or empty", isin=["valid", "invalid", "unchecked", ""]
     )
     email_status: Series[str] = _derived("valid, invalid, or empty", isin=["valid", "invalid", ""])
+    phone_other_status: Series[str] = _derived(
+        "The best of the further phones: valid, unchecked, invalid, or empty",
+        isin=["valid", "invalid", "unchecked", ""],
+    )
+    email_other_status: Series[str] = _derived(
+        "valid when one of the further emails is valid, invalid when none is, or empty",
+        isin=["valid", "invalid", ""],
+    )
     country_code: Series[str] = _derived("ISO 3166 alpha-2 code of the country, when recognised")
     record_type: Series[str] = _derived("What the record's own labels say it is", isin=list(CANONICAL_TYPES))
     record_type_reason: Series[str] = _derived("Which label decided record_type")
@@ -138,6 +150,10 @@ def _fields(*, input_fields: bool) -> tuple[str, ...]:
 INPUT_FIELDS: Final[tuple[str, ...]] = _fields(input_fields=True)
 DERIVED_FIELDS: Final[tuple[str, ...]] = _fields(input_fields=False)
 ALL_FIELDS: Final[tuple[str, ...]] = tuple(Records.to_schema().columns)
+# Input fields several columns of one export may fill (HomePhone, OtherPhone, AssistantPhone ...):
+# their values are joined by "; " in column order.
+MULTI_VALUE_FIELDS: Final[tuple[str, ...]] = ("phone_other", "email_other")
+MULTI_VALUE_SEPARATOR: Final = "; "
 DATE_FIELDS: Final[dict[str, str]] = {
     "created_at": "created_date",
     "last_modified_at": "last_modified_date",

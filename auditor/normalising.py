@@ -24,7 +24,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, valida
 from auditor.detecting import Detection
 from auditor.folding import fold
 from auditor.loading import RawTable
-from auditor.model import DATE_FIELDS, INPUT_FIELDS, Records
+from auditor.model import DATE_FIELDS, INPUT_FIELDS, MULTI_VALUE_SEPARATOR, Records
 from auditor.phones import INVALID, UNCHECKED, could_be_phones, known_region, normalise_phones
 from auditor.resources import load_rules_toml
 from auditor.terms import TermsResult, Vocabulary, map_terms
@@ -46,16 +46,23 @@ def build_records(
 ) -> tuple[pd.DataFrame, TermsResult]:
     """The canonical records of one table, conforming to `auditor.model.Records`."""
     size = table.rows
-    by_field = {field_name: header for header, field_name in detection.columns.items()}
+    headers_of: dict[str, list[str]] = {}
+    for header, field_name in detection.columns.items():
+        headers_of.setdefault(field_name, []).append(header)
+    by_field = {field_name: headers[0] for field_name, headers in headers_of.items()}
     empty = pd.Series(np.full(size, "", dtype=object), dtype="str")
     with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow's trim lets go of the GIL
         stripped = {
-            field_name: pool.submit(table.frame[by_field[field_name]].str.strip)
+            (field_name, header): pool.submit(table.frame[header].str.strip)
             for field_name in INPUT_FIELDS
-            if field_name in by_field
+            for header in headers_of.get(field_name, [])
         }
         columns = {
-            field_name: stripped[field_name].result() if field_name in stripped else empty
+            field_name: _joined(
+                [stripped[(field_name, header)].result() for header in headers_of[field_name]]
+            )
+            if field_name in headers_of
+            else empty
             for field_name in INPUT_FIELDS
         }
     frame = pd.DataFrame(columns)
@@ -79,15 +86,23 @@ def build_records(
             for text_field, date_field in DATE_FIELDS.items()
         }
         email_status = pool.submit(email_statuses, frame["email"])
+        other_phones = pool.submit(other_phone_statuses, frame["phone_other"], regions)
+        other_emails = pool.submit(other_email_statuses, frame["email_other"])
         for date_field, parsed in dates.items():
             frame[date_field] = parsed.result()
         for name, normalised in phones.items():
             frame[f"{name}_raw"] = frame[name]
             frame[name], frame[f"{name}_status"] = normalised.result()
         frame["email_status"] = email_status.result()
+        frame["phone_other_status"] = other_phones.result()
+        frame["email_other_status"] = other_emails.result()
 
     terms = map_terms(
-        frame, object_name=detection.object, headers=by_field, vocabulary=vocabulary, language=detection.language
+        frame,
+        object_name=detection.object,
+        headers=by_field,
+        vocabulary=vocabulary,
+        language=detection.language,
     )
     frame["record_type"] = terms.record_type
     frame["record_type_reason"] = terms.record_type_reason
@@ -97,6 +112,59 @@ def build_records(
     frame["suggested_reason"] = empty
     frame["duplicate_cluster"] = empty
     return frame, terms
+
+
+def _joined(parts: list[pd.Series]) -> pd.Series:
+    """The values of several columns for one field, the filled ones joined by "; " in column order."""
+    if len(parts) == 1:
+        return parts[0]
+    joined = parts[0].to_numpy(dtype=object)
+    for part in parts[1:]:
+        values = part.to_numpy(dtype=object)
+        joined = np.where(
+            joined == "", values, np.where(values == "", joined, joined + MULTI_VALUE_SEPARATOR + values)
+        )
+    return pd.Series(joined, index=parts[0].index, dtype="str")
+
+
+def _values(joined: pd.Series) -> pd.Series:
+    """The single values of a joined field, one per row, indexed by the record's position."""
+    filled = joined[joined != ""]
+    parts = filled.str.split(MULTI_VALUE_SEPARATOR.strip()).explode().str.strip()
+    return parts[parts != ""]
+
+
+_STATUS_RANK = {"valid": 3, "unchecked": 2, "invalid": 1}
+
+
+def other_phone_statuses(phones: pd.Series, regions: pd.Series) -> pd.Series:
+    """The best status among each record's further phones (valid, then unchecked, then invalid):
+    one reachable number is enough to reach a person."""
+    status = pd.Series(np.full(len(phones), "", dtype=object), index=phones.index, dtype="str")
+    parts = _values(phones)
+    if parts.empty:
+        return status
+    _, checked = normalise_phones(
+        pd.Series(parts.to_numpy(), dtype="str"), pd.Series(regions.loc[parts.index].to_numpy(), dtype="str")
+    )
+    rank = pd.Series(checked.map(_STATUS_RANK).fillna(0).to_numpy(), index=parts.index).groupby(level=0).max()
+    names = {rank_: name for name, rank_ in _STATUS_RANK.items()}
+    status.loc[rank.index] = rank.map(names).fillna("").to_numpy()
+    return status
+
+
+def other_email_statuses(emails: pd.Series) -> pd.Series:
+    """valid when one of each record's further emails is a valid address, invalid when none is."""
+    status = pd.Series(np.full(len(emails), "", dtype=object), index=emails.index, dtype="str")
+    parts = _values(emails)
+    if parts.empty:
+        return status
+    valid = pd.Series(
+        (email_statuses(pd.Series(parts.to_numpy(), dtype="str")) == "valid").to_numpy(), index=parts.index
+    )
+    any_valid = valid.groupby(level=0).any()
+    status.loc[any_valid.index] = np.where(any_valid.to_numpy(), "valid", "invalid")
+    return status
 
 
 def validate_records(frame: pd.DataFrame) -> pd.DataFrame:

@@ -262,16 +262,23 @@ def test_unknown_override_field_is_a_clear_error(write_csv) -> None:
     with pytest.raises(auditor.ConfigError, match="unknown field 'nonsense'"):
         auditor.api.inspect([path], Config(columns={"*": {"A": "nonsense"}}))
 
+
 @pytest.mark.parametrize(
     ("header", "first", "last"),
     [
-        (["(No modificar) Cliente potencial", "Tema", "Nombre", "Apellidos", "Correo electrónico"], "Nombre", "Apellidos"),
+        (
+            ["(No modificar) Cliente potencial", "Tema", "Nombre", "Apellidos", "Correo electrónico"],
+            "Nombre",
+            "Apellidos",
+        ),
         (["Prénom", "Nom", "E-mail", "Statut"], "Prénom", "Nom"),
         (["Vorname", "Name", "E-Mail"], "Vorname", "Name"),
         (["Nama", "Nama Belakang", "Email"], "Nama", "Nama Belakang"),
     ],
 )
-def test_name_headers_read_beside_each_other(tmp_path: Path, header: list[str], first: str, last: str) -> None:
+def test_name_headers_read_beside_each_other(
+    tmp_path: Path, header: list[str], first: str, last: str
+) -> None:
     """Spanish Dynamics 365 lead view: "Nombre" beside "Apellidos" is the given name (read as the
     whole name, every given name was lost and duplicate recall fell to 0.81)."""
     path = tmp_path / "Clientes potenciales.csv"
@@ -284,3 +291,21 @@ def test_a_lone_ambiguous_name_header_is_the_whole_name(tmp_path: Path) -> None:
     path = tmp_path / "contactos.csv"
     path.write_bytes(csv_bytes([["Nombre", "Correo electrónico"], ["Lucía Fernández", "lucia@sol.es"]]))
     assert inspect_one(path).columns["Nombre"] == "full_name"
+
+
+def test_every_standard_phone_and_email_field_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "Contact.csv"
+    header = ["Id", "LastName", "Email", "Phone", "MobilePhone", "HomePhone", "OtherPhone", "AssistantPhone",
+              "Warehouse_Phone__c", "Phone_Type__c", "Email_Opt_Out_Date__c", "Billing_Email__c"]  # fmt: skip
+    row = ["0035g0000Cont201AAA", "Nowak", "a@acme.pl", "1", "2", "3", "4", "5", "+48 22 555 12 34", "Mobile",
+           "2026-01-01", "billing@acme.pl"]  # fmt: skip
+    path.write_bytes(csv_bytes([header, row]))
+    columns = inspect_one(path).columns
+    assert [header for header, field in columns.items() if field == "phone_other"] == [
+        "HomePhone",
+        "OtherPhone",
+        "AssistantPhone",
+        "Warehouse_Phone__c",
+    ]
+    assert columns["Billing_Email__c"] == "email_other"
+    assert "Phone_Type__c" not in columns and "Email_Opt_Out_Date__c" not in columns

@@ -70,6 +70,11 @@ class PairView:
         left, right = self.codes(name)
         return (left < 0).all(axis=1) | (right < 0).all(axis=1)
 
+    def missing_on_both(self, name: str) -> np.ndarray:
+        """Pairs where neither person holds the feature."""
+        left, right = self.codes(name)
+        return (left < 0).all(axis=1) & (right < 0).all(axis=1)
+
     def matched_value(self, name: str) -> np.ndarray:
         """The code of a value both sides hold (-1 where they share none)."""
         key = ("matched", name)
@@ -264,6 +269,11 @@ def _null(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return view.missing(feature)
 
 
+@level_test("neither", "missing on both sides")
+def _neither(view: PairView, feature: str, at: float | None) -> np.ndarray:
+    return view.missing_on_both(feature)
+
+
 @level_test("exact", "equal after normalising")
 def _exact(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return view.matched_value(feature) >= 0
@@ -451,9 +461,15 @@ class Level:
         return hit
 
 
+# Levels that say a value is missing: no evidence either way. "neither" may come before "null" where
+# it matters that neither record holds a value (an evidence group's condition reads it).
+MISSING_TESTS = ("neither", "null")
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """An ordered list of levels over one feature; level 0 is "null", the last is "else"."""
+    """An ordered list of levels over one feature; level 0 is "null" (or "neither", then "null"),
+    the last is "else"."""
 
     name: str
     feature: str
@@ -467,7 +483,7 @@ class Comparison:
     @property
     def silent(self) -> np.ndarray:
         """Per level: True where the level is no evidence (null, or neutral)."""
-        return np.array([index == 0 or level.neutral for index, level in enumerate(self.levels)])
+        return np.array([level.test in MISSING_TESTS or level.neutral for level in self.levels])
 
     def evaluate(
         self, view: PairView, earlier: Mapping[str, tuple[Comparison, np.ndarray]] | None = None
@@ -509,8 +525,14 @@ def comparison_from_settings(spec: Mapping[str, Any]) -> Comparison:
                 when=tuple((name, tuple(labels)) for name, labels in raw.get("when", {}).items()),
             )
         )
-    if levels[0].test != "null" or levels[-1].test != "else":
-        raise ValueError(f"comparison {spec['name']}: the first level must be null and the last else")
+    missing = [level.test for level in levels if level.test in MISSING_TESTS]
+    if (
+        missing not in (["null"], ["neither", "null"])
+        or [level.test for level in levels[: len(missing)]] != missing
+    ):
+        raise ValueError(f"comparison {spec['name']}: the first level must be null (or neither, then null)")
+    if levels[-1].test != "else":
+        raise ValueError(f"comparison {spec['name']}: the last level must be else")
     return Comparison(name=spec["name"], feature=feature, levels=tuple(levels))
 
 

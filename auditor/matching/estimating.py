@@ -16,7 +16,8 @@
 Fellegi-Sunter adds the comparisons' bits as if they were independent. Some are not: colleagues
 share a company, a street, a city, a postcode and a state because they share one office. Such
 comparisons form an evidence group (`[[groups]]` in the settings) that counts once: its strongest
-agreement and its strongest disagreement, in scoring and in EM alike (`count_once`).
+agreement and its strongest disagreement, in scoring and in EM alike (`count_once`). A group may
+hold for some pairs only (`unless`: the workplace is no workplace between two private people).
 
 Every estimate is a posterior mean under the priors of rules/matching.toml (Dirichlet pseudo-counts),
 so a file of ten records gets sensible weights and a file of a million gets its own.
@@ -58,10 +59,11 @@ class ModelSettings:
 @dataclass(frozen=True)
 class Veto:
     """Evidence no sum may outweigh. A pair at one of the listed levels of every comparison in
-    `all_of`, of at least one in `any_of` (when given), and of none in `none_of` scores at most
-    `weight` bits. Each maps a comparison's index to level indices. A `review` veto keeps the pair
-    out of clusters all the same, but where the rest of the evidence says "match" the pair is
-    reported for a person to review."""
+    `all_of`, of at least one in `any_of` (when given), and of none in `none_of`, unless at one of
+    the listed levels of every comparison in `unless` (when given), scores at most `weight` bits.
+    Each maps a comparison's index to level indices. A `review` veto keeps the pair out of clusters
+    all the same, but where the rest of the evidence says "match" the pair is reported for a person
+    to review."""
 
     name: str
     all_of: dict[int, tuple[int, ...]]
@@ -69,41 +71,65 @@ class Veto:
     none_of: dict[int, tuple[int, ...]]
     weight: float
     review: bool = False
+    unless: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def applies(self, levels: np.ndarray) -> np.ndarray:
-        hit = np.ones(len(levels), dtype=bool)
-        for comparison, chosen in self.all_of.items():
-            hit &= np.isin(levels[:, comparison], chosen)
+        hit = at_levels(levels, self.all_of)
         if self.any_of:
             hit &= np.any(
                 [np.isin(levels[:, comparison], chosen) for comparison, chosen in self.any_of.items()], axis=0
             )
         for comparison, chosen in self.none_of.items():
             hit &= ~np.isin(levels[:, comparison], chosen)
+        if self.unless:
+            hit &= ~at_levels(levels, self.unless)
         return hit
+
+
+def at_levels(levels: np.ndarray, condition: dict[int, tuple[int, ...]]) -> np.ndarray:
+    """Per pair (a row of `levels`): True where every comparison in `condition` (index -> level
+    indices) is at one of its levels; everywhere when `condition` is empty."""
+    hit = np.ones(len(levels), dtype=bool)
+    for comparison, chosen in condition.items():
+        hit &= np.isin(levels[:, comparison], chosen)
+    return hit
 
 
 @dataclass(frozen=True)
 class EvidenceGroup:
     """Comparisons that say one thing between them (a workplace: company, street, city, postcode,
-    state): they count as one piece of evidence. `members` are comparison indices."""
+    state): they count as one piece of evidence. `members` are comparison indices. The group holds
+    for a pair unless every comparison in `unless` (index -> level indices) is at one of its levels
+    there; then its members count on their own."""
 
     name: str
     members: tuple[int, ...]
+    unless: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    def holds(self, levels: np.ndarray) -> np.ndarray:
+        """Per pair (a row of `levels`): True where the members count once."""
+        if not self.unless:
+            return np.ones(len(levels), dtype=bool)
+        return ~at_levels(levels, self.unless)
 
 
-def count_once(weights: np.ndarray, groups: Sequence[tuple[int, ...]]) -> np.ndarray:
+def count_once(
+    weights: np.ndarray, groups: Sequence[tuple[int, ...]], holds: Sequence[np.ndarray] | None = None
+) -> np.ndarray:
     """Per pair and comparison, the bits that count: inside each group only the strongest agreement
     and the strongest disagreement keep theirs (the first such member on a tie), the others count 0.
-    `groups` are column indices of `weights`."""
+    `groups` are column indices of `weights`; `holds`, per group, the pairs it holds for (all when
+    not given): elsewhere its members keep their bits."""
     counted = weights.copy()
-    for members in groups:
+    for number, members in enumerate(groups):
         columns = np.asarray(members)
         part = weights[:, columns]
         strongest = np.argmax(part, axis=1)
         weakest = np.argmin(part, axis=1)
         place = np.arange(len(columns))
         kept = ((place == strongest[:, None]) & (part > 0)) | ((place == weakest[:, None]) & (part < 0))
+        if holds is not None:
+            kept |= ~holds[number][:, None]
         counted[:, columns] = np.where(kept, part, 0.0)
     return counted
 
@@ -150,14 +176,17 @@ class Model:
     def prior_weight(self) -> float:
         return float(np.log2(self.prior / (1.0 - self.prior)))
 
-    def counted(self, weights: np.ndarray) -> np.ndarray:
-        """`weights` (from `weights()`) as they count: each evidence group once."""
-        return count_once(weights, [group.members for group in self.groups])
+    def counted(self, weights: np.ndarray, levels: np.ndarray) -> np.ndarray:
+        """`weights` (from `weights()` of `levels`) as they count: each evidence group once, where
+        it holds."""
+        return count_once(
+            weights, [group.members for group in self.groups], [group.holds(levels) for group in self.groups]
+        )
 
     def match_weight(self, levels: np.ndarray, tf_codes: np.ndarray, *, vetoes: bool = True) -> np.ndarray:
         """log2 posterior odds of each pair: the prior plus every comparison's bits (each evidence
         group once), vetoes applied unless `vetoes` is false."""
-        weight = self.prior_weight + self.counted(self.weights(levels, tf_codes)).sum(axis=1)
+        weight = self.prior_weight + self.counted(self.weights(levels, tf_codes), levels).sum(axis=1)
         if vetoes:
             for veto in self.vetoes:
                 hit = veto.applies(levels)
@@ -320,18 +349,22 @@ def _estimate_m(
         if len(rows) < 2 or not trained:
             report.append({"rule": rule.name, "pairs": len(rows), "trained": []})
             continue
-        # The evidence groups, in the columns of the comparisons this rule trains.
+        # The evidence groups, in the columns of the comparisons this rule trains, and the pairs each
+        # holds for (read from every comparison: a group's condition may be one the rule blocks on).
         column = {position: index for index, position in enumerate(trained)}
         trained_groups = [
-            tuple(column[member] for member in group.members if member in column) for group in groups
+            (tuple(column[member] for member in group.members if member in column), group.holds(levels[rows]))
+            for group in groups
         ]
+        trained_groups = [(members, holds) for members, holds in trained_groups if len(members) > 1]
         counts, share, iterations = _em(
             levels[rows][:, trained],
             [u[i] for i in trained],
             [priors[i] for i in trained],
             [comparisons[i].silent for i in trained],
             settings,
-            [members for members in trained_groups if len(members) > 1],
+            [members for members, _ in trained_groups],
+            np.column_stack([holds for _, holds in trained_groups]) if trained_groups else None,
         )
         for position, expected in zip(trained, counts, strict=True):
             pooled[position] = pooled[position] + expected
@@ -359,6 +392,7 @@ def _em(
     silent: list[np.ndarray],
     settings: ModelSettings,
     groups: Sequence[tuple[int, ...]] = (),
+    holds: np.ndarray | None = None,
 ) -> tuple[list[np.ndarray], float, int]:
     """EM over the distinct level patterns of one rule's pairs: m, the block's own u, and the share
     of matches.
@@ -369,9 +403,19 @@ def _em(
 
     Returns the expected number of matches at each level of each comparison (the sufficient
     statistics pooled across rules), the share of matches and the iterations used. Evidence groups
-    (column indices) count once in the posterior, as in scoring.
+    (column indices) count once in the posterior, as in scoring, for the pairs they hold for
+    (`holds`: a column per group).
     """
+    width = levels.shape[1]
+    if holds is not None:
+        levels = np.column_stack([levels, holds.astype(np.int8)])
     patterns, weights = distinct_patterns(levels)
+    group_holds = (
+        [patterns[:, width + number].astype(bool) for number in range(len(groups))]
+        if holds is not None
+        else None
+    )
+    patterns = patterns[:, :width]
     m = [prior.copy() for prior in priors]
     block_u = [row.copy() for row in u]
     for row, quiet in zip(m, silent, strict=True):
@@ -384,7 +428,7 @@ def _em(
         iterations += 1
         log_m = np.column_stack([np.log(m_row[patterns[:, i]]) for i, m_row in enumerate(m)])
         log_u = np.column_stack([np.log(u_row[patterns[:, i]]) for i, u_row in enumerate(block_u)])
-        log_ratio = count_once(np.where(null, 0.0, log_m - log_u), groups).sum(axis=1)
+        log_ratio = count_once(np.where(null, 0.0, log_m - log_u), groups, group_holds).sum(axis=1)
         odds = share / (1.0 - share) * np.exp(np.clip(log_ratio, -500, 500))
         posterior = odds / (1.0 + odds)
         matched = weights * posterior

@@ -118,7 +118,7 @@ def field_evidence(
     also says what it `counted` for (the group counts once) and the group's name. Worked out a
     comparison at a time over every pair; only the entries themselves are built one by one."""
     comparisons = model.comparisons
-    counted = np.round(model.counted(weights.astype(np.float64)), 2)
+    counted = np.round(model.counted(weights.astype(np.float64), levels), 2)
     group_of = {member: group.name for group in model.groups for member in group.members}
     entries: list[list[dict[str, Any]]] = [[] for _ in range(len(left))]
     left_rows, right_rows = facts.row_of[left], facts.row_of[right]

@@ -38,7 +38,16 @@ class MatchSettings:
                 {"name": veto.name, "weight": veto.weight, "review": veto.review} for veto in self.vetoes
             ],
             "groups": [
-                {"name": group.name, "comparisons": [self.comparisons[i].name for i in group.members]}
+                {
+                    "name": group.name,
+                    "comparisons": [self.comparisons[i].name for i in group.members],
+                    "unless": {
+                        self.comparisons[i].name: [
+                            self.comparisons[i].levels[level].label for level in chosen
+                        ]
+                        for i, chosen in group.unless.items()
+                    },
+                }
                 for group in self.groups
             ],
             "comparisons": [
@@ -107,41 +116,51 @@ def _check_conditions(comparisons: tuple[Comparison, ...]) -> None:
                     raise ValueError(f"comparison {comparison.name}: {name} has no level {unknown[0]!r}")
 
 
+def _levels(
+    what: str, condition: dict[str, list[str]], comparisons: tuple[Comparison, ...]
+) -> dict[int, tuple[int, ...]]:
+    """A condition on levels from settings (comparison name -> level labels) as indices; `what`
+    names its owner in errors."""
+    index = {comparison.name: position for position, comparison in enumerate(comparisons)}
+    chosen = {}
+    for name, labels in condition.items():
+        if name not in index:
+            raise ValueError(f"{what}: no comparison named {name!r}")
+        comparison = comparisons[index[name]]
+        known = {level.label: position for position, level in enumerate(comparison.levels)}
+        unknown = [label for label in labels if label not in known]
+        if unknown:
+            raise ValueError(f"{what}: {name} has no level {unknown[0]!r}")
+        chosen[index[name]] = tuple(known[label] for label in labels)
+    return chosen
+
+
 def _veto(spec: dict[str, Any], comparisons: tuple[Comparison, ...]) -> Veto:
     """A veto from settings: comparison names and level labels become indices."""
-    index = {comparison.name: position for position, comparison in enumerate(comparisons)}
-
-    def levels(condition: dict[str, list[str]]) -> dict[int, tuple[int, ...]]:
-        chosen = {}
-        for name, labels in condition.items():
-            if name not in index:
-                raise ValueError(f"veto {spec['name']!r}: no comparison named {name!r}")
-            comparison = comparisons[index[name]]
-            known = {level.label: position for position, level in enumerate(comparison.levels)}
-            unknown = [label for label in labels if label not in known]
-            if unknown:
-                raise ValueError(f"veto {spec['name']!r}: {name} has no level {unknown[0]!r}")
-            chosen[index[name]] = tuple(known[label] for label in labels)
-        return chosen
-
+    what = f"veto {spec['name']!r}"
     return Veto(
         name=spec["name"],
-        all_of=levels(spec.get("all", {})),
-        any_of=levels(spec.get("any", {})),
-        none_of=levels(spec.get("none", {})),
+        all_of=_levels(what, spec.get("all", {}), comparisons),
+        any_of=_levels(what, spec.get("any", {}), comparisons),
+        none_of=_levels(what, spec.get("none", {}), comparisons),
+        unless=_levels(what, spec.get("unless", {}), comparisons),
         weight=float(spec.get("weight", -10.0)),
         review=bool(spec.get("review", False)),
     )
 
 
 def _group(spec: dict[str, Any], comparisons: tuple[Comparison, ...]) -> EvidenceGroup:
-    """An evidence group from settings: comparison names become indices; a comparison counts in one
-    group at most."""
+    """An evidence group from settings: comparison names and level labels become indices; a
+    comparison counts in one group at most."""
     index = {comparison.name: position for position, comparison in enumerate(comparisons)}
     unknown = [name for name in spec["comparisons"] if name not in index]
     if unknown:
         raise ValueError(f"group {spec['name']!r}: no comparison named {unknown[0]!r}")
-    return EvidenceGroup(name=spec["name"], members=tuple(index[name] for name in spec["comparisons"]))
+    return EvidenceGroup(
+        name=spec["name"],
+        members=tuple(index[name] for name in spec["comparisons"]),
+        unless=_levels(f"group {spec['name']!r}", spec.get("unless", {}), comparisons),
+    )
 
 
 @cache

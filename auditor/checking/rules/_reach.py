@@ -33,7 +33,7 @@ def filled(records: pd.DataFrame, *columns: str) -> np.ndarray:
 
 def table_codes(records: pd.DataFrame) -> np.ndarray:
     """Per record, a number for its input table (file and sheet)."""
-    files, file_names = pd.factorize(records["source_file"], sort=False)
+    files, _ = pd.factorize(records["source_file"], sort=False)
     sheets, sheet_names = pd.factorize(records["source_sheet"], sort=False)
     return files.astype(np.int64) * max(len(sheet_names), 1) + sheets
 

@@ -16,8 +16,10 @@ from auditor.normalising import email_statuses
 
 _FIELDS = ["email", "email_alt", "phone", "mobile"]
 _USABLE_PHONE = ("valid", "unchecked")
-_EMAILS = ("email", "email_alt")
-_PHONES_RAW = ("phone_raw", "mobile_raw")
+_EMAILS = ("email", "email_alt", "email_other")
+_PHONES_RAW = ("phone_raw", "mobile_raw", "phone_other")
+# Phone fields and their statuses: the main phone, the mobile, and the further phones (home, other ...).
+_PHONE_STATUSES = ("phone_status", "mobile_status", "phone_other_status")
 
 
 def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Finding]:
@@ -44,10 +46,12 @@ def _reach(context: AuditContext) -> Reach:
     what the export does not show), and where the only way to reach them is a phone nobody could
     check (written nationally, no country to read it by): counted as reachable, not known to be."""
     records = context.records
-    statuses = [records[f"{field}_status"].to_numpy() for field in ("phone", "mobile")]
+    statuses = [records[status].to_numpy() for status in _PHONE_STATUSES]
     valid_phone = np.logical_or.reduce([status == "valid" for status in statuses])
     unchecked_phone = np.logical_or.reduce([status == "unchecked" for status in statuses])
-    valid_email = (records["email_status"] == "valid").to_numpy()
+    valid_email = (records["email_status"] == "valid").to_numpy() | (
+        records["email_other_status"] == "valid"
+    ).to_numpy()
     unreached = ~valid_phone & ~valid_email
     example = records["phone_raw"].where(records["phone_status"] == "unchecked", records["mobile_raw"])
     return Reach(
@@ -79,8 +83,11 @@ def unreachable(records: pd.DataFrame) -> pd.Series:
     """
     ## What it does
     Flags people (leads, contacts, persons; not accounts) with no way to reach them: no valid email
-    address that is not filler (`test@test.com`, `noemail@...`) in either email field, and no phone
-    or mobile number that is valid (or written nationally with no country to check it by). Only
+    address that is not filler (`test@test.com`, `noemail@...`) in any email field, and no phone
+    that is valid (or written nationally with no country to check it by) in the phone, the mobile
+    or any further phone field: Salesforce HomePhone, OtherPhone and AssistantPhone, Dynamics'
+    second and third phones, Zoho's Home and Other Phone, Pipedrive's home and other numbers, and
+    custom columns whose header says phone and whose values are phone numbers. Only
     where the export has both email and phone columns: a view that leaves one out cannot say that
     nobody can reach the person, and those records are reported as not checked instead.
 
@@ -97,7 +104,7 @@ def unreachable(records: pd.DataFrame) -> pd.Series:
     At least one valid email or phone number.
     """
     phone_ok = np.logical_or.reduce(
-        [records[f"{field}_status"].isin(_USABLE_PHONE).to_numpy() for field in ("phone", "mobile")]
+        [records[status].isin(_USABLE_PHONE).to_numpy() for status in _PHONE_STATUSES]
     )
     people = (records["object"] != "account").to_numpy()
     # An export that leaves out the email or the phone columns cannot say that nobody can reach a
@@ -110,9 +117,11 @@ def unreachable(records: pd.DataFrame) -> pd.Series:
     open_question = np.flatnonzero(~passes)
     if len(open_question):
         emails = {
-            field: records[field].take(open_question) for field in ("email", "email_status", "email_alt")
+            field: records[field].take(open_question)
+            for field in ("email", "email_status", "email_alt", "email_other_status")
         }
         email_ok = (emails["email_status"] == "valid").to_numpy() & ~placeholder_emails(emails["email"])
+        email_ok |= (emails["email_other_status"] == "valid").to_numpy()
         alternative = emails["email_alt"]
         if (alternative != "").any():
             email_ok |= (email_statuses(alternative) == "valid").to_numpy() & ~placeholder_emails(alternative)
