@@ -62,6 +62,10 @@ TABLES = [
     ("deals-export.csv", ["Deal - ID", "Deal - Title", "Deal - Value", "Deal - Status", "Deal - Organization", "Deal - Contact person", "Deal - Stage"],
      ["1", "Renewal", "1000", "won", "Nile Trading", "Hana Khalil", "Negotiation"],
      "pipedrive", "deal", "evidence"),
+    # Today's Pipedrive deals export names its columns without the "Deal - " prefix.
+    ("pipedrive-export.csv", ["ID", "Title", "Creator", "Owner", "Value", "Currency of Value", "Weighted value", "Organization", "Pipeline", "Contact person", "Stage", "Status", "Deal created", "Won time", "Visible to"],
+     ["1", "P Deal 1", "Siim", "Siim", "0", "EUR", "0", "", "Pipeline", "siim", "Qualified", "Won", "2021-03-01 10:22:22", "2021-07-08 07:56:00", "Item owner's visibility group"],
+     "pipedrive", "deal", "evidence"),
     ("Opportunités.csv", ["(Ne pas modifier) Opportunité", "(Do Not Modify) Row Checksum", "(Do Not Modify) Modified On", "Sujet", "Client potentiel", "Revenu estimé", "Date de clôture", "Statut"],
      ["5f1c7a52-0c1e-ef11-840a-000d3a4b7c09", "aGVsbG8=", "2026-10-01T10:00:00Z", "Panneaux", "Lumière SA", "1000", "01/01/2026", "Gagnée"],
      "dynamics365", "deal", "evidence"),
