@@ -201,8 +201,10 @@ def _deal_names(deals: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
     if found.any():
         chosen = deals.iloc[positions[found]]
         label = chosen["deal_name"].where(chosen["deal_name"] != "", chosen["source_id"])
-        names[found] = ("'" + label + "' (" + chosen["source_file"] + " row "
-                        + chosen["source_row"].astype(str) + ")").to_numpy(dtype=object)
+        said = ("'" + label + "' ").where(label != "", "a deal ")
+        names[found] = (
+            said + "(" + chosen["source_file"] + " row " + chosen["source_row"].astype(str) + ")"
+        ).to_numpy(dtype=object)
     return names
 
 

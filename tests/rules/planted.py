@@ -1,220 +1,103 @@
-"""A seeded synthetic CRM export spread over six files, with planted problems and the truth about them.
+"""A seeded synthetic CRM export spread over eighteen files, with planted problems and the truth about them.
 
     planted = write_planted(folder, seed=11)
     planted.paths     # the exports, in the order to audit them
     planted.truth     # kind -> {(file name, row)} of every planted problem
+    planted.severity  # (file name, row) -> the severity its finding must have, where a plant says so
     planted.settings  # the Config settings the plants assume (internal and partner domains)
 
-The files are written the way their platforms write them: Salesforce Lead, Contact and Account
-(Data Loader API names), a HubSpot contacts export (English labels), a Dynamics 365 lead view (an
-Excel export's hidden columns included) and Pipedrive people. Most records are clean people from
-eight countries; every kind the rules report is planted several ways and in several platforms,
-next to near-misses that must stay clean: "Nan Null", national phone numbers with a country,
-converted and closed leads, a customer account whose website is gmail.com, a lead exactly 365 days
-old, a became-customer date after the audit date, the 15-character form of a contact id.
+The files are written the way their platforms write them (see EXPORTS for each file's platform,
+object and role):
+- a Salesforce org: Lead, Contact and a thin Account export (Data Loader API names), and next to
+  them tables that hold no people: Opportunity, OpportunityHistory, Task, User, CampaignMember
+  (planted_tables.py);
+- a HubSpot contacts export (English labels), a Dynamics 365 lead view (an Excel export's hidden
+  columns included) and Pipedrive people;
+- a Zoho CRM org: Leads and Contacts (English, Zoho's "15 Apr, 2021 00:03:00" dates), deals exported
+  in Spanish (Tratos) and calls (planted_exports.py);
+- a Dynamics 365 contact view without its hidden key columns and a Spanish Dynamics 365 lead view
+  (Nombre beside Apellidos, "15 abr 2024 10:22"), and a Polish Pipedrive people export with no
+  country column (planted_exports.py).
+
+Most records are clean people from eight countries; every kind the rules report is planted several
+ways and in several platforms, next to near-misses that must stay clean: "Nan Null", national phone
+numbers with a country, converted and closed leads, a customer account whose website is gmail.com,
+a lead exactly 365 days old, a became-customer date after the audit date, the 15-character form of
+a contact id; lost and open opportunities, a company name on two accounts of different types,
+partner-portal users, converted Zoho leads that keep their last status, qualified Spanish Dynamics
+leads untouched for years, contacts reachable only by their home phone, colleagues at one office
+with direct lines one digit apart, national numbers in a file without a country, "O'Brien" and
+"AT&T".
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import random
-import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import phonenumbers
-
-AS_OF = dt.date(2026, 11, 1)
-INTERNAL_DOMAIN = "northwind.io"
-PARTNER_DOMAINS = ("channelpro.de", "partnerhub.fr")
-
-# country code -> (country as written, first names, last names, email top-level domain, legal forms)
-# fmt: off
-_PEOPLE: dict[str, tuple[str, list[str], list[str], str, list[str]]] = {
-    "PL": (
-        "Poland",
-        ["Anna", "Jan", "Katarzyna", "Piotr", "Agnieszka", "Tomasz", "Zofia", "Wojciech", "Ewa", "Marek",
-         "Magdalena", "Krzysztof", "Joanna", "Paweł", "Barbara", "Michał"],
-        ["Nowak", "Kowalski", "Wiśniewska", "Wójcik", "Kamińska", "Lewandowski", "Zieliński", "Mazur",
-         "Szymański", "Woźniak", "Dąbrowska", "Kozłowski", "Jankowska", "Wojciechowski", "Kwiatkowska",
-         "Krawczyk", "Kaczmarek", "Piotrowski"],
-        "pl",
-        ["Sp. z o.o.", "S.A.", ""],
-    ),
-    "FR": (
-        "France",
-        ["Élodie", "Louis", "Camille", "Chloé", "Quentin", "Marie", "Hugo", "Léa", "Antoine", "Manon",
-         "Julien", "Pauline", "Nicolas", "Céline", "Mathieu", "Amélie"],
-        ["Dubois", "Moreau", "Laurent", "Lefebvre", "Bernard", "Martin", "Girard", "Roux", "Fontaine",
-         "Chevalier", "Rousseau", "Mercier", "Blanchard", "Garnier", "Faure", "Lemoine", "Bonnet",
-         "Perrin"],
-        "fr",
-        ["SARL", "SAS", "S.A."],
-    ),
-    "ES": (
-        "España",
-        ["Lucía", "Javier", "Carlos", "José", "Sofía", "Pablo", "Carmen", "Diego", "Alejandro", "Elena",
-         "Andrés", "Marta", "Sergio", "Isabel", "Raúl", "Paula"],
-        ["García", "Fernández", "López", "Sánchez", "Ramírez", "Torres", "Navarro", "Ortega",
-         "Domínguez", "Vázquez", "Castillo", "Morales", "Jiménez", "Romero", "Herrera", "Medina",
-         "Iglesias", "Cortés"],
-        "es",
-        ["S.L.", "S.A."],
-    ),
-    "DE": (
-        "Deutschland",
-        ["Lukas", "Lena", "Jonas", "Mia", "Felix", "Hannah", "Paul", "Emma", "Maximilian", "Sophie",
-         "Leon", "Clara", "Tobias", "Johanna", "Florian", "Katharina"],
-        ["Müller", "Schneider", "Fischer", "Weber", "Becker", "Hoffmann", "Schäfer", "Koch", "Wagner",
-         "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann", "Schwarz", "Zimmermann", "Braun"],
-        "de",
-        ["GmbH", "AG", "KG"],
-    ),
-    "ID": (
-        "Indonesia",
-        ["Budi", "Dewi", "Siti", "Rizky", "Ayu", "Agus", "Putri", "Nan", "Bambang", "Indah", "Hendra",
-         "Wulan", "Fajar", "Ratna", "Yoga", "Sari"],
-        ["Santoso", "Pratama", "Saputra", "Wijaya", "Hidayat", "Nugroho", "Kurniawan", "Lestari",
-         "Setiawan", "Susanto", "Gunawan", "Halim", "Purnomo", "Siregar", "Nasution", "Harahap",
-         "Sihombing", "Utomo"],
-        "co.id",
-        ["PT", "CV"],
-    ),
-    "BR": (
-        "Brasil",
-        ["João", "Ana", "Beatriz", "Thiago", "Lucas", "Mariana", "Rafael", "Juliana", "Gabriel",
-         "Larissa", "Felipe", "Camila", "Bruno", "Fernanda", "Gustavo", "Letícia"],
-        ["Silva", "Costa", "Oliveira", "Pereira", "Souza", "Lima", "Gomes", "Ribeiro", "Carvalho",
-         "Almeida", "Barbosa", "Rocha", "Dias", "Teixeira", "Cardoso", "Araújo", "Moura", "Batista"],
-        "com.br",
-        ["Ltda", "S.A."],
-    ),
-    "US": (
-        "United States",
-        ["Emily", "Michael", "Sarah", "David", "Jessica", "Nan", "Robert", "Linda", "James", "Ashley",
-         "Daniel", "Megan", "Brian", "Rachel", "Kevin", "Laura"],
-        ["Smith", "Johnson", "Null", "Lee", "Doe", "Brown", "Miller", "Davis", "Wilson", "Anderson",
-         "Thompson", "Harris", "Clark", "Lewis", "Walker", "Young", "Allen", "Wright"],
-        "com",
-        ["Inc.", "LLC", "Corp."],
-    ),
-    "SA": (
-        "Saudi Arabia",
-        ["محمد", "ليلى", "عمر", "فاطمة", "خالد", "نورة", "عبدالله", "سارة", "فيصل", "ريم", "سلطان", "هند"],
-        ["الحربي", "العتيبي", "القحطاني", "الشمري", "الدوسري", "الزهراني", "الغامدي", "المطيري",
-         "السبيعي", "العنزي", "الشهري", "المالكي"],
-        "sa",
-        ["", "Co."],
-    ),
-}
-# Latin spellings of the Arabic names, for email addresses.
-_LATIN = {
-    "محمد": "mohammed", "ليلى": "layla", "عمر": "omar", "فاطمة": "fatima", "خالد": "khalid", "نورة":
-    "noura", "عبدالله": "abdullah", "سارة": "sara", "فيصل": "faisal", "ريم": "reem", "سلطان": "sultan",
-    "هند": "hind", "الحربي": "alharbi", "العتيبي": "alotaibi", "القحطاني": "alqahtani", "الشمري":
-    "alshammari", "الدوسري": "aldosari", "الزهراني": "alzahrani", "الغامدي": "alghamdi", "المطيري":
-    "almutairi", "السبيعي": "alsubaie", "العنزي": "alanazi", "الشهري": "alshehri", "المالكي": "almalki",
-}
-# fmt: on
-_COMPANY_WORDS = [
-    "Nordic",
-    "Atlas",
-    "Vertex",
-    "Solaris",
-    "Orbita",
-    "Quantum",
-    "Baltic",
-    "Lumen",
-    "Sierra",
-    "Cobalt",
-    "Meridian",
-    "Aurora",
-    "Granit",
-    "Delta",
-    "Helios",
-    "Kestrel",
-    "Tundra",
-    "Zenit",
-    "Pioneer",
-    "Summit",
-]  # fmt: skip
-_COMPANY_KINDS = ["Logistics", "Systems", "Foods", "Energy", "Media", "Textiles", "Pharma", "Trading"]
-_FREE_MAIL = ["gmail.com", "yahoo.com", "outlook.com", "wp.pl", "orange.fr", "web.de", "yahoo.co.id"]
-
-_PLACEHOLDER_NAMES = [
-    "Test", "asdf", "N/A", "xxx", "Unknown", "Inconnu", "Desconocido", "Nieznany", "Tidak diketahui",
-    "غير معروف", "Unbekannt", "Desconhecido",
-]  # fmt: skip
-_PLACEHOLDER_EMAILS = ["test@test.com", "noemail@{domain}", "a@a.com", "none@{domain}", "test@example.com"]
-_INVALID_EMAILS = ["{local}@{stem}", "{local}@@{domain}", "{local}.{domain}", "{local}@{stem}..{tld}"]
-
-KINDS = (
-    "customer_as_lead",
-    "partner_as_lead",
-    "employee_as_lead",
-    "converted_lead_open",
-    "stale_lead",
-    "lifecycle_conflict",
-    "type_mismatch",
-    "invalid_email",
-    "invalid_phone",
-    "unreachable",
-    "placeholder",
-    "missing_required",
-    "unmapped_label",
-    "duplicate",
-    "lead_is_contact",
+from tests.rules.planted_exports import (
+    dynamics_contact_view,
+    dynamics_spanish_leads,
+    pipedrive_polish,
+    plan_zoho_deals,
+    zoho_exports,
 )
-# Custom label values that no vocabulary places (what an admin adds to a picklist): unmapped_label.
-_CUSTOM_LEAD_STATUSES = ["Parked - Budget Freeze", "Waiting on Procurement", "Zombie"]
-_CUSTOM_STAGES = ["Kunde VIP", "Gala Invitee 2025"]
+from tests.rules.planted_kit import (
+    ADDRESSES,
+    AS_OF,
+    CUSTOM_LEAD_STATUSES,
+    CUSTOM_STAGES,
+    INTERNAL_DOMAIN,
+    KINDS,
+    ODD_BUT_REAL_COMPANIES,
+    ODD_BUT_REAL_LAST_NAMES,
+    PARTNER_DOMAINS,
+    SUSPICIOUS_NAMES,
+    File,
+    Maker,
+    Org,
+    Person,
+    Spoil,
+    Truth,
+    birth_date,
+    data_quality_plants,
+    direct_lines,
+    salesforce_id,
+    sf_datetime,
+)
+from tests.rules.planted_tables import (
+    salesforce_campaign_members,
+    salesforce_opportunities,
+    salesforce_tasks,
+    salesforce_users,
+)
 
+__all__ = ["AS_OF", "EXPORTS", "KINDS", "Planted", "write_planted"]
 
-@dataclass
-class Person:
-    first: str
-    last: str
-    email: str
-    phone: str
-    country_code: str
-    country: str
-    company: str
-    domain: str
-
-
-@dataclass
-class Company:
-    name: str  # as the account writes it, legal form included
-    base: str  # without the legal form
-    domain: str
-    country_code: str
-
-
-@dataclass
-class _File:
-    name: str
-    header: list[str]
-    rows: list[list[str]] = field(default_factory=list)
-
-    def add(self, values: dict[str, str], truth: dict[str, set[tuple[str, int]]], *kinds: str) -> int:
-        unknown = set(values) - set(self.header)
-        assert not unknown, f"{self.name}: no column {unknown}"
-        self.rows.append([values.get(column, "") for column in self.header])
-        row = len(self.rows) + 1  # header = row 1
-        for kind in kinds:
-            assert kind in KINDS, kind
-            truth[kind].add((self.name, row))
-        return row
-
-    def write(self, folder: Path) -> Path:
-        path = folder / self.name
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle, lineterminator="\r\n").writerows([self.header, *self.rows])
-        return path
+# file name -> (platform, object, role) as the audit must read it.
+EXPORTS: dict[str, tuple[str, str, str]] = {
+    "Lead.csv": ("salesforce", "lead", "audited"),
+    "Contact.csv": ("salesforce", "contact", "audited"),
+    "Account.csv": ("salesforce", "account", "audited"),
+    "Opportunity.csv": ("salesforce", "deal", "evidence"),
+    "OpportunityHistory.csv": ("salesforce", "history", "not audited"),
+    "Task.csv": ("salesforce", "activity", "not audited"),
+    "User.csv": ("salesforce", "user", "evidence"),
+    "CampaignMember.csv": ("salesforce", "campaign", "not audited"),
+    "hubspot-contacts.csv": ("hubspot", "contact", "audited"),
+    "Dynamics-Leads.csv": ("dynamics365", "lead", "audited"),
+    "pipedrive-people.csv": ("pipedrive", "person", "audited"),
+    "Leads_001.csv": ("zoho", "lead", "audited"),
+    "Contacts_001.csv": ("zoho", "contact", "audited"),
+    "Tratos_001.csv": ("zoho", "deal", "evidence"),
+    "Calls_001.csv": ("zoho", "activity", "not audited"),
+    "Active Contacts 11-1-2026 9-12-40 AM.csv": ("dynamics365", "contact", "audited"),
+    "Todos los clientes potenciales 1-11-2026 9-13-02.csv": ("dynamics365", "lead", "audited"),
+    "pipedrive-osoby.csv": ("pipedrive", "person", "audited"),
+}
 
 
 @dataclass
@@ -222,193 +105,47 @@ class Planted:
     paths: list[Path]
     truth: dict[str, set[tuple[str, int]]]
     settings: dict[str, Any]
-
-
-class _Maker:
-    """Clean people, companies, phones and dates, all from one seeded random generator."""
-
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.emails: set[str] = set()
-        # Namesakes would be matched as one person by the matching step, which is not what these
-        # plants are about: every person gets a name of their own.
-        self.names: set[tuple[str, str]] = set()
-        self.company_count = 0
-
-    def pick(self, values: list[Any]) -> Any:
-        return self.rng.choice(values)
-
-    def chance(self, probability: float) -> bool:
-        return self.rng.random() < probability
-
-    def company(self, country_code: str | None = None) -> Company:
-        country_code = country_code or self.pick(list(_PEOPLE))
-        tld, forms = _PEOPLE[country_code][3], _PEOPLE[country_code][4]
-        self.company_count += 1
-        stem = f"{self.pick(_COMPANY_WORDS)} {self.pick(_COMPANY_KINDS)}"
-        slug = _ascii(stem).replace(" ", "-")
-        legal = self.pick(forms)
-        base = f"{stem} {self.company_count}"
-        return Company(
-            name=f"{base} {legal}" if legal else base,
-            base=base,
-            domain=f"{slug}{self.company_count}.{tld}",
-            country_code=country_code,
-        )
-
-    def person(self, company: Company | None = None, *, free_mail: bool = False, domain: str = "") -> Person:
-        company = company or self.company()
-        code = company.country_code
-        country, firsts, lasts, _, _ = _PEOPLE[code]
-        for attempt in range(1000):
-            first, last = self.pick(firsts), self.pick(lasts)
-            if attempt > 20:  # the plain names are used up: a double-barrelled surname
-                last = f"{last}-{self.pick(lasts)}"
-            if (first, last) not in self.names:
-                break
-        self.names.add((first, last))
-        mailbox = domain or (self.pick(_FREE_MAIL) if free_mail else company.domain)
-        local = f"{_ascii(_LATIN.get(first, first))}.{_ascii(_LATIN.get(last, last))}".replace(" ", "")
-        email = f"{local}@{mailbox}"
-        number = 2
-        while email in self.emails:
-            email = f"{local}{number}@{mailbox}"
-            number += 1
-        self.emails.add(email)
-        return Person(first, last, email, self.phone(code), code, country, company.name, company.domain)
-
-    def phone(self, region: str, *, national: bool | None = None) -> str:
-        """A valid number of the region, written nationally (needs the country) or internationally."""
-        kind = self.pick([phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE])
-        example = phonenumbers.example_number_for_type(region, kind)
-        while True:
-            digits = str(example.national_number)
-            digits = digits[:-4] + "".join(str(self.rng.randrange(10)) for _ in range(4))
-            number = phonenumbers.parse(f"+{example.country_code}{digits}")
-            if phonenumbers.is_valid_number(number):
-                break
-        national = self.chance(0.5) if national is None else national
-        style = (
-            phonenumbers.PhoneNumberFormat.NATIONAL
-            if national
-            else phonenumbers.PhoneNumberFormat.INTERNATIONAL
-        )
-        return phonenumbers.format_number(number, style)
-
-    def invalid_phone(self, region: str) -> str:
-        while True:
-            digits = "".join(str(self.rng.randrange(10)) for _ in range(self.rng.randrange(3, 6)))
-            written = self.pick(
-                [f"{digits[:2]} {digits[2:]}", f"+{phonenumbers.country_code_for_region(region)} {digits}"]
-            )
-            try:
-                valid = phonenumbers.is_valid_number(phonenumbers.parse(written, region))
-            except phonenumbers.NumberParseException:
-                valid = False
-            if not valid:
-                return written
-
-    def invalid_email(self, person: Person) -> str:
-        local, domain = person.email.split("@")
-        stem, _, tld = domain.partition(".")
-        return self.pick(_INVALID_EMAILS).format(local=local, domain=domain, stem=stem, tld=tld)
-
-    def placeholder_email(self, person: Person) -> str:
-        return self.pick(_PLACEHOLDER_EMAILS).format(domain=person.domain)
-
-    def days_ago(self, low: int, high: int) -> dt.date:
-        return AS_OF - dt.timedelta(days=self.rng.randint(low, high))
-
-
-def _ascii(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.replace("ł", "l").replace("Ł", "L"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
-def _sf_datetime(day: dt.date) -> str:
-    return f"{day.isoformat()}T09:30:00.000Z"
-
-
-def _salesforce_id(prefix: str, number: int) -> str:
-    return f"{prefix}5g00000{number:05d}AAA"
-
-
-# A data-quality problem planted on one person: (kind, what it does to the record's values).
-_Spoil = Callable[[_Maker, Person, dict[str, str]], None]
-
-
-def _data_quality_plants(columns: dict[str, str]) -> list[tuple[str, _Spoil]]:
-    """The data-quality plants for a file whose person columns are named in `columns`
-    (keys: first, last, email, phone, country; a missing key means the file lacks that column)."""
-
-    def invalid_email(maker: _Maker, person: Person, values: dict[str, str]) -> None:
-        values[columns["email"]] = maker.invalid_email(person)
-
-    def invalid_phone(maker: _Maker, person: Person, values: dict[str, str]) -> None:
-        values[columns["phone"]] = maker.invalid_phone(person.country_code)
-
-    def unreachable(maker: _Maker, person: Person, values: dict[str, str]) -> None:
-        values[columns["email"]] = ""
-        values[columns["phone"]] = ""
-
-    def placeholder(maker: _Maker, person: Person, values: dict[str, str]) -> None:
-        where = maker.pick(["first", "last", "email"] if "first" in columns else ["name", "email"])
-        if where == "email":
-            values[columns["email"]] = maker.placeholder_email(person)
-        elif where == "name":  # a whole-name column holds nothing but the filler
-            values[columns["name"]] = maker.pick(_PLACEHOLDER_NAMES)
-        else:
-            values[columns[where]] = maker.pick(_PLACEHOLDER_NAMES)
-
-    def missing_required(maker: _Maker, person: Person, values: dict[str, str]) -> None:
-        values[columns.get("last", columns.get("name", ""))] = ""
-
-    return [
-        ("invalid_email", invalid_email),
-        ("invalid_phone", invalid_phone),
-        ("unreachable", unreachable),
-        ("placeholder", placeholder),
-        ("missing_required", missing_required),
-    ]
-
-
-Truth = dict[str, set[tuple[str, int]]]
+    severity: dict[tuple[str, int], str]
 
 
 def write_planted(folder: Path, seed: int = 11, scale: int = 1) -> Planted:
-    maker = _Maker(seed)
+    maker = Maker(seed)
     truth: Truth = defaultdict(set)
-    org = _Org()
+    org = Org()
     accounts = _salesforce_accounts(maker, truth, scale, org)
     contacts = _salesforce_contacts(maker, truth, scale, org)
+    users = salesforce_users(maker, org)
+    plan_zoho_deals(maker, scale, org)
     leads = _salesforce_leads(maker, truth, scale, org)
+    opportunities, history = salesforce_opportunities(maker, org)
+    tasks = salesforce_tasks(maker, org)
+    members = salesforce_campaign_members(maker, leads, contacts, org)
     hubspot = _hubspot(maker, truth, scale, org)
     dynamics = _dynamics(maker, truth, scale)
     pipedrive = _pipedrive(maker, truth, scale)
-    files = [leads, contacts, accounts, hubspot, dynamics, pipedrive]
+    zoho = zoho_exports(maker, truth, scale, org)
+    dynamics_contacts = dynamics_contact_view(maker, truth, scale, org)
+    dynamics_es = dynamics_spanish_leads(maker, truth, scale, org)
+    osoby = pipedrive_polish(maker, truth, scale)
+    files = [
+        leads, contacts, accounts, opportunities, history, tasks, users, members, hubspot, dynamics, pipedrive,
+        *zoho, dynamics_contacts, dynamics_es, osoby,
+    ]  # fmt: skip
+    assert [file.name for file in files] == list(EXPORTS)
     return Planted(
         paths=[file.write(folder) for file in files],
         truth=dict(truth),
         settings={"internal_domains": (INTERNAL_DOMAIN,), "partner_domains": PARTNER_DOMAINS},
+        severity=org.severity,
     )
 
 
-@dataclass
-class _Org:
-    """The Salesforce org's accounts by kind, their ids, and one contact per account."""
-
-    companies: dict[str, list[Company]] = field(
-        default_factory=lambda: {"customer": [], "partner": [], "prospect": []}
-    )
-    account_ids: dict[str, str] = field(default_factory=dict)  # company name -> account id
-    contact_of: dict[str, tuple[str, Person]] = field(default_factory=dict)  # company name -> (id, person)
-    loose_contacts: list[Person] = field(default_factory=list)  # contacts without an account
+_INDUSTRIES = ["Technology", "Manufacturing", "Retail", "Energy", "Consulting", "Transportation", ""]
 
 
-def _salesforce_accounts(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _File:
-    accounts = _File(
-        "Account.csv", ["Id", "Name", "Type", "Website", "Industry", "BillingCountry", "CreatedDate"]
-    )
+def _salesforce_accounts(maker: Maker, truth: Truth, scale: int, org: Org) -> File:
+    # A thin Data Loader export: only the ids tell it is Salesforce.
+    accounts = File("Account.csv", ["Id", "Name", "Type", "Website", "Industry"])
     # --- Salesforce accounts: customers, partners, prospects, and a sole trader on gmail.com ---
     for number in range(1, 1 + 36 * scale):
         kind = ["customer", "partner", "prospect", "prospect"][number % 4]
@@ -418,7 +155,7 @@ def _salesforce_accounts(maker: _Maker, truth: Truth, scale: int, org: _Org) -> 
             "partner": maker.pick(["Channel Partner / Reseller", "Technology Partner"]),
             "prospect": "Prospect",
         }[kind]
-        account_id = _salesforce_id("001", number)
+        account_id = salesforce_id("001", number)
         website = maker.pick([f"https://www.{company.domain}", company.domain, f"http://{company.domain}/"])
         accounts.add(
             {
@@ -426,47 +163,62 @@ def _salesforce_accounts(maker: _Maker, truth: Truth, scale: int, org: _Org) -> 
                 "Name": company.name,
                 "Type": account_type,
                 "Website": website,
-                "Industry": "Technology",
-                "BillingCountry": _PEOPLE[company.country_code][0],
-                "CreatedDate": _sf_datetime(maker.days_ago(400, 3000)),
+                "Industry": maker.pick(_INDUSTRIES),
             },
             truth,
         )
         org.companies[kind].append(company)
         org.account_ids[company.name] = account_id
     accounts.add(
-        {"Id": _salesforce_id("001", 900), "Name": "Kowalski Consulting", "Type": "Customer - Direct",
-         "Website": "gmail.com", "Industry": "Consulting", "BillingCountry": "Poland"},
+        {"Id": salesforce_id("001", 900), "Name": "Kowalski Consulting", "Type": "Customer - Direct",
+         "Website": "gmail.com", "Industry": "Consulting"},
         truth,
     )  # fmt: skip
     accounts.add(
-        {
-            "Id": _salesforce_id("001", 901),
-            "Name": "",
-            "Type": "Prospect",
-            "Website": "",
-            "BillingCountry": "Poland",
-        },
+        {"Id": salesforce_id("001", 901), "Name": "", "Type": "Prospect", "Website": ""},
         truth,
         "missing_required",
     )
-
+    # One company name on two accounts: a prospect in Spain and a customer in Germany. The name ties
+    # a lead to neither; a work email's domain still tells which.
+    prospect_one = maker.company("ES")
+    customer_one = maker.company("DE")
+    customer_one.name, customer_one.base = prospect_one.name, prospect_one.base
+    # The customer is written first: an auditor that let the first row decide would call the
+    # prospect's people customers.
+    for number, (company, account_type) in enumerate(
+        ((customer_one, "Customer - Direct"), (prospect_one, "Prospect")), start=902
+    ):
+        accounts.add(
+            {"Id": salesforce_id("001", number), "Name": company.name, "Type": account_type,
+             "Website": f"www.{company.domain}", "Industry": "Energy"},
+            truth,
+        )  # fmt: skip
+    org.shared_name = [prospect_one, customer_one]
+    # Prospects by what their opportunities did (planted_tables.py writes them).
+    prospects = org.companies["prospect"]
+    org.deals["won"] = prospects[: 5 * scale]
+    org.deals["lost"] = prospects[5 * scale : 9 * scale]
+    org.deals["open"] = prospects[9 * scale : 13 * scale]
     return accounts
 
 
-def _salesforce_contacts(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _File:
-    contacts = _File(
+def _salesforce_contacts(maker: Maker, truth: Truth, scale: int, org: Org) -> File:
+    contacts = File(
         "Contact.csv",
-        ["Id", "AccountId", "FirstName", "LastName", "Email", "Phone", "MobilePhone", "MailingCountry",
-         "Title", "CreatedDate", "LastModifiedDate", "LastActivityDate"],
+        ["Id", "AccountId", "FirstName", "LastName", "Email", "Phone", "MobilePhone", "HomePhone",
+         "MailingStreet", "MailingCity", "MailingPostalCode", "MailingCountry", "Title", "Birthdate",
+         "CreatedDate", "LastModifiedDate", "LastActivityDate"],
     )  # fmt: skip
     # --- Salesforce contacts ---
     contact_count = 0
 
-    def add_contact(person: Person, account_id: str, *kinds_: str, spoil: _Spoil | None = None) -> str:
+    def add_contact(
+        person: Person, account_id: str, *kinds_: str, spoil: Spoil | None = None, **overrides: str
+    ) -> str:
         nonlocal contact_count
         contact_count += 1
-        contact_id = _salesforce_id("003", contact_count)
+        contact_id = salesforce_id("003", contact_count)
         values = {
             "Id": contact_id,
             "AccountId": account_id,
@@ -476,16 +228,17 @@ def _salesforce_contacts(maker: _Maker, truth: Truth, scale: int, org: _Org) -> 
             "Phone": person.phone,
             "MailingCountry": person.country,
             "Title": maker.pick(["CEO", "CFO", "Buyer", "Head of IT", "Office Manager"]),
-            "CreatedDate": _sf_datetime(maker.days_ago(300, 2000)),
-            "LastModifiedDate": _sf_datetime(maker.days_ago(1, 200)),
+            "CreatedDate": sf_datetime(maker.days_ago(300, 2000)),
+            "LastModifiedDate": sf_datetime(maker.days_ago(1, 200)),
             "LastActivityDate": maker.days_ago(1, 200).isoformat(),
         }
+        values.update(overrides)
         if spoil:
             spoil(maker, person, values)
         contacts.add(values, truth, *kinds_)
         return contact_id
 
-    for kind, companies in org.companies.items():
+    for companies in org.companies.values():
         for company in companies:
             for _ in range(maker.rng.randint(1, 3)):
                 person = maker.person(company)
@@ -493,9 +246,14 @@ def _salesforce_contacts(maker: _Maker, truth: Truth, scale: int, org: _Org) -> 
                 # a fact for the who-is-who matrix, not a label to correct (no type_mismatch).
                 contact_id = add_contact(person, org.account_ids[company.name])
                 org.contact_of.setdefault(company.name, (contact_id, person))
-    for _ in range(4 * scale):  # colleagues kept as contacts: no label of theirs says otherwise
-        add_contact(maker.person(domain=INTERNAL_DOMAIN), "")
-    contact_plants = _data_quality_plants(
+                org.contacts_at[company.name].append((contact_id, person))
+                org.task_whos.append(contact_id)
+    # Colleagues kept as contacts (two are the org's users too): no label of theirs says otherwise.
+    for _ in range(4 * scale):
+        person = maker.person(domain=INTERNAL_DOMAIN)
+        add_contact(person, "")
+        org.internal_contacts.append(person)
+    contact_plants = data_quality_plants(
         {
             "first": "FirstName",
             "last": "LastName",
@@ -512,12 +270,39 @@ def _salesforce_contacts(maker: _Maker, truth: Truth, scale: int, org: _Org) -> 
         person = maker.person()
         add_contact(person, "")
         org.loose_contacts.append(person)
-
+    # Colleagues at one office: one account, street, city and postcode; their own names, mailboxes,
+    # birth dates and direct lines one digit apart. Not one person (no duplicate).
+    offices = org.companies["customer"][: 2 * scale] + org.companies["prospect"][13 * scale : 15 * scale]
+    for company in offices:
+        street, city, postcode = maker.pick(ADDRESSES[company.country_code])
+        for line in direct_lines(maker, company.country_code, 3):
+            add_contact(
+                maker.person(company), org.account_ids[company.name], Phone=line, MailingStreet=street,
+                MailingCity=city, MailingPostalCode=postcode, Birthdate=birth_date(maker).isoformat(),
+            )  # fmt: skip
+    for _ in range(4 * scale):  # only a home phone: reachable (HomePhone is a standard field)
+        company = maker.pick(org.companies["customer"])
+        person = maker.person(company)
+        add_contact(
+            person,
+            org.account_ids[company.name],
+            Email="",
+            Phone="",
+            HomePhone=maker.phone(company.country_code),
+        )
+    for _ in range(3 * scale):  # invalid_phone: the email address typed into the phone field
+        company = maker.pick(org.companies["customer"])
+        person = maker.person(company)
+        add_contact(person, org.account_ids[company.name], "invalid_phone", Phone=person.email)
+    for _ in range(3 * scale):  # duplicate: also a contact in the Dynamics 365 contact view
+        person = maker.person()
+        add_contact(person, "", "duplicate")
+        org.dynamics_twins.append(person)
     return contacts
 
 
-def _salesforce_leads(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _File:
-    leads = _File(
+def _salesforce_leads(maker: Maker, truth: Truth, scale: int, org: Org) -> File:
+    leads = File(
         "Lead.csv",
         ["Id", "FirstName", "LastName", "Company", "Email", "Phone", "Country", "Status", "Rating",
          "LeadSource", "IsConverted", "ConvertedDate", "ConvertedContactId", "ConvertedAccountId",
@@ -527,13 +312,13 @@ def _salesforce_leads(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _Fi
     # --- Salesforce leads ---
     lead_count = 0
 
-    def add_lead(person: Person, *kinds_: str, **overrides: str) -> int:
+    def add_lead(person: Person, *kinds_: str, severity: str = "", **overrides: str) -> int:
         nonlocal lead_count
         lead_count += 1
         created = maker.days_ago(200, 1500)
         activity = maker.days_ago(1, 300)
         values = {
-            "Id": _salesforce_id("00Q", lead_count),
+            "Id": salesforce_id("00Q", lead_count),
             "FirstName": person.first,
             "LastName": person.last,
             "Company": person.company,
@@ -544,15 +329,19 @@ def _salesforce_leads(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _Fi
             "Rating": maker.pick(["Hot", "Warm", "Cold", ""]),
             "LeadSource": maker.pick(["Web", "Phone Inquiry", "Partner Referral", "Trade Show", "Other"]),
             "IsConverted": "false",
-            "CreatedDate": _sf_datetime(created),
-            "LastModifiedDate": _sf_datetime(activity),
+            "CreatedDate": sf_datetime(created),
+            "LastModifiedDate": sf_datetime(activity),
             "LastActivityDate": activity.isoformat(),
         }
         values.update(overrides)
-        return leads.add(values, truth, *kinds_)
+        row = leads.add(values, truth, *kinds_)
+        if severity:
+            org.severity[(leads.name, row)] = severity
+        return row
 
     for _ in range(200 * scale):  # clean open leads
-        add_lead(maker.person(free_mail=maker.chance(0.2)))
+        row = add_lead(maker.person(free_mail=maker.chance(0.2)))
+        org.task_whos.append(leads.values(row)["Id"])
     for _ in range(20 * scale):  # national numbers without a country: unchecked, not invalid
         person = maker.person()
         add_lead(person, Country="", Phone=maker.phone(person.country_code, national=True))
@@ -560,11 +349,11 @@ def _salesforce_leads(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _Fi
         old = maker.days_ago(400, 1500)
         add_lead(
             maker.person(), Status="Closed - Not Converted", LastActivityDate=old.isoformat(),
-            LastModifiedDate=_sf_datetime(old), CreatedDate=_sf_datetime(old),
+            LastModifiedDate=sf_datetime(old), CreatedDate=sf_datetime(old),
         )  # fmt: skip
     for _ in range(10 * scale):  # exactly at the limit: not stale
         limit = AS_OF - dt.timedelta(days=365)
-        add_lead(maker.person(), LastActivityDate=limit.isoformat(), LastModifiedDate=_sf_datetime(limit))
+        add_lead(maker.person(), LastActivityDate=limit.isoformat(), LastModifiedDate=sf_datetime(limit))
     for company in org.companies["prospect"]:  # converted properly into a contact of a prospect account
         contact_id, person = org.contact_of[company.name]
         short = maker.chance(0.3)  # a report export's 15-character id
@@ -588,16 +377,51 @@ def _salesforce_leads(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _Fi
         company = maker.pick(org.companies["customer"])
         person = maker.person(company)
         add_lead(person, "customer_as_lead", Company=f"{company.name.split()[0]} Group")
+    # customer_as_lead: a won opportunity on the account their work email's domain finds, an account
+    # still typed Prospect. A firm link (the domain, then the opportunity's account id): a warning.
+    for company in org.deals["won"]:
+        written = maker.pick([company.name, company.base, f"{company.name.split()[0]} Group"])
+        add_lead(maker.person(company), "customer_as_lead", severity="warning", Company=written)
+    for company in org.deals["lost"] + org.deals["open"]:  # a lost or open opportunity proves nothing
+        add_lead(maker.person(company), Company=company.name)
+    # customer_as_lead by the company name alone: a Zoho deal won by an account of that name. Said
+    # to be a name-only link, and a severity lower: info.
+    for company in org.zoho_deals["won"][: 3 * scale]:
+        add_lead(maker.person(company), "customer_as_lead", severity="info", Company=company.name)
+    for company in org.zoho_deals["lost"][: 2 * scale]:  # a lost Zoho deal proves nothing
+        add_lead(maker.person(company), Company=company.name)
+    # A company name that two accounts of different types share ties nobody to either; the work
+    # email's domain still finds the one account it names.
+    prospect_one, customer_one = org.shared_name
+    for _ in range(2 * scale):
+        add_lead(maker.person(prospect_one, free_mail=True), Company=prospect_one.name)
+    add_lead(maker.person(prospect_one), Company=prospect_one.name)
+    add_lead(maker.person(customer_one), "customer_as_lead", severity="warning", Company=customer_one.name)
     for _ in range(5 * scale):  # partner_as_lead: partner domains (and their subdomains)
         domain = maker.pick([*PARTNER_DOMAINS, f"eu.{PARTNER_DOMAINS[0]}"])
         add_lead(maker.person(domain=domain), "partner_as_lead")
     for _ in range(5 * scale):  # partner_as_lead: a partner account
         company = maker.pick(org.companies["partner"])
         add_lead(maker.person(maker.company(company.country_code)), "partner_as_lead", Company=company.name)
+    # partner_as_lead: people at the partner whose staff log in as partner-portal users. Portal
+    # users are not the org's staff, so their domain is no internal domain (not employee_as_lead).
+    assert org.portal_company is not None
+    for _ in range(3 * scale):
+        add_lead(maker.person(org.portal_company), "partner_as_lead", severity="warning", Company="")
     for _ in range(8 * scale):  # employee_as_lead
         add_lead(
             maker.person(domain=maker.pick([INTERNAL_DOMAIN, f"sales.{INTERNAL_DOMAIN}"])), "employee_as_lead"
         )
+    # employee_as_lead: a user's own address (a colleague's test lead); a second domain the org's
+    # users share (given nowhere else); a user who signs in with a free-mail address.
+    for person in org.staff[2:4]:
+        add_lead(person, "employee_as_lead", Company="Northwind")
+    for person in org.subsidiary_staff:
+        add_lead(
+            maker.person(domain=person.email.split("@")[1]), "employee_as_lead", Company="Northwind GmbH"
+        )
+    assert org.contractor is not None
+    add_lead(org.contractor, "employee_as_lead", Company="")
     for _ in range(3 * scale):  # a colleague's test lead, closed: no label of its own to correct
         person = maker.person(domain=INTERNAL_DOMAIN)
         add_lead(person, Status="Closed - Not Converted")
@@ -621,12 +445,12 @@ def _salesforce_leads(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _Fi
     for number in range(4 * scale):  # converted_lead_open (CL005): the converted contact is gone
         add_lead(
             maker.person(), "converted_lead_open", Status="Closed - Converted", IsConverted="true",
-            ConvertedContactId=_salesforce_id("003", 90000 + number),
+            ConvertedContactId=salesforce_id("003", 90000 + number),
         )  # fmt: skip
     for _ in range(8 * scale):  # stale_lead: last activity long ago
         old = maker.days_ago(366, 1200)
         add_lead(
-            maker.person(), "stale_lead", LastActivityDate=old.isoformat(), LastModifiedDate=_sf_datetime(old)
+            maker.person(), "stale_lead", LastActivityDate=old.isoformat(), LastModifiedDate=sf_datetime(old)
         )
     for _ in range(4 * scale):  # stale_lead: no activity logged, last modified long ago
         old = maker.days_ago(400, 900)
@@ -634,18 +458,35 @@ def _salesforce_leads(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _Fi
             maker.person(),
             "stale_lead",
             LastActivityDate="",
-            LastModifiedDate=_sf_datetime(old),
-            CreatedDate=_sf_datetime(old),
+            LastModifiedDate=sf_datetime(old),
+            CreatedDate=sf_datetime(old),
         )
     for _ in range(6 * scale):  # duplicate: the same person entered twice, the address in capitals once
         person = maker.person()
         add_lead(person, "duplicate")
         add_lead(person, "duplicate", Email=person.email.upper())
+    # duplicate: the same lead in the Spanish Dynamics 365 view, on a private address there; only
+    # the given name (Nombre, beside Apellidos) ties the two.
+    for _ in range(5 * scale):
+        person = maker.person(maker.company("ES"))
+        add_lead(person, "duplicate", Company=person.company)
+        org.spanish_twins.append(person)
     for person in org.loose_contacts[: 6 * scale]:  # lead_is_contact: an open lead for a known contact
         add_lead(person, "lead_is_contact")
     for _ in range(6 * scale):  # unmapped_label: a custom status someone added to the picklist
-        add_lead(maker.person(), "unmapped_label", Status=maker.pick(_CUSTOM_LEAD_STATUSES))
-    lead_plants = _data_quality_plants(
+        add_lead(maker.person(), "unmapped_label", Status=maker.pick(CUSTOM_LEAD_STATUSES))
+    # suspicious_value: what a bot or a probe typed into a web form; and odd but real names.
+    for column, value in (("FirstName", SUSPICIOUS_NAMES[0]), ("Company", SUSPICIOUS_NAMES[1]),
+                          ("LastName", SUSPICIOUS_NAMES[2]), ("FirstName", SUSPICIOUS_NAMES[3])):  # fmt: skip
+        add_lead(maker.person(), "suspicious_value", **{column: value})
+    for name in ODD_BUT_REAL_COMPANIES[:3]:
+        add_lead(maker.person(), Company=name)
+    for name in ODD_BUT_REAL_LAST_NAMES[:2]:
+        add_lead(maker.person(maker.company("US")), LastName=name)
+    for _ in range(2 * scale):  # invalid_phone: the email address typed into the phone field
+        person = maker.person()
+        add_lead(person, "invalid_phone", Phone=person.email)
+    lead_plants = data_quality_plants(
         {"first": "FirstName", "last": "LastName", "email": "Email", "phone": "Phone", "country": "Country"}
     )
     for kind, spoil in lead_plants:
@@ -658,11 +499,12 @@ def _salesforce_leads(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _Fi
     return leads
 
 
-def _hubspot(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _File:
-    file = _File(
+def _hubspot(maker: Maker, truth: Truth, scale: int, org: Org) -> File:
+    file = File(
         "hubspot-contacts.csv",
-        ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Company Name", "Country/Region",
-         "Lifecycle Stage", "Lead Status", "Create Date", "Last Activity Date", "Became a Customer Date"],
+        ["Record ID", "First Name", "Last Name", "Email", "Phone Number", "Company Name", "Street Address",
+         "City", "Postal Code", "Country/Region", "Date of birth", "Lifecycle Stage", "Lead Status",
+         "Create Date", "Last Activity Date", "Became a Customer Date"],
     )  # fmt: skip
     record = 5000
 
@@ -698,7 +540,7 @@ def _hubspot(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _File:
     for person in org.loose_contacts[6 * scale : 11 * scale]:  # lead_is_contact, across platforms
         add("lead_is_contact", person=person, **{"Lifecycle Stage": "Lead", "Lead Status": "New"})
     for _ in range(5 * scale):  # unmapped_label: a custom lifecycle stage
-        add("unmapped_label", **{"Lifecycle Stage": maker.pick(_CUSTOM_STAGES), "Lead Status": ""})
+        add("unmapped_label", **{"Lifecycle Stage": maker.pick(CUSTOM_STAGES), "Lead Status": ""})
     for _ in range(30 * scale):
         add(**{"Lifecycle Stage": "Customer", "Lead Status": "", "Became a Customer Date": past()})
     for _ in range(15 * scale):
@@ -730,7 +572,11 @@ def _hubspot(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _File:
                "Became a Customer Date": past()},
         )  # fmt: skip
     for _ in range(2 * scale):  # labelled contacts whose addresses say staff or partner
-        add("type_mismatch", person=maker.person(domain=INTERNAL_DOMAIN), **{"Lifecycle Stage": "Other", "Lead Status": ""})
+        add(
+            "type_mismatch",
+            person=maker.person(domain=INTERNAL_DOMAIN),
+            **{"Lifecycle Stage": "Other", "Lead Status": ""},
+        )
         add(
             "type_mismatch",
             person=maker.person(domain=PARTNER_DOMAINS[0]),
@@ -751,7 +597,23 @@ def _hubspot(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _File:
                 "Last Activity Date": f"{maker.days_ago(400, 1000).isoformat()} 09:00",
             },
         )
-    plants = _data_quality_plants(
+    # Colleagues at one office who filled in the same form: not one person (no duplicate).
+    for _ in range(3 * scale):
+        company = maker.company()
+        street, city, postcode = maker.pick(ADDRESSES[company.country_code])
+        for line in direct_lines(maker, company.country_code, 3):
+            add(
+                person=maker.person(company),
+                **{"Phone Number": line, "Street Address": street, "City": city, "Postal Code": postcode,
+                   "Date of birth": birth_date(maker).isoformat()},
+            )  # fmt: skip
+    # suspicious_value in a second platform; and odd but real names.
+    for column, value in (("First Name", SUSPICIOUS_NAMES[4]), ("Company Name", SUSPICIOUS_NAMES[5]),
+                          ("Last Name", SUSPICIOUS_NAMES[8])):  # fmt: skip
+        add("suspicious_value", person=maker.person(), **{column: value})
+    add(person=maker.person(), **{"Company Name": ODD_BUT_REAL_COMPANIES[3]})
+    add(person=maker.person(maker.company("US")), **{"Last Name": ODD_BUT_REAL_LAST_NAMES[2]})
+    plants = data_quality_plants(
         {
             "first": "First Name",
             "last": "Last Name",
@@ -769,8 +631,8 @@ def _hubspot(maker: _Maker, truth: Truth, scale: int, org: _Org) -> _File:
     return file
 
 
-def _dynamics(maker: _Maker, truth: Truth, scale: int) -> _File:
-    file = _File(
+def _dynamics(maker: Maker, truth: Truth, scale: int) -> File:
+    file = File(
         "Dynamics-Leads.csv",
         ["(Do Not Modify) Lead", "(Do Not Modify) Row Checksum", "(Do Not Modify) Modified On", "Name",
          "Topic", "Company Name", "Email", "Business Phone", "Country/Region", "Status", "Status Reason", "Created On"],
@@ -816,7 +678,7 @@ def _dynamics(maker: _Maker, truth: Truth, scale: int) -> _File:
         add(*maker.pick(conflicts), "lifecycle_conflict")
     for _ in range(4 * scale):
         add("Open", maker.pick(["New", "Contacted"]), "stale_lead", modified=maker.days_ago(400, 1200))
-    plants = _data_quality_plants(
+    plants = data_quality_plants(
         {"name": "Name", "email": "Email", "phone": "Business Phone", "country": "Country/Region"}
     )
     for kind, spoil in plants:
@@ -828,8 +690,8 @@ def _dynamics(maker: _Maker, truth: Truth, scale: int) -> _File:
     return file
 
 
-def _pipedrive(maker: _Maker, truth: Truth, scale: int) -> _File:
-    file = _File(
+def _pipedrive(maker: Maker, truth: Truth, scale: int) -> File:
+    file = File(
         "pipedrive-people.csv",
         ["Person - ID", "Person - Name", "Person - Email - Work", "Person - Phone - Work", "Person - Organization",
          "Person - Label", "Person - Won deals", "Person - Open deals", "Person - Country",
@@ -878,7 +740,7 @@ def _pipedrive(maker: _Maker, truth: Truth, scale: int) -> _File:
             "stale_lead",
             **{"Person - Last activity date": maker.days_ago(500, 1500).isoformat()},
         )
-    plants = _data_quality_plants(
+    plants = data_quality_plants(
         {
             "name": "Person - Name",
             "email": "Person - Email - Work",
