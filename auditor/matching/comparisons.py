@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
 from rapidfuzz.process import cpdist
 
@@ -208,6 +209,27 @@ def _house_numbers_apart(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.where(empty, 0.0, distance)
 
 
+def _letters(values: np.ndarray) -> np.ndarray:
+    return pd.Series(values, dtype="str").str.replace(r"[^a-z]+", "", regex=True).to_numpy(dtype=object)
+
+
+def _mailbox_letters(values: np.ndarray) -> np.ndarray:
+    """The letters of each address's mailbox, the part before the @."""
+    return _letters(pd.Series(values, dtype="str").str.split("@").str[0].to_numpy(dtype=object))
+
+
+def _text_lengths(values: np.ndarray) -> np.ndarray:
+    return pd.Series(values, dtype="str").str.len().to_numpy()
+
+
+def _written_in(parts: np.ndarray, texts: np.ndarray) -> np.ndarray:
+    """Whether each part (three letters or more) is written whole in its text."""
+    # A partial ratio of 100 is an exact match of the shorter string somewhere in the longer one.
+    found = np.asarray(_scorer(fuzz.partial_ratio)(parts, texts), dtype=np.float64) >= 100.0
+    part_length = _text_lengths(parts)
+    return found & (part_length >= 3) & (part_length <= _text_lengths(texts))
+
+
 def _equal_values(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return (left == right).astype(float)
 
@@ -317,6 +339,40 @@ def _typos_same_digits(view: PairView, feature: str, at: float | None) -> np.nda
     # A digit is chosen, not slipped: jan.kowalski77@ and jan.kowalski78@ are two mailboxes.
     same_digits = view.on_values(feature, "digits", _equal_values, transform=_digits) > 0
     return _typos(view, feature, at) & same_digits
+
+
+@level_test(
+    "spelled_in_own_mailbox",
+    "alike (Jaro-Winkler >= {at}) but spelled otherwise, each as its record's own mailbox spells it",
+)
+def _spelled_in_own_mailbox(view: PairView, feature: str, at: float | None) -> np.ndarray:
+    # Porte and Porter: one name mistyped, or two names. Where bporte@ and wporter@ each spell their
+    # own record's, both spellings come from the people who chose the mailboxes, not from a typist:
+    # two names. A mailbox that spells the other record's longer name (jkowalski@ on a "Kowal")
+    # says the opposite, and so does one person's mailbox on both records.
+    hit = np.zeros(len(view), dtype=bool)
+    names, emails = view.features[feature], view.features["email"]
+    rows = np.flatnonzero(_jaro_winkler(view, feature, at) & view.scope & ~view.swapped)
+    name_left, name_right = names.first[view.left[rows]], names.first[view.right[rows]]
+    mail_left, mail_right = emails.first[view.left[rows]], emails.first[view.right[rows]]
+    present = (name_left >= 0) & (name_right >= 0) & (mail_left >= 0) & (mail_right >= 0)
+    present &= name_left != name_right
+    if not present.any():
+        return hit
+    rows = rows[present]
+    name_left = names.transformed("letters", name_left[present], _letters)
+    name_right = names.transformed("letters", name_right[present], _letters)
+    mail_left = emails.transformed("mailbox letters", mail_left[present], _mailbox_letters)
+    mail_right = emails.transformed("mailbox letters", mail_right[present], _mailbox_letters)
+    longer_is_left = _text_lengths(name_left) >= _text_lengths(name_right)
+    longer = np.where(longer_is_left, name_left, name_right)
+    other_mailbox = np.where(longer_is_left, mail_right, mail_left)
+    hit[rows] = (
+        _written_in(name_left, mail_left)
+        & _written_in(name_right, mail_right)
+        & ~_written_in(longer, other_mailbox)
+    )
+    return hit
 
 
 @level_test("name_variant", "nickname or spelling variant of one name (rules/nicknames.csv)")
@@ -433,6 +489,9 @@ class Level:
     # The level holds only where these comparisons (listed earlier in the settings) are at one of
     # these levels, by label: an email one typo off counts where the names agree.
     when: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The level holds only where the values are at most this many typos apart as well: Jaro-Winkler
+    # rewards a shared beginning, and Bernard and Bertrand (three typos) are two names.
+    max_typos: int | None = None
 
     @property
     def label(self) -> str:
@@ -448,12 +507,20 @@ class Level:
         """What was compared and how, for people reading the evidence."""
         text = LEVEL_TESTS[self.test].comparison
         text = text.replace("{at}", f"{self.at:g}") if self.at is not None else text
+        if self.max_typos is not None:
+            text += f"; at most {self.max_typos} typo(s) apart"
         if self.when:
             text += f"; only where the {' and '.join(name.replace('_', ' ') for name, _ in self.when)} agree"
         return text
 
     def holds(self, view: PairView, earlier: Mapping[str, tuple[Comparison, np.ndarray]]) -> np.ndarray:
         hit = LEVEL_TESTS[self.test].holds(view, self.feature, self.at)
+        if self.max_typos is not None and hit.any():
+            # Typos are counted only for the pairs the test let through.
+            scope = view.scope
+            view.scope = scope & hit
+            hit = hit & _typos(view, self.feature, self.max_typos)
+            view.scope = scope
         for name, labels in self.when:
             comparison, levels = earlier[name]
             chosen = [index for index, level in enumerate(comparison.levels) if level.label in labels]
@@ -482,7 +549,7 @@ class Comparison:
 
     @property
     def silent(self) -> np.ndarray:
-        """Per level: True where the level is no evidence (null, or neutral)."""
+        """Per level: True where the level is no evidence (null or neither, or neutral)."""
         return np.array([level.test in MISSING_TESTS or level.neutral for level in self.levels])
 
     def evaluate(
@@ -523,6 +590,7 @@ def comparison_from_settings(spec: Mapping[str, Any]) -> Comparison:
                 label_override=raw.get("label"),
                 neutral=bool(raw.get("neutral", False)),
                 when=tuple((name, tuple(labels)) for name, labels in raw.get("when", {}).items()),
+                max_typos=raw.get("max_typos"),
             )
         )
     missing = [level.test for level in levels if level.test in MISSING_TESTS]

@@ -312,6 +312,18 @@ def _name_features(frame: pd.DataFrame) -> dict[str, Feature]:
         "first_prefix", ("first_name",), per_person(prefix, first_code)
     )
     features["last_prefix"] = Feature.from_keys("last_prefix", ("last_name",), per_person(prefix, last_code))
+    # The last name's prefix of a record with no given name: it has nothing else to pair by.
+    features["surname_only_prefix"] = Feature.from_keys(
+        "surname_only_prefix",
+        ("first_name", "last_name"),
+        np.where(first_code < 0, per_person(prefix, last_code), -1),
+    )
+    # Either name's prefix, whichever field holds it: "Noyce Liam" and "Madison Noyce" share one.
+    features["name_prefixes"] = Feature.from_keys(
+        "name_prefixes",
+        ("first_name", "last_name"),
+        np.column_stack([per_person(prefix, first_code), per_person(prefix, last_code)]),
+    )
     initials = vocabulary.str[:1]
     initial = np.where(real, pd.factorize(initials, sort=False)[0], -1)
     features["first_initial"] = Feature.from_keys(

@@ -655,14 +655,26 @@ def test_without_anything_personal_no_pattern_matches(
 
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
-def test_the_workplace_counts_once_in_any_pattern(
+def test_the_workplace_counts_once_in_any_pattern_at_a_company(
     office_audit: tuple[auditor.AuditResult, Population], data: st.DataObject
 ) -> None:
+    # Where either record has a company or a company mail domain the address is a workplace and
+    # counts once; between two private people it is a home and each field counts on its own.
     model = office_audit[0].matches.model
     levels = data.draw(_patterns(model))
     tf = np.full(levels.shape, -1)
-    [workplace] = [list(group.members) for group in model.groups if group.name == "workplace"]
+    [group] = [group for group in model.groups if group.name == "workplace"]
+    workplace = list(group.members)
     assert {model.comparisons[member].name for member in workplace} >= set(WORKPLACE)
     bits = model.weights(levels, tf)[0, workplace]
-    counted = model.counted(model.weights(levels, tf))[0, workplace]
-    assert counted.sum() == pytest.approx(max(bits.max(), 0.0) + min(bits.min(), 0.0))
+    counted = model.counted(model.weights(levels, tf), levels)[0, workplace]
+    names = [comparison.name for comparison in model.comparisons]
+    private = all(
+        model.comparisons[names.index(name)].levels[int(levels[0, names.index(name)])].test == "neither"
+        for name in ("company", "mail_domain")
+    )
+    assert bool(group.holds(levels)[0]) is not private
+    if private:
+        assert counted == pytest.approx(bits)
+    else:
+        assert counted.sum() == pytest.approx(max(bits.max(), 0.0) + min(bits.min(), 0.0))

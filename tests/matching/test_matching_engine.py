@@ -8,7 +8,7 @@ import pytest
 
 from auditor.matching.blocking import BlockingRule, candidate_pairs
 from auditor.matching.clustering import cluster_people, components
-from auditor.matching.estimating import Veto, distinct_patterns
+from auditor.matching.estimating import EvidenceGroup, Veto, count_once, distinct_patterns
 from auditor.matching.features import Feature, Features
 from auditor.matching.runs import pairs_within, ranges
 from auditor.matching.settings import default_settings, settings_from_dict
@@ -84,6 +84,23 @@ def test_a_veto_needs_all_any_and_none_of_its_conditions() -> None:
     assert veto.applies(levels).tolist() == [True, True, False, False, False]
 
 
+def test_a_veto_does_not_hold_where_every_unless_condition_does() -> None:
+    veto = Veto("v", all_of={0: (3,)}, any_of={}, none_of={}, weight=-1, unless={1: (0,), 2: (0,)})
+    levels = np.array([[3, 0, 0], [3, 0, 1], [3, 1, 0], [2, 0, 0]])
+    assert veto.applies(levels).tolist() == [False, True, True, False]
+
+
+def test_a_group_counts_once_only_where_it_holds() -> None:
+    # Comparisons 1-3 are a group unless comparison 0 is at level 0 (neither record has a company).
+    group = EvidenceGroup("workplace", members=(1, 2, 3), unless={0: (0,)})
+    levels = np.array([[0, 1, 1, 1], [2, 1, 1, 1]], dtype=np.int8)
+    weights = np.array([[0.0, 3.0, 2.0, -1.0], [4.0, 3.0, 2.0, -1.0]])
+    holds = group.holds(levels)
+    assert holds.tolist() == [False, True]
+    counted = count_once(weights, [(0, 1, 2, 3)], [holds])
+    assert counted.tolist() == [[0.0, 3.0, 2.0, -1.0], [4.0, 0.0, 0.0, -1.0]]
+
+
 def test_connected_components() -> None:
     label = components(6, np.array([0, 1, 4]), np.array([1, 2, 5]))
     assert label.tolist() == [0, 0, 0, 3, 4, 4]
@@ -152,7 +169,20 @@ def test_the_shipped_settings_load_and_say_what_they_are() -> None:
             },
             "first level must be null",
         ),
+        (
+            {
+                "comparisons": [
+                    {
+                        "name": "x",
+                        "feature": "city",
+                        "levels": [{"test": "null"}, {"test": "neither"}, {"test": "else"}],
+                    }
+                ]
+            },
+            "first level must be null",
+        ),
         ({"vetoes": [{"name": "v", "all": {"nobody": ["else"]}}]}, "no comparison named"),
+        ({"groups": [{"name": "g", "comparisons": ["city"], "unless": {"city": ["far"]}}]}, "has no level"),
         ({"vetoes": [{"name": "v", "all": {"first_name": ["sideways"]}}]}, "has no level"),
     ],
 )

@@ -52,12 +52,15 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
     E.164, names with typos, nicknames (Bob/Robert, Kasia/Katarzyna), transliterations
     (Mohammed/Muhammad) and swapped first and last names, companies without legal forms, addresses
     and dates of birth. Role mailboxes (info@, sales@) and shared switchboard numbers count for
-    little on their own, and so do a company and its address: they say where someone works.
+    little on their own, and so do a company and its address: they say where someone works
+    (between private people, with no company on either record, a home address counts field by
+    field). Near-namesakes stay apart: Marcel and Marceline are two given names, and Monet and
+    Monetti two last names where each record's own mailbox spells its own.
     One finding lists every record of the cluster in that role, the evidence field by field, the
     record to keep, what makes the merge risky and how sure it is (`confidence`: "sure", "likely"
     or "review"). Two records that look alike but carry two birth dates, two mailboxes at one
-    company, or another last name and another email are never merged: they are reported for
-    review, a severity lower.
+    company, or another last name and another email, and a private record without a given name at
+    a namesake's home, are never merged: they are reported for review, a severity lower.
 
     ## Why it matters
     Two records of one person split the history: activities, emails and deals land on either, the

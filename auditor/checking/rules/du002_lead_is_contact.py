@@ -52,8 +52,9 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
     finding's records, then the records it already is, with the evidence field by field and how sure
     the match is (`confidence`: "sure", "likely" or "review"). The lead's suggested type becomes the
     type of the record it matches. A lead that looks like a contact but carries another birth date,
-    another mailbox at the same company, or another last name and another email is reported for
-    review, a severity lower, and keeps its type.
+    another mailbox at the same company, or another last name and another email, or has no given
+    name and lives at a private contact's home under the same family name, is reported for review,
+    a severity lower, and keeps its type.
 
     ## Why it matters
     A person who is already a contact or a customer but still sits in the lead queue is prospected
