@@ -55,7 +55,10 @@ class AuditContext:
         """True where the record's label in `column` means one of `values` (cheaper than testing
         `label_meaning`: the test runs once per distinct label)."""
         codes, meanings = self._label_meanings(column, concept)
-        return np.isin(meanings, list(values))[codes]
+        wanted = np.isin(meanings, list(values))
+        if not wanted.any():  # most label columns of an export mean none of the values asked
+            return np.zeros(len(codes), dtype=bool)
+        return wanted[codes]
 
     def distinct(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """The column's distinct values, and per record a code into them: `pandas.factorize`, worked

@@ -57,13 +57,12 @@ def converted_leads(context: AuditContext) -> np.ndarray:
     converted), their converted flag or a converted contact."""
     if "converted_leads" not in context.derived:
         records = context.records
-        states = records["lead_state"].to_numpy(dtype=object)
-        by_state = states == "converted"
+        by_state = (records["lead_state"] == "converted").to_numpy().copy()  # Arrow-backed: read-only
         codes, platforms = context.distinct("platform")
         for code, platform in enumerate(platforms):
             more = conversion_model(str(platform)).converted_states
             if more:
-                by_state |= (codes == code) & np.isin(states, more)
+                by_state |= (codes == code) & records["lead_state"].isin(more).to_numpy()
         context.derived["converted_leads"] = leads(records) & (
             by_state
             | flag_says(context, "is_converted", "yes")

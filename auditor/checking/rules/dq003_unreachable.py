@@ -110,8 +110,11 @@ def unreachable(records: pd.DataFrame) -> pd.Series:
     # An export that leaves out the email or the phone columns cannot say that nobody can reach a
     # person: the CRM may hold what the view did not export. Those records are counted as not
     # checked (see `_reach`), never flagged.
-    both_exported = in_files_with(records, *_EMAILS) & in_files_with(records, *_PHONES_RAW)
-    passes = phone_ok | ~people | ~both_exported
+    passes = phone_ok | ~people
+    asked = np.flatnonzero(~passes)
+    passes |= ~(
+        in_files_with(records, *_EMAILS, among=asked) & in_files_with(records, *_PHONES_RAW, among=asked)
+    )
     # The emails are read only where the phones leave the answer open (the costly part: most
     # people have a phone).
     open_question = np.flatnonzero(~passes)
