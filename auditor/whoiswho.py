@@ -106,18 +106,27 @@ def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | No
     account_names = np.where(
         has_account, records["company"].to_numpy(dtype=object)[np.maximum(account_position, 0)], ""
     )
-    account_grade = np.array([LINK_GRADES.get(link, "") for link in account_link], dtype=object)
+    account_grade = _grades(account_link)
     deal_position, deal_link, deal_grade, deal_count = _find_won_deals(
         records, evidence.deals, account_position, account_link, people
     )
 
     staff_domains = tuple(domain for domain, _ in evidence.staff_domains())
     internal_domains = (*config.internal_domains, *(d for d in staff_domains if d not in config.internal_domains))
-    emails = records["email"].str.strip().str.lower().to_numpy(dtype=object)
-    staff_user = (np.isin(emails, evidence.staff_emails()) & (emails != "")) | np.isin(
-        records["source_id"].str.strip().to_numpy(dtype=object), evidence.staff_record_ids()
-    )
-    staff_said = np.where(emails != "", "email " + emails.astype(str).astype(object), "its own record")
+    emails = records["email"].str.strip().str.lower()
+    staff_emails, staff_ids = evidence.staff_emails(), evidence.staff_record_ids()
+    staff_user = np.zeros(size, dtype=bool)
+    # Only an audit with a users table has staff to look for (a million addresses as Python
+    # strings cost a second).
+    if len(staff_emails):
+        staff_user |= emails.isin(list(staff_emails)).to_numpy() & (emails != "").to_numpy()
+    if len(staff_ids):
+        staff_user |= records["source_id"].str.strip().isin(list(staff_ids)).to_numpy()
+
+    def staff_said(chosen: np.ndarray) -> np.ndarray:
+        said = emails.to_numpy(dtype=object)[chosen]
+        return np.where(said != "", "email " + said.astype(str).astype(object), "its own record")
+
     internal = _in_domains(all_domains, internal_domains)
     partner = _in_domains(all_domains, config.partner_domains)
     won = pd.to_numeric(records["won_deals"].str.replace(r"[\s,]", "", regex=True), errors="coerce").fillna(0)
@@ -131,7 +140,7 @@ def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | No
         _Candidate(internal, "employee", INTERNAL_DOMAIN, "own",
                    lambda c: "email domain " + all_domains[c] + " is an internal domain"),
         _Candidate(staff_user, "employee", STAFF_USER, "id",
-                   lambda c: "a user of the CRM (" + staff_said[c] + ")"),
+                   lambda c: "a user of the CRM (" + staff_said(c) + ")"),
         _Candidate(partner, "partner", PARTNER_DOMAIN, "own",
                    lambda c: "email domain " + all_domains[c] + " is a partner domain"),
         _Candidate(account_type == "partner", "partner", PARTNER_ACCOUNT, account_grade,
@@ -153,12 +162,17 @@ def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | No
     grades = np.full(size, "", dtype=object)
     undecided = people.copy()
     # The strongest grade decides; within a grade, staff before partners before customers.
+    # Most evidence is absent from most audits: only candidates that pick someone are weighed.
+    present = sorted((c for c in candidates if c.mask.any()), key=lambda item: _TYPE_ORDER[item.value])
     for grade in GRADES:
-        for candidate in sorted(candidates, key=lambda item: _TYPE_ORDER[item.value]):
-            at_grade = candidate.grade == grade if isinstance(candidate.grade, np.ndarray) else (
-                np.full(size, candidate.grade == grade)
-            )
-            chosen = candidate.mask & at_grade & undecided
+        for candidate in present:
+            if isinstance(candidate.grade, np.ndarray):
+                chosen = candidate.mask & undecided
+                chosen[chosen] = candidate.grade[chosen] == grade
+            elif candidate.grade == grade:
+                chosen = candidate.mask & undecided
+            else:
+                continue
             if not chosen.any():
                 continue
             suggested[chosen] = candidate.value
@@ -182,6 +196,14 @@ def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | No
         ambiguous_account=ambiguous,
         staff_domains=staff_domains,
     )
+
+
+def _grades(links: np.ndarray) -> np.ndarray:
+    """The grade of each link ("account id" -> "id"), "" where there is none; worked out per distinct
+    link, not per record."""
+    codes, uniques = pd.factorize(links, sort=False)
+    grades = np.array([LINK_GRADES.get(str(link), "") for link in uniques] + [""], dtype=object)
+    return grades[codes]
 
 
 def _in_domains(domains: np.ndarray, listed: tuple[str, ...]) -> np.ndarray:
@@ -288,7 +310,7 @@ def _find_won_deals(
     found_account = account_position >= 0
     via_account_id = np.where(found_account, own_ids[np.maximum(account_position, 0)], "")
     via_account_name = np.where(found_account, companies[np.maximum(account_position, 0)], "")
-    account_grade = np.array([LINK_GRADES.get(how, "") for how in account_link], dtype=object)
+    account_grade = _grades(account_link)
     deal_accounts, deal_companies = record_ids(won["account_id"]), company_keys(won["company"])
     # (how, the deals' keys, each record's key, the grade of each record's link)
     routes = [
