@@ -173,8 +173,10 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
     lap("blocking")
     view = PairView(features, candidates.left, candidates.right)
     levels, tf_codes = evaluate_all(comparisons, view)
+    # The view's per-feature codes and scores of every candidate are not needed any more.
+    del view
     lap("comparing")
-    model = train(
+    model, evidence = train(
         features,
         comparisons,
         settings.rules,
@@ -185,7 +187,11 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         settings.vetoes,
         settings.groups,
     )
-    weights = model.match_weight(levels, tf_codes)
+    del tf_codes
+    # The candidates' weights with and without the vetoes, from the evidence training weighed.
+    unvetoed = model.match_weight(levels, vetoes=False, evidence=evidence)
+    weights = model.match_weight(levels, evidence=evidence)
+    del evidence
     lap("training")
     threshold = float(np.log2(settings.model.match_probability / (1.0 - settings.model.match_probability)))
 
@@ -203,7 +209,6 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         score=score,
     )
     # Pairs only a review veto keeps apart, where the rest says "match" and no cluster joined them.
-    unvetoed = model.match_weight(levels, tf_codes, vetoes=False)
     held = np.flatnonzero(model.for_review(levels) & (unvetoed >= threshold))
     left_cluster, right_cluster = (
         clusters.label[candidates.left[held]],

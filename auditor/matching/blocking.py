@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.matching.features import Features
-from auditor.matching.runs import pairs_within
+from auditor.matching.runs import pairs_within, stable_order
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,8 @@ def candidate_pairs(
     bits = np.concatenate(bits_all) if bits_all else np.zeros(0, dtype=np.uint64)
     if not len(codes):
         return Candidates(codes, codes, bits, reports)
-    order = np.argsort(codes, kind="stable")
+    # Equal codes meet whatever their order: their bits are or-ed together.
+    order = np.argsort(codes)
     codes, bits = codes[order], bits[order]
     starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
     unique_codes = codes[starts]
@@ -100,9 +101,16 @@ def _key_rows(features: Features, keys: Sequence[str]) -> tuple[np.ndarray, np.n
     """(person, key) rows: one per combination of the person's values of the rule's features."""
     people = np.arange(len(features), dtype=np.int64)
     combined = np.zeros(len(features), dtype=np.int64)
+    # Keys are numbered 0 .. `below` - 1; they are re-numbered (in order of first appearance, which
+    # depends only on which rows hold equal keys) at the end, and before a feature whose values
+    # would make them overflow: once per rule, not once per feature.
+    below = 1
     for name in keys:
         codes = features[name].codes
         span = np.int64(features[name].size + 1)
+        if below * int(span) >= 2**62:
+            combined = pd.factorize(combined, sort=False)[0].astype(np.int64)
+            below = int(combined.max(initial=0)) + 1
         next_people, next_keys = [], []
         for column in range(codes.shape[1]):
             values = codes[people, column]
@@ -110,8 +118,9 @@ def _key_rows(features: Features, keys: Sequence[str]) -> tuple[np.ndarray, np.n
             next_people.append(people[present])
             next_keys.append(combined[present] * span + values[present])
         people = np.concatenate(next_people)
-        # Re-number after each feature so that keys of several features stay small.
-        combined = pd.factorize(np.concatenate(next_keys), sort=False)[0].astype(np.int64)
+        combined = np.concatenate(next_keys)
+        below *= int(span)
+    combined = pd.factorize(combined, sort=False)[0].astype(np.int64)
     if len(people) > len(features):
         # Several columns (phone and mobile) can give one person the same key twice.
         unique = pd.unique(combined * len(features) + people)
@@ -134,7 +143,7 @@ def _pairs_within_blocks(
     people, keys = people[shared], keys[shared]
     if not len(people):
         return empty, empty
-    order = np.argsort(keys, kind="stable")
+    order = stable_order(keys)
     keys, people = keys[order], people[order]
     starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
     sizes = np.diff(np.r_[starts, len(keys)])

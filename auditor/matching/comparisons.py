@@ -30,6 +30,7 @@ from auditor.matching.names import share_group, skeletons
 PairFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]
 ValueFunction = Callable[[np.ndarray], np.ndarray]
 PairFilter = Callable[[Feature, np.ndarray, np.ndarray], np.ndarray]
+PairBound = Callable[[Feature, np.ndarray, np.ndarray], np.ndarray]
 
 
 class PairView:
@@ -99,6 +100,8 @@ class PairView:
         transform: ValueFunction | None = None,
         eligible: ValueFunction | None = None,
         keep: PairFilter | None = None,
+        at: float | None = None,
+        bound: PairBound | None = None,
     ) -> np.ndarray:
         """`function(left values, right values)` for the first column of a feature, computed once per
         distinct pair of values and only for the pairs in `scope`; `default` where either side is
@@ -107,6 +110,9 @@ class PairView:
         `transform` rewrites each distinct value first (once per value, not per pair); `eligible`
         marks the values worth the function at all (a pair is computed if either side is eligible);
         `keep(feature, left codes, right codes)` rules pairs out cheaply before the function runs.
+        `bound(feature, left codes, right codes)`, an upper bound of the function, spares the
+        distinct pairs that cannot reach `at` (the threshold the caller compares with): they read
+        `default` and stay to be computed should a lower threshold ask for them.
         """
         key = (kind, name)
         result = self._cache.get(key)
@@ -124,9 +130,23 @@ class PairView:
                 worth = np.asarray(feature.derived("eligible " + kind, eligible), dtype=bool)
                 both &= worth[np.maximum(left, 0)] | worth[np.maximum(right, 0)]
             if keep is not None:
-                both &= keep(feature, np.maximum(left, 0), np.maximum(right, 0))
+                both[both] = keep(feature, left[both], right[both])
             if both.any():
-                scores[both] = _per_distinct_pair(feature, left[both], right[both], function, kind, transform)
+                span = np.int64(feature.size)
+                inverse, distinct = pd.factorize(left[both].astype(np.int64) * span + right[both], sort=False)
+                distinct = np.asarray(distinct, dtype=np.int64)
+                codes_left, codes_right = distinct // span, distinct % span
+                distinct_scores = np.full(len(distinct), default)
+                chosen = np.ones(len(distinct), dtype=bool)
+                if bound is not None and at is not None:
+                    spared = _spared(feature, codes_left, codes_right, bound, at)
+                    distinct_scores[spared] = np.nan
+                    chosen &= ~spared
+                if chosen.any():
+                    distinct_scores[chosen] = _apply(
+                        feature, codes_left[chosen], codes_right[chosen], function, kind, transform
+                    )
+                scores[both] = distinct_scores[inverse]
             result[rows] = scores
         return np.where(np.isnan(result), default, result)
 
@@ -158,6 +178,18 @@ class PairView:
         return swapped
 
 
+def _spared(feature: Feature, left: np.ndarray, right: np.ndarray, bound: PairBound, at: float) -> np.ndarray:
+    """The pairs whose `bound` says the function cannot reach `at`. The bound is tried on a
+    sample first: where it would spare few pairs, working it out costs more than it saves."""
+    spared = np.zeros(len(left), dtype=bool)
+    probe = max(len(left) // 16, 4096)
+    # Scores are float32 (rapidfuzz): a margin keeps rounding from deciding.
+    spared[:probe] = bound(feature, left[:probe], right[:probe]) < at - 1e-6
+    if len(left) > probe and spared[:probe].mean() >= 0.25:
+        spared[probe:] = bound(feature, left[probe:], right[probe:]) < at - 1e-6
+    return spared
+
+
 def _per_distinct_pair(
     feature: Feature,
     left: np.ndarray,
@@ -170,13 +202,24 @@ def _per_distinct_pair(
     span = np.int64(feature.size)
     inverse, distinct = pd.factorize(left.astype(np.int64) * span + right, sort=False)
     distinct = np.asarray(distinct, dtype=np.int64)
-    codes_left, codes_right = distinct // span, distinct % span
+    return _apply(feature, distinct // span, distinct % span, function, kind, transform)[inverse]
+
+
+def _apply(
+    feature: Feature,
+    left: np.ndarray,
+    right: np.ndarray,
+    function: PairFunction,
+    kind: str = "",
+    transform: ValueFunction | None = None,
+) -> np.ndarray:
+    """`function` over the values (or `transform`ed values) of aligned pairs of codes."""
     if transform is None:
-        values_left, values_right = feature.take(codes_left), feature.take(codes_right)
+        values_left, values_right = feature.take(left), feature.take(right)
     else:
-        values_left = feature.transformed(kind, codes_left, transform)
-        values_right = feature.transformed(kind, codes_right, transform)
-    return np.asarray(function(values_left, values_right), dtype=np.float64)[inverse]
+        values_left = feature.transformed(kind, left, transform)
+        values_right = feature.transformed(kind, right, transform)
+    return np.asarray(function(values_left, values_right), dtype=np.float64)
 
 
 def _scorer(scorer: Any) -> PairFunction:
@@ -209,27 +252,6 @@ def _house_numbers_apart(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return np.where(empty, 0.0, distance)
 
 
-def _letters(values: np.ndarray) -> np.ndarray:
-    return pd.Series(values, dtype="str").str.replace(r"[^a-z]+", "", regex=True).to_numpy(dtype=object)
-
-
-def _mailbox_letters(values: np.ndarray) -> np.ndarray:
-    """The letters of each address's mailbox, the part before the @."""
-    return _letters(pd.Series(values, dtype="str").str.split("@").str[0].to_numpy(dtype=object))
-
-
-def _text_lengths(values: np.ndarray) -> np.ndarray:
-    return pd.Series(values, dtype="str").str.len().to_numpy()
-
-
-def _written_in(parts: np.ndarray, texts: np.ndarray) -> np.ndarray:
-    """Whether each part (three letters or more) is written whole in its text."""
-    # A partial ratio of 100 is an exact match of the shorter string somewhere in the longer one.
-    found = np.asarray(_scorer(fuzz.partial_ratio)(parts, texts), dtype=np.float64) >= 100.0
-    part_length = _text_lengths(parts)
-    return found & (part_length >= 3) & (part_length <= _text_lengths(texts))
-
-
 def _equal_values(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     return (left == right).astype(float)
 
@@ -258,6 +280,56 @@ def _has_space(values: pa.Array) -> np.ndarray:
 
 def _is_initial(values: pa.Array) -> np.ndarray:
     return pc.equal(pc.utf8_length(values), 1).to_numpy(zero_copy_only=False)
+
+
+def _is_ascii(values: pa.Array) -> np.ndarray:
+    return pc.string_is_ascii(values).to_numpy(zero_copy_only=False)
+
+
+def _byte_lengths(values: pa.Array) -> np.ndarray:
+    return pc.binary_length(values).to_numpy(zero_copy_only=False)
+
+
+# Bytes are counted in this many bins (by their low bits: the ten digits fall in ten bins).
+_BINS = 16
+
+
+def _byte_counts(values: pa.Array) -> np.ndarray:
+    """Per value, how many of its UTF-8 bytes fall in each of 16 bins (by the byte's low four
+    bits), at most 255: a coarse letter count, cheap to compare for a million pairs. Worked out
+    from Arrow's buffers, 65536 values at a time."""
+    values = values.cast(pa.large_string())
+    counts = np.zeros((len(values), _BINS), dtype=np.uint8)
+    step = 1 << 16
+    for start in range(0, len(values), step):
+        chunk = values.slice(start, step)
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64)[
+            chunk.offset : chunk.offset + len(chunk) + 1
+        ]
+        data = chunk.buffers()[2]
+        if data is None or offsets[-1] == offsets[0]:
+            continue
+        text = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]]
+        # Each byte's cell: its value's row of bins, and its bin in the row.
+        cell = np.repeat(np.arange(0, len(chunk) * _BINS, _BINS, dtype=np.int32), np.diff(offsets))
+        cell += text & (_BINS - 1)
+        found = np.bincount(cell, minlength=len(chunk) * _BINS)
+        counts[start : start + len(chunk)] = np.minimum(found, 255).reshape(-1, _BINS)
+    return counts
+
+
+def _bytes_apart(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per row of two tables of byte counts (`_byte_counts`), how far apart they are (the sum of
+    the differences), at most: eight bins are added at once in a 64-bit word, whose sum past 255
+    wraps. So a pair read as close may be far apart (and is compared for nothing), but a pair read
+    as far apart is."""
+    # In place, on the caller's copies: a million pairs make tables of tens of megabytes.
+    apart = np.maximum(left, right)
+    apart -= np.minimum(left, right, out=left)
+    words = apart.view(np.uint64)
+    words *= np.uint64(0x0101010101010101)
+    words >>= np.uint64(56)
+    return words.sum(axis=1)
 
 
 # The level-test library ------------------------------------------------------------------------------
@@ -312,7 +384,38 @@ def _shared_exact(view: PairView, feature: str, at: float | None) -> np.ndarray:
 
 @level_test("jaro_winkler", "Jaro-Winkler similarity >= {at}")
 def _jaro_winkler(view: PairView, feature: str, at: float | None) -> np.ndarray:
-    return view.on_values(feature, "jaro_winkler", _scorer(JaroWinkler.normalized_similarity)) >= (at or 0.0)
+    threshold = at or 0.0
+    similarity = view.on_values(
+        feature,
+        "jaro_winkler",
+        _scorer(JaroWinkler.normalized_similarity),
+        at=threshold,
+        bound=_jaro_winkler_bound,
+    )
+    return similarity >= threshold
+
+
+def _jaro_winkler_bound(values: Feature, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """No less than the Jaro-Winkler similarity of each pair of values: as if every letter the two
+    have in common matched, none transposed, and the first four letters were shared. Letters in common
+    are at most the shorter length, and at most the bytes the two have in common by bin (a
+    letter's bytes are in both, and a bin adds letters up); values over 254 bytes, whose counts
+    may be cut at 255, are bounded by length alone."""
+    lengths = values.derived("lengths", _lengths)
+    length_left, length_right = lengths[left].astype(np.float64), lengths[right].astype(np.float64)
+    common = np.minimum(length_left, length_right)
+    counted = values.derived("byte lengths", _byte_lengths)
+    short = (counted[left] < 255) & (counted[right] < 255)
+    if not short.all():
+        left, right = left[short], right[short]
+    in_bins = values.derived_for("byte counts", left, _byte_counts)
+    np.minimum(in_bins, values.derived_for("byte counts", right, _byte_counts), out=in_bins)
+    shared = in_bins.sum(axis=1, dtype=np.int64)
+    common[short] = np.minimum(common[short], shared)
+    # Jaro with every letter in common matched and none transposed; Winkler adds at most 4 x 0.1
+    # of what Jaro lacks. No letter in common: 0.
+    jaro = (common / length_left + common / length_right + 1.0) / 3.0
+    return np.where(common > 0, jaro + 0.4 * (1.0 - jaro), 0.0)
 
 
 @level_test("typos", "at most {at} typo(s) apart: a letter added, dropped, changed, or two swapped")
@@ -320,13 +423,24 @@ def _typos(view: PairView, feature: str, at: float | None) -> np.ndarray:
     # Optimal string alignment: Damerau-Levenshtein without re-editing a substring, many times faster.
     limit = at or 0
 
-    def close_in_length(values: Feature, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    def close_enough(values: Feature, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         # Two values whose lengths differ by more than `at` cannot be `at` typos apart.
         lengths = values.derived("lengths", _lengths)
-        return np.abs(lengths[left] - lengths[right]) <= limit
+        close = np.abs(lengths[left] - lengths[right]) <= limit
+        # Nor can two whose letter counts differ by more than two per typo (a swap changes none);
+        # counted in bytes, so a letter of a non-ASCII text may count four.
+        rows = np.flatnonzero(close)
+        ascii_ = values.derived("ascii", _is_ascii)
+        apart = _bytes_apart(
+            values.derived_for("byte counts", left[rows], _byte_counts),
+            values.derived_for("byte counts", right[rows], _byte_counts),
+        )
+        widest = np.where(ascii_[left[rows]] & ascii_[right[rows]], 1, 4)
+        close[rows] = apart <= 2 * limit * widest
+        return close
 
     distance = view.on_values(
-        feature, f"typos {limit:g}", _scorer(OSA.distance), default=np.inf, keep=close_in_length
+        feature, f"typos {limit:g}", _scorer(OSA.distance), default=np.inf, keep=close_enough
     )
     return distance <= limit
 
@@ -360,19 +474,64 @@ def _spelled_in_own_mailbox(view: PairView, feature: str, at: float | None) -> n
     if not present.any():
         return hit
     rows = rows[present]
-    name_left = names.transformed("letters", name_left[present], _letters)
-    name_right = names.transformed("letters", name_right[present], _letters)
-    mail_left = emails.transformed("mailbox letters", mail_left[present], _mailbox_letters)
-    mail_right = emails.transformed("mailbox letters", mail_right[present], _mailbox_letters)
-    longer_is_left = _text_lengths(name_left) >= _text_lengths(name_right)
+    name_left, name_right = name_left[present], name_right[present]
+    mail_left, mail_right = mail_left[present], mail_right[present]
+    # Whether a record's mailbox spells its own name is a fact about the record: found once per
+    # record, whichever pairs (and passes: random pairs, candidates, clusters) ask.
+    people = np.concatenate([view.left[rows], view.right[rows]])
+    own = view.features.per_person(
+        f"{feature} in own mailbox",
+        people,
+        lambda asked: _name_in_mailbox(names, emails, names.first[asked], emails.first[asked]),
+    )
+    both = own[: len(rows)] & own[len(rows) :]
+    rows, name_left, name_right = rows[both], name_left[both], name_right[both]
+    mail_left, mail_right = mail_left[both], mail_right[both]
+    lengths = names.derived("letters length", _letters_length)
+    longer_is_left = lengths[name_left] >= lengths[name_right]
     longer = np.where(longer_is_left, name_left, name_right)
     other_mailbox = np.where(longer_is_left, mail_right, mail_left)
-    hit[rows] = (
-        _written_in(name_left, mail_left)
-        & _written_in(name_right, mail_right)
-        & ~_written_in(longer, other_mailbox)
-    )
+    hit[rows] = ~_name_in_mailbox(names, emails, longer, other_mailbox)
     return hit
+
+
+def _name_in_mailbox(names: Feature, emails: Feature, name: np.ndarray, email: np.ndarray) -> np.ndarray:
+    """Whether the letters of each name (three or more) are written whole in the letters of the
+    mailbox (the part before the @) of the email beside it; once per distinct pair of values."""
+    result = np.zeros(len(name), dtype=bool)
+    if not len(name):
+        return result
+    span = np.int64(emails.size)
+    inverse, distinct = pd.factorize(name.astype(np.int64) * span + email, sort=False)
+    distinct = np.asarray(distinct, dtype=np.int64)
+    name, email = distinct // span, distinct % span
+    name_length = names.derived("letters length", _letters_length)[name]
+    mailbox = emails.text_of("mailbox letters", email, _mailbox_letters_of)
+    # A part longer than its text cannot be in it; a part of two letters or fewer says nothing.
+    worth = (name_length >= 3) & (name_length <= pc.utf8_length(mailbox).to_numpy())
+    found = np.zeros(len(distinct), dtype=bool)
+    if worth.any():
+        chosen = np.flatnonzero(worth)
+        parts = names.text_of("letters", name[chosen], _letters_of).to_pylist()
+        texts = pc.take(mailbox, pa.array(chosen)).to_pylist()
+        # A partial ratio of 100 is an exact match of the shorter string somewhere in the longer one.
+        found[chosen] = np.asarray(_scorer(fuzz.partial_ratio)(parts, texts), dtype=np.float64) >= 100.0
+    return found[inverse]
+
+
+def _letters_of(values: pa.Array) -> pa.Array:
+    """The letters a-z of each value, everything else dropped."""
+    return pc.replace_substring_regex(values, "[^a-z]+", "")
+
+
+def _letters_length(values: pa.Array) -> np.ndarray:
+    """How many letters a-z each value has."""
+    return pc.utf8_length(_letters_of(values)).to_numpy(zero_copy_only=False)
+
+
+def _mailbox_letters_of(addresses: pa.Array) -> pa.Array:
+    """The letters of each address's mailbox, the part before the @."""
+    return _letters_of(pc.list_element(pc.split_pattern(addresses, "@", max_splits=1), 0))
 
 
 @level_test("name_variant", "nickname or spelling variant of one name (rules/nicknames.csv)")
@@ -514,18 +673,34 @@ class Level:
         return text
 
     def holds(self, view: PairView, earlier: Mapping[str, tuple[Comparison, np.ndarray]]) -> np.ndarray:
+        scope = view.scope
+        allowed = self._allowed(view, earlier)
+        if allowed is not None:
+            # The test runs only where the earlier comparisons let the level hold at all: an email
+            # one typo off is looked for under the same name only, a few pairs in a million.
+            view.scope = scope & allowed
         hit = LEVEL_TESTS[self.test].holds(view, self.feature, self.at)
+        if allowed is not None:
+            hit = hit & allowed
         if self.max_typos is not None and hit.any():
             # Typos are counted only for the pairs the test let through.
-            scope = view.scope
             view.scope = scope & hit
             hit = hit & _typos(view, self.feature, self.max_typos)
-            view.scope = scope
+        view.scope = scope
+        return hit
+
+    def _allowed(
+        self, view: PairView, earlier: Mapping[str, tuple[Comparison, np.ndarray]]
+    ) -> np.ndarray | None:
+        """Where the earlier comparisons of `when` are at one of the levels listed (None: no `when`)."""
+        if not self.when:
+            return None
+        allowed = np.ones(len(view), dtype=bool)
         for name, labels in self.when:
             comparison, levels = earlier[name]
             chosen = [index for index, level in enumerate(comparison.levels) if level.label in labels]
-            hit = hit & np.isin(levels, chosen)
-        return hit
+            allowed &= np.isin(levels, chosen)
+        return allowed
 
 
 # Levels that say a value is missing: no evidence either way. "neither" may come before "null" where
@@ -565,7 +740,7 @@ class Comparison:
             chosen[hit] = index
             open_ &= ~hit
         view.scope = np.ones(len(view), dtype=bool)
-        tf_codes = np.full(len(view), -1, dtype=np.int64)
+        tf_codes = np.full(len(view), -1, dtype=np.int32)
         for index, level in enumerate(self.levels):
             if level.tf:
                 at_level = chosen == index
@@ -605,11 +780,13 @@ def comparison_from_settings(spec: Mapping[str, Any]) -> Comparison:
 
 
 def evaluate_all(comparisons: list[Comparison], view: PairView) -> tuple[np.ndarray, np.ndarray]:
-    """Level matrix (pairs x comparisons, int8) and term-frequency codes (pairs x comparisons)."""
+    """Level matrix (pairs x comparisons, int8) and term-frequency codes (pairs x comparisons,
+    int32, a comparison's codes side by side in memory: they are read a comparison at a time)."""
     levels = np.zeros((len(view), len(comparisons)), dtype=np.int8)
-    tf_codes = np.full((len(view), len(comparisons)), -1, dtype=np.int64)
+    tf_codes = np.full((len(view), len(comparisons)), -1, dtype=np.int32, order="F")
     earlier: dict[str, tuple[Comparison, np.ndarray]] = {}
     for index, comparison in enumerate(comparisons):
-        levels[:, index], tf_codes[:, index] = comparison.evaluate(view, earlier)
-        earlier[comparison.name] = (comparison, levels[:, index])
+        chosen, tf_codes[:, index] = comparison.evaluate(view, earlier)
+        levels[:, index] = chosen
+        earlier[comparison.name] = (comparison, chosen)
     return levels, tf_codes

@@ -76,11 +76,12 @@ class Veto:
     def applies(self, levels: np.ndarray) -> np.ndarray:
         hit = at_levels(levels, self.all_of)
         if self.any_of:
-            hit &= np.any(
-                [np.isin(levels[:, comparison], chosen) for comparison, chosen in self.any_of.items()], axis=0
-            )
+            any_hit = np.zeros(len(levels), dtype=bool)
+            for comparison, chosen in self.any_of.items():
+                any_hit |= _at_level(levels, comparison, chosen)
+            hit &= any_hit
         for comparison, chosen in self.none_of.items():
-            hit &= ~np.isin(levels[:, comparison], chosen)
+            hit &= ~_at_level(levels, comparison, chosen)
         if self.unless:
             hit &= ~at_levels(levels, self.unless)
         return hit
@@ -91,8 +92,18 @@ def at_levels(levels: np.ndarray, condition: dict[int, tuple[int, ...]]) -> np.n
     indices) is at one of its levels; everywhere when `condition` is empty."""
     hit = np.ones(len(levels), dtype=bool)
     for comparison, chosen in condition.items():
-        hit &= np.isin(levels[:, comparison], chosen)
+        hit &= _at_level(levels, comparison, chosen)
     return hit
+
+
+def _at_level(levels: np.ndarray, comparison: int, chosen: tuple[int, ...]) -> np.ndarray:
+    """Per pair: whether comparison `comparison` is at one of the levels `chosen` (a table lookup:
+    levels are small non-negative integers)."""
+    column = levels[:, comparison]
+    top = 127 if column.dtype == np.int8 else int(column.max(initial=0))
+    table = np.zeros(max(top, *chosen, 0) + 1, dtype=bool)
+    table[list(chosen)] = True
+    return table[column]
 
 
 @dataclass(frozen=True)
@@ -122,16 +133,57 @@ def count_once(
     not given): elsewhere its members keep their bits."""
     counted = weights.copy()
     for number, members in enumerate(groups):
-        columns = np.asarray(members)
-        part = weights[:, columns]
-        strongest = np.argmax(part, axis=1)
-        weakest = np.argmin(part, axis=1)
-        place = np.arange(len(columns))
-        kept = ((place == strongest[:, None]) & (part > 0)) | ((place == weakest[:, None]) & (part < 0))
-        if holds is not None:
-            kept |= ~holds[number][:, None]
-        counted[:, columns] = np.where(kept, part, 0.0)
+        kept = _counted_once(
+            [np.ascontiguousarray(weights[:, member]) for member in members],
+            None if holds is None else holds[number],
+        )
+        for member, column in zip(members, kept, strict=True):
+            counted[:, member] = column
     return counted
+
+
+def _counted_once(columns: list[np.ndarray], holds: np.ndarray | None) -> list[np.ndarray]:
+    """One group's members' bits (a column each) as they count (see `count_once`). Worked out a
+    member at a time over whole columns (a running strongest and weakest): a million pairs cost a
+    few passes over a few columns."""
+    strongest, weakest = _first_extreme(columns, np.greater), _first_extreme(columns, np.less)
+    counted = []
+    for place, column in enumerate(columns):
+        kept = ((strongest == place) & (column > 0)) | ((weakest == place) & (column < 0))
+        if holds is not None:
+            kept |= ~holds
+        counted.append(np.where(kept, column, 0.0))
+    return counted
+
+
+def row_sums(columns: list[np.ndarray], size: int) -> np.ndarray:
+    """The sum of each row of the matrix whose columns are `columns` (`size` rows), exactly as
+    numpy sums the rows of that matrix (same order of additions, so the same bits), without
+    building it: a block of rows at a time is laid out and summed while it sits in the cache."""
+    total = np.zeros(size, dtype=np.float64)
+    if not columns:
+        return total
+    step = 1 << 16
+    block = np.empty((min(step, size), len(columns)), dtype=np.float64)
+    for start in range(0, size, step):
+        stop = min(start + step, size)
+        rows = block[: stop - start]
+        for number, column in enumerate(columns):
+            rows[:, number] = column[start:stop]
+        rows.sum(axis=1, out=total[start:stop])
+    return total
+
+
+def _first_extreme(columns: list[np.ndarray], beats: np.ufunc) -> np.ndarray:
+    """Per row, the place of the first column whose value no other column's `beats` (np.argmax
+    or np.argmin over the columns side by side, without building them side by side)."""
+    place = np.zeros(len(columns[0]), dtype=np.int8)
+    best = columns[0].copy()
+    for number, column in enumerate(columns[1:], start=1):
+        better = beats(column, best)
+        np.copyto(best, column, where=better)
+        place[better] = number
+    return place
 
 
 @dataclass
@@ -159,18 +211,25 @@ class Model:
 
     def weights(self, levels: np.ndarray, tf_codes: np.ndarray) -> np.ndarray:
         """Per pair and comparison, the bits of evidence (term-frequency adjusted)."""
-        result = np.zeros(levels.shape, dtype=np.float64)
+        if not levels.shape[1]:
+            return np.zeros(levels.shape, dtype=np.float64)
+        return np.column_stack(self.weight_columns(levels, tf_codes))
+
+    def weight_columns(self, levels: np.ndarray, tf_codes: np.ndarray) -> list[np.ndarray]:
+        """`weights`, a column per comparison."""
+        columns = []
         for index, weight in enumerate(self.level_weights()):
-            result[:, index] = weight[levels[:, index]]
+            chosen = levels[:, index]
+            column = weight[chosen]
             tf_u = self.tf_u[index]
-            if tf_u is None:
-                continue
-            codes = tf_codes[:, index]
-            adjusted = codes >= 0
-            if adjusted.any():
-                level = levels[adjusted, index]
-                result[adjusted, index] = np.log2(self.m[index][level] / tf_u[codes[adjusted]])
-        return result
+            if tf_u is not None:
+                codes = tf_codes[:, index]
+                adjusted = np.flatnonzero(codes >= 0)
+                if len(adjusted):
+                    level = chosen[adjusted]
+                    column[adjusted] = np.log2(self.m[index][level] / tf_u[codes[adjusted]])
+            columns.append(column)
+        return columns
 
     @property
     def prior_weight(self) -> float:
@@ -183,15 +242,44 @@ class Model:
             weights, [group.members for group in self.groups], [group.holds(levels) for group in self.groups]
         )
 
-    def match_weight(self, levels: np.ndarray, tf_codes: np.ndarray, *, vetoes: bool = True) -> np.ndarray:
+    def evidence(self, levels: np.ndarray, tf_codes: np.ndarray) -> np.ndarray:
+        """Per pair, the bits of every comparison added up (each evidence group once): the match
+        weight before the prior and the vetoes. The same bits as summing the rows of `counted`,
+        worked out a comparison at a time."""
+        columns = self.weight_columns(levels, tf_codes)
+        for group in self.groups:
+            kept = _counted_once([columns[member] for member in group.members], group.holds(levels))
+            for member, column in zip(group.members, kept, strict=True):
+                columns[member] = column
+        return row_sums(columns, len(levels))
+
+    def match_weight(
+        self,
+        levels: np.ndarray,
+        tf_codes: np.ndarray | None = None,
+        *,
+        vetoes: bool = True,
+        evidence: np.ndarray | None = None,
+    ) -> np.ndarray:
         """log2 posterior odds of each pair: the prior plus every comparison's bits (each evidence
-        group once), vetoes applied unless `vetoes` is false."""
-        weight = self.prior_weight + self.counted(self.weights(levels, tf_codes), levels).sum(axis=1)
+        group once), vetoes applied unless `vetoes` is false. `evidence`, when given, is
+        `evidence(levels, tf_codes)` worked out before (and `tf_codes` is not needed)."""
+        if evidence is None:
+            assert tf_codes is not None
+            evidence = self.evidence(levels, tf_codes)
+        weight = self.prior_weight + evidence
         if vetoes:
-            for veto in self.vetoes:
-                hit = veto.applies(levels)
-                weight[hit] = np.minimum(weight[hit], veto.weight)
+            weight = np.minimum(weight, self.veto_cap(levels))
         return weight
+
+    def veto_cap(self, levels: np.ndarray) -> np.ndarray:
+        """Per pair, the most a pair's weight may be under the vetoes that apply (inf: none does)."""
+        cap = np.full(len(levels), np.inf)
+        # Vetoes read a comparison at a time: its levels side by side in memory.
+        levels = np.asfortranarray(levels)
+        for veto in self.vetoes:
+            np.minimum(cap, veto.weight, out=cap, where=veto.applies(levels))
+        return cap
 
     def vetoed(self, levels: np.ndarray) -> np.ndarray:
         """The name of the veto each pair falls under ("" for none): the first in the settings,
@@ -212,6 +300,7 @@ class Model:
     def for_review(self, levels: np.ndarray) -> np.ndarray:
         """Per pair: True where only review vetoes hold it back (no other veto applies)."""
         review = np.zeros(len(levels), dtype=bool)
+        levels = np.asfortranarray(levels)
         for veto in self.review_vetoes:
             review |= veto.applies(levels)
         for veto in self.final_vetoes:
@@ -266,8 +355,10 @@ def train(
     settings: ModelSettings,
     vetoes: Sequence[Veto] = (),
     groups: Sequence[EvidenceGroup] = (),
-) -> Model:
-    """Estimate u, m, term frequencies and the prior; `levels` are the candidates' level matrix."""
+) -> tuple[Model, np.ndarray]:
+    """Estimate u, m, term frequencies and the prior; `levels` are the candidates' level matrix.
+    Returns the model and the candidates' evidence as it weighs them (`Model.evidence`: bits before
+    the prior and vetoes), which the prior is estimated from and scoring reads again."""
     rng = np.random.default_rng(settings.seed)
     u = _estimate_u(features, comparisons, settings, rng)
     m, em_report = _estimate_m(features, comparisons, rules, candidates, levels, u, settings, rng, groups)
@@ -278,9 +369,10 @@ def train(
     model = Model(
         comparisons=comparisons, m=m, u=u, prior=1e-6, tf_u=tf_u, vetoes=list(vetoes), groups=list(groups)
     )
-    model.prior, prior_report = _estimate_prior(model, len(features), levels, tf_codes, settings)
+    evidence = model.evidence(levels, tf_codes) if len(levels) else np.zeros(0)
+    model.prior, prior_report = _estimate_prior(model, len(features), levels, evidence, settings)
     model.diagnostics = {"em": em_report, "prior": prior_report}
-    return model
+    return model, evidence
 
 
 def _estimate_u(
@@ -492,8 +584,16 @@ def _term_frequency_u(
     person = features.person_key
     rows, columns = np.nonzero(feature.codes >= 0)
     span = np.int64(len(features) + 1)
-    distinct = pd.unique(feature.codes[rows, columns].astype(np.int64) * span + person[rows])
-    people = np.bincount(distinct // span, minlength=feature.size).astype(np.float64)
+    held = feature.codes[rows, columns].astype(np.int64) * span + person[rows]
+    # Each distinct (value, person) key counts one person for the value held // span. (A record with
+    # no name, email or phone has a person key past `span`, so it counts for the next value; the
+    # weights are kept as they are.) A value only one key has is held by one person: only the others
+    # need their keys told apart.
+    value = held // span
+    repeated = np.bincount(value, minlength=feature.size)[value] >= 2
+    people = np.bincount(value[~repeated], minlength=feature.size)
+    distinct = pd.unique(held[repeated])
+    people = (people + np.bincount(distinct // span, minlength=feature.size)).astype(np.float64)
     holders = max(feature.holders, 1)
     alpha = settings.tf_smoothing
     estimate = (np.maximum(people - 1.0, 0.0) + alpha * level_u) / (holders - 1.0 + alpha)
@@ -501,13 +601,16 @@ def _term_frequency_u(
 
 
 def _estimate_prior(
-    model: Model, size: int, levels: np.ndarray, tf_codes: np.ndarray, settings: ModelSettings
+    model: Model, size: int, levels: np.ndarray, evidence: np.ndarray, settings: ModelSettings
 ) -> tuple[float, dict[str, float]]:
     """Fixed point: the prior implies how many candidate pairs are matches, which implies the share
-    of people with a duplicate, which (shrunk towards `duplicate_rate`) implies the prior."""
+    of people with a duplicate, which (shrunk towards `duplicate_rate`) implies the prior.
+    `evidence` is `model.evidence` of the candidates (`levels`)."""
     if size < 2:
         return 1e-6, {"duplicate_rate": settings.duplicate_rate}
-    evidence = model.match_weight(levels, tf_codes) - model.prior_weight if len(levels) else np.zeros(0)
+    if len(levels):
+        # The vetoes capped at the starting prior, as the candidates are weighed.
+        evidence = model.match_weight(levels, evidence=evidence) - model.prior_weight
     strength = settings.prior_strength
     rate = settings.duplicate_rate
     prior = rate / (size - 1)

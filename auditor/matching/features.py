@@ -92,6 +92,8 @@ class Feature:
     # family mailbox).
     shared: np.ndarray | None = None
     _derived: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    _texts: dict[str, _TextMemo] = field(default_factory=dict, repr=False)
+    _partial: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_columns(cls, name: str, fields: Sequence[str], columns: Sequence[pd.Series]) -> Feature:
@@ -144,7 +146,11 @@ class Feature:
         """The values of these codes as Python strings (an object array)."""
         if isinstance(self.values, np.ndarray):
             return self.values[codes].astype(str).astype(object)
-        return pc.take(self.values, pa.array(codes, type=pa.int64())).to_numpy(zero_copy_only=False)
+        return self.take_arrow(codes).to_numpy(zero_copy_only=False)
+
+    def take_arrow(self, codes: np.ndarray) -> pa.Array:
+        """The text values of these codes, staying in Arrow for its kernels."""
+        return pc.take(self.values, pa.array(codes, type=pa.int64()))
 
     @cached_property
     def counts(self) -> np.ndarray:
@@ -167,6 +173,46 @@ class Feature:
             self._derived[name] = np.asarray(compute(self.values))
         return self._derived[name]
 
+    def derived_for(
+        self, name: str, codes: np.ndarray, compute: Callable[[pa.Array], np.ndarray]
+    ) -> np.ndarray:
+        """As `derived`, for the values of `codes` only (rows of a per-value table), each worked
+        out once however often it is asked for: for properties that cost more than a pass of an
+        Arrow kernel, of vocabularies of a million values of which a few are compared."""
+        if name in self._derived:
+            return self._derived[name][codes]
+        if name not in self._partial and len(codes) * 4 >= self.size:
+            # Asked for a good share of the values at once: all of them cost no more.
+            return self.derived(name, compute)[codes]
+        table, known = self._partial.get(name, (None, None))
+        missing = codes if known is None else codes[~known[codes]]
+        if len(missing) or table is None:
+            missing = pd.unique(missing)
+            found = np.asarray(compute(self.take_arrow(missing)))
+            if table is None or known is None:
+                table = np.zeros((self.size, *found.shape[1:]), dtype=found.dtype)
+                known = np.zeros(self.size, dtype=bool)
+                self._partial[name] = (table, known)
+            table[missing] = found
+            known[missing] = True
+        return table[codes]
+
+    def text_of(
+        self, name: str, codes: np.ndarray, compute: Callable[[pa.Array], pa.Array]
+    ) -> pa.ChunkedArray:
+        """`compute` (Arrow kernels) of the values of `codes`, worked out once per value however
+        often, and in however many passes over pairs, it is asked for."""
+        memo = self._texts.get(name)
+        if memo is None:
+            memo = self._texts[name] = _TextMemo(np.full(self.size, -1, dtype=np.int32))
+        missing = codes[memo.slot[codes] < 0]
+        if len(missing):
+            missing = pd.unique(missing)
+            memo.slot[missing] = memo.count + np.arange(len(missing), dtype=np.int32)
+            memo.chunks.append(compute(self.take_arrow(missing)))
+            memo.count += len(missing)
+        return pc.take(pa.chunked_array(memo.chunks), pa.array(memo.slot[codes], type=pa.int32()))
+
     def transformed(
         self, name: str, codes: np.ndarray, transform: Callable[[np.ndarray], np.ndarray]
     ) -> np.ndarray:
@@ -179,11 +225,22 @@ class Feature:
 
 
 @dataclass
+class _TextMemo:
+    """Texts worked out from some of a feature's values: value code -> position in `chunks`."""
+
+    slot: np.ndarray
+    chunks: list[pa.Array] = field(default_factory=list)
+    count: int = 0
+
+
+@dataclass
 class Features:
     """Every feature of the people among the records; `positions[i]` is person i's record position."""
 
     positions: np.ndarray
     by_name: dict[str, Feature]
+    # Per-person facts a comparison works out once (-1: not asked yet), see `per_person`.
+    _facts: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
     @cached_property
     def person_key(self) -> np.ndarray:
@@ -197,6 +254,21 @@ class Features:
             key = pd.factorize(key * np.int64(part.max() + 2) + part + 1, sort=False)[0].astype(np.int64)
         key[empty] = len(self) + np.flatnonzero(empty)
         return key
+
+    def per_person(
+        self, name: str, people: np.ndarray, compute: Callable[[np.ndarray], np.ndarray]
+    ) -> np.ndarray:
+        """A yes/no fact about each of `people` (person indices, repeats allowed), computed by
+        `compute(distinct people)` only for people not asked before: every pass over pairs (random
+        pairs, candidates, clusters) shares it."""
+        known = self._facts.get(name)
+        if known is None:
+            known = self._facts[name] = np.full(len(self), -1, dtype=np.int8)
+        todo = people[known[people] < 0]
+        if len(todo):
+            todo = pd.unique(todo)
+            known[todo] = np.asarray(compute(todo), dtype=bool)
+        return known[people] > 0
 
     def __getitem__(self, name: str) -> Feature:
         return self.by_name[name]

@@ -24,8 +24,11 @@ _JOINERS = "'’`."
 
 
 def fold_names(names: pd.Series) -> pd.Series:
-    """Lower case, no accents, no punctuation: "José-María O'Neil" -> "jose maria oneil"."""
-    return to_series(fold_array(names, join=_JOINERS), names.index)
+    """Lower case, no accents, no punctuation: "José-María O'Neil" -> "jose maria oneil".
+
+    Always folded once per distinct name: a million people share a few hundred thousand names, even
+    where the first twenty thousand rows are nearly all different (and the sample says otherwise)."""
+    return to_series(fold_array(names, join=_JOINERS, distinct_share=1.0), names.index)
 
 
 def fold_name(name: str) -> str:

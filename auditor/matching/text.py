@@ -34,13 +34,15 @@ def as_arrow(values: pd.Series | pa.Array | pa.ChunkedArray) -> pa.ChunkedArray:
     return pa.chunked_array([pa.array(values.astype("str").to_numpy(dtype=object), type=pa.large_string())])
 
 
-def fold_array(values: pd.Series | pa.ChunkedArray, *, join: str = "") -> pa.ChunkedArray:
+def fold_array(
+    values: pd.Series | pa.ChunkedArray, *, join: str = "", distinct_share: float = 0.6
+) -> pa.ChunkedArray:
     """Lower case, no accents, punctuation collapsed to one space, trimmed.
 
     Characters in `join` (e.g. "'-." for names: O'Brien, Jean-Pierre, J.P.) are removed instead of
-    becoming a space, so that "O'Brien" and "OBrien" fold alike.
+    becoming a space, so that "O'Brien" and "OBrien" fold alike. `distinct_share` as `per_distinct`'s.
     """
-    return per_distinct(as_arrow(values), lambda array: _fold(array, join))
+    return per_distinct(as_arrow(values), lambda array: _fold(array, join), distinct_share=distinct_share)
 
 
 def _fold(array: pa.ChunkedArray | pa.Array, join: str) -> pa.ChunkedArray | pa.Array:
