@@ -113,3 +113,19 @@ def test_coverage_reaches_every_report(
     html = render_html(result)
     assert 'id="coverage"' in html and "blind-banner" in html
     assert "sometime in spring" in html
+
+
+def test_records_are_counted_under_their_own_file_and_sheet() -> None:
+    import pandas as pd
+
+    from auditor.checking.coverage import Tables
+
+    records = pd.DataFrame(
+        {
+            "source_file": ["b.xlsx", "a.csv", "b.xlsx", "b.xlsx", "a.csv"],
+            "source_sheet": ["Leads", "", "Contacts", "Leads", ""],
+        }
+    )
+    tables = Tables.of(records)
+    assert tables.names == [("b.xlsx", "Leads"), ("a.csv", ""), ("b.xlsx", "Contacts")]
+    assert tables.codes.tolist() == [0, 1, 2, 0, 1]

@@ -15,7 +15,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from auditor.checking.context import AuditContext
-from auditor.checking.coverage import Coverage, measure
+from auditor.checking.coverage import Coverage, Tables, measure
 from auditor.checking.registry import Rule
 from auditor.checking.rulesets import FieldCheck, RuleSet, load_ruleset
 from auditor.config import Config
@@ -70,11 +70,12 @@ def measure_coverage(context: AuditContext, ruleset: RuleSet | None = None) -> l
     applies to but could not check, by reason (see auditor.checking.coverage)."""
     ruleset = ruleset or load_ruleset(context.config)
     coverage: list[Coverage] = []
+    tables = Tables.of(context.records)
     for rule in ruleset.rules:
         if rule.reach is None:
             continue
         reach = rule.reach(context, **ruleset.parameters_for(rule))
-        coverage.extend(measure(rule.code, rule.kind, reach, context.records))
+        coverage.extend(measure(rule.code, rule.kind, reach, tables))
     return coverage
 
 

@@ -67,7 +67,13 @@ def _reach(context: AuditContext) -> Reach:
     example = records["phone_raw"].where(records["phone_status"] == "unchecked", records["mobile_raw"])
     return Reach(
         filled(records, "phone_raw", "mobile_raw"),
-        (Blind("a national number whose country is unknown (none given, or not valid in the country guessed)", unchecked, example),),
+        (
+            Blind(
+                "a national number whose country is unknown (none given, or not valid in the country guessed)",
+                unchecked,
+                example,
+            ),
+        ),
     )
 
 
