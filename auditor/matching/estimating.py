@@ -583,13 +583,12 @@ def _term_frequency_u(
     feature = features[comparison.levels[tf_levels[0]].feature]
     person = features.person_key
     rows, columns = np.nonzero(feature.codes >= 0)
-    span = np.int64(len(features) + 1)
-    held = feature.codes[rows, columns].astype(np.int64) * span + person[rows]
-    # Each distinct (value, person) key counts one person for the value held // span. (A record with
-    # no name, email or phone has a person key past `span`, so it counts for the next value; the
-    # weights are kept as they are.) A value only one key has is held by one person: only the others
-    # need their keys told apart.
-    value = held // span
+    # Records with no name, email or phone each have a person key of their own, past len(features).
+    span = np.int64(person.max(initial=0)) + 1
+    value = feature.codes[rows, columns].astype(np.int64)
+    held = value * span + person[rows]
+    # Each distinct (value, person) key counts one person for its value. A value only one key has
+    # is held by one person: only the others need their keys told apart.
     repeated = np.bincount(value, minlength=feature.size)[value] >= 2
     people = np.bincount(value[~repeated], minlength=feature.size)
     distinct = pd.unique(held[repeated])

@@ -192,3 +192,33 @@ def test_broken_settings_say_what_is_wrong(change: dict[str, object], message: s
     data = {**load_rules_toml("matching.toml"), **change}
     with pytest.raises(ValueError, match=message):
         settings_from_dict(data)
+
+
+def test_a_value_is_counted_for_its_holders_even_when_they_have_no_name_email_or_phone() -> None:
+    from auditor.matching.comparisons import comparison_from_settings
+    from auditor.matching.estimating import _term_frequency_u
+    from auditor.matching.settings import ModelSettings
+
+    # Five records hold Kraków, none with a name, email or phone; one Gdańsk and one Łódź.
+    cities = ["Kraków"] * 5 + ["Gdańsk", "Łódź"]
+    features = _features(first_name=[""] * 7, last_name=[""] * 7, email=[""] * 7, phone=[""] * 7, city=cities)
+    comparison = comparison_from_settings(
+        {
+            "name": "city",
+            "feature": "city",
+            "levels": [
+                {"test": "null"},
+                {"test": "exact", "tf": True, "m": 0.85, "u": 0.05},
+                {"test": "else", "m": 0.15, "u": 0.95},
+            ],
+        }
+    )
+    settings = ModelSettings()
+    tf_u = _term_frequency_u(features, comparison, np.array([1.0, 0.05, 0.95]), settings)
+    city = features["city"]
+    by_city = {str(city.take(np.array([code]))[0]): tf_u[code] for code in range(city.size)}
+    # u is (other holders + smoothing x level u) / (other people + smoothing): Kraków has four
+    # other holders, Gdańsk and Łódź none.
+    alpha = settings.tf_smoothing
+    assert by_city["Kraków"] == pytest.approx((4 + alpha * 0.05) / (6 + alpha))
+    assert by_city["Gdańsk"] == by_city["Łódź"] == pytest.approx(alpha * 0.05 / (6 + alpha))
