@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import combinations
@@ -119,7 +120,7 @@ def contact_rows(people: list[Someone], first_id: int = 1) -> list[list[str]]:
         rows.append(
             [
                 f"0035g{number:013d}",
-                f"0015g{abs(hash(office.company)) % 10**13:013d}",
+                f"0015g{zlib.crc32(office.company.encode()):013d}",
                 person.first,
                 person.last,
                 office.company,
