@@ -63,6 +63,7 @@ _FIELDS = (
     "mobile",
     "mobile_status",
     "company",
+    "account_id",
     "street",
     "city",
     "state",
@@ -315,6 +316,7 @@ def build_features(records: pd.DataFrame) -> Features:
     phone.shared |= _family_values(phone, features)
     features["personal_phone"] = _personal(phone)
     add("company", ("company",), company)
+    add("account", ("account_id",), _account_keys(frame["account_id"]))
     street = fold_array(frame["street"], join="'’`.")
     add("street", ("street",), to_series(street))
     word = pc.struct_field(pc.extract_regex(street, r"(?P<word>[a-z]{3,})"), [0])
@@ -325,6 +327,14 @@ def build_features(records: pd.DataFrame) -> Features:
     add("postcode", ("postcode",), to_series(postcode))
     add("birth_date", ("birthdate",), _birth_dates(frame))
     return Features(positions=positions, by_name=features)
+
+
+def _account_keys(ids: pd.Series) -> pd.Series:
+    """The account a record belongs to, by id: a Salesforce id's 18-character form is its
+    15-character form and a checksum, so the two forms are one account."""
+    ids = ids.astype("str").str.strip()
+    salesforce = ids.str.fullmatch(r"[0-9A-Za-z]{18}") & ids.str[:3].str.fullmatch(r"[0-9a-zA-Z]{3}")
+    return ids.where(~salesforce, ids.str[:15])
 
 
 def _name_features(frame: pd.DataFrame) -> dict[str, Feature]:

@@ -659,8 +659,9 @@ def test_without_anything_personal_no_pattern_matches(
 def test_the_workplace_counts_once_in_any_pattern_at_a_company(
     office_audit: tuple[auditor.AuditResult, Population], data: st.DataObject
 ) -> None:
-    # Where either record has a company or a company mail domain the address is a workplace and
-    # counts once; between two private people it is a home and each field counts on its own.
+    # Where either record has a company, an account or a company mail domain the address is a
+    # workplace and counts once; between two private people it is a home and each field counts on
+    # its own.
     model = office_audit[0].matches.model
     levels = data.draw(_patterns(model))
     tf = np.full(levels.shape, -1)
@@ -672,10 +673,66 @@ def test_the_workplace_counts_once_in_any_pattern_at_a_company(
     names = [comparison.name for comparison in model.comparisons]
     private = all(
         model.comparisons[names.index(name)].levels[int(levels[0, names.index(name)])].test == "neither"
-        for name in ("company", "mail_domain")
+        for name in ("company", "account", "mail_domain")
     )
     assert bool(group.holds(levels)[0]) is not private
     if private:
         assert counted == pytest.approx(bits)
     else:
         assert counted.sum() == pytest.approx(max(bits.max(), 0.0) + min(bits.min(), 0.0))
+
+
+def test_contacts_of_one_account_are_colleagues_even_without_a_company_name(tmp_path: Path) -> None:
+    # A Salesforce contact carries only its AccountId: two contacts of one account at its office,
+    # one first name and two last names, no email, are two colleagues, not one person at home.
+    header = [
+        "Id",
+        "AccountId",
+        "FirstName",
+        "LastName",
+        "MailingStreet",
+        "MailingCity",
+        "MailingPostalCode",
+        "Phone",
+        "Email",
+    ]
+    rows = [
+        [
+            "0035g0000000001AAA",
+            "0015g0000000001AAA",
+            "Juan",
+            "Lefebvre",
+            "145 Main Street",
+            "San Francisco",
+            "94105",
+            "",
+            "",
+        ],
+        [
+            "0035g0000000002AAA",
+            "0015g0000000001AAA",
+            "Juan",
+            "Matokow",
+            "145 Main Street",
+            "San Francisco",
+            "94105",
+            "+1 415 413 0573",
+            "",
+        ],
+        [
+            "0035g0000000003AAA",
+            "0015g0000000002AAA",
+            "Anna",
+            "Nowak",
+            "1 Długa",
+            "Gdańsk",
+            "80-001",
+            "",
+            "anna.nowak@acme.pl",
+        ],
+    ]
+    path = tmp_path / "Contact.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *rows])
+    result = auditor.audit([path], Config(as_of=dt.date(2026, 11, 1)))
+    assert [finding for finding in result.findings if finding.kind == "duplicate"] == []
