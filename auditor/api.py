@@ -295,7 +295,9 @@ def read_inputs(
 
 def _note_evidence(inputs: list[InputReport], evidence: Evidence, config: Config) -> None:
     """Say on each user table what it taught: the staff domains taken as internal."""
-    learnt = [(domain, count) for domain, count in evidence.staff_domains() if domain not in config.internal_domains]
+    learnt = [
+        (domain, count) for domain, count in evidence.staff_domains() if domain not in config.internal_domains
+    ]
     if not learnt:
         return
     said = ", ".join(f"{domain} ({count} users)" for domain, count in learnt)

@@ -20,7 +20,15 @@ TEMPERATURES: Final = ("cold", "warm", "hot")
 # Where a lead stands in its own life, as its status labels say; a record's active/inactive state
 # (Dynamics 365 "Status" of contacts, active flags) is read on the same scale.
 LEAD_STATES: Final = (
-    "open", "working", "nurturing", "qualified", "converted", "disqualified", "closed", "active", "inactive"
+    "open",
+    "working",
+    "nurturing",
+    "qualified",
+    "converted",
+    "disqualified",
+    "closed",
+    "active",
+    "inactive",
 )
 DEAL_STATES: Final = ("won", "lost", "open")
 
@@ -43,9 +51,7 @@ class Records(pa.DataFrameModel):
         "Detected or given platform",
         isin=["salesforce", "hubspot", "dynamics365", "pipedrive", "zoho", "odoo", "generic"],
     )
-    object: Series[str] = _derived(
-        "Detected or given object", isin=list(PEOPLE_OBJECTS)
-    )
+    object: Series[str] = _derived("Detected or given object", isin=list(PEOPLE_OBJECTS))
 
     source_id: Series[str] = _input("The platform's record id")
     first_name: Series[str] = _input("Given name")
@@ -202,7 +208,9 @@ class Users(pa.DataFrameModel):
     username: Series[str] = _input("Login name (often an email address)")
     is_active: Series[str] = _input("Active flag or status, as written")
     user_type: Series[str] = _input("Licence or user type (Salesforce Standard, PowerPartner ...)")
-    person_id: Series[str] = _input("Id of the user's own person record (Odoo partner_id, an employee's user)")
+    person_id: Series[str] = _input(
+        "Id of the user's own person record (Odoo partner_id, an employee's user)"
+    )
 
 
 def _model_inputs(model: type[pa.DataFrameModel]) -> tuple[str, ...]:

@@ -50,8 +50,14 @@ GRADES = ("own", "id", "email", "domain", "name")
 # Below this grade, evidence is stated as a lead to check, not a fact (and reported a level lower).
 WEAK_GRADES = frozenset({"name"})
 # How who-is-who found an account or a deal -> the grade of that link.
-LINK_GRADES = {"account id": "id", "account id in the company field": "id", "contact id": "id", "email": "email",
-               "email domain": "domain", "company name": "name"}
+LINK_GRADES = {
+    "account id": "id",
+    "account id in the company field": "id",
+    "contact id": "id",
+    "email": "email",
+    "email domain": "domain",
+    "company name": "name",
+}
 _TYPE_ORDER = {"employee": 0, "partner": 1, "customer": 2}
 
 
@@ -112,7 +118,10 @@ def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | No
     )
 
     staff_domains = tuple(domain for domain, _ in evidence.staff_domains())
-    internal_domains = (*config.internal_domains, *(d for d in staff_domains if d not in config.internal_domains))
+    internal_domains = (
+        *config.internal_domains,
+        *(d for d in staff_domains if d not in config.internal_domains),
+    )
     emails = records["email"].str.strip().str.lower()
     staff_emails, staff_ids = evidence.staff_emails(), evidence.staff_record_ids()
     staff_user = np.zeros(size, dtype=bool)
@@ -137,24 +146,61 @@ def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | No
     deal_names = _deal_names(evidence.deals, deal_position)
 
     candidates = [
-        _Candidate(internal, "employee", INTERNAL_DOMAIN, "own",
-                   lambda c: "email domain " + all_domains[c] + " is an internal domain"),
-        _Candidate(staff_user, "employee", STAFF_USER, "id",
-                   lambda c: "a user of the CRM (" + staff_said(c) + ")"),
-        _Candidate(partner, "partner", PARTNER_DOMAIN, "own",
-                   lambda c: "email domain " + all_domains[c] + " is a partner domain"),
-        _Candidate(account_type == "partner", "partner", PARTNER_ACCOUNT, account_grade,
-                   lambda c: "account " + account_names[c] + " is typed as a partner (found by "
-                   + account_link[c] + ")"),
+        _Candidate(
+            internal,
+            "employee",
+            INTERNAL_DOMAIN,
+            "own",
+            lambda c: "email domain " + all_domains[c] + " is an internal domain",
+        ),
+        _Candidate(
+            staff_user, "employee", STAFF_USER, "id", lambda c: "a user of the CRM (" + staff_said(c) + ")"
+        ),
+        _Candidate(
+            partner,
+            "partner",
+            PARTNER_DOMAIN,
+            "own",
+            lambda c: "email domain " + all_domains[c] + " is a partner domain",
+        ),
+        _Candidate(
+            account_type == "partner",
+            "partner",
+            PARTNER_ACCOUNT,
+            account_grade,
+            lambda c: (
+                "account " + account_names[c] + " is typed as a partner (found by " + account_link[c] + ")"
+            ),
+        ),
         _Candidate(won.to_numpy() > 0, "customer", WON_DEALS, "own", lambda c: won_text[c] + " won deal(s)"),
-        _Candidate(became_known, "customer", BECAME_CUSTOMER, "own",
-                   lambda c: "became a customer on " + became_text[c]),
-        _Candidate(deal_position >= 0, "customer", WON_DEAL, deal_grade,
-                   lambda c: deal_count[c].astype(str).astype(object) + " won deal(s), e.g. " + deal_names[c]
-                   + " (found by " + deal_link[c] + ")"),
-        _Candidate(account_type == "customer", "customer", CUSTOMER_ACCOUNT, account_grade,
-                   lambda c: "account " + account_names[c] + " is typed Customer (found by "
-                   + account_link[c] + ")"),
+        _Candidate(
+            became_known,
+            "customer",
+            BECAME_CUSTOMER,
+            "own",
+            lambda c: "became a customer on " + became_text[c],
+        ),
+        _Candidate(
+            deal_position >= 0,
+            "customer",
+            WON_DEAL,
+            deal_grade,
+            lambda c: (
+                deal_count[c].astype(str).astype(object)
+                + " won deal(s), e.g. "
+                + deal_names[c]
+                + " (found by "
+                + deal_link[c]
+                + ")"
+            ),
+        ),
+        _Candidate(
+            account_type == "customer",
+            "customer",
+            CUSTOMER_ACCOUNT,
+            account_grade,
+            lambda c: "account " + account_names[c] + " is typed Customer (found by " + account_link[c] + ")",
+        ),
     ]
     suggested = records["record_type"].to_numpy(dtype=object).copy()
     reason = np.full(size, "", dtype=object)
@@ -265,7 +311,11 @@ def _find_accounts(
     for how, account_keys, person_keys in (
         ("account id", record_ids(accounts["source_id"]), record_ids(records["account_id"])),
         # Some exports and imports write the account's id where its name belongs (Lead.Company).
-        ("account id in the company field", record_ids(accounts["source_id"]), record_ids(records["company"])),
+        (
+            "account id in the company field",
+            record_ids(accounts["source_id"]),
+            record_ids(records["company"]),
+        ),
         ("email domain", website_domains(accounts["website"]), person_domains),
         ("company name", company_keys(accounts["company"]), company_keys(records["company"])),
     ):
@@ -315,8 +365,12 @@ def _find_won_deals(
     # (how, the deals' keys, each record's key, the grade of each record's link)
     routes = [
         ("contact id", record_ids(won["contact_id"]), own_ids, "id"),
-        ("email", won["email"].str.strip().str.lower(),
-         records["email"].str.strip().str.lower().to_numpy(dtype=object), "email"),
+        (
+            "email",
+            won["email"].str.strip().str.lower(),
+            records["email"].str.strip().str.lower().to_numpy(dtype=object),
+            "email",
+        ),
         ("account id", deal_accounts, record_ids(records["account_id"]).to_numpy(dtype=object), "id"),
         ("account id", deal_accounts, via_account_id, account_grade),
         ("company name", deal_companies, companies, "name"),

@@ -7,10 +7,13 @@ Both contestants run as child processes of this script, one after the other in t
 machine is shared and noisy, so only the ratio of one run means much). For each it prints the wall
 time and the peak memory of the child's whole process tree (crm-audit's report writers are forked
 processes: their proportional set sizes are summed, see run_child), and for both the pairwise
-precision and recall of lead-contact links against the generator's truth.csv.
+precision and recall of lead-contact links against the generator's truth.csv. For crm-audit it
+also prints the same-person pairs against people.csv and, per kind of finding, precision and
+recall against what synth.py planted (planted.csv).
 
-crm-audit: `crm-audit audit Lead.csv Contact.csv --html --json --xlsx --normalised`: load, detect,
-map, normalise, every rule, matching, every report.
+crm-audit: `crm-audit audit Lead.csv Contact.csv Account.csv User.csv --as-of 2026-11-01 --html
+--json --xlsx --normalised`: load, detect, map, normalise, who-is-who, matching, every rule, every
+report.
 
 splink: the same two CSVs read by DuckDB, names/email/phone lower-cased and stripped in SQL, the
 blocking rules the issue names (email; phone; last name + company; first + last name), u by random
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import subprocess
 import sys
@@ -32,6 +36,8 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+# The audit date the generator ages its records against (synth.AS_OF).
+AS_OF = "2026-11-01"
 
 
 def run_child(command: list[str], cwd: Path) -> tuple[float, float, int]:
@@ -142,6 +148,69 @@ def pairwise_scores(ids: pd.Series, clusters: pd.Series, truth: pd.DataFrame) ->
     return hits / max(len(found), 1), hits / max(len(planted), 1), len(found)
 
 
+# Kinds scored against planted.csv: a finding counts for the record it names first (a lead and its
+# account: the lead; a lead that is a contact: the lead), a duplicate for every record it names.
+SCORED_KINDS = (
+    "duplicate", "lead_is_contact", "customer_as_lead", "partner_as_lead", "employee_as_lead",
+    "converted_lead_open", "stale_lead", "invalid_email", "invalid_phone", "unreachable", "placeholder",
+    "suspicious_value", "missing_required", "type_mismatch", "lifecycle_conflict", "unmapped_label",
+)  # fmt: skip
+
+
+def kind_scores(report: Path, planted: Path) -> dict[str, dict[str, float]]:
+    """Per kind: planted, flagged, precision and recall of the records the findings name, against
+    the generator's planted.csv (kinds it plants none of score every finding as wrong)."""
+    truth = pd.read_csv(planted, dtype=str)
+    flagged: dict[str, set[str]] = {kind: set() for kind in SCORED_KINDS}
+    with open(report, encoding="utf-8") as handle:
+        findings = json.load(handle)["findings"]
+    for finding in findings:
+        kind = finding["kind"]
+        named = finding["records"] if kind == "duplicate" else finding["records"][:1]
+        flagged.setdefault(kind, set()).update(str(record.get("id")) for record in named)
+    scores = {}
+    for kind, found in flagged.items():
+        wanted = set(truth.loc[truth["kind"] == kind, "id"])
+        hits = len(found & wanted)
+        scores[kind] = {
+            "planted": len(wanted),
+            "flagged": len(found),
+            "precision": hits / len(found) if found else 1.0,
+            "recall": hits / len(wanted) if wanted else 1.0,
+        }
+    return scores
+
+
+def format_kind_scores(scores: dict[str, dict[str, float]]) -> str:
+    lines = [f"  {'kind':<22}{'planted':>9}{'flagged':>9}{'precision':>11}{'recall':>8}"]
+    for kind, score in scores.items():
+        if score["planted"] or score["flagged"]:
+            lines.append(
+                f"  {kind:<22}{score['planted']:>9}{score['flagged']:>9}"
+                f"{score['precision']:>11.3f}{score['recall']:>8.3f}"
+            )
+    return "\n".join(lines)
+
+
+def same_person_scores(records: Path, people: Path) -> str:
+    """Pairwise precision and recall of the records put in one cluster (any roles), against people.csv."""
+    clusters = pd.read_csv(records, usecols=["source_id", "duplicate_cluster"], dtype=str).dropna()
+    truth = pd.read_csv(people, dtype=str)
+    found = _pairs(clusters["source_id"], clusters["duplicate_cluster"])
+    wanted = _pairs(truth["id"], truth["person"])
+    hits = len(found & wanted)
+    precision, recall = hits / max(len(found), 1), hits / max(len(wanted), 1)
+    return f"same person (pairs of records): found {len(found)}, planted {len(wanted)}, precision {precision:.4f}, recall {recall:.4f}"
+
+
+def _pairs(ids: pd.Series, groups: pd.Series) -> set[tuple[str, str]]:
+    frame = pd.DataFrame({"id": ids.to_numpy(), "group": groups.to_numpy()})
+    frame = frame[frame.groupby("group")["id"].transform("size") > 1]
+    joined = frame.merge(frame, on="group")
+    joined = joined[joined["id_x"] < joined["id_y"]]
+    return set(zip(joined["id_x"], joined["id_y"], strict=True))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=HERE / "data" / "1m")
@@ -155,13 +224,16 @@ def main() -> None:
     if args.splink_child:
         splink_dedupe(data, work)
         return
-    if not (data / "Lead.csv").exists():
+    if not (data / "planted.csv").exists():
         from synth import generate
 
         generate(data, leads=1_000_000, contacts=250_000)
     work.mkdir(parents=True, exist_ok=True)
     truth = pd.read_csv(data / "truth.csv", dtype=str)
-    lines = [f"data: {data} (Lead.csv + Contact.csv), {len(truth)} planted lead-contact pairs"]
+    lines = [
+        f"data: {data} (Lead.csv + Contact.csv; crm-audit also reads Account.csv and User.csv, as a user "
+        f"auditing the org's export folder would), {len(truth)} lead-contact pairs of one person"
+    ]
     timings: dict[str, float] = {}
     if args.only in (None, "audit"):
         audit_dir = work / "audit"
@@ -173,6 +245,10 @@ def main() -> None:
             "audit",
             str(data / "Lead.csv"),
             str(data / "Contact.csv"),
+            str(data / "Account.csv"),
+            str(data / "User.csv"),
+            "--as-of",
+            AS_OF,
             "--html",
             "report.html",
             "--json",
@@ -195,6 +271,9 @@ def main() -> None:
             f"crm-audit (whole audit, 4 reports): {wall:7.1f} s wall, peak memory {peak:.2f} GiB, exit {status}; "
             f"lead-contact pairs found {found}, precision {precision:.4f}, recall {recall:.4f}"
         )
+        lines.append("  " + same_person_scores(audit_dir / "records.csv", data / "people.csv"))
+        lines.append("  per kind, against what the generator planted (planted.csv):")
+        lines.append(format_kind_scores(kind_scores(audit_dir / "report.json", data / "planted.csv")))
     if args.only in (None, "splink"):
         splink_dir = work / "splink"
         splink_dir.mkdir(exist_ok=True)

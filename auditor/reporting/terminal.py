@@ -137,7 +137,8 @@ def inspection_text(reports: list[InputReport]) -> str:
         lines = [
             f"{report.file}{where}",
             f"  platform:   {report.platform}",
-            f"  object:     {report.object}" + (f" ({report.object_evidence})" if report.object_evidence else ""),
+            f"  object:     {report.object}"
+            + (f" ({report.object_evidence})" if report.object_evidence else ""),
             f"  confidence: {report.confidence:.2f}",
             f"  format:     {report.format}"
             + (f", encoding {report.encoding}" if report.encoding else "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+
 import auditor
 from auditor.model import LEAD_STATES
 from auditor.terms import builtin_vocabulary
@@ -30,4 +31,3 @@ def test_suggestions_come_from_the_same_field_and_language(
         term = vocabulary.lookup("state", label)
         assert term is not None and term.source in ("es", "neutral"), suggestion
         assert meaning.rstrip(")") in LEAD_STATES
-
