@@ -132,12 +132,9 @@ class PairView:
             if keep is not None:
                 both[both] = keep(feature, left[both], right[both])
             if both.any():
-                span = np.int64(feature.size)
-                inverse, distinct = pd.factorize(left[both].astype(np.int64) * span + right[both], sort=False)
-                distinct = np.asarray(distinct, dtype=np.int64)
-                codes_left, codes_right = distinct // span, distinct % span
-                distinct_scores = np.full(len(distinct), default)
-                chosen = np.ones(len(distinct), dtype=bool)
+                inverse, codes_left, codes_right = distinct_pairs(left[both], right[both], feature.size)
+                distinct_scores = np.full(len(codes_left), default)
+                chosen = np.ones(len(codes_left), dtype=bool)
                 if bound is not None and at is not None:
                     spared = _spared(feature, codes_left, codes_right, bound, at)
                     distinct_scores[spared] = np.nan
@@ -199,10 +196,20 @@ def _per_distinct_pair(
     transform: ValueFunction | None = None,
 ) -> np.ndarray:
     """`function` over aligned pairs of value codes (all present), computed once per distinct pair."""
-    span = np.int64(feature.size)
+    inverse, distinct_left, distinct_right = distinct_pairs(left, right, feature.size)
+    return _apply(feature, distinct_left, distinct_right, function, kind, transform)[inverse]
+
+
+def distinct_pairs(
+    left: np.ndarray, right: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The distinct pairs of codes (each below `size`) among aligned `left` and `right`, in the order
+    first seen: (per pair, the number of its distinct pair; the distinct pairs' left codes; their
+    right codes)."""
+    span = np.int64(size)
     inverse, distinct = pd.factorize(left.astype(np.int64) * span + right, sort=False)
     distinct = np.asarray(distinct, dtype=np.int64)
-    return _apply(feature, distinct // span, distinct % span, function, kind, transform)[inverse]
+    return inverse, distinct // span, distinct % span
 
 
 def _apply(
@@ -501,15 +508,12 @@ def _name_in_mailbox(names: Feature, emails: Feature, name: np.ndarray, email: n
     result = np.zeros(len(name), dtype=bool)
     if not len(name):
         return result
-    span = np.int64(emails.size)
-    inverse, distinct = pd.factorize(name.astype(np.int64) * span + email, sort=False)
-    distinct = np.asarray(distinct, dtype=np.int64)
-    name, email = distinct // span, distinct % span
+    inverse, name, email = distinct_pairs(name, email, emails.size)
     name_length = names.derived("letters length", _letters_length)[name]
     mailbox = emails.text_of("mailbox letters", email, _mailbox_letters_of)
     # A part longer than its text cannot be in it; a part of two letters or fewer says nothing.
     worth = (name_length >= 3) & (name_length <= pc.utf8_length(mailbox).to_numpy())
-    found = np.zeros(len(distinct), dtype=bool)
+    found = np.zeros(len(name), dtype=bool)
     if worth.any():
         chosen = np.flatnonzero(worth)
         parts = names.text_of("letters", name[chosen], _letters_of).to_pylist()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from auditor.checking.coverage import Blind, Reach
+from auditor.checking.coverage import Blind, Reach, Tables
 from auditor.checking.rules._leads import leads, open_leads_of
 from auditor.matching.keys import company_domains
 
@@ -31,13 +31,6 @@ def filled(records: pd.DataFrame, *columns: str) -> np.ndarray:
     return np.logical_or.reduce([(records[column] != "").to_numpy() for column in columns])
 
 
-def table_codes(records: pd.DataFrame) -> np.ndarray:
-    """Per record, a number for its input table (file and sheet)."""
-    files, _ = pd.factorize(records["source_file"], sort=False)
-    sheets, sheet_names = pd.factorize(records["source_sheet"], sort=False)
-    return files.astype(np.int64) * max(len(sheet_names), 1) + sheets
-
-
 def in_files_with(records: pd.DataFrame, *columns: str, among: np.ndarray | None = None) -> np.ndarray:
     """True for the records of the input tables in which some record fills one of the columns: the
     export has the column (a column nobody fills is as good as absent). With `among` (positions),
@@ -47,7 +40,7 @@ def in_files_with(records: pd.DataFrame, *columns: str, among: np.ndarray | None
         return np.zeros(0, dtype=bool)
     having = filled(records, *columns)
     if among is None:
-        tables = table_codes(records)
+        tables = Tables.of(records).codes
         return (np.bincount(tables[having], minlength=int(tables.max()) + 1) > 0)[tables]
     answer = np.zeros(len(records), dtype=bool)
     if not len(among):
