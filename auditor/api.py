@@ -230,6 +230,16 @@ def inspect(
     return read_inputs(paths, config or Config(), display_names=display_names).inputs
 
 
+def match(paths: Iterable[str | Path], config: Config | None = None) -> MatchResult:
+    """Who is the same person in these files, without the rules: the matching `audit` does, with
+    the model it learnt (`MatchResult.model`, what `crm-audit inspect --weights` prints)."""
+    config = config or Config()
+    frames, _, _, evidence = read_inputs(paths, config)
+    records = combine_records(frames)
+    suggest_types(records, config, evidence)
+    return match_people(records, config)
+
+
 class ReadInputs(NamedTuple):
     """What `read_inputs` read: the records of each table of people (positions numbered across all
     tables), what was read from every input, the labels nobody knows, and the tables that hold no

@@ -207,24 +207,35 @@ def _finish(result: AuditResult, written: list[str], *, quiet: bool) -> None:
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def inspect(files: tuple[str, ...], output_format: str, **options: Any) -> None:
+@click.option(
+    "--weights",
+    is_flag=True,
+    help="Also learn the matching model from the files and print its weights (slower: matches everyone).",
+)
+def inspect(files: tuple[str, ...], output_format: str, weights: bool, **options: Any) -> None:
     """Show what was detected in each file: platform, object, encoding, delimiter, sheet, rows,
-    each header's canonical field, the headers left unmapped, and each label column's values."""
+    each header's canonical field, the headers left unmapped, and each label column's values.
+    With --weights, also the matching model learnt from the files."""
     from auditor.api import inspect as inspect_files
-    from auditor.reporting.terminal import inspection_text
+    from auditor.api import match
+    from auditor.reporting.terminal import inspection_text, weights_text
 
     config = _config(**options)
     reports = inspect_files(list(files), config)
+    matches = match(list(files), config) if weights else None
     if output_format == "json":
-        click.echo(
-            json.dumps(
-                [report.to_dict() | {"labels": report.labels} for report in reports],
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
+        inspected: Any = [report.to_dict() | {"labels": report.labels} for report in reports]
+        if matches is not None:
+            inspected = {
+                "inputs": inspected,
+                "matching": matches.model.to_dict() if matches.model else None,
+                "matching_diagnostics": matches.diagnostics,
+            }
+        click.echo(json.dumps(inspected, ensure_ascii=False, indent=1))
     else:
         click.echo(inspection_text(reports))
+        if matches is not None:
+            click.echo("\n" + weights_text(matches))
     sys.exit(2 if any(report.error for report in reports) else 0)
 
 

@@ -122,51 +122,75 @@ class FindingList(FindingGroup):
         return replace(self, items=sort_findings(self.items))
 
 
-# Writes findings from the rows of a `FindingColumns`: (records, positions, columns) -> findings,
-# one per position. A module-level function (with `functools.partial` for settings), so that a
-# result can be pickled.
-Writer = Callable[[pd.DataFrame, np.ndarray, Mapping[str, np.ndarray]], list[Finding]]
+# Writes findings from the rows of a `FindingColumns`: (records, at, sizes, columns) -> findings, one
+# per entry of `sizes` (how many records each names, their positions one finding after another in
+# `at`). A module-level function (with `functools.partial` for settings), so that a result can be
+# pickled.
+Writer = Callable[[pd.DataFrame, np.ndarray, np.ndarray, Mapping[str, np.ndarray]], list[Finding]]
 
 
 @dataclass(frozen=True)
 class FindingColumns(FindingGroup):
-    """Findings that each name one record, kept as columns until read: the record's position and
-    what the rule measured (days since last activity ...), written into findings by `write`."""
+    """Findings kept as columns until read: the records each names and what the rule measured
+    (days since last activity, the evidence code ...), written into findings by `write`.
+
+    Findings name one record each unless `named` says how many; `at` then holds their positions
+    one finding after another, the record a finding is sorted by first."""
 
     rule: str
     kind: str
     severity: str
     records: pd.DataFrame = field(repr=False)
-    at: np.ndarray  # per finding, the position in `records` of the record it names
+    at: np.ndarray  # positions in `records` of the records the findings name
     columns: Mapping[str, np.ndarray]  # per finding, what the rule measured
     write: Writer = field(repr=False)
+    named: np.ndarray | None = None  # per finding, how many records it names (None: one each)
 
     def __len__(self) -> int:
-        return len(self.at)
+        return len(self.at) if self.named is None else len(self.named)
 
     def findings(self, start: int, stop: int) -> list[Finding]:
-        at = self.at[start:stop]
-        if not len(at):
+        stop = min(stop, len(self))
+        if start >= stop:
             return []
+        if self.named is None:
+            at, sizes = self.at[start:stop], np.ones(stop - start, dtype=np.int64)
+        else:
+            ends = np.cumsum(self.named)
+            first = int(ends[start - 1]) if start else 0
+            at, sizes = self.at[first : int(ends[stop - 1])], self.named[start:stop]
         return self.write(
-            self.records, at, {name: values[start:stop] for name, values in self.columns.items()}
+            self.records, at, sizes, {name: values[start:stop] for name, values in self.columns.items()}
         )
 
     def sizes(self) -> np.ndarray:
-        return np.ones(len(self.at), dtype=np.int64)
+        return np.ones(len(self.at), dtype=np.int64) if self.named is None else self.named
 
     def positions(self, records: pd.DataFrame) -> np.ndarray:
         # Made by a rule from the audit's own records table: the positions are into that table.
         return self.at
 
     def sorted(self) -> FindingColumns:
+        sizes = self.sizes()
+        starts = np.cumsum(sizes) - sizes
+        first = self.at[starts]
         # Taken before turned into Python strings: the whole file column of a million records as
         # objects took 0.1 s per rule.
-        files = pd.factorize(self.records["source_file"].take(self.at), sort=True)[0]
-        rows = self.records["source_row"].to_numpy()[self.at]
+        files = pd.factorize(self.records["source_file"].take(first), sort=True)[0]
+        rows = self.records["source_row"].to_numpy()[first]
         order = np.lexsort((rows, files))  # stable: ties keep the rule's order
+        if self.named is None:
+            at = self.at[order]
+        else:  # each finding's records moved together
+            moved = sizes[order]
+            at = self.at[
+                np.repeat(starts[order] - (np.cumsum(moved) - moved), moved) + np.arange(moved.sum())
+            ]
         return replace(
-            self, at=self.at[order], columns={name: values[order] for name, values in self.columns.items()}
+            self,
+            at=at,
+            columns={name: values[order] for name, values in self.columns.items()},
+            named=None if self.named is None else sizes[order],
         )
 
 

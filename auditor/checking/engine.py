@@ -79,15 +79,18 @@ def measure_coverage(context: AuditContext, ruleset: RuleSet | None = None) -> l
     return coverage
 
 
-def _groups(rule: Rule, reported: list[Finding] | FindingGroup) -> list[FindingGroup]:
+def _groups(rule: Rule, reported: list[Finding] | list[FindingGroup] | FindingGroup) -> list[FindingGroup]:
     """A rule's findings as groups of one severity each: a rule may state weak evidence a level
     lower (a customer account found by its name alone), and counts go by group."""
     if isinstance(reported, FindingGroup):
         return [reported]
+    groups = [group for group in reported if isinstance(group, FindingGroup)]
     by_severity: dict[str, list[Finding]] = {}
     for finding in reported:
-        by_severity.setdefault(finding.severity, []).append(finding)
-    return [FindingList(rule.code, rule.kind, severity, items) for severity, items in by_severity.items()]
+        if isinstance(finding, Finding):
+            by_severity.setdefault(finding.severity, []).append(finding)
+    lists = [FindingList(rule.code, rule.kind, severity, items) for severity, items in by_severity.items()]
+    return groups + lists
 
 
 def _write_row_rule(
@@ -96,6 +99,7 @@ def _write_row_rule(
     parameters: dict[str, object],
     records: pd.DataFrame,
     at: np.ndarray,
+    named: np.ndarray,
     columns: Mapping[str, np.ndarray],
 ) -> list[Finding]:
     """A row rule's findings for the failing records at `at` (the rule's `report`). Its context is
@@ -135,7 +139,11 @@ def _field_findings(field_check: FieldCheck, context: AuditContext) -> FindingCo
 
 
 def _write_field_check(
-    field_check: FieldCheck, records: pd.DataFrame, at: np.ndarray, columns: Mapping[str, np.ndarray]
+    field_check: FieldCheck,
+    records: pd.DataFrame,
+    at: np.ndarray,
+    named: np.ndarray,
+    columns: Mapping[str, np.ndarray],
 ) -> list[Finding]:
     values = records[field_check.column].to_numpy()[at]
     return [

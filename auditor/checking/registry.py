@@ -41,8 +41,8 @@ class Rule:
     # Row rules: True where a record passes, computed over the whole records frame.
     passes: Callable[..., pd.Series] | None = None
     # Row rules: findings for the failing records. Set rules: findings from the whole context, as a
-    # list or kept as columns (`Rule.columns`).
-    report: Callable[..., list[Finding] | FindingGroup] | None = None
+    # list, or kept as columns (`Rule.columns`: one group, or a list of them, one per severity).
+    report: Callable[..., list[Finding] | list[FindingGroup] | FindingGroup] | None = None
     # The records the rule applies to and those it could not check, by reason (see
     # auditor.checking.coverage): `reach(context, **parameters) -> Reach`.
     reach: Callable[..., Reach] | None = None
@@ -77,11 +77,22 @@ class Rule:
         return list(map(partial(Finding, self.code, self.kind, self.severity), messages, records, evidence))
 
     def columns(
-        self, context: AuditContext, at: np.ndarray, columns: Mapping[str, np.ndarray], write: Writer
+        self,
+        context: AuditContext,
+        at: np.ndarray,
+        columns: Mapping[str, np.ndarray],
+        write: Writer,
+        *,
+        named: np.ndarray | None = None,
+        severity: str | None = None,
     ) -> FindingColumns:
-        """This rule's findings kept as columns, one per record at `at` (positions in the records),
-        written by `write` when a report reads them (see auditor.finding_groups)."""
-        return FindingColumns(self.code, self.kind, self.severity, context.records, at, columns, write)
+        """This rule's findings kept as columns, written by `write` when a report reads them (see
+        auditor.finding_groups): one per record at `at` (positions in the records), or per entry of
+        `named` when findings name several records (`at` then holds them one finding after another).
+        `severity` overrides the rule's for evidence it states a level lower."""
+        return FindingColumns(
+            self.code, self.kind, severity or self.severity, context.records, at, columns, write, named
+        )
 
     def to_dict(self, *, full: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {

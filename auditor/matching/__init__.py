@@ -126,15 +126,13 @@ class MatchResult:
         """Review pair `pair`'s evidence, as `explain`."""
         return self.explain(len(self.pairs) + pair)
 
-    def clusters(self) -> list[np.ndarray]:
-        """The record positions of each cluster, in cluster order."""
-        clustered = np.flatnonzero(self.cluster >= 0)
-        if not len(clustered):
-            return []
-        clustered = clustered[np.argsort(self.cluster[clustered], kind="stable")]
-        labels = self.cluster[clustered]
-        starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
-        return np.split(clustered, starts[1:])
+    def clustered(self, where: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The positions of the clustered records where `where` holds, by cluster and then by
+        position, and their cluster numbers: the clusters' members as arrays, for rules that pick
+        members of some roles from tens of thousands of clusters."""
+        positions = np.flatnonzero((self.cluster >= 0) & where)
+        positions = positions[np.argsort(self.cluster[positions], kind="stable")]
+        return positions, self.cluster[positions]
 
     def pairs_in(self, cluster: int) -> range:
         """The pair numbers (rows of `pairs`) inside one cluster, strongest first."""
@@ -186,6 +184,7 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         settings.model,
         settings.vetoes,
         settings.groups,
+        settings.floors,
     )
     del tf_codes
     # The candidates' weights with and without the vetoes, from the evidence training weighed.

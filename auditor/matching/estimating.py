@@ -87,6 +87,15 @@ class Veto:
         return hit
 
 
+@dataclass(frozen=True)
+class Floor(Veto):
+    """The mirror of a veto: evidence no disagreement may outweigh, whatever the estimates say. A
+    pair at the listed levels (`all_of`, `any_of`, `none_of`, `unless` as for a veto) scores at
+    least `weight` bits: an identical personal address under the same name is one person at a
+    hundred records and at a million, however EM weighs the phone and the city it no longer shares.
+    A veto that applies as well still caps the pair (another birth date sends it to review)."""
+
+
 def at_levels(levels: np.ndarray, condition: dict[int, tuple[int, ...]]) -> np.ndarray:
     """Per pair (a row of `levels`): True where every comparison in `condition` (index -> level
     indices) is at one of its levels; everywhere when `condition` is empty."""
@@ -199,6 +208,7 @@ class Model:
     vetoes: list[Veto] = field(default_factory=list)
     groups: list[EvidenceGroup] = field(default_factory=list)
     diagnostics: dict[str, Any] = field(default_factory=dict)
+    floors: list[Floor] = field(default_factory=list)
 
     def level_weights(self) -> list[np.ndarray]:
         """log2(m/u) per level; 0 for the null level (a missing value is no evidence)."""
@@ -262,15 +272,26 @@ class Model:
         evidence: np.ndarray | None = None,
     ) -> np.ndarray:
         """log2 posterior odds of each pair: the prior plus every comparison's bits (each evidence
-        group once), vetoes applied unless `vetoes` is false. `evidence`, when given, is
-        `evidence(levels, tf_codes)` worked out before (and `tf_codes` is not needed)."""
+        group once), raised to the floors that apply, vetoes applied unless `vetoes` is false.
+        `evidence`, when given, is `evidence(levels, tf_codes)` worked out before (and `tf_codes` is
+        not needed)."""
         if evidence is None:
             assert tf_codes is not None
             evidence = self.evidence(levels, tf_codes)
         weight = self.prior_weight + evidence
+        if self.floors:
+            weight = np.maximum(weight, self.floor_weight(levels))
         if vetoes:
             weight = np.minimum(weight, self.veto_cap(levels))
         return weight
+
+    def floor_weight(self, levels: np.ndarray) -> np.ndarray:
+        """Per pair, the least a pair's weight may be under the floors that apply (-inf: none does)."""
+        floor = np.full(len(levels), -np.inf)
+        levels = np.asfortranarray(levels)
+        for rule in self.floors:
+            np.maximum(floor, rule.weight, out=floor, where=rule.applies(levels))
+        return floor
 
     def veto_cap(self, levels: np.ndarray) -> np.ndarray:
         """Per pair, the most a pair's weight may be under the vetoes that apply (inf: none does)."""
@@ -312,6 +333,7 @@ class Model:
         return {
             "probability_two_random_records_match": self.prior,
             "vetoes": [veto.name for veto in self.vetoes],
+            "floors": [{"name": rule.name, "weight": rule.weight} for rule in self.floors],
             "groups": {
                 group.name: [self.comparisons[member].name for member in group.members]
                 for group in self.groups
@@ -355,6 +377,7 @@ def train(
     settings: ModelSettings,
     vetoes: Sequence[Veto] = (),
     groups: Sequence[EvidenceGroup] = (),
+    floors: Sequence[Floor] = (),
 ) -> tuple[Model, np.ndarray]:
     """Estimate u, m, term frequencies and the prior; `levels` are the candidates' level matrix.
     Returns the model and the candidates' evidence as it weighs them (`Model.evidence`: bits before
@@ -367,12 +390,38 @@ def train(
         for comparison, u_row in zip(comparisons, u, strict=True)
     ]
     model = Model(
-        comparisons=comparisons, m=m, u=u, prior=1e-6, tf_u=tf_u, vetoes=list(vetoes), groups=list(groups)
+        comparisons=comparisons,
+        m=m,
+        u=u,
+        prior=1e-6,
+        tf_u=tf_u,
+        vetoes=list(vetoes),
+        groups=list(groups),
+        floors=list(floors),
     )
     evidence = model.evidence(levels, tf_codes) if len(levels) else np.zeros(0)
     model.prior, prior_report = _estimate_prior(model, len(features), levels, evidence, settings)
-    model.diagnostics = {"em": em_report, "prior": prior_report}
+    model.diagnostics = {
+        "em": em_report,
+        "prior": prior_report,
+        "floors": _lifted(model, levels, evidence, settings.match_probability),
+    }
     return model, evidence
+
+
+def _lifted(
+    model: Model, levels: np.ndarray, evidence: np.ndarray, match_probability: float
+) -> dict[str, int]:
+    """Per floor, the candidate pairs its floor alone lifts to a match: pairs the estimates weigh
+    below the match level although the floor's evidence says one person. A handful is the odd
+    pair; many say the estimates drifted (what the floors guard against)."""
+    threshold = float(np.log2(match_probability / (1.0 - match_probability)))
+    below = model.prior_weight + evidence < threshold
+    fortran = np.asfortranarray(levels)
+    return {
+        rule.name: int((below & rule.applies(fortran) & (rule.weight >= threshold)).sum())
+        for rule in model.floors
+    }
 
 
 def _estimate_u(

@@ -8,7 +8,7 @@ from typing import Any
 
 from auditor.matching.blocking import BlockingRule
 from auditor.matching.comparisons import Comparison, comparison_from_settings
-from auditor.matching.estimating import EvidenceGroup, ModelSettings, Veto
+from auditor.matching.estimating import EvidenceGroup, Floor, ModelSettings, Veto
 from auditor.resources import load_rules_toml
 
 
@@ -22,6 +22,7 @@ class MatchSettings:
     max_cluster_size: int
     vetoes: tuple[Veto, ...] = ()
     groups: tuple[EvidenceGroup, ...] = ()
+    floors: tuple[Floor, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -37,6 +38,7 @@ class MatchSettings:
             "vetoes": [
                 {"name": veto.name, "weight": veto.weight, "review": veto.review} for veto in self.vetoes
             ],
+            "floors": [{"name": rule.name, "weight": rule.weight} for rule in self.floors],
             "groups": [
                 {
                     "name": group.name,
@@ -93,6 +95,7 @@ def settings_from_dict(data: dict[str, Any]) -> MatchSettings:
         comparisons=comparisons,
         vetoes=tuple(_veto(spec, comparisons) for spec in data.get("vetoes", [])),
         groups=groups,
+        floors=tuple(_floor(spec, comparisons) for spec in data.get("floors", [])),
         max_block_size=int(blocking.get("max_block_size", 100)),
         max_pairs_per_record=float(blocking.get("max_pairs_per_record", 10)),
         max_cluster_size=int(data.get("clustering", {}).get("max_cluster_size", 50)),
@@ -146,6 +149,21 @@ def _veto(spec: dict[str, Any], comparisons: tuple[Comparison, ...]) -> Veto:
         unless=_levels(what, spec.get("unless", {}), comparisons),
         weight=float(spec.get("weight", -10.0)),
         review=bool(spec.get("review", False)),
+    )
+
+
+def _floor(spec: dict[str, Any], comparisons: tuple[Comparison, ...]) -> Floor:
+    """A floor from settings, read as a veto is."""
+    what = f"floor {spec['name']!r}"
+    if "weight" not in spec:
+        raise ValueError(f"{what}: a floor needs its weight (the bits a pair scores at least)")
+    return Floor(
+        name=spec["name"],
+        all_of=_levels(what, spec.get("all", {}), comparisons),
+        any_of=_levels(what, spec.get("any", {}), comparisons),
+        none_of=_levels(what, spec.get("none", {}), comparisons),
+        unless=_levels(what, spec.get("unless", {}), comparisons),
+        weight=float(spec["weight"]),
     )
 
 

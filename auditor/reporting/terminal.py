@@ -9,6 +9,7 @@ from types import TracebackType
 import click
 
 from auditor.api import AuditResult, InputReport
+from auditor.matching import MatchResult
 from auditor.reporting.view import SEVERITIES, health_score
 
 
@@ -176,3 +177,41 @@ def inspection_text(reports: list[InputReport]) -> str:
                 lines.append(f"    ... and {len(values) - 40} more values")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def weights_text(matches: MatchResult) -> str:
+    """The matching model the audit learnt from these files: per comparison level, how often it
+    occurs for one person (m) and for two (u), and the bits it weighs; the prior; what EM trained on;
+    and how many pairs each floor lifted (many say the estimates drifted)."""
+    model = matches.model
+    if model is None:
+        return "matching: fewer than two people, no model learnt"
+    diagnostics = matches.diagnostics
+    lines = [
+        f"matching model learnt from {diagnostics.get('people', 0):,} people, "
+        f"{diagnostics.get('candidate_pairs', 0):,} candidate pairs",
+        f"  prior: two random records are one person with probability {model.prior:.3g} "
+        f"({model.prior_weight:+.1f} bits)",
+    ]
+    for comparison, m_row, u_row, weights in zip(
+        model.comparisons, model.m, model.u, model.level_weights(), strict=True
+    ):
+        lines.append(f"  {comparison.name}")
+        for level, m, u, weight, silent in zip(
+            comparison.levels, m_row, u_row, weights, comparison.silent, strict=True
+        ):
+            if silent:
+                lines.append(f"    {level.label:<48} no evidence")
+            else:
+                lines.append(f"    {level.label:<48} m {m:9.3g}  u {u:9.3g}  {weight:+6.1f} bits")
+    for trained in model.diagnostics.get("em", []):
+        if trained.get("trained"):
+            lines.append(
+                f"  EM on {trained['pairs']:,} pairs of {trained['rule']!r}: "
+                f"{trained['match_share']:.1%} matches, {trained['iterations']} iterations"
+            )
+    for name, lifted in model.diagnostics.get("floors", {}).items():
+        lines.append(
+            f"  floor {name!r}: lifted {lifted:,} candidate pairs the estimates weighed below a match"
+        )
+    return "\n".join(lines)

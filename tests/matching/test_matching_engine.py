@@ -8,7 +8,7 @@ import pytest
 
 from auditor.matching.blocking import BlockingRule, candidate_pairs
 from auditor.matching.clustering import cluster_people, components
-from auditor.matching.estimating import EvidenceGroup, Veto, count_once, distinct_patterns
+from auditor.matching.estimating import EvidenceGroup, Model, Veto, count_once, distinct_patterns
 from auditor.matching.features import Feature, Features
 from auditor.matching.runs import pairs_within, ranges
 from auditor.matching.settings import default_settings, settings_from_dict
@@ -222,3 +222,48 @@ def test_a_value_is_counted_for_its_holders_even_when_they_have_no_name_email_or
     alpha = settings.tf_smoothing
     assert by_city["Kraków"] == pytest.approx((4 + alpha * 0.05) / (6 + alpha))
     assert by_city["Gdańsk"] == by_city["Łódź"] == pytest.approx(alpha * 0.05 / (6 + alpha))
+
+
+def test_a_floor_keeps_the_same_address_and_name_a_match_whatever_the_estimates_say() -> None:
+    """Drifted estimates (a moved person's other phone, street and city weigh -40 bits) cannot pull
+    a pair at the floor's levels below its weight; a veto that applies still caps it."""
+    settings = default_settings()
+    comparisons = list(settings.comparisons)
+    index = {comparison.name: number for number, comparison in enumerate(comparisons)}
+    label = {
+        comparison.name: {level.label: number for number, level in enumerate(comparison.levels)}
+        for comparison in comparisons
+    }
+    m = [np.array([level.m for level in comparison.levels], dtype=float) for comparison in comparisons]
+    u = [np.array([level.u for level in comparison.levels], dtype=float) for comparison in comparisons]
+    for name in ("phone", "street", "city"):
+        m[index[name]][label[name]["else"]] = 1e-5  # the estimates' drift: "one person never moves"
+    model = Model(
+        comparisons=comparisons,
+        m=m,
+        u=u,
+        prior=1e-6,
+        tf_u=[None] * len(comparisons),
+        vetoes=list(settings.vetoes),
+        groups=list(settings.groups),
+        floors=list(settings.floors),
+    )
+    pair = np.array([label[comparison.name].get("null", 0) for comparison in comparisons])
+    pair[index["email"]] = label["email"]["exact"]
+    pair[index["first_name"]] = label["first_name"]["name_variant"]  # Bob for Robert
+    pair[index["last_name"]] = label["last_name"]["exact"]
+    for name in ("phone", "street", "city"):
+        pair[index[name]] = label[name]["else"]
+    levels = np.array([pair], dtype=np.int8)
+    tf_codes = np.full(levels.shape, -1)
+    drifted = model.prior_weight + model.evidence(levels, tf_codes)
+    assert drifted[0] < 0  # without the floor: not a match
+    assert model.match_weight(levels, tf_codes)[0] == pytest.approx(10.0)
+    # Another given name as well is no longer the floor's pair.
+    other = levels.copy()
+    other[0, index["first_name"]] = label["first_name"]["else"]
+    assert model.match_weight(other, tf_codes)[0] < 0
+    # Another birth date: the review veto still caps it.
+    dated = levels.copy()
+    dated[0, index["birth_date"]] = label["birth_date"]["else"]
+    assert model.match_weight(dated, tf_codes)[0] < 0

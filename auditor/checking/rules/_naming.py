@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from auditor.checking.context import AuditContext
+    pass
 
 # Record-model fields in the words a CRM user knows them by.
 FIELD_WORDS = {
@@ -57,19 +57,6 @@ def record_names(frame: pd.DataFrame, positions: np.ndarray | None = None) -> np
     for fallback in columns[2:]:
         name = name.where(name != "", values[fallback])
     return name.where(name != "", "(no name)").to_numpy(dtype=object)
-
-
-def clustered_record_names(context: AuditContext) -> np.ndarray:
-    """`record_names` of the records inside a match cluster, "" for the others: both duplicate rules
-    name those few thousand records (not a million), worked out once per audit."""
-    if "clustered_names" not in context.derived:
-        records = context.records
-        names = np.full(len(records), "", dtype=object)
-        if context.matches is not None:
-            positions = np.flatnonzero(context.matches.cluster >= 0)
-            names[positions] = record_names(records, positions)
-        context.derived["clustered_names"] = names
-    return context.derived["clustered_names"]
 
 
 def field_evidence(fields: list[str], values: list[object]) -> dict[str, object]:

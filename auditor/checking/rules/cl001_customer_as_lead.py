@@ -10,7 +10,7 @@ from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._evidence import misclassified_leads
 from auditor.checking.rules._reach import everyone, in_files_with, linkable, open_leads_reach
-from auditor.findings import Finding
+from auditor.finding_groups import FindingGroup
 
 
 def _reach(context: AuditContext) -> Reach:
@@ -66,7 +66,7 @@ def _reach(context: AuditContext) -> Reach:
     good={"Lifecycle Stage": "Customer", "Became a Customer Date": "2025-03-14"},
     reach=_reach,
 )
-def customer_as_lead(rule: Rule, context: AuditContext) -> list[Finding]:
+def customer_as_lead(rule: Rule, context: AuditContext) -> list[FindingGroup]:
     """
     ## What it does
     Finds open leads whose evidence says customer: won deals (Pipedrive), a became-customer date

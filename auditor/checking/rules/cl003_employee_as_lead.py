@@ -8,7 +8,7 @@ from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._evidence import misclassified_leads
 from auditor.checking.rules._reach import everyone, filled, open_leads_reach
-from auditor.findings import Finding
+from auditor.finding_groups import FindingGroup
 
 
 def _reach(context: AuditContext) -> Reach:
@@ -36,7 +36,7 @@ def _reach(context: AuditContext) -> Reach:
     good={"Email": "marta@client.example"},
     reach=_reach,
 )
-def employee_as_lead(rule: Rule, context: AuditContext) -> list[Finding]:
+def employee_as_lead(rule: Rule, context: AuditContext) -> list[FindingGroup]:
     """
     ## What it does
     Finds open leads whose email is on one of the organisation's internal domains

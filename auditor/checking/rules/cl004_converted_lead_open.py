@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+
 import numpy as np
 import pandas as pd
 
@@ -11,6 +14,7 @@ from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import OPEN_STATES, flag_says, platform_says
 from auditor.checking.rules._naming import field_values, record_names
 from auditor.checking.rules._reach import filled
+from auditor.finding_groups import FindingColumns, record_refs
 from auditor.findings import Finding
 
 # Label columns that can carry a lead's state, as the terminology mapper reads them.
@@ -45,7 +49,7 @@ def _leads(records: pd.DataFrame) -> np.ndarray:
     good={"IsConverted": "true", "Status": "Closed - Converted"},
     reach=_reach,
 )
-def converted_lead_open(rule: Rule, context: AuditContext) -> list[Finding]:
+def converted_lead_open(rule: Rule, context: AuditContext) -> FindingColumns | list[Finding]:
     """
     ## What it does
     Reads every conversion signal a lead carries and flags the lead when they disagree:
@@ -105,39 +109,54 @@ def converted_lead_open(rule: Rule, context: AuditContext) -> list[Finding]:
     positions = np.flatnonzero(still_open | never_converted)
     if not len(positions):
         return []
-    states = {column: context.label_meaning(column, "state") for column in _STATE_COLUMNS}
+    measured = {
+        "flag_yes": flag_yes[positions],
+        "has_contact": has_contact[positions],
+        "still_open": still_open[positions],
+        "status_kept": status_kept[positions],
+        **{column: context.label_meaning(column, "state")[positions] for column in _STATE_COLUMNS},
+    }
+    return rule.columns(context, positions, measured, partial(_write, rule))
 
-    chosen = records.iloc[positions]
-    names = record_names(chosen)
+
+def _write(
+    rule: Rule, records: pd.DataFrame, at: np.ndarray, named: np.ndarray, measured: Mapping[str, np.ndarray]
+) -> list[Finding]:
+    names = record_names(records, at)
+    values = {
+        column: records[column].take(at).to_numpy(dtype=object)
+        for column in ("is_converted", "converted_contact_id", *_STATE_COLUMNS)
+    }
     findings = []
-    for index, (position, ref) in enumerate(zip(positions, context.refs(positions), strict=True)):
+    for index, ref in enumerate(record_refs(records, at)):
         ending: list[tuple[str, str, str]] = []  # (field, value, meaning)
-        if flag_yes[position]:
-            ending.append(("is_converted", chosen["is_converted"].iat[index], "converted"))
-        if has_contact[position]:
-            ending.append(("converted_contact_id", chosen["converted_contact_id"].iat[index], "converted"))
+        if measured["flag_yes"][index]:
+            ending.append(("is_converted", values["is_converted"][index], "converted"))
+        if measured["has_contact"][index]:
+            ending.append(("converted_contact_id", values["converted_contact_id"][index], "converted"))
         labels = [
-            (column, chosen[column].iat[index], states[column][position])
+            (column, values[column][index], measured[column][index])
             for column in _STATE_COLUMNS
-            if states[column][position]
+            if measured[column][index]
         ]
         ending += [
             label
             for label in labels
             if label[2] == "converted" or (label[2] == "qualified" and label[0] in _QUALIFYING_COLUMNS)
         ]
-        if still_open[position]:
+        if measured["still_open"][index]:
+            kept = measured["status_kept"][index]
             opening = [
                 label
                 for label in labels
-                if label[2] in OPEN_STATES and not (status_kept[position] and label[0] == "status_label")
+                if label[2] in OPEN_STATES and not (kept and label[0] == "status_label")
             ]
             message = (
                 f"Lead {names[index]} is {ending[0][2]} ({_said(ending)}) yet still open ({_said(opening)})."
             )
             check = "a converted or qualified lead is not open"
         else:
-            opening = [("is_converted", chosen["is_converted"].iat[index], "not converted")]
+            opening = [("is_converted", values["is_converted"][index], "not converted")]
             message = (
                 f"Lead {names[index]} has a converted {_said(ending)}, but its converted flag says "
                 f"{opening[0][1]!r}: it was never converted."

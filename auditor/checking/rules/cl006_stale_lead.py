@@ -108,6 +108,7 @@ def _write(
     as_of: dt.date,
     records: pd.DataFrame,
     at: np.ndarray,
+    named: np.ndarray,
     measured: Mapping[str, np.ndarray],
 ) -> list[Finding]:
     used = measured["used"]

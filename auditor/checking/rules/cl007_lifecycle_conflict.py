@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._naming import field_words, record_names
 from auditor.checking.rules._reach import LABEL_FIELDS, checked_all, people
+from auditor.finding_groups import FindingColumns, record_refs
 from auditor.findings import Finding
 from auditor.resources import load_rules_toml
 
@@ -68,7 +70,7 @@ def _reach(context: AuditContext) -> Reach:
     good={"Lifecycle Stage": "Customer", "Lead Status": ""},
     reach=_reach,
 )
-def lifecycle_conflict(rule: Rule, context: AuditContext) -> list[Finding]:
+def lifecycle_conflict(rule: Rule, context: AuditContext) -> FindingColumns | list[Finding]:
     """
     ## What it does
     Reads each of a record's labels through the vocabulary (lifecycle stage and type column as a
@@ -95,37 +97,67 @@ def lifecycle_conflict(rule: Rule, context: AuditContext) -> list[Finding]:
     Labels that tell one story: "Customer" with no lead status; "Disqualified" with "Lost" or
     "No Longer Interested".
     """
-    records = context.records
-    findings: list[Finding] = []
-    for conflict in _conflicts():
+    at, which, first, second = [], [], [], []
+    for number, conflict in enumerate(_conflicts()):
         positions = np.flatnonzero(
             context.label_means(conflict.first.field, conflict.first.concept, conflict.first.values)
             & context.label_means(conflict.second.field, conflict.second.concept, conflict.second.values)
         )
         if not len(positions):
             continue
-        first = context.label_meaning(conflict.first.field, conflict.first.concept)
-        second = context.label_meaning(conflict.second.field, conflict.second.concept)
-        chosen = records.iloc[positions]
-        fields = [conflict.first.field, conflict.second.field]
-        names = record_names(chosen)
-        for index, (position, ref) in enumerate(zip(positions, context.refs(positions), strict=True)):
-            values = [chosen[field].iat[index] for field in fields]
-            meanings = [first[position], second[position]]
-            said = [
-                f"{field_words(field)} {value!r} ({meaning})"
-                for field, value, meaning in zip(fields, values, meanings, strict=True)
-            ]
-            findings.append(
-                rule.finding(
-                    message=f"{names[index]}: {said[0]} contradicts {said[1]}; {conflict.why}.",
-                    records=[ref],
-                    evidence={
-                        "fields": fields,
-                        "values": values,
-                        "meanings": meanings,
-                        "check": conflict.name,
-                    },
-                )
+        at.append(positions)
+        which.append(np.full(len(positions), number, dtype=np.int64))
+        first.append(context.label_meaning(conflict.first.field, conflict.first.concept)[positions])
+        second.append(context.label_meaning(conflict.second.field, conflict.second.concept)[positions])
+    if not at:
+        return []
+    measured = {
+        "conflict": np.concatenate(which),
+        "first": np.concatenate(first),
+        "second": np.concatenate(second),
+    }
+    return rule.columns(context, np.concatenate(at), measured, partial(_write, rule))
+
+
+def _write(
+    rule: Rule, records: pd.DataFrame, at: np.ndarray, named: np.ndarray, measured: Mapping[str, np.ndarray]
+) -> list[Finding]:
+    conflicts = _conflicts()
+    names = record_names(records, at)
+    fields = {
+        side.field
+        for number in np.unique(measured["conflict"]).tolist()
+        for side in (conflicts[number].first, conflicts[number].second)
+    }
+    values = {field: records[field].take(at).to_numpy(dtype=object) for field in fields}
+    findings = []
+    for index, (ref, number, first, second) in enumerate(
+        zip(
+            record_refs(records, at),
+            measured["conflict"].tolist(),
+            measured["first"].tolist(),
+            measured["second"].tolist(),
+            strict=True,
+        )
+    ):
+        conflict = conflicts[number]
+        shown = [conflict.first.field, conflict.second.field]
+        said_values = [values[field][index] for field in shown]
+        meanings = [first, second]
+        said = [
+            f"{field_words(field)} {value!r} ({meaning})"
+            for field, value, meaning in zip(shown, said_values, meanings, strict=True)
+        ]
+        findings.append(
+            rule.finding(
+                message=f"{names[index]}: {said[0]} contradicts {said[1]}; {conflict.why}.",
+                records=[ref],
+                evidence={
+                    "fields": shown,
+                    "values": said_values,
+                    "meanings": meanings,
+                    "check": conflict.name,
+                },
             )
+        )
     return findings

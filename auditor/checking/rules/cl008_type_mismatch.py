@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+
 import numpy as np
+import pandas as pd
 
 from auditor import whoiswho
 from auditor.checking.context import AuditContext
@@ -11,6 +15,7 @@ from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import converted_leads, evidence_in, open_leads_of
 from auditor.checking.rules._naming import record_names, with_article
 from auditor.checking.rules._reach import checked_all, people
+from auditor.finding_groups import FindingColumns, record_refs
 from auditor.findings import Finding
 from auditor.terms import typed_by_label
 
@@ -44,7 +49,7 @@ def _reach(context: AuditContext) -> Reach:
     good={"Lifecycle Stage": "Customer", "Associated Company": "ACME (Type: Customer)"},
     reach=_reach,
 )
-def type_mismatch(rule: Rule, context: AuditContext) -> list[Finding]:
+def type_mismatch(rule: Rule, context: AuditContext) -> FindingColumns | list[Finding]:
     """
     ## What it does
     Every record gets two types: what its own labels say (`record_type`) and what the evidence
@@ -82,12 +87,20 @@ def type_mismatch(rule: Rule, context: AuditContext) -> list[Finding]:
     # so its account's type is a fact for the who-is-who matrix, not a label to correct.
     labelled = typed_by_label(records)
     positions = np.flatnonzero(differs & people & labelled & ~lead_rules & ~conversion_copy)
-    chosen = records.iloc[positions]
-    names = record_names(chosen)
-    labelled = chosen["record_type"].to_numpy(dtype=object)
-    suggested = chosen["suggested_type"].to_numpy(dtype=object)
-    reasons = chosen["suggested_reason"].to_numpy(dtype=object)
-    label_reasons = chosen["record_type_reason"].to_numpy(dtype=object)
+    if not len(positions):
+        return []
+    measured = {"evidence": np.asarray(evidence, dtype=object)[positions]}
+    return rule.columns(context, positions, measured, partial(_write, rule))
+
+
+def _write(
+    rule: Rule, records: pd.DataFrame, at: np.ndarray, named: np.ndarray, measured: Mapping[str, np.ndarray]
+) -> list[Finding]:
+    names = record_names(records, at)
+    labelled, suggested, reasons, label_reasons = (
+        records[column].take(at).to_numpy(dtype=object)
+        for column in ("record_type", "suggested_type", "suggested_reason", "record_type_reason")
+    )
     return [
         rule.finding(
             message=(
@@ -101,9 +114,11 @@ def type_mismatch(rule: Rule, context: AuditContext) -> list[Finding]:
                 "label": label_reasons[index],
                 "suggested_type": suggested[index],
                 "reason": reasons[index],
-                "evidence": str(evidence[position]),
+                "evidence": str(code),
                 "check": "record_type equals suggested_type",
             },
         )
-        for index, (position, ref) in enumerate(zip(positions, context.refs(positions), strict=True))
+        for index, (ref, code) in enumerate(
+            zip(record_refs(records, at), measured["evidence"].tolist(), strict=True)
+        )
     ]

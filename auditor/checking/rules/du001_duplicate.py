@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
-from auditor.checking.rules._naming import clustered_record_names, record_names
+from auditor.checking.rules._naming import record_names
 from auditor.checking.rules._reach import nothing_to_compare, people
+from auditor.finding_groups import FindingGroup, record_refs
 from auditor.findings import Finding
 from auditor.matching.explaining import group_evidence, review_evidence, review_severity
 
@@ -43,7 +47,7 @@ def _reach(context: AuditContext, max_pairs: int) -> Reach:
     parameters={"max_pairs": 20},
     reach=_reach,
 )
-def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Finding]:
+def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[FindingGroup]:
     """
     ## What it does
     Finds people recorded more than once in the same role: two or more leads, or two or more
@@ -83,29 +87,59 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
     record_type = records["record_type"].to_numpy(dtype=object)
     contact_role = np.isin(record_type, CONTACT_ROLE)
     lead_role = record_type == "lead"
-    groups = []
-    for members in matches.clusters():
-        for role, in_role in (("lead", lead_role), ("contact", contact_role)):
-            chosen = [int(position) for position in members if in_role[position]]
-            if len(chosen) >= 2:
-                groups.append((role, chosen))
-    findings = _cluster_findings(rule, context, matches, groups, max_pairs)
-    return findings + _review_findings(rule, context, matches, lead_role, contact_role)
+    found: list[FindingGroup] = []
+    at, named, roles = [], [], []
+    for role, in_role in (("lead", lead_role), ("contact", contact_role)):
+        members, cluster = matches.clustered(in_role)
+        # The members of one role, of clusters that have two or more of them.
+        sizes = np.bincount(cluster, minlength=int(cluster.max(initial=-1)) + 1)
+        kept = sizes[cluster] >= 2
+        at.append(members[kept])
+        named.append(sizes[np.unique(cluster[kept])])
+        roles.append(np.full(len(named[-1]), role, dtype=object))
+    if sum(len(sizes) for sizes in named):
+        found.append(
+            rule.columns(
+                context,
+                np.concatenate(at).astype(np.int64),
+                {"role": np.concatenate(roles)},
+                partial(_write_clusters, rule, matches, max_pairs),
+                named=np.concatenate(named).astype(np.int64),
+            )
+        )
+    left = matches.review["left"].to_numpy(dtype=np.int64)
+    right = matches.review["right"].to_numpy(dtype=np.int64)
+    # Pairs set aside for review whose two records play one role.
+    review = np.flatnonzero((lead_role[left] & lead_role[right]) | (contact_role[left] & contact_role[right]))
+    if len(review):
+        found.append(
+            rule.columns(
+                context,
+                np.column_stack([left[review], right[review]]).ravel(),
+                {"pair": review},
+                partial(_write_review, rule, matches),
+                named=np.full(len(review), 2, dtype=np.int64),
+                severity=review_severity(rule.severity),
+            )
+        )
+    return found
 
 
-def _cluster_findings(
+def _write_clusters(
     rule: Rule,
-    context: AuditContext,
     matches: MatchResult,
-    groups: list[tuple[str, list[int]]],
     max_pairs: int,
+    records: pd.DataFrame,
+    at: np.ndarray,
+    named: np.ndarray,
+    columns: Mapping[str, np.ndarray],
 ) -> list[Finding]:
-    names = clustered_record_names(context)
-    # One look-up of every record reference, not one per finding: a million records make the
-    # column access the expensive part.
-    refs = iter(context.refs([position for _, chosen in groups for position in chosen]))
+    """A finding per cluster's records of one role, with the evidence that joins them."""
+    names = dict(zip(at.tolist(), record_names(records, at).tolist(), strict=True))
+    refs = iter(record_refs(records, at))
     findings = []
-    for role, chosen in groups:
+    for chosen, role in zip(np.split(at, np.cumsum(named)[:-1]), columns["role"].tolist(), strict=True):
+        chosen = chosen.tolist()
         evidence = group_evidence(matches, chosen, max_pairs=max_pairs)
         kept = chosen[evidence["keep"]["record"]]
         finding_refs = [next(refs) for _ in chosen]
@@ -124,31 +158,36 @@ def _cluster_findings(
     return findings
 
 
-def _review_findings(
-    rule: Rule, context: AuditContext, matches: MatchResult, lead_role: np.ndarray, contact_role: np.ndarray
+def _write_review(
+    rule: Rule,
+    matches: MatchResult,
+    records: pd.DataFrame,
+    at: np.ndarray,
+    named: np.ndarray,
+    columns: Mapping[str, np.ndarray],
 ) -> list[Finding]:
-    """A finding per pair set aside for review whose two records play one role."""
-    left = matches.review["left"].to_numpy(dtype=np.int64)
-    right = matches.review["right"].to_numpy(dtype=np.int64)
-    chosen = np.flatnonzero((lead_role[left] & lead_role[right]) | (contact_role[left] & contact_role[right]))
-    if not len(chosen):
-        return []
-    names = record_names(context.records, left[chosen])
-    refs = iter(context.refs(np.column_stack([left[chosen], right[chosen]]).ravel().tolist()))
+    """A finding per pair set aside for review, a severity lower: it says "look", not "merge"."""
+    left, right = at[0::2], at[1::2]
+    names = record_names(records, left).tolist()
+    is_lead = (records["record_type"].take(left) == "lead").to_numpy().tolist()
+    refs = iter(record_refs(records, at))
     severity = review_severity(rule.severity)
     findings = []
-    for pair, name in zip(chosen.tolist(), names.tolist(), strict=True):
-        evidence = review_evidence(matches, pair, [int(left[pair]), int(right[pair])])
+    for pair, first_position, second_position, name, lead in zip(
+        columns["pair"].tolist(), left.tolist(), right.tolist(), names, is_lead, strict=True
+    ):
+        evidence = review_evidence(matches, pair, [first_position, second_position])
         first, second = next(refs), next(refs)
-        finding = rule.finding(
-            message=(
-                f"{name} may be recorded twice as a {'lead' if lead_role[left[pair]] else 'contact'}: "
+        findings.append(
+            Finding(
+                rule.code,
+                rule.kind,
+                severity,
+                f"{name} may be recorded twice as a {'lead' if lead else 'contact'}: "
                 f"{first.file} row {first.row} and {second.file} row {second.row} (match score "
-                f"{evidence['score']:.2f}, but {evidence['pairs'][0]['review']}): review before merging."
-            ),
-            records=[first, second],
-            evidence=evidence,
+                f"{evidence['score']:.2f}, but {evidence['pairs'][0]['review']}): review before merging.",
+                [first, second],
+                evidence,
+            )
         )
-        finding.severity = severity
-        findings.append(finding)
     return findings

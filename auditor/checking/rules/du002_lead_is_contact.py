@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+from typing import TYPE_CHECKING
+
 import numpy as np
+import pandas as pd
 
 from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import open_leads_of
-from auditor.checking.rules._naming import clustered_record_names, record_names, with_article
+from auditor.checking.rules._naming import record_names, with_article
 from auditor.checking.rules._reach import everyone, nothing_to_compare
+from auditor.finding_groups import FindingGroup, record_refs
 from auditor.findings import Finding
 from auditor.matching.explaining import group_evidence, review_evidence, review_severity
+
+if TYPE_CHECKING:
+    from auditor.matching import MatchResult
 
 # The records an open lead must not duplicate: people the business already has a relationship with.
 ESTABLISHED = ("contact", "customer", "partner")
@@ -41,7 +50,7 @@ def _reach(context: AuditContext, max_pairs: int) -> Reach:
     parameters={"max_pairs": 20},
     reach=_reach,
 )
-def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Finding]:
+def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[FindingGroup]:
     """
     ## What it does
     Finds open leads (not converted, disqualified or closed) that are the same person as a contact,
@@ -74,73 +83,122 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
     if matches is None or (matches.pairs.empty and matches.review.empty):
         return []
     records = context.records
-    names = clustered_record_names(context)
     record_type = records["record_type"].to_numpy(dtype=object)
     is_open_lead = open_leads_of(context)
     established = np.isin(record_type, ESTABLISHED)
-    groups = []
-    for members in matches.clusters():
-        known = [int(position) for position in members if established[position]]
-        if known:
-            groups.extend([lead, *known] for lead in (int(p) for p in members if is_open_lead[p]))
-    # One look-up of every record reference, not one per finding.
-    refs = iter(context.refs([position for chosen in groups for position in chosen]))
-    findings = []
-    for chosen in groups:
-        lead, known = chosen[0], chosen[1:]
-        evidence = group_evidence(matches, chosen, max_pairs=max_pairs)
-        finding_refs = [next(refs) for _ in chosen]
-        others = ", ".join(
-            f"{with_article(str(record_type[position]))} in {ref.file} row {ref.row}"
-            for position, ref in zip(known[:5], finding_refs[1:6], strict=False)
+    found: list[FindingGroup] = []
+    leads, lead_cluster = matches.clustered(is_open_lead)
+    known, known_cluster = matches.clustered(established)
+    clusters = int(matches.cluster.max(initial=-1)) + 1
+    known_count = np.bincount(known_cluster, minlength=clusters)
+    known_start = np.cumsum(known_count) - known_count
+    # Each open lead of a cluster with established records, then those records: one finding each.
+    chosen = known_count[lead_cluster] > 0
+    leads, lead_cluster = leads[chosen], lead_cluster[chosen]
+    if len(leads):
+        named = 1 + known_count[lead_cluster]
+        at = np.empty(int(named.sum()), dtype=np.int64)
+        starts = np.cumsum(named) - named
+        at[starts] = leads
+        following = np.ones(len(at), dtype=bool)
+        following[starts] = False
+        counts = named - 1
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        at[following] = known[np.repeat(known_start[lead_cluster], counts) + within]
+        found.append(
+            rule.columns(context, at, {}, partial(_write_clusters, rule, matches, max_pairs), named=named)
         )
-        more = f" and {len(known) - 5} more" if len(known) > 5 else ""
+    left = matches.review["left"].to_numpy(dtype=np.int64)
+    right = matches.review["right"].to_numpy(dtype=np.int64)
+    # Each pair set aside for review read both ways: (lead, established record).
+    lead = np.concatenate([left, right])
+    known = np.concatenate([right, left])
+    pair = np.concatenate([np.arange(len(left)), np.arange(len(left))])
+    chosen = np.flatnonzero(is_open_lead[lead] & established[known])
+    if len(chosen):
+        found.append(
+            rule.columns(
+                context,
+                np.column_stack([lead[chosen], known[chosen]]).ravel(),
+                {"pair": pair[chosen]},
+                partial(_write_review, rule, matches),
+                named=np.full(len(chosen), 2, dtype=np.int64),
+                severity=review_severity(rule.severity),
+            )
+        )
+    return found
+
+
+def _write_clusters(
+    rule: Rule,
+    matches: MatchResult,
+    max_pairs: int,
+    records: pd.DataFrame,
+    at: np.ndarray,
+    named: np.ndarray,
+    columns: Mapping[str, np.ndarray],
+) -> list[Finding]:
+    """A finding per open lead in a cluster with established records: the lead, then those."""
+    starts = np.cumsum(named) - named
+    names = record_names(records, at[starts]).tolist()
+    record_type = records["record_type"].take(at).to_numpy(dtype=object).tolist()
+    refs = record_refs(records, at)
+    findings = []
+    for start, size, name in zip(starts.tolist(), named.tolist(), names, strict=True):
+        chosen = at[start : start + size].tolist()
+        evidence = group_evidence(matches, chosen, max_pairs=max_pairs)
+        finding_refs = refs[start : start + size]
+        others = ", ".join(
+            f"{with_article(str(kind))} in {ref.file} row {ref.row}"
+            for kind, ref in zip(
+                record_type[start + 1 : start + min(size, 6)], finding_refs[1:6], strict=True
+            )
+        )
+        more = f" and {size - 6} more" if size > 6 else ""
         findings.append(
             rule.finding(
                 message=(
-                    f"Open lead {names[lead]} ({finding_refs[0].file} row {finding_refs[0].row}) is already "
+                    f"Open lead {name} ({finding_refs[0].file} row {finding_refs[0].row}) is already "
                     f"{others}{more} (match score {evidence['score']:.2f})."
                 ),
                 records=finding_refs,
                 evidence=evidence,
             )
         )
-    return findings + _review_findings(rule, context, is_open_lead, established)
+    return findings
 
 
-def _review_findings(
-    rule: Rule, context: AuditContext, is_open_lead: np.ndarray, established: np.ndarray
+def _write_review(
+    rule: Rule,
+    matches: MatchResult,
+    records: pd.DataFrame,
+    at: np.ndarray,
+    named: np.ndarray,
+    columns: Mapping[str, np.ndarray],
 ) -> list[Finding]:
-    """A finding per pair set aside for review of an open lead and an established record."""
-    matches = context.matches
-    assert matches is not None
-    left = matches.review["left"].to_numpy(dtype=np.int64)
-    right = matches.review["right"].to_numpy(dtype=np.int64)
-    # Each pair read both ways: (lead, established record).
-    lead = np.concatenate([left, right])
-    known = np.concatenate([right, left])
-    pair = np.concatenate([np.arange(len(left)), np.arange(len(left))])
-    chosen = np.flatnonzero(is_open_lead[lead] & established[known])
-    if not len(chosen):
-        return []
-    names = record_names(context.records, lead[chosen])
-    record_type = context.records["record_type"].to_numpy(dtype=object)
-    refs = iter(context.refs(np.column_stack([lead[chosen], known[chosen]]).ravel().tolist()))
+    """A finding per review pair of an open lead and an established record, a severity lower."""
+    lead, known = at[0::2], at[1::2]
+    names = record_names(records, lead).tolist()
+    known_type = records["record_type"].take(known).to_numpy(dtype=object).tolist()
+    refs = iter(record_refs(records, at))
     severity = review_severity(rule.severity)
     findings = []
-    for index, name in zip(chosen.tolist(), names.tolist(), strict=True):
-        evidence = review_evidence(matches, int(pair[index]), [int(lead[index]), int(known[index])])
+    for pair, lead_position, known_position, name, kind in zip(
+        columns["pair"].tolist(), lead.tolist(), known.tolist(), names, known_type, strict=True
+    ):
+        evidence = review_evidence(matches, pair, [lead_position, known_position])
         lead_ref, known_ref = next(refs), next(refs)
-        finding = rule.finding(
-            message=(
+        findings.append(
+            Finding(
+                rule.code,
+                rule.kind,
+                severity,
                 f"Open lead {name} ({lead_ref.file} row {lead_ref.row}) may already be "
-                f"{with_article(str(record_type[known[index]]))} in {known_ref.file} row {known_ref.row} "
+                f"{with_article(str(kind))} in {known_ref.file} row {known_ref.row} "
                 f"(match score {evidence['score']:.2f}, but {evidence['pairs'][0]['review']}): review "
-                "before converting."
-            ),
-            records=[lead_ref, known_ref],
-            evidence=evidence,
+                "before converting.",
+                [lead_ref, known_ref],
+                evidence,
+            )
         )
-        finding.severity = severity
-        findings.append(finding)
     return findings
