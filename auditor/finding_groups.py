@@ -129,6 +129,27 @@ class FindingList(FindingGroup):
 Writer = Callable[[pd.DataFrame, np.ndarray, np.ndarray, Mapping[str, np.ndarray]], list[Finding]]
 
 
+def in_batches(
+    write: Writer,
+    size: int,
+    records: pd.DataFrame,
+    at: np.ndarray,
+    named: np.ndarray,
+    columns: Mapping[str, np.ndarray],
+) -> list[Finding]:
+    """`write`, `size` findings at a time (`functools.partial(in_batches, write, size)` is a writer):
+    for writers that work out something per call whose memory grows with it, such as the
+    explanations of every pair among a batch of duplicate findings' records."""
+    findings: list[Finding] = []
+    ends = np.cumsum(named)
+    for start in range(0, len(named), size):
+        stop = min(start + size, len(named))
+        first = int(ends[start - 1]) if start else 0
+        part = {name: values[start:stop] for name, values in columns.items()}
+        findings += write(records, at[first : int(ends[stop - 1])], named[start:stop], part)
+    return findings
+
+
 @dataclass(frozen=True)
 class FindingColumns(FindingGroup):
     """Findings kept as columns until read: the records each names and what the rule measured

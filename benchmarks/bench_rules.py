@@ -127,5 +127,6 @@ def main() -> None:
                 f"{per} per 100k (bar < 0.3)  writing {write_per} per 100k"
             )
 
+
 if __name__ == "__main__":
     main()

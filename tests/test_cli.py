@@ -220,3 +220,16 @@ def test_a_folder_stands_for_the_exports_in_it(exports: list[Path], tmp_path: Pa
     empty.mkdir()
     code, _, err = run("audit", str(empty), "--quiet")
     assert code == 2 and "no CSV or Excel export" in err
+
+
+def test_inspect_prints_the_learnt_matching_weights(exports: list[Path]) -> None:
+    code, out, _ = run("inspect", *map(str, exports), "--weights")
+    assert code == 0
+    assert "matching model learnt from" in out and "prior: two random records are one person" in out
+    assert "  email" in out and "bits" in out
+    assert "floor 'the same personal address under the same name': lifted" in out
+    code, out, _ = run("inspect", *map(str, exports), "--weights", "--format", "json")
+    inspected = json.loads(out)
+    assert code == 0 and len(inspected["inputs"]) == 3
+    assert inspected["matching"]["floors"][0]["weight"] == 10.0
+    assert inspected["matching_diagnostics"]["candidate_pairs"] > 0

@@ -40,9 +40,6 @@ class AuditContext:
         """Record references for positions in `records`, in the order given."""
         return record_refs(self.records, positions)
 
-    def ref(self, position: int) -> RecordRef:
-        return self.refs([position])[0]
-
     def label_meaning(self, column: str, concept: str) -> np.ndarray:
         """What each record's label in `column` means for `concept` ("state", "type" ...), "" when
         nothing. `lead_state` and `record_type` keep only the most telling label of a record; rules

@@ -21,23 +21,22 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 # whoiswho reads matching's keys: imported as a module, it may be still loading when this one is.
 from auditor import whoiswho
 from auditor.config import Config
 from auditor.matching.blocking import candidate_pairs
 from auditor.matching.clustering import cluster_people
-from auditor.matching.comparisons import PairView, evaluate_all
-from auditor.matching.estimating import Model, match_probability, train
+from auditor.matching.comparisons import PairView, evaluate_all, evaluate_pairs
+from auditor.matching.estimating import Model, fit_prior, match_probability, train
 from auditor.matching.explaining import RecordFacts, agreeing_fields, field_evidence
 from auditor.matching.features import build_features
 from auditor.matching.settings import MatchSettings, default_settings
+from auditor.memory import return_free_memory
 
 # A lead that is the same person as records of several types takes the strongest type.
 _TYPE_STRENGTH = {"employee": 4, "partner": 3, "customer": 2, "contact": 1}
@@ -54,7 +53,7 @@ class MatchResult:
     "": a pair inside a cluster may be vetoed when the rest of the cluster outweighs it). Every pair
     of records inside a cluster is listed, by cluster and strongest first. `cluster` gives each
     record's cluster number (-1 when it matches nobody). `explain(i)` lists pair i's evidence field
-    by field (cached in `evidence`). `diagnostics` says what blocking, training and clustering did.
+    by field (`prepare(positions)` works out a chunk of findings' explanations at once). `diagnostics` says what blocking, training and clustering did.
 
     `review` lists, in the same columns (cluster -1), the pairs kept out of clusters by a review
     veto only (another birth date, another mailbox at the same company ...) although the rest of
@@ -65,7 +64,6 @@ class MatchResult:
     pairs: pd.DataFrame
     cluster: np.ndarray
     review: pd.DataFrame = field(default_factory=lambda: _no_pairs())
-    evidence: list[list[dict[str, object]]] | None = field(default=None, repr=False)
     model: Model | None = None
     diagnostics: dict[str, Any] = field(default_factory=dict)
     records: pd.DataFrame | None = field(default=None, repr=False)
@@ -74,6 +72,8 @@ class MatchResult:
     _levels: np.ndarray | None = field(default=None, repr=False)
     _weights: np.ndarray | None = field(default=None, repr=False)
     _swapped: np.ndarray | None = field(default=None, repr=False)
+    # What `prepare` worked out last: the records' facts and the pairs' evidence by pair number.
+    _prepared: tuple[RecordFacts, dict[int, list[dict[str, object]]]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.pair_left = self.pairs["left"].to_numpy(dtype=np.int64)
@@ -89,38 +89,52 @@ class MatchResult:
         clusters = int(self.cluster.max()) + 1 if len(self.cluster) else 0
         self._starts = np.searchsorted(pair_cluster, np.arange(clusters + 1))
 
-    @cached_property
-    def facts(self) -> RecordFacts:
-        """What explanations read from the records, taken once."""
-        assert self.records is not None
+    def prepare(self, positions: np.ndarray) -> None:
+        """Work out the explanations of the records at `positions` and of the pairs between them in
+        one pass, a comparison at a time, and keep them until the next call. Report writers ask a
+        chunk of findings at a time: explaining every pair of a million-record audit at once held
+        0.6 GiB in each process that writes a report."""
+        if self.model is None or self.records is None:
+            return
+        positions = np.unique(np.asarray(positions, dtype=np.int64))
         fields = {name for shown in self.shown_fields for name in shown}
-        return RecordFacts.of(self.records, fields, self.explained_records)
+        facts = RecordFacts.of(self.records, fields, positions)
+        left = np.concatenate([self.pair_left, self.review["left"].to_numpy(dtype=np.int64)])
+        right = np.concatenate([self.pair_right, self.review["right"].to_numpy(dtype=np.int64)])
+        chosen = np.flatnonzero((facts.row_of[left] >= 0) & (facts.row_of[right] >= 0))
+        assert self._levels is not None and self._weights is not None and self._swapped is not None
+        entries = field_evidence(
+            facts,
+            self.model,
+            self.shown_fields,
+            left[chosen],
+            right[chosen],
+            self._levels[chosen],
+            self._weights[chosen],
+            self._swapped[chosen],
+        )
+        self._prepared = (facts, dict(zip(chosen.tolist(), entries, strict=True)))
 
-    @cached_property
-    def explained_records(self) -> np.ndarray:
-        """The positions of the records a finding may explain: in a cluster or in a review pair."""
-        reviewed = self.review[["left", "right"]].to_numpy(dtype=np.int64).ravel()
-        return np.union1d(np.flatnonzero(self.cluster >= 0), reviewed)
+    def facts_of(self, positions: list[int]) -> RecordFacts:
+        """What explanations read from the records at `positions` (prepared with them if need be)."""
+        if self._prepared is None or (self._prepared[0].row_of[positions] < 0).any():
+            self.prepare(np.asarray(positions))
+        assert self._prepared is not None
+        return self._prepared[0]
 
     def explain(self, pair: int) -> list[dict[str, object]]:
         """Pair `pair`'s evidence: one entry per field with both values, the comparison, the level
-        and its weight in bits (log2 Bayes factor). Every pair is explained on the first call, a
-        comparison at a time: the findings of a big audit show nearly all of them."""
+        and its weight in bits (log2 Bayes factor). Review pairs are numbered after the clusters'
+        pairs. Read from what `prepare` worked out, prepared for this pair alone if need be."""
         if self.model is None:
             return []
-        if self.evidence is None:
-            assert self._levels is not None and self._weights is not None and self._swapped is not None
-            self.evidence = field_evidence(
-                self.facts,
-                self.model,
-                self.shown_fields,
-                np.concatenate([self.pair_left, self.review["left"].to_numpy(dtype=np.int64)]),
-                np.concatenate([self.pair_right, self.review["right"].to_numpy(dtype=np.int64)]),
-                self._levels,
-                self._weights,
-                self._swapped,
-            )
-        return self.evidence[pair]
+        if self._prepared is None or pair not in self._prepared[1]:
+            inside = pair < len(self.pairs)
+            left = self.pair_left[pair] if inside else self.review["left"].iat[pair - len(self.pairs)]
+            right = self.pair_right[pair] if inside else self.review["right"].iat[pair - len(self.pairs)]
+            self.prepare(np.array([left, right], dtype=np.int64))
+        assert self._prepared is not None
+        return self._prepared[1][pair]
 
     def explain_review(self, pair: int) -> list[dict[str, object]]:
         """Review pair `pair`'s evidence, as `explain`."""
@@ -158,8 +172,9 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         return MatchResult(pairs=_no_pairs(), cluster=np.full(size, -1, dtype=np.int64))
     features = build_features(records)
     people = len(features)
-    # Normalising a million addresses leaves Arrow's allocator holding hundreds of megabytes.
-    pa.default_memory_pool().release_unused()
+    # Normalising a million addresses and names leaves the allocators holding 0.65 GiB of
+    # temporaries, which blocking, comparing and training would otherwise stack on.
+    return_free_memory()
     lap("features")
     comparisons = list(settings.comparisons)
     candidates = candidate_pairs(
@@ -168,25 +183,25 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         max_block_size=settings.max_block_size,
         max_pairs_per_record=settings.max_pairs_per_record,
     )
+    return_free_memory()  # every rule's pairs, joined and sorted: 0.4 GiB of temporaries
     lap("blocking")
-    view = PairView(features, candidates.left, candidates.right)
-    levels, tf_codes = evaluate_all(comparisons, view)
-    # The view's per-feature codes and scores of every candidate are not needed any more.
-    del view
+    levels, tf_codes = evaluate_pairs(comparisons, features, candidates.left, candidates.right)
+    return_free_memory()
     lap("comparing")
-    model, evidence = train(
+    model = train(
         features,
         comparisons,
         settings.rules,
         candidates,
         levels,
-        tf_codes,
         settings.model,
         settings.vetoes,
         settings.groups,
         settings.floors,
     )
-    del tf_codes
+    evidence = model.evidence(levels, tf_codes) if len(levels) else np.zeros(0)
+    del tf_codes  # 0.26 GiB for 5.4M candidates, read for the last time
+    fit_prior(model, len(features), levels, evidence, settings.model)
     # The candidates' weights with and without the vetoes, from the evidence training weighed.
     unvetoed = model.match_weight(levels, vetoes=False, evidence=evidence)
     weights = model.match_weight(levels, evidence=evidence)

@@ -26,6 +26,8 @@ class BlockingRule:
     keys: tuple[str, ...]
     # Whether EM learns m from this rule's pairs (rules/matching.toml says why only strong keys do).
     train: bool = False
+    # This rule's own safety net, below `[blocking] max_pairs_per_record` (None: that one).
+    max_pairs_per_record: float | None = None
 
     def fields(self, features: Features) -> set[str]:
         """The record fields the rule reads (so EM knows which comparisons it cannot train)."""
@@ -68,9 +70,10 @@ def candidate_pairs(
     features: Features, rules: Sequence[BlockingRule], *, max_block_size: int, max_pairs_per_record: float
 ) -> Candidates:
     size = len(features)
-    budget = int(max_pairs_per_record * max(size, 1))
     codes_all, bits_all, reports = [], [], []
     for index, rule in enumerate(rules):
+        per_record = min(max_pairs_per_record, rule.max_pairs_per_record or max_pairs_per_record)
+        budget = int(per_record * max(size, 1))
         report = RuleReport(rule.name)
         people, keys = _key_rows(features, rule.keys)
         left, right = _pairs_within_blocks(people, keys, max_block_size, budget, report, features, rule)

@@ -36,6 +36,9 @@ from auditor.matching.blocking import BlockingRule, Candidates
 from auditor.matching.comparisons import Comparison, PairView, evaluate_all
 from auditor.matching.features import Features
 
+# Pairs weighed at a time (see `Model.evidence`).
+_PAIRS_AT_A_TIME = 500_000
+
 # Term-frequency adjustments may raise an exact level's weight by at most this many bits.
 MAX_TF_BONUS_BITS = 6.0
 
@@ -256,12 +259,21 @@ class Model:
         """Per pair, the bits of every comparison added up (each evidence group once): the match
         weight before the prior and the vetoes. The same bits as summing the rows of `counted`,
         worked out a comparison at a time."""
-        columns = self.weight_columns(levels, tf_codes)
-        for group in self.groups:
-            kept = _counted_once([columns[member] for member in group.members], group.holds(levels))
-            for member, column in zip(group.members, kept, strict=True):
-                columns[member] = column
-        return row_sums(columns, len(levels))
+        evidence = np.zeros(len(levels), dtype=np.float64)
+        # A slice of pairs at a time: every comparison's column of bits for 7.7 million candidates
+        # at once took a gigabyte.
+        for start in range(0, len(levels), _PAIRS_AT_A_TIME):
+            part, part_tf = (
+                levels[start : start + _PAIRS_AT_A_TIME],
+                tf_codes[start : start + _PAIRS_AT_A_TIME],
+            )
+            columns = self.weight_columns(part, part_tf)
+            for group in self.groups:
+                kept = _counted_once([columns[member] for member in group.members], group.holds(part))
+                for member, column in zip(group.members, kept, strict=True):
+                    columns[member] = column
+            evidence[start : start + len(part)] = row_sums(columns, len(part))
+        return evidence
 
     def match_weight(
         self,
@@ -373,15 +385,14 @@ def train(
     rules: Sequence[BlockingRule],
     candidates: Candidates,
     levels: np.ndarray,
-    tf_codes: np.ndarray,
     settings: ModelSettings,
     vetoes: Sequence[Veto] = (),
     groups: Sequence[EvidenceGroup] = (),
     floors: Sequence[Floor] = (),
-) -> tuple[Model, np.ndarray]:
-    """Estimate u, m, term frequencies and the prior; `levels` are the candidates' level matrix.
-    Returns the model and the candidates' evidence as it weighs them (`Model.evidence`: bits before
-    the prior and vetoes), which the prior is estimated from and scoring reads again."""
+) -> Model:
+    """Estimate u, m and term frequencies; `levels` are the candidates' level matrix. The prior
+    comes next, from the candidates' evidence as this model weighs them (`fit_prior`): apart, so
+    that the caller can let go of the term-frequency codes in between."""
     rng = np.random.default_rng(settings.seed)
     u = _estimate_u(features, comparisons, settings, rng)
     m, em_report = _estimate_m(features, comparisons, rules, candidates, levels, u, settings, rng, groups)
@@ -389,7 +400,7 @@ def train(
         _term_frequency_u(features, comparison, u_row, settings)
         for comparison, u_row in zip(comparisons, u, strict=True)
     ]
-    model = Model(
+    return Model(
         comparisons=comparisons,
         m=m,
         u=u,
@@ -398,15 +409,20 @@ def train(
         vetoes=list(vetoes),
         groups=list(groups),
         floors=list(floors),
+        diagnostics={"em": em_report},
     )
-    evidence = model.evidence(levels, tf_codes) if len(levels) else np.zeros(0)
-    model.prior, prior_report = _estimate_prior(model, len(features), levels, evidence, settings)
-    model.diagnostics = {
-        "em": em_report,
+
+
+def fit_prior(
+    model: Model, people: int, levels: np.ndarray, evidence: np.ndarray, settings: ModelSettings
+) -> None:
+    """The model's prior, from the candidates' `evidence` (`Model.evidence` of `levels`: bits before
+    the prior and vetoes), and what the floors lifted, in its diagnostics."""
+    model.prior, prior_report = _estimate_prior(model, people, levels, evidence, settings)
+    model.diagnostics |= {
         "prior": prior_report,
         "floors": _lifted(model, levels, evidence, settings.match_probability),
     }
-    return model, evidence
 
 
 def _lifted(

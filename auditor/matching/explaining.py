@@ -182,6 +182,10 @@ def agreeing_fields(comparisons: list[Comparison], weights: np.ndarray) -> list[
     return [tuples[code] for code in inverse.tolist()]
 
 
+# Findings whose explanations are worked out at once (`MatchResult.prepare`): every pair among a
+# batch's records is explained, 15 MiB for a thousand duplicate findings of a big org.
+EXPLAINED_AT_A_TIME = 1_000
+
 # How sure a finding is: every link inside it at least this probable is "sure"; below, "likely";
 # a finding a veto had to pull apart, or a pair only set aside for review, is "review".
 SURE = 0.99
@@ -200,7 +204,6 @@ def group_evidence(matches: MatchResult, positions: list[int], *, max_pairs: int
     ]
     # Pairs are stored strongest first within a cluster.
     shown = inside[:max_pairs]
-    facts = matches.facts
     evidence: dict[str, Any] = {
         "score": round(float(matches.pair_score[shown[0]]), 4) if shown else 0.0,
         "matched_on": list(matches.pair_matched_on[shown[0]]) if shown else [],
@@ -209,6 +212,7 @@ def group_evidence(matches: MatchResult, positions: list[int], *, max_pairs: int
     }
     if len(inside) > len(shown):
         evidence["pairs_note"] = f"the {len(shown)} strongest of {len(inside)} links are shown"
+    facts = matches.facts_of(positions)
     evidence["keep"] = _keep(facts, positions)
     weakest = float(matches.pair_score[inside[-1]]) if inside else 1.0
     vetoed = any(matches.pair_veto[pair] for pair in inside)
@@ -232,7 +236,8 @@ def review_evidence(matches: MatchResult, pair: int, positions: list[int]) -> di
     index_of = {position: index for index, position in enumerate(positions)}
     reason = str(review["veto"].iat[pair])
     score = round(float(review["score"].iat[pair]), 4)
-    facts = matches.facts
+    fields = matches.explain_review(pair)
+    facts = matches.facts_of(positions)
     return {
         "score": score,
         "matched_on": list(review["matched_on"].iat[pair]),
@@ -243,7 +248,7 @@ def review_evidence(matches: MatchResult, pair: int, positions: list[int]) -> di
                 "left": index_of[left],
                 "right": index_of[right],
                 "score": score,
-                "fields": matches.explain_review(pair),
+                "fields": fields,
                 "review": reason,
             }
         ],

@@ -31,7 +31,13 @@ class MatchSettings:
                 "max_block_size": self.max_block_size,
                 "max_pairs_per_record": self.max_pairs_per_record,
                 "rules": [
-                    {"name": rule.name, "keys": list(rule.keys), "train": rule.train} for rule in self.rules
+                    {
+                        "name": rule.name,
+                        "keys": list(rule.keys),
+                        "train": rule.train,
+                        "max_pairs_per_record": rule.max_pairs_per_record,
+                    }
+                    for rule in self.rules
                 ],
             },
             "clustering": {"max_cluster_size": self.max_cluster_size},
@@ -78,7 +84,14 @@ def settings_from_dict(data: dict[str, Any]) -> MatchSettings:
     model = ModelSettings(**{key: value for key, value in data.get("model", {}).items() if key in known})
     blocking = data.get("blocking", {})
     rules = tuple(
-        BlockingRule(name=rule["name"], keys=tuple(rule["keys"]), train=bool(rule.get("train", False)))
+        BlockingRule(
+            name=rule["name"],
+            keys=tuple(rule["keys"]),
+            train=bool(rule.get("train", False)),
+            max_pairs_per_record=(
+                float(rule["max_pairs_per_record"]) if "max_pairs_per_record" in rule else None
+            ),
+        )
         for rule in blocking.get("rules", [])
     )
     if len(rules) > 63:

@@ -14,9 +14,14 @@ from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._naming import record_names
 from auditor.checking.rules._reach import nothing_to_compare, people
-from auditor.finding_groups import FindingGroup, record_refs
+from auditor.finding_groups import FindingGroup, in_batches, record_refs
 from auditor.findings import Finding
-from auditor.matching.explaining import group_evidence, review_evidence, review_severity
+from auditor.matching.explaining import (
+    EXPLAINED_AT_A_TIME,
+    group_evidence,
+    review_evidence,
+    review_severity,
+)
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
@@ -103,7 +108,7 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
                 context,
                 np.concatenate(at).astype(np.int64),
                 {"role": np.concatenate(roles)},
-                partial(_write_clusters, rule, matches, max_pairs),
+                partial(in_batches, partial(_write_clusters, rule, matches, max_pairs), EXPLAINED_AT_A_TIME),
                 named=np.concatenate(named).astype(np.int64),
             )
         )
@@ -117,7 +122,7 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
                 context,
                 np.column_stack([left[review], right[review]]).ravel(),
                 {"pair": review},
-                partial(_write_review, rule, matches),
+                partial(in_batches, partial(_write_review, rule, matches), EXPLAINED_AT_A_TIME),
                 named=np.full(len(review), 2, dtype=np.int64),
                 severity=review_severity(rule.severity),
             )
@@ -135,6 +140,7 @@ def _write_clusters(
     columns: Mapping[str, np.ndarray],
 ) -> list[Finding]:
     """A finding per cluster's records of one role, with the evidence that joins them."""
+    matches.prepare(at)  # the chunk's explanations in one pass
     names = dict(zip(at.tolist(), record_names(records, at).tolist(), strict=True))
     refs = iter(record_refs(records, at))
     findings = []
@@ -167,6 +173,7 @@ def _write_review(
     columns: Mapping[str, np.ndarray],
 ) -> list[Finding]:
     """A finding per pair set aside for review, a severity lower: it says "look", not "merge"."""
+    matches.prepare(at)  # the chunk's explanations in one pass
     left, right = at[0::2], at[1::2]
     names = record_names(records, left).tolist()
     is_lead = (records["record_type"].take(left) == "lead").to_numpy().tolist()

@@ -15,9 +15,14 @@ from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import open_leads_of
 from auditor.checking.rules._naming import record_names, with_article
 from auditor.checking.rules._reach import everyone, nothing_to_compare
-from auditor.finding_groups import FindingGroup, record_refs
+from auditor.finding_groups import FindingGroup, in_batches, record_refs
 from auditor.findings import Finding
-from auditor.matching.explaining import group_evidence, review_evidence, review_severity
+from auditor.matching.explaining import (
+    EXPLAINED_AT_A_TIME,
+    group_evidence,
+    review_evidence,
+    review_severity,
+)
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
@@ -106,7 +111,13 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
         within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         at[following] = known[np.repeat(known_start[lead_cluster], counts) + within]
         found.append(
-            rule.columns(context, at, {}, partial(_write_clusters, rule, matches, max_pairs), named=named)
+            rule.columns(
+                context,
+                at,
+                {},
+                partial(in_batches, partial(_write_clusters, rule, matches, max_pairs), EXPLAINED_AT_A_TIME),
+                named=named,
+            )
         )
     left = matches.review["left"].to_numpy(dtype=np.int64)
     right = matches.review["right"].to_numpy(dtype=np.int64)
@@ -121,7 +132,7 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
                 context,
                 np.column_stack([lead[chosen], known[chosen]]).ravel(),
                 {"pair": pair[chosen]},
-                partial(_write_review, rule, matches),
+                partial(in_batches, partial(_write_review, rule, matches), EXPLAINED_AT_A_TIME),
                 named=np.full(len(chosen), 2, dtype=np.int64),
                 severity=review_severity(rule.severity),
             )
@@ -139,6 +150,7 @@ def _write_clusters(
     columns: Mapping[str, np.ndarray],
 ) -> list[Finding]:
     """A finding per open lead in a cluster with established records: the lead, then those."""
+    matches.prepare(at)  # the chunk's explanations in one pass
     starts = np.cumsum(named) - named
     names = record_names(records, at[starts]).tolist()
     record_type = records["record_type"].take(at).to_numpy(dtype=object).tolist()
@@ -177,6 +189,7 @@ def _write_review(
     columns: Mapping[str, np.ndarray],
 ) -> list[Finding]:
     """A finding per review pair of an open lead and an established record, a severity lower."""
+    matches.prepare(at)  # the chunk's explanations in one pass
     lead, known = at[0::2], at[1::2]
     names = record_names(records, lead).tolist()
     known_type = records["record_type"].take(known).to_numpy(dtype=object).tolist()
