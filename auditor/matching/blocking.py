@@ -153,8 +153,9 @@ def _pairs_within_blocks(
     pairs_per_block = sizes * (sizes - 1) // 2
     kept = (sizes >= 2) & (sizes <= max_block_size)
     # Over budget: drop the largest blocks first, they are the least telling.
+    # Counted from the smallest, so that the blocks past the budget are the largest.
     if pairs_per_block[kept].sum() > budget:
-        by_size = np.argsort(-sizes * kept, kind="stable")
+        by_size = np.argsort(sizes, kind="stable")
         running = np.cumsum(pairs_per_block[by_size] * kept[by_size])
         kept[by_size[running > budget]] = False
     skipped = (sizes >= 2) & ~kept

@@ -51,6 +51,24 @@ def test_blocks_too_common_to_tell_anyone_apart_are_skipped_and_reported() -> No
     assert report.largest_skipped == "Warszawa (6 records)"
 
 
+def test_a_loose_rule_keeps_to_its_own_pair_budget_largest_blocks_first() -> None:
+    # 12 people: an office of 4 in Warszawa (6 pairs), two pairs elsewhere (1 pair each).
+    features = _features(
+        city=["Warszawa"] * 4 + ["Kraków"] * 2 + ["Gdańsk"] * 2 + ["Łódź", "Poznań", "Lublin", "Opole"],
+        email=["a@x.pl", "a@x.pl"] + [""] * 10,
+    )
+    loose = BlockingRule("city", ("city",), max_pairs_per_record=0.5)
+    candidates = candidate_pairs(
+        features, [BlockingRule("email", ("email",)), loose], max_block_size=10, max_pairs_per_record=10
+    )
+    pairs = set(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True))
+    # 8 pairs would be over 0.5 x 12 = 6: the office goes, the two small blocks stay; the email
+    # rule, under the global budget, still pairs 0 and 1.
+    assert pairs == {(0, 1), (4, 5), (6, 7)}
+    assert candidates.reports[1].skipped_blocks == 1
+    assert candidates.reports[1].largest_skipped == "Warszawa (4 records)"
+
+
 def test_a_phone_and_a_mobile_of_one_person_block_once() -> None:
     phone = Feature.from_columns(
         "phone",
