@@ -1,9 +1,11 @@
-"""Writing the reports a caller asks for, side by side when there is work enough and cores to spare.
+"""Writing the reports a caller asks for, side by side when there is work enough, cores to spare and
+memory enough.
 
 The renderers are independent readers of one finished result, so on a machine with several cores the
 slowest ones run in forked child processes: a fork shares the result copy-on-write, so nothing is
-pickled or copied. A million-record audit's four reports take about as long as the slowest of them
-instead of their sum. Small audits, single-core machines and platforms without fork write in turn.
+pickled or copied. Four reports then take about as long as the slowest of them instead of their
+sum. Small audits, single-core machines and platforms without fork write in turn, and so do audits
+of three quarters of a million records or more, where each writer's own memory counts.
 """
 
 from __future__ import annotations
@@ -22,6 +24,11 @@ Writer = Callable[[AuditResult, str], None]
 
 # Work below this many records is done in turn: a fork costs more than it saves.
 PARALLEL_FROM_RECORDS = 50_000
+# And from this many on, in turn again: each writer holds about 0.5 GiB of its own at a million
+# records, so two side by side took the process tree of the neglected-org million to 2.8-2.9 GiB,
+# past the 3 GB a million-record audit is held to, where in turn it stays at 2.7 GiB (the matching
+# step's peak) for 16 s more (44 s of writing instead of 28).
+PARALLEL_UNTIL_RECORDS = 750_000
 # Seconds each took alone on a 1.25M-record audit (450k findings), to balance the work between processes.
 _COST = {"xlsx": 8.8, "json": 3.5, "normalised": 3.9, "html": 0.5}
 
@@ -57,7 +64,11 @@ def write_reports(
     # Reports write findings, rows and cells by the hundred thousand, none of them in a cycle: the
     # cycle collector only slows them (the JSON of 380k findings: 4.0 s with it, 3.0 s without).
     with collector_paused():
-        if len(jobs) > 1 and len(result.records) >= PARALLEL_FROM_RECORDS and _can_fork():
+        if (
+            len(jobs) > 1
+            and PARALLEL_FROM_RECORDS <= len(result.records) < PARALLEL_UNTIL_RECORDS
+            and _can_fork()
+        ):
             _write_side_by_side(result, jobs)
         else:
             for _, path, writer in jobs:
