@@ -16,7 +16,7 @@ import pandera.pandas as pa
 
 from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Coverage, Tables, measure
-from auditor.checking.registry import Rule
+from auditor.checking.registry import Reported, Rule
 from auditor.checking.rulesets import FieldCheck, RuleSet, load_ruleset
 from auditor.config import Config
 from auditor.finding_groups import (
@@ -79,7 +79,7 @@ def measure_coverage(context: AuditContext, ruleset: RuleSet | None = None) -> l
     return coverage
 
 
-def _groups(rule: Rule, reported: list[Finding] | list[FindingGroup] | FindingGroup) -> list[FindingGroup]:
+def _groups(rule: Rule, reported: Reported) -> list[FindingGroup]:
     """A rule's findings as groups of one severity each: a rule may state weak evidence a level
     lower (a customer account found by its name alone), and counts go by group."""
     if isinstance(reported, FindingGroup):

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from auditor.checking.context import AuditContext
 
 
+# What a rule hands over: findings written, or kept as columns (one group, or one per severity).
+Reported = list[Finding] | list[FindingGroup] | FindingGroup
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -42,7 +46,7 @@ class Rule:
     passes: Callable[..., pd.Series] | None = None
     # Row rules: findings for the failing records. Set rules: findings from the whole context, as a
     # list, or kept as columns (`Rule.columns`: one group, or a list of them, one per severity).
-    report: Callable[..., list[Finding] | list[FindingGroup] | FindingGroup] | None = None
+    report: Callable[..., Reported] | None = None
     # The records the rule applies to and those it could not check, by reason (see
     # auditor.checking.coverage): `reach(context, **parameters) -> Reach`.
     reach: Callable[..., Reach] | None = None
@@ -182,13 +186,12 @@ def set_rule(
     good: Mapping[str, str],
     reach: Callable[..., Reach] | None = None,
     parameters: Mapping[str, Any] | None = None,
-) -> Callable[[Callable[..., list[Finding] | FindingGroup]], Callable[..., list[Finding] | FindingGroup]]:
-    """Register `report(rule, context, **parameters) -> list[Finding] | FindingGroup` as a rule over
-    all records, and `reach(context, **parameters) -> Reach` as what it could check."""
+) -> Callable[[Callable[..., Reported]], Callable[..., Reported]]:
+    """Register `report(rule, context, **parameters) -> Reported` (a list of findings, or findings
+    kept as columns: a group or a list of groups) as a rule over all records, and
+    `reach(context, **parameters) -> Reach` as what it could check."""
 
-    def decorate(
-        report: Callable[..., list[Finding] | FindingGroup],
-    ) -> Callable[..., list[Finding] | FindingGroup]:
+    def decorate(report: Callable[..., Reported]) -> Callable[..., Reported]:
         _register(
             Rule(
                 code=code,
