@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,16 +11,12 @@ import pandas as pd
 from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
+from auditor.checking.rules._matched import explained, review_pairs
 from auditor.checking.rules._naming import record_names
 from auditor.checking.rules._reach import nothing_to_compare, people
-from auditor.finding_groups import FindingGroup, in_batches, record_refs
+from auditor.finding_groups import FindingGroup, record_refs
 from auditor.findings import Finding
-from auditor.matching.explaining import (
-    EXPLAINED_AT_A_TIME,
-    group_evidence,
-    review_evidence,
-    review_severity,
-)
+from auditor.matching.explaining import group_evidence, review_evidence, review_severity
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
@@ -104,12 +99,14 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
         roles.append(np.full(len(named[-1]), role, dtype=object))
     if sum(len(sizes) for sizes in named):
         found.append(
-            rule.columns(
+            explained(
+                rule,
                 context,
                 np.concatenate(at).astype(np.int64),
+                np.concatenate(named).astype(np.int64),
                 {"role": np.concatenate(roles)},
-                partial(in_batches, partial(_write_clusters, rule, matches, max_pairs), EXPLAINED_AT_A_TIME),
-                named=np.concatenate(named).astype(np.int64),
+                _write_clusters,
+                max_pairs,
             )
         )
     left = matches.review["left"].to_numpy(dtype=np.int64)
@@ -117,16 +114,7 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
     # Pairs set aside for review whose two records play one role.
     review = np.flatnonzero((lead_role[left] & lead_role[right]) | (contact_role[left] & contact_role[right]))
     if len(review):
-        found.append(
-            rule.columns(
-                context,
-                np.column_stack([left[review], right[review]]).ravel(),
-                {"pair": review},
-                partial(in_batches, partial(_write_review, rule, matches), EXPLAINED_AT_A_TIME),
-                named=np.full(len(review), 2, dtype=np.int64),
-                severity=review_severity(rule.severity),
-            )
-        )
+        found.append(review_pairs(rule, context, left[review], right[review], review, _write_review))
     return found
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import partial
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -13,16 +12,12 @@ from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import open_leads_of
+from auditor.checking.rules._matched import explained, review_pairs
 from auditor.checking.rules._naming import record_names, with_article
 from auditor.checking.rules._reach import everyone, nothing_to_compare
-from auditor.finding_groups import FindingGroup, in_batches, record_refs
+from auditor.finding_groups import FindingGroup, record_refs
 from auditor.findings import Finding
-from auditor.matching.explaining import (
-    EXPLAINED_AT_A_TIME,
-    group_evidence,
-    review_evidence,
-    review_severity,
-)
+from auditor.matching.explaining import group_evidence, review_evidence, review_severity
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
@@ -110,15 +105,7 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
         counts = named - 1
         within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
         at[following] = known[np.repeat(known_start[lead_cluster], counts) + within]
-        found.append(
-            rule.columns(
-                context,
-                at,
-                {},
-                partial(in_batches, partial(_write_clusters, rule, matches, max_pairs), EXPLAINED_AT_A_TIME),
-                named=named,
-            )
-        )
+        found.append(explained(rule, context, at, named, {}, _write_clusters, max_pairs))
     left = matches.review["left"].to_numpy(dtype=np.int64)
     right = matches.review["right"].to_numpy(dtype=np.int64)
     # Each pair set aside for review read both ways: (lead, established record).
@@ -127,16 +114,7 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
     pair = np.concatenate([np.arange(len(left)), np.arange(len(left))])
     chosen = np.flatnonzero(is_open_lead[lead] & established[known])
     if len(chosen):
-        found.append(
-            rule.columns(
-                context,
-                np.column_stack([lead[chosen], known[chosen]]).ravel(),
-                {"pair": pair[chosen]},
-                partial(in_batches, partial(_write_review, rule, matches), EXPLAINED_AT_A_TIME),
-                named=np.full(len(chosen), 2, dtype=np.int64),
-                severity=review_severity(rule.severity),
-            )
-        )
+        found.append(review_pairs(rule, context, lead[chosen], known[chosen], pair[chosen], _write_review))
     return found
 
 
