@@ -45,9 +45,13 @@ def in_files_with(records: pd.DataFrame, *columns: str, among: np.ndarray | None
     answer = np.zeros(len(records), dtype=bool)
     if not len(among):
         return answer
-    asked = records[["source_file", "source_sheet"]].take(among).drop_duplicates()
-    for file, sheet in asked.itertuples(index=False, name=None):
-        table = ((records["source_file"] == file) & (records["source_sheet"] == sheet)).to_numpy()
+    # The asked records' tables told apart by codes: a frame's drop_duplicates over the strings of
+    # 150k records took 25 ms.
+    files, file_names = pd.factorize(records["source_file"].take(among), use_na_sentinel=False)
+    sheets, sheet_names = pd.factorize(records["source_sheet"].take(among), use_na_sentinel=False)
+    for pair in np.unique(files.astype(np.int64) * len(sheet_names) + sheets).tolist():
+        file, sheet = file_names[pair // len(sheet_names)], sheet_names[pair % len(sheet_names)]
+        table = (records["source_file"] == file).to_numpy() & (records["source_sheet"] == sheet).to_numpy()
         answer |= table & bool((table & having).any())
     return answer
 

@@ -84,9 +84,10 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
     if matches is None or (matches.pairs.empty and matches.review.empty):
         return []
     records = context.records
-    record_type = records["record_type"].to_numpy(dtype=object)
-    contact_role = np.isin(record_type, CONTACT_ROLE)
-    lead_role = record_type == "lead"
+    # Arrow's isin over the column: the column as Python strings and numpy's isin on them took
+    # 0.09 s of a million records.
+    contact_role = records["record_type"].isin(CONTACT_ROLE).to_numpy()
+    lead_role = (records["record_type"] == "lead").to_numpy()
     found: list[FindingGroup] = []
     at, named, roles = [], [], []
     for role, in_role in (("lead", lead_role), ("contact", contact_role)):

@@ -83,9 +83,8 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
     if matches is None or (matches.pairs.empty and matches.review.empty):
         return []
     records = context.records
-    record_type = records["record_type"].to_numpy(dtype=object)
     is_open_lead = open_leads_of(context)
-    established = np.isin(record_type, ESTABLISHED)
+    established = records["record_type"].isin(ESTABLISHED).to_numpy()
     found: list[FindingGroup] = []
     leads, lead_cluster = matches.clustered(is_open_lead)
     known, known_cluster = matches.clustered(established)
