@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from auditor import __version__
-from auditor.checking import AuditContext, Coverage, measure_coverage, run_rules
+from auditor.checking import AuditContext, Coverage, load_ruleset, measure_coverage, run_rules
 from auditor.config import Config
 from auditor.detecting import Detection, detect
 from auditor.errors import InputError
@@ -204,6 +204,10 @@ def audit(
     """
     config = config or Config()
     say = progress or (lambda step, detail: None)
+    # The rule set and its field checks are settled before any file is read: a mistake in the
+    # config should cost a second, not the reading of every export.
+    ruleset = load_ruleset(config)
+    ruleset.schema()
     frames, inputs, unmapped, evidence = read_inputs(paths, config, progress=say, display_names=display_names)
     records = combine_records(frames)
     say("who is who", f"{len(records)} records")
@@ -216,8 +220,8 @@ def audit(
     records = validate_records(records)
     context = AuditContext(records=records, config=config, unmapped_labels=unmapped, matches=matches, who=who)
     say("rules", f"{len(records)} records")
-    findings = run_rules(context)
-    coverage = measure_coverage(context)
+    findings = run_rules(context, ruleset)
+    coverage = measure_coverage(context, ruleset)
     return AuditResult(
         config=config,
         records=records,

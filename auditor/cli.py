@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 _DEBUG = bool(os.environ.get("CRM_AUDIT_DEBUG"))
 
 
+def _say(text: str, *, err: bool = False) -> None:
+    """Print text that may carry what the files hold (headers, sheet and file names): their
+    control characters are written out, never sent to the terminal as escape sequences."""
+    from auditor.reporting.cells import printable
+
+    click.echo(printable(text), err=err)
+
+
 class _Group(click.Group):
     """Turns every error into one line on stderr and exit status 2; tracebacks only with CRM_AUDIT_DEBUG=1."""
 
@@ -30,7 +38,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except AuditorError as error:
-            click.echo(f"crm-audit: {error}", err=True)
+            _say(f"crm-audit: {error}", err=True)
             sys.exit(error.exit_status)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
@@ -40,7 +48,7 @@ class _Group(click.Group):
         except Exception as error:
             if _DEBUG:
                 raise
-            click.echo(
+            _say(
                 f"crm-audit: unexpected error ({type(error).__name__}: {error}). "
                 "Please report it; set CRM_AUDIT_DEBUG=1 to see the details.",
                 err=True,
@@ -173,8 +181,12 @@ def audit_command(
           --as-of 2026-11-01 --html report.html --json findings.json
     """
     config = _config(**options, fail_on=fail_on, ruleset=ruleset)
-    from auditor.reporting.writing import write_reports
+    from auditor.api import expand_folders
+    from auditor.reporting.writing import check_outputs, write_reports
 
+    outputs = {"html": html_path, "json": json_path, "xlsx": xlsx_path, "normalised": normalised_path}
+    # Before the audit: a wrong output path found after minutes of work costs those minutes.
+    check_outputs(outputs, expand_folders(files), config=options.get("config_path"))
     result = _run_audit(list(files), config, quiet=quiet)
     written = write_reports(
         result, html=html_path, json=json_path, xlsx=xlsx_path, normalised=normalised_path
@@ -189,7 +201,7 @@ def _run_audit(files: list[str], config: Config, *, quiet: bool) -> AuditResult:
     with Progress(enabled=not quiet) as progress:
         result = audit(files, config, progress=progress.update)
     for report in result.skipped:
-        click.echo(f"crm-audit: {report.file}: {report.error}", err=True)
+        _say(f"crm-audit: {report.file}: {report.error}", err=True)
     return result
 
 
@@ -197,7 +209,7 @@ def _finish(result: AuditResult, written: list[str], *, quiet: bool) -> None:
     from auditor.reporting.terminal import summary_text
 
     if not quiet:
-        click.echo(summary_text(result, written))
+        _say(summary_text(result, written))
     sys.exit(result.exit_status())
 
 
@@ -231,11 +243,11 @@ def inspect(files: tuple[str, ...], output_format: str, weights: bool, **options
                 "matching": matches.model.to_dict() if matches.model else None,
                 "matching_diagnostics": matches.diagnostics,
             }
-        click.echo(json.dumps(inspected, ensure_ascii=False, indent=1))
+        _say(json.dumps(inspected, ensure_ascii=False, indent=1))
     else:
-        click.echo(inspection_text(reports))
+        _say(inspection_text(reports))
         if matches is not None:
-            click.echo("\n" + weights_text(matches))
+            _say("\n" + weights_text(matches))
     sys.exit(2 if any(report.error for report in reports) else 0)
 
 
@@ -308,8 +320,8 @@ def demo(html_path: str, lang: str, quiet: bool) -> None:
 
     written = write_reports(result, html=html_path)
     if not quiet:
-        click.echo(summary_text(result, written))
-        click.echo(f"Open {Path(html_path).resolve().as_uri()} in a browser.")
+        _say(summary_text(result, written))
+        _say(f"Open {Path(html_path).resolve().as_uri()} in a browser.")
 
 
 @main.command()

@@ -33,6 +33,12 @@ def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping or {}))
 
 
+# The years wholly inside the range of the timestamps the records' dates are read into (pandas'
+# nanoseconds: 1677-09-22 to 2262-04-11).
+FIRST_AS_OF = dt.date(1678, 1, 1)
+LAST_AS_OF = dt.date(2261, 12, 31)
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything an audit can be told. Every field has a safe default, so `Config()` audits as-is."""
@@ -60,6 +66,11 @@ class Config:
     fields: tuple[Mapping[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
+        if not FIRST_AS_OF <= self.as_of <= LAST_AS_OF:
+            raise ConfigError(
+                f"as_of {self.as_of.isoformat()} is outside the dates an audit can count days to",
+                hint=f"Give a date from {FIRST_AS_OF.isoformat()} to {LAST_AS_OF.isoformat()}",
+            )
         if self.fail_on not in FAIL_ON:
             raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
         if self.lang not in LANGUAGES:
@@ -187,13 +198,15 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str = "configuration
 def parse_as_of(value: object) -> dt.date:
     """The audit date, from a TOML date or a YYYY-MM-DD string."""
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise ConfigError(f"as_of must be a date written YYYY-MM-DD, not {value!r}") from None
+        date = value.date()
+    elif isinstance(value, dt.date):
+        date = value
+    else:
+        try:
+            date = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ConfigError(f"as_of must be a date written YYYY-MM-DD, not {value!r}") from None
+    return date
 
 
 def _vocabulary(data: Mapping[str, Any]) -> Mapping[str, Mapping[str, str]]:

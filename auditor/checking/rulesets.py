@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pandera.pandas as pa
 
 from auditor.checking.registry import Rule, all_rules
@@ -45,9 +47,17 @@ class FieldCheck:
             )
         try:
             built = factory(**self.value) if isinstance(self.value, Mapping) else factory(self.value)
-        except TypeError as error:
+            # Tried on two columns of text of different lengths before any file is read: a wrong
+            # value shape ([0, 5] where a number belongs) fails only when the check runs, and a
+            # list argument compared element-wise would pass silently on a column of its length.
+            for sample in (pd.Series(["a"], dtype="str"), pd.Series(["", "ab", "abc@d.e"], dtype="str")):
+                output = built(sample).check_output
+                if not isinstance(output, (bool, np.bool_)) and len(output) != len(sample):
+                    raise ValueError("its result is not one answer per value")
+        except Exception as error:  # a pandera check may raise anything on a wrong argument
             raise ConfigError(
-                f"field check {self.code}: wrong arguments for {self.check} ({error})"
+                f"field check {self.code} on {self.column}: wrong value {self.value!r} for {self.check} ({error})",
+                hint="See pandera's built-in checks for the arguments each takes",
             ) from None
         return built
 

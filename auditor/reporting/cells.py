@@ -1,4 +1,5 @@
-"""Making data cells inert before they reach a spreadsheet (CSV/formula injection, OWASP).
+"""Making data cells inert before they reach a spreadsheet (CSV/formula injection, OWASP), and
+text before it reaches a terminal.
 
 A cell starting with "=", "+", "-", "@", a tab or a carriage return may run as a formula when a
 spreadsheet opens the file. Such a cell gets a leading apostrophe, which Excel, LibreOffice and
@@ -45,3 +46,16 @@ def inert_array(values: pa.Array) -> pa.Array:
     risky = pc.and_(risky, pc.invert(pc.match_substring_regex(values, _PLAIN_NUMBER)))
     quoted = pc.binary_join_element_wise(pa.scalar("'", values.type), values, pa.scalar("", values.type))
     return pc.if_else(risky, quoted, values)
+
+
+# Control characters, but the line break and the tab: in a header, a sheet or a file name, an escape
+# sequence would retitle the terminal, clear it or move the cursor (C1 controls such as U+009B act
+# as ESC [ on some terminals). Each is shown as its code, which is also valid inside a JSON string.
+_CONTROLS = {
+    code: f"\\u{code:04x}" for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in "\n\t"
+}
+
+
+def printable(text: str) -> str:
+    """`text` with its control characters written out (ESC as \\u001b), safe to print."""
+    return text.translate(_CONTROLS)

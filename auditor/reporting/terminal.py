@@ -10,6 +10,7 @@ import click
 
 from auditor.api import AuditResult, InputReport
 from auditor.matching import MatchResult
+from auditor.reporting.cells import printable
 from auditor.reporting.view import SEVERITIES, health_score
 
 
@@ -27,7 +28,7 @@ class Progress:
     def update(self, step: str, detail: str) -> None:
         if not self.enabled:
             return
-        line = f"[{time.monotonic() - self.started:6.1f}s] {step}: {detail}"[:100]
+        line = printable(f"[{time.monotonic() - self.started:6.1f}s] {step}: {detail}")[:100]
         click.echo("\r" + line.ljust(self._width), err=True, nl=False)
         self._width = len(line)
 
