@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,9 @@ from auditor.model import ALL_FIELDS
 from auditor.normalising import build_records, infer_phone_regions, validate_records
 from auditor.terms import UnmappedLabel, builtin_vocabulary
 from auditor.whoiswho import WhoIsWho, suggest_types
+
+# Set by the CLI's users to see where an error came from: a file that fails is then not set aside.
+_DEBUG = bool(os.environ.get("CRM_AUDIT_DEBUG"))
 
 # Progress callbacks receive a step name and a short detail ("loading", "Lead.csv").
 Progress = Callable[[str, str], None]
@@ -284,30 +288,42 @@ def read_inputs(
     offset = 0
     for path, name in zip(paths, names, strict=True):
         say("loading", name)
+        read_before = len(frames), len(inputs), len(unmapped), offset
         try:
             tables = load_file(path, sheet=config.sheet)
+            for table in tables:
+                table.file = name
+                say("mapping", name if table.sheet is None else f"{name} [{table.sheet}]")
+                detection = detect_table(table, config)
+                if detection.role != "audited":
+                    if detection.role == "evidence":
+                        evidence.add(detection.object, evidence_table(table, detection, vocabulary))
+                    inputs.append(_input_report(table, detection, {}))
+                    continue
+                records, terms = build_records(
+                    table, detection, vocabulary=vocabulary, default_country=config.default_country
+                )
+                records.index = pd.RangeIndex(offset, offset + len(records))
+                for label in terms.unmapped:
+                    label.positions = label.positions + offset
+                    unmapped.append(label)
+                offset += len(records)
+                frames.append(records)
+                inputs.append(_input_report(table, detection, terms.label_maps))
         except InputError as error:
             inputs.append(InputReport(file=name, error=error.describe()))
-            continue
-        for table in tables:
-            table.file = name
-            say("mapping", name if table.sheet is None else f"{name} [{table.sheet}]")
-            detection = detect_table(table, config)
-            if detection.role != "audited":
-                if detection.role == "evidence":
-                    evidence.add(detection.object, evidence_table(table, detection, vocabulary))
-                inputs.append(_input_report(table, detection, {}))
-                continue
-            records, terms = build_records(
-                table, detection, vocabulary=vocabulary, default_country=config.default_country
+        except Exception as error:
+            if _DEBUG:
+                raise
+            del frames[read_before[0] :], inputs[read_before[1] :], unmapped[read_before[2] :]
+            offset = read_before[3]
+            inputs.append(
+                InputReport(
+                    file=name,
+                    error=f"could not be read ({type(error).__name__}: {error}); the other files were audited. "
+                    "Please report it; set CRM_AUDIT_DEBUG=1 to see the details",
+                )
             )
-            records.index = pd.RangeIndex(offset, offset + len(records))
-            for label in terms.unmapped:
-                label.positions = label.positions + offset
-                unmapped.append(label)
-            offset += len(records)
-            frames.append(records)
-            inputs.append(_input_report(table, detection, terms.label_maps))
     _note_evidence(inputs, evidence, config)
     infer_phone_regions(frames, inputs, config)
     return ReadInputs(frames, inputs, unmapped, evidence)

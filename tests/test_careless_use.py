@@ -61,7 +61,9 @@ def test_an_output_that_is_another_name_of_an_input_is_refused(
     assert digest(leads) == before
 
 
-def test_the_config_file_is_never_an_output(leads: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_config_file_is_never_an_output(
+    leads: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = tmp_path / "audit.toml"
     config.write_text('[audit]\nas_of = "2026-11-01"\n', encoding="utf-8")
     before = digest(config)
@@ -71,7 +73,9 @@ def test_the_config_file_is_never_an_output(leads: Path, tmp_path: Path, monkeyp
     assert digest(config) == before
 
 
-def test_two_outputs_on_one_path_are_refused(leads: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_outputs_on_one_path_are_refused(
+    leads: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     never_audited(monkeypatch)
     same = tmp_path / "out.txt"
     code, _, err = run("audit", str(leads), "--json", str(same), "--normalised", str(same), "-q")
@@ -155,7 +159,9 @@ def test_a_field_check_of_the_wrong_shape_is_refused_before_reading(
     leads: Path, tmp_path: Path, value: str, said: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = tmp_path / "audit.toml"
-    config.write_text(f'[[fields]]\ncolumn = "email"\ncheck = "str_length"\nvalue = {value}\n', encoding="utf-8")
+    config.write_text(
+        f'[[fields]]\ncolumn = "email"\ncheck = "str_length"\nvalue = {value}\n', encoding="utf-8"
+    )
     never_audited(monkeypatch)
     code, _, err = run("audit", str(leads), "--config", str(config), "-q")
     assert code == 2 and said in err and "field check F001 on email" in err and "unexpected" not in err
@@ -164,11 +170,14 @@ def test_a_field_check_of_the_wrong_shape_is_refused_before_reading(
 def test_a_field_check_of_the_right_shape_still_runs(leads: Path, tmp_path: Path) -> None:
     config = tmp_path / "audit.toml"
     config.write_text(
-        '[[fields]]\ncolumn = "email"\ncheck = "str_matches"\nvalue = "^[^@]+@[^@]+[.][a-z]+$"\n', encoding="utf-8"
+        '[[fields]]\ncolumn = "email"\ncheck = "str_matches"\nvalue = "^[^@]+@[^@]+[.][a-z]+$"\n',
+        encoding="utf-8",
     )
     out = tmp_path / "f.json"
     run("audit", str(leads), "--config", str(config), "--json", str(out), "-q", "--fail-on", "never")
-    checked = [item for item in json.loads(out.read_text(encoding="utf-8"))["findings"] if item["rule"] == "F001"]
+    checked = [
+        item for item in json.loads(out.read_text(encoding="utf-8"))["findings"] if item["rule"] == "F001"
+    ]
     assert len(checked) == 1 and "jan@acme" in json.dumps(checked)
 
 
@@ -177,7 +186,9 @@ ESCAPES = "\x1b]0;pwned\x07Email", "\x1b[2JLead Status", "\x9b31mCompany"
 
 def test_escape_sequences_in_headers_never_reach_the_terminal(tmp_path: Path) -> None:
     path = tmp_path / "esc.csv"
-    path.write_text("First Name,Last Name," + ",".join(ESCAPES) + "\nAnna,Nowak,a@acme.pl,Open,Acme\n", encoding="utf-8")
+    path.write_text(
+        "First Name,Last Name," + ",".join(ESCAPES) + "\nAnna,Nowak,a@acme.pl,Open,Acme\n", encoding="utf-8"
+    )
     for args in (["inspect", str(path)], ["inspect", str(path), "--format", "json"], ["audit", str(path)]):
         _, out, err = run(*args)
         for control in ("\x1b", "\x07", "\x9b"):
@@ -196,3 +207,27 @@ def test_the_progress_line_writes_control_characters_out(monkeypatch: pytest.Mon
         progress.update("loading", "\x1b[2Jsheet\x1b]0;x\x07.xlsx")
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err and "\\u001b[2Jsheet" in err
+
+
+def test_a_file_the_loaders_did_not_foresee_costs_only_itself(
+    leads: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import auditor.api
+
+    odd = tmp_path / "odd.csv"
+    odd.write_text(PEOPLE, encoding="utf-8")
+    real_load = auditor.api.load_file
+
+    def load(path: Path, **options: object) -> object:
+        if Path(path).name == "odd.csv":
+            raise MemoryError("a sheet too big for this machine")
+        return real_load(path, **options)
+
+    monkeypatch.setattr(auditor.api, "load_file", load)
+    monkeypatch.setattr(auditor.api, "_DEBUG", False)
+    out = tmp_path / "f.json"
+    code, _, err = run("audit", str(odd), str(leads), "--json", str(out), "-q")
+    assert code == 2 and "odd.csv: could not be read (MemoryError" in err
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["summary"]["records"] == 2
+    assert [entry["error"] is not None for entry in report["inputs"]] == [True, False]

@@ -74,7 +74,10 @@ def write_reports(
 
 
 def check_outputs(
-    outputs: Mapping[str, str | Path | None], inputs: Iterable[str | Path], *, config: str | Path | None = None
+    outputs: Mapping[str, str | Path | None],
+    inputs: Iterable[str | Path],
+    *,
+    config: str | Path | None = None,
 ) -> None:
     """Refuse, before any work, outputs that cannot be written or would destroy something: a path
     that is an input or the config file (by file identity, so a hard link or a symlink to an input
@@ -96,7 +99,10 @@ def check_outputs(
                 f"{option} {given} would overwrite {protected[identity]}", hint="Choose another path"
             )
         if identity in claimed:
-            raise ConfigError(f"{option} and {claimed[identity]} name the same file {given}", hint="Give each report its own path")
+            raise ConfigError(
+                f"{option} and {claimed[identity]} name the same file {given}",
+                hint="Give each report its own path",
+            )
         claimed[identity] = option
         if path.is_dir():
             raise ConfigError(f"{option} {given} is a folder", hint="Give a file name inside it")
@@ -104,7 +110,9 @@ def check_outputs(
         if not folder.is_dir():
             raise ConfigError(f"{option} {given}: the folder {folder} does not exist", hint="Create it first")
         if not os.access(folder, os.W_OK | os.X_OK):
-            raise ConfigError(f"{option} {given}: the folder {folder} is not writable", hint="Choose another folder")
+            raise ConfigError(
+                f"{option} {given}: the folder {folder} is not writable", hint="Choose another folder"
+            )
 
 
 def _identity(path: str | Path) -> tuple[int, int] | None:
