@@ -142,5 +142,6 @@ def main() -> None:
                     f"{alone_seconds / max(len(again), 1) * 1e5:6.2f} s per 100k findings (bar < 0.3)"
                 )
 
+
 if __name__ == "__main__":
     main()

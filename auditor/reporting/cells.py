@@ -51,9 +51,7 @@ def inert_array(values: pa.Array) -> pa.Array:
 # Control characters, but the line break and the tab: in a header, a sheet or a file name, an escape
 # sequence would retitle the terminal, clear it or move the cursor (C1 controls such as U+009B act
 # as ESC [ on some terminals). Each is shown as its code, which is also valid inside a JSON string.
-_CONTROLS = {
-    code: f"\\u{code:04x}" for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in "\n\t"
-}
+_CONTROLS = {code: f"\\u{code:04x}" for code in [*range(0x20), *range(0x7F, 0xA0)] if chr(code) not in "\n\t"}
 
 
 def printable(text: str) -> str:

@@ -70,7 +70,8 @@ def converted_contact_missing(rule: Rule, context: AuditContext) -> list[Finding
     platform_codes, platforms = context.distinct("platform")
     findings: list[Finding] = []
     for code in sorted(
-        np.intersect1d(platform_codes[converted], platform_codes[contacts]).tolist(), key=lambda c: platforms[c]
+        np.intersect1d(platform_codes[converted], platform_codes[contacts]).tolist(),
+        key=lambda c: platforms[c],
     ):
         platform = str(platforms[code])
         of_platform = platform_codes == code
@@ -81,7 +82,9 @@ def converted_contact_missing(rule: Rule, context: AuditContext) -> list[Finding
         # Arrow's hash look-up: pandas' isin over Arrow strings walks the value set in Python (0.8 s
         # for 250k contact ids).
         known_ids = pa.array(known[known != ""], type=pa.string())
-        missing = ~pc.is_in(pa.array(named, type=pa.string()), value_set=known_ids).to_numpy(zero_copy_only=False)
+        missing = ~pc.is_in(pa.array(named, type=pa.string()), value_set=known_ids).to_numpy(
+            zero_copy_only=False
+        )
         files = sorted(pd.unique(records["source_file"].take(contact_positions)).tolist())
         findings += _report(rule, context, leads[missing], len(known), files)
     return findings
