@@ -36,6 +36,9 @@ import pandas as pd
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # the scoring the tests use
+from tests.rules.scoring import flagged_by_kind, precision_recall, table  # noqa: E402
+
 # The audit date the generator ages its records against (synth.AS_OF).
 AS_OF = "2026-11-01"
 
@@ -148,8 +151,7 @@ def pairwise_scores(ids: pd.Series, clusters: pd.Series, truth: pd.DataFrame) ->
     return hits / max(len(found), 1), hits / max(len(planted), 1), len(found)
 
 
-# Kinds scored against planted.csv: a finding counts for the record it names first (a lead and its
-# account: the lead; a lead that is a contact: the lead), a duplicate for every record it names.
+# Kinds scored against planted.csv, as the planted-export test scores them (tests/rules/scoring.py).
 SCORED_KINDS = (
     "duplicate", "lead_is_contact", "customer_as_lead", "partner_as_lead", "employee_as_lead",
     "converted_lead_open", "stale_lead", "invalid_email", "invalid_phone", "unreachable", "placeholder",
@@ -158,38 +160,17 @@ SCORED_KINDS = (
 
 
 def kind_scores(report: Path, planted: Path) -> dict[str, dict[str, float]]:
-    """Per kind: planted, flagged, precision and recall of the records the findings name, against
-    the generator's planted.csv (kinds it plants none of score every finding as wrong)."""
+    """Per kind: planted, flagged, precision and recall of the records the findings count for,
+    against the generator's planted.csv (kinds it plants none of score every finding as wrong)."""
     truth = pd.read_csv(planted, dtype=str)
-    flagged: dict[str, set[str]] = {kind: set() for kind in SCORED_KINDS}
     with open(report, encoding="utf-8") as handle:
         findings = json.load(handle)["findings"]
-    for finding in findings:
-        kind = finding["kind"]
-        named = finding["records"] if kind == "duplicate" else finding["records"][:1]
-        flagged.setdefault(kind, set()).update(str(record.get("id")) for record in named)
-    scores = {}
-    for kind, found in flagged.items():
-        wanted = set(truth.loc[truth["kind"] == kind, "id"])
-        hits = len(found & wanted)
-        scores[kind] = {
-            "planted": len(wanted),
-            "flagged": len(found),
-            "precision": hits / len(found) if found else 1.0,
-            "recall": hits / len(wanted) if wanted else 1.0,
-        }
-    return scores
-
-
-def format_kind_scores(scores: dict[str, dict[str, float]]) -> str:
-    lines = [f"  {'kind':<22}{'planted':>9}{'flagged':>9}{'precision':>11}{'recall':>8}"]
-    for kind, score in scores.items():
-        if score["planted"] or score["flagged"]:
-            lines.append(
-                f"  {kind:<22}{score['planted']:>9}{score['flagged']:>9}"
-                f"{score['precision']:>11.3f}{score['recall']:>8.3f}"
-            )
-    return "\n".join(lines)
+    flagged = flagged_by_kind(
+        ((finding["kind"], [str(record.get("id")) for record in finding["records"]]) for finding in findings),
+        SCORED_KINDS,
+    )
+    wanted = {kind: set(ids) for kind, ids in truth.groupby("kind")["id"]}
+    return precision_recall(flagged, wanted)
 
 
 def same_person_scores(records: Path, people: Path) -> str:
@@ -273,7 +254,7 @@ def main() -> None:
         )
         lines.append("  " + same_person_scores(audit_dir / "records.csv", data / "people.csv"))
         lines.append("  per kind, against what the generator planted (planted.csv):")
-        lines.append(format_kind_scores(kind_scores(audit_dir / "report.json", data / "planted.csv")))
+        lines.append(table(kind_scores(audit_dir / "report.json", data / "planted.csv")))
     if args.only in (None, "splink"):
         splink_dir = work / "splink"
         splink_dir.mkdir(exist_ok=True)

@@ -1,8 +1,6 @@
 """Precision and recall per kind on a synthetic eighteen-file export with planted problems (planted.py).
 
-A finding counts for the record it names first (for a finding about a lead and its account, the
-lead; for a lead that is a contact, the lead); a finding about a label counts for every record that
-carries it, and a duplicate cluster for each of its records. Every kind must reach precision >= 0.98
+Findings are scored as tests/rules/scoring.py says. Every kind must reach precision >= 0.98
 and recall >= 0.95. The figures are printed (see them with `pytest -s tests/rules/test_planted.py`)
 and are in the assertion message when a kind falls short.
 
@@ -23,41 +21,22 @@ import auditor
 from auditor.config import Config
 from tests.conftest import AS_OF
 from tests.rules.planted import EXPORTS, KINDS, write_planted
+from tests.rules.scoring import flagged_by_kind, precision_recall, table
 
 MIN_PRECISION = 0.98
 MIN_RECALL = 0.95
 
 
-def precision_recall(result: auditor.AuditResult, truth: dict[str, set[tuple[str, int]]]) -> dict[str, dict]:
-    found: dict[str, set[tuple[str, int]]] = {kind: set() for kind in KINDS}
-    for finding in result.findings:
-        if finding.kind in found:
-            named = (
-                finding.records if finding.kind in ("unmapped_label", "duplicate") else finding.records[:1]
-            )
-            found[finding.kind].update((Path(ref.file).name, ref.row) for ref in named)
-    scores = {}
-    for kind in KINDS:
-        planted, flagged = truth.get(kind, set()), found[kind]
-        hits = len(planted & flagged)
-        scores[kind] = {
-            "planted": len(planted),
-            "flagged": len(flagged),
-            "precision": hits / len(flagged) if flagged else 1.0,
-            "recall": hits / len(planted) if planted else 1.0,
-            "missed": sorted(planted - flagged)[:5],
-            "wrong": sorted(flagged - planted)[:5],
-        }
-    return scores
-
-
-def table(scores: dict[str, dict]) -> str:
-    lines = [f"{'kind':<22}{'planted':>8}{'flagged':>8}{'precision':>10}{'recall':>8}"]
-    lines += [
-        f"{kind:<22}{s['planted']:>8}{s['flagged']:>8}{s['precision']:>10.3f}{s['recall']:>8.3f}"
-        for kind, s in scores.items()
-    ]
-    return "\n".join(lines)
+def scores_of(result: auditor.AuditResult, truth: dict[str, set[tuple[str, int]]]) -> dict[str, dict]:
+    flagged = flagged_by_kind(
+        (
+            (finding.kind, [(Path(ref.file).name, ref.row) for ref in finding.records])
+            for finding in result.findings
+        ),
+        KINDS,
+    )
+    scores = precision_recall({kind: flagged[kind] for kind in KINDS}, truth)
+    return {kind: scores[kind] for kind in KINDS}
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +107,7 @@ def test_every_kind_is_planted_in_several_places(planted_audit: tuple) -> None:
 
 def test_precision_and_recall_per_kind(planted_audit: tuple) -> None:
     result, planted, seconds = planted_audit
-    scores = precision_recall(result, planted.truth)
+    scores = scores_of(result, planted.truth)
     report = table(scores)
     print(
         f"\n{report}\n{len(result.records)} records in {len(planted.paths)} files audited in {seconds:.1f} s"

@@ -5,14 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pandas as pd
 
 from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule
-from auditor.finding_groups import FindingColumns, in_batches
-from auditor.matching.explaining import EXPLAINED_AT_A_TIME, review_severity
+from auditor.checking.rules._naming import record_names
+from auditor.finding_groups import FindingColumns, in_batches, record_refs
+from auditor.findings import Finding, RecordRef
+from auditor.matching.explaining import EXPLAINED_AT_A_TIME, review_evidence, review_severity
+
+if TYPE_CHECKING:
+    from auditor.matching import MatchResult
+
+# How a rule words a review pair: (first record's name, second record's type, their references,
+# the pair's evidence) -> the finding's message.
+ReviewWording = Callable[[str, str, RecordRef, RecordRef, Mapping[str, Any]], str]
 
 
 def explained(
@@ -38,7 +48,7 @@ def review_pairs(
     first: np.ndarray,
     second: np.ndarray,
     pair: np.ndarray,
-    write: Callable[..., Any],
+    wording: ReviewWording,
 ) -> FindingColumns:
     """Findings about pairs set aside for review (`first[i]` and `second[i]`, review pair
     `pair[i]`), a severity below the rule's: they say "look", not "merge"."""
@@ -48,6 +58,34 @@ def review_pairs(
         np.column_stack([first, second]).ravel(),
         np.full(len(pair), 2, dtype=np.int64),
         {"pair": pair},
-        write,
+        _write_review,
+        wording,
         severity=review_severity(rule.severity),
     )
+
+
+def _write_review(
+    rule: Rule,
+    matches: MatchResult,
+    wording: ReviewWording,
+    records: pd.DataFrame,
+    at: np.ndarray,
+    named: np.ndarray,
+    columns: Mapping[str, np.ndarray],
+) -> list[Finding]:
+    """A finding per review pair, with the evidence of its two records."""
+    matches.prepare(at)  # the chunk's explanations in one pass
+    first, second = at[0::2], at[1::2]
+    names = record_names(records, first).tolist()
+    second_type = records["record_type"].take(second).to_numpy(dtype=object).tolist()
+    refs = iter(record_refs(records, at))
+    severity = review_severity(rule.severity)
+    findings = []
+    for pair, first_position, second_position, name, kind in zip(
+        columns["pair"].tolist(), first.tolist(), second.tolist(), names, second_type, strict=True
+    ):
+        evidence = review_evidence(matches, pair, [first_position, second_position])
+        first_ref, second_ref = next(refs), next(refs)
+        message = wording(name, str(kind), first_ref, second_ref, evidence)
+        findings.append(Finding(rule.code, rule.kind, severity, message, [first_ref, second_ref], evidence))
+    return findings

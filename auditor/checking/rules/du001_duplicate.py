@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -15,8 +15,8 @@ from auditor.checking.rules._matched import explained, review_pairs
 from auditor.checking.rules._naming import record_names
 from auditor.checking.rules._reach import nothing_to_compare, people
 from auditor.finding_groups import FindingGroup, record_refs
-from auditor.findings import Finding
-from auditor.matching.explaining import group_evidence, review_evidence, review_severity
+from auditor.findings import Finding, RecordRef
+from auditor.matching.explaining import group_evidence
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
@@ -115,7 +115,7 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
     # Pairs set aside for review whose two records play one role.
     review = np.flatnonzero((lead_role[left] & lead_role[right]) | (contact_role[left] & contact_role[right]))
     if len(review):
-        found.append(review_pairs(rule, context, left[review], right[review], review, _write_review))
+        found.append(review_pairs(rule, context, left[review], right[review], review, _review_wording))
     return found
 
 
@@ -153,37 +153,12 @@ def _write_clusters(
     return findings
 
 
-def _write_review(
-    rule: Rule,
-    matches: MatchResult,
-    records: pd.DataFrame,
-    at: np.ndarray,
-    named: np.ndarray,
-    columns: Mapping[str, np.ndarray],
-) -> list[Finding]:
-    """A finding per pair set aside for review, a severity lower: it says "look", not "merge"."""
-    matches.prepare(at)  # the chunk's explanations in one pass
-    left, right = at[0::2], at[1::2]
-    names = record_names(records, left).tolist()
-    is_lead = (records["record_type"].take(left) == "lead").to_numpy().tolist()
-    refs = iter(record_refs(records, at))
-    severity = review_severity(rule.severity)
-    findings = []
-    for pair, first_position, second_position, name, lead in zip(
-        columns["pair"].tolist(), left.tolist(), right.tolist(), names, is_lead, strict=True
-    ):
-        evidence = review_evidence(matches, pair, [first_position, second_position])
-        first, second = next(refs), next(refs)
-        findings.append(
-            Finding(
-                rule.code,
-                rule.kind,
-                severity,
-                f"{name} may be recorded twice as a {'lead' if lead else 'contact'}: "
-                f"{first.file} row {first.row} and {second.file} row {second.row} (match score "
-                f"{evidence['score']:.2f}, but {evidence['pairs'][0]['review']}): review before merging.",
-                [first, second],
-                evidence,
-            )
-        )
-    return findings
+def _review_wording(
+    name: str, kind: str, first: RecordRef, second: RecordRef, evidence: Mapping[str, Any]
+) -> str:
+    role = "lead" if kind == "lead" else "contact"  # both records play one role
+    return (
+        f"{name} may be recorded twice as a {role}: {first.file} row {first.row} and {second.file} row "
+        f"{second.row} (match score {evidence['score']:.2f}, but {evidence['pairs'][0]['review']}): review "
+        "before merging."
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -16,8 +16,8 @@ from auditor.checking.rules._matched import explained, review_pairs
 from auditor.checking.rules._naming import record_names, with_article
 from auditor.checking.rules._reach import everyone, nothing_to_compare
 from auditor.finding_groups import FindingGroup, record_refs
-from auditor.findings import Finding
-from auditor.matching.explaining import group_evidence, review_evidence, review_severity
+from auditor.findings import Finding, RecordRef
+from auditor.matching.explaining import group_evidence
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
@@ -113,7 +113,7 @@ def lead_is_contact(rule: Rule, context: AuditContext, max_pairs: int = 20) -> l
     pair = np.concatenate([np.arange(len(left)), np.arange(len(left))])
     chosen = np.flatnonzero(is_open_lead[lead] & established[known])
     if len(chosen):
-        found.append(review_pairs(rule, context, lead[chosen], known[chosen], pair[chosen], _write_review))
+        found.append(review_pairs(rule, context, lead[chosen], known[chosen], pair[chosen], _review_wording))
     return found
 
 
@@ -157,38 +157,11 @@ def _write_clusters(
     return findings
 
 
-def _write_review(
-    rule: Rule,
-    matches: MatchResult,
-    records: pd.DataFrame,
-    at: np.ndarray,
-    named: np.ndarray,
-    columns: Mapping[str, np.ndarray],
-) -> list[Finding]:
-    """A finding per review pair of an open lead and an established record, a severity lower."""
-    matches.prepare(at)  # the chunk's explanations in one pass
-    lead, known = at[0::2], at[1::2]
-    names = record_names(records, lead).tolist()
-    known_type = records["record_type"].take(known).to_numpy(dtype=object).tolist()
-    refs = iter(record_refs(records, at))
-    severity = review_severity(rule.severity)
-    findings = []
-    for pair, lead_position, known_position, name, kind in zip(
-        columns["pair"].tolist(), lead.tolist(), known.tolist(), names, known_type, strict=True
-    ):
-        evidence = review_evidence(matches, pair, [lead_position, known_position])
-        lead_ref, known_ref = next(refs), next(refs)
-        findings.append(
-            Finding(
-                rule.code,
-                rule.kind,
-                severity,
-                f"Open lead {name} ({lead_ref.file} row {lead_ref.row}) may already be "
-                f"{with_article(str(kind))} in {known_ref.file} row {known_ref.row} "
-                f"(match score {evidence['score']:.2f}, but {evidence['pairs'][0]['review']}): review "
-                "before converting.",
-                [lead_ref, known_ref],
-                evidence,
-            )
-        )
-    return findings
+def _review_wording(
+    name: str, kind: str, lead: RecordRef, known: RecordRef, evidence: Mapping[str, Any]
+) -> str:
+    return (
+        f"Open lead {name} ({lead.file} row {lead.row}) may already be {with_article(kind)} in "
+        f"{known.file} row {known.row} (match score {evidence['score']:.2f}, but "
+        f"{evidence['pairs'][0]['review']}): review before converting."
+    )
