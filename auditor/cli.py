@@ -361,6 +361,12 @@ def demo(html_path: str, lang: str, quiet: bool) -> None:
     show_default=True,
     help="Delete results nobody downloaded this long after the audit finished.",
 )
+@click.option(
+    "--max-disk-mb",
+    type=click.IntRange(1, 10_000_000),
+    default=None,
+    help="Disk the uploads and results of all audits may take together (default: ten times --max-upload-mb).",
+)
 @click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
 def serve(
     host: str,
@@ -369,6 +375,7 @@ def serve(
     workers: int | None,
     max_queued: int,
     keep_minutes: float,
+    max_disk_mb: int | None,
     open_browser: bool,
 ) -> None:
     """Start a local web page to upload exports, follow the audit and read the report.
@@ -397,6 +404,7 @@ def serve(
             max_upload_bytes=max_upload_mb * MEGABYTE,
             max_queued=max_queued,
             keep_seconds=keep_minutes * 60,
+            max_disk_bytes=max_disk_mb * MEGABYTE if max_disk_mb else None,
             **limits,
         ),
         open_browser=open_browser,

@@ -2,12 +2,13 @@
 
 The package is a shell over `auditor.audit` and the report writers, like the CLI:
 
-- `settings`: every limit the server keeps (upload size, workers, queue, how long results are kept);
+- `settings`: every limit the server keeps (upload size, workers, queue, audits per session, disk,
+  how long results are kept, how long a client may take to send a request);
 - `uploads`: receiving a multipart upload straight into a private folder, checking each file by content;
 - `jobs`: the bounded queue of audits, each run in its own worker process, and the janitor;
 - `worker`: what runs inside that process (audit, then write the reports);
 - `security`: the session and CSRF token, Host and Origin checks, Content-Security-Policy and headers;
-- `app`: the routes; `server`: binding the socket and running uvicorn.
+- `app`: the routes; `server`: binding the socket and running uvicorn, with deadlines for slow clients.
 
 This module imports nothing from the web stack, so the CLI can say what to install when it is missing.
 """

@@ -18,26 +18,37 @@ import datetime as dt
 import os
 import re
 import secrets
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import anyio
+from anyio.lowlevel import checkpoint
 from jinja2 import Environment, select_autoescape
 from starlette.applications import Starlette
-from starlette.background import BackgroundTask
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from auditor import __version__
 from auditor.config import LANGUAGES, config_from_mapping
 from auditor.errors import ConfigError
-from auditor.serve.jobs import Busy, Job, JobGone, JobManager, JobMissing, Target
+from auditor.serve.jobs import (
+    Busy,
+    DiskFull,
+    Job,
+    JobGone,
+    JobManager,
+    JobMissing,
+    Target,
+    TooManyJobs,
+    TooManyUploads,
+)
 from auditor.serve.security import Guard, SecurityMiddleware, page_policy, report_policy
 from auditor.serve.settings import MEGABYTE, ServeSettings
 from auditor.serve.uploads import (
@@ -71,14 +82,9 @@ UPLOAD_OVERHEAD = MEGABYTE
 _DOMAIN = re.compile(r"^[^\s@/\\:]+\.[^\s@/\\:]+$")
 
 
-def create_app(
-    settings: ServeSettings | None = None,
-    *,
-    target: Target = run_job,
-    on_start: Callable[[Path], None] | None = None,
-) -> Starlette:
-    """The web app. `target` is what each worker process runs (tests swap in misbehaving ones);
-    `on_start` is told the private folder once it exists."""
+def create_app(settings: ServeSettings | None = None, *, target: Target = run_job) -> Starlette:
+    """The web app; `app.state.manager` holds its jobs. `target` is what each worker process runs
+    (tests swap in misbehaving ones)."""
     settings = settings or ServeSettings()
     manager = JobManager(settings, target=target)
     guard = Guard(settings)
@@ -87,8 +93,6 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         manager.start()
-        if on_start is not None and manager.root is not None:
-            on_start(manager.root)
         try:
             yield
         finally:
@@ -160,17 +164,14 @@ class _Routes:
         if header_token is not None and not self.guard.csrf_valid(session, header_token):
             return error(403, "The form's security token is wrong or expired; reload the page.")
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > self.settings.max_upload_bytes + UPLOAD_OVERHEAD:
+        most = self.settings.max_upload_bytes + UPLOAD_OVERHEAD
+        if declared.isdigit() and int(declared) > most:
             return error(413, _too_large(self.settings))
         try:
-            job = self.manager.open_job(session)
-        except Busy:
-            return error(
-                429,
-                f"The server is busy: {self.settings.workers} audit(s) are running and "
-                f"{self.settings.max_queued} are waiting. Try again in a minute.",
-                {"retry-after": "30"},
-            )
+            # A body without a declared length counts as the largest allowed until it has arrived.
+            job = self.manager.open_job(session, int(declared) if declared.isdigit() else most)
+        except (Busy, TooManyUploads, TooManyJobs, DiskFull) as refused:
+            return self._refusal(refused)
         try:
             with anyio.fail_after(self.settings.upload_timeout):
                 upload = await receive_upload(
@@ -198,8 +199,43 @@ class _Routes:
         except BaseException:
             await anyio.to_thread.run_sync(self.manager.discard, job)
             raise
-        self.manager.submit(job, inputs, [stored.name for stored in upload.files], audit_settings)
+        try:
+            self.manager.submit(job, inputs, [stored.name for stored in upload.files], audit_settings)
+        except Busy as busy:
+            await anyio.to_thread.run_sync(self.manager.discard, job)
+            return self._refusal(busy)
         return JSONResponse({"id": job.id, "status": f"/jobs/{job.id}"}, status_code=202)
+
+    def _refusal(self, refused: Exception) -> Response:
+        """Why a new audit cannot start now, and what to do about it."""
+        limits = self.settings
+        if isinstance(refused, TooManyUploads):
+            return error(
+                429,
+                f"This browser is already sending {limits.max_uploads_per_session} upload(s), the most it "
+                "may send at once. Wait until they have arrived, then try again.",
+            )
+        if isinstance(refused, TooManyJobs):
+            return error(
+                429,
+                f"This browser already keeps {limits.max_jobs_per_session} audits on the server, the most it "
+                "may. Delete the results you no longer need (Delete now), or wait until they expire, then "
+                "try again.",
+            )
+        if isinstance(refused, DiskFull):
+            return error(
+                507,
+                f"The server is full: uploads and results may take {limits.disk_limit / MEGABYTE:g} MB, "
+                "all audits together. Try again once earlier results are downloaded or expire, or audit "
+                "fewer or smaller files.",
+                {"retry-after": "60"},
+            )
+        return error(
+            429,
+            f"The server is busy: {limits.workers} audit(s) are running and {limits.max_queued} are "
+            "waiting. Try again in a minute.",
+            {"retry-after": "30"},
+        )
 
     async def job(self, request: Request) -> Response:
         found = self._find(request)
@@ -239,14 +275,11 @@ class _Routes:
         except FileNotFoundError:
             return error(410, "This result was deleted. Run the audit again.")
         media_type, filename = DOWNLOADS[kind]
-        return StreamingResponse(
-            _chunks(handle),
+        return _Download(
+            handle,
             media_type=media_type,
-            headers={
-                "content-disposition": f'attachment; filename="{filename}"',
-                "content-length": str(os.fstat(handle.fileno()).st_size),
-            },
-            background=BackgroundTask(self.manager.mark_fetched, found, kind),
+            filename=filename,
+            on_sent=lambda: self.manager.mark_fetched(found, kind),
         )
 
     def _find(self, request: Request, *, finished: bool = False) -> Job | Response:
@@ -314,10 +347,69 @@ def _check_files(stored: list[StoredFile]) -> list[Path]:
     return inputs
 
 
-def _chunks(handle: Any) -> Iterator[bytes]:
-    with handle:
-        while chunk := handle.read(256 * 1024):
-            yield chunk
+class _Download(Response):
+    """A result file as a download. `on_sent` runs (in a thread) only once the whole body has gone out:
+    not for a HEAD request, nor when the client went away part way, since a download counted as taken
+    brings its job's deletion nearer."""
+
+    chunk_bytes = 256 * 1024
+
+    def __init__(
+        self, handle: BinaryIO, *, media_type: str, filename: str, on_sent: Callable[[], None]
+    ) -> None:
+        self.handle = handle
+        self.on_sent = on_sent
+        self.status_code = 200
+        self.media_type = media_type
+        self.background = None
+        self.init_headers(
+            {
+                "content-disposition": f'attachment; filename="{filename}"',
+                "content-length": str(os.fstat(handle.fileno()).st_size),
+            }
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with self.handle:
+            await send(
+                {"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers}
+            )
+            if scope["method"] == "HEAD":
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+            sent_in_full = await self._send_body(receive, send)
+        if sent_in_full:
+            await anyio.to_thread.run_sync(self.on_sent)
+
+    async def _send_body(self, receive: Receive, send: Send) -> bool:
+        # uvicorn drops what is sent to a client that has gone without a word (ASGI before 2.4), so a
+        # departure is known only from the request's own disconnect message, watched for meanwhile.
+        client_left = False
+        sent_in_full = False
+        async with anyio.create_task_group() as watching:
+
+            async def notice_departure() -> None:
+                nonlocal client_left
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+                client_left = True
+                watching.cancel_scope.cancel()
+
+            watching.start_soon(notice_departure)
+            try:
+                while chunk := await anyio.to_thread.run_sync(self.handle.read, self.chunk_bytes):
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+                # An empty chunk waits, as every send does, until the client has taken what is buffered
+                # (or is gone); the checkpoint then lets a departure be noticed before the body is ended.
+                await send({"type": "http.response.body", "body": b"", "more_body": True})
+                await checkpoint()
+                if not client_left:
+                    await send({"type": "http.response.body", "body": b"", "more_body": False})
+                    sent_in_full = True
+            except OSError:
+                pass  # how servers of ASGI 2.4 and later say that the client has gone
+            watching.cancel_scope.cancel()
+        return sent_in_full
 
 
 def _too_large(settings: ServeSettings) -> str:

@@ -30,7 +30,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from auditor.serve.settings import ServeSettings
+from auditor.serve.settings import MEGABYTE, ServeSettings
 from auditor.serve.worker import OUTPUTS, run_job
 
 FOLDER_PREFIX = "crm-audit-serve-"
@@ -38,11 +38,26 @@ PID_FILE = "server.pid"
 # Deleted jobs are remembered (id, owner, why) so that a late download says why it is gone.
 TOMBSTONE_SECONDS = 24 * 3600
 MAX_TOMBSTONES = 10_000
-ACTIVE_STATES = ("uploading", "queued", "running")
+# A job in these states holds files (or a reservation for an upload); a failed one holds nothing.
+HOLDING_STATES = ("uploading", "queued", "running", "done")
+# How often a running audit's folder is measured against the disk limit.
+DISK_CHECK_SECONDS = 0.5
 
 
 class Busy(Exception):
     """Every worker and queue place is taken."""
+
+
+class TooManyJobs(Exception):
+    """The session already keeps as many audits as it may."""
+
+
+class TooManyUploads(Exception):
+    """The session is already sending as many uploads as it may at once."""
+
+
+class DiskFull(Exception):
+    """Uploads and results already take the disk limit, or this upload would pass it."""
 
 
 class JobMissing(Exception):
@@ -60,6 +75,7 @@ class Job:
     folder: Path
     created: float
     state: str = "uploading"
+    queued: float | None = None
     step: str = "queued"
     detail: str = ""
     names: list[str] = field(default_factory=list)
@@ -70,6 +86,8 @@ class Job:
     error: str | None = None
     fetched: set[str] = field(default_factory=set)
     pid: int | None = None
+    # What the job holds on disk: while uploading, the size it declared; then its files, as measured.
+    disk_bytes: int = 0
     # The report's Content-Security-Policy, computed once from the report's own inline blocks.
     report_policy: str | None = None
 
@@ -134,19 +152,29 @@ class JobManager:
 
     # -- jobs -----------------------------------------------------------------------------------
 
-    def open_job(self, owner: str) -> Job:
-        """Take a place for an upload that is about to arrive; Busy if there is none. The place is
-        taken before a byte is read, so a busy server never stores a large upload only to refuse it."""
+    def open_job(self, owner: str, upload_bytes: int) -> Job:
+        """A job for an upload of at most `upload_bytes` that is about to arrive. Raises TooManyUploads,
+        TooManyJobs, DiskFull, or Busy when the queue is already full (so that a busy server does not
+        store an upload only to refuse it). No queue place is taken yet: see `submit`."""
         assert self.root is not None, "JobManager.start() first"
         with self._lock:
-            if self._closing.is_set() or self._active() >= self.settings.capacity:
+            mine = [job for job in self._jobs.values() if job.owner == owner and job.state in HOLDING_STATES]
+            if sum(1 for job in mine if job.state == "uploading") >= self.settings.max_uploads_per_session:
+                raise TooManyUploads
+            if len(mine) >= self.settings.max_jobs_per_session:
+                raise TooManyJobs
+            if self._held_bytes() + upload_bytes > self.settings.disk_limit:
+                raise DiskFull
+            if self._closing.is_set() or self._waiting_or_running() >= self.settings.capacity:
                 raise Busy
             job_id = secrets.token_urlsafe(24)
             # The folder name is a second secret, so the job id never names a path.
             folder = self.root / secrets.token_hex(16)
             folder.mkdir(mode=0o700)
             (folder / "in").mkdir(mode=0o700)
-            job = Job(id=job_id, owner=owner, folder=folder, created=time.monotonic())
+            job = Job(
+                id=job_id, owner=owner, folder=folder, created=time.monotonic(), disk_bytes=upload_bytes
+            )
             self._jobs[job_id] = job
         return job
 
@@ -157,10 +185,16 @@ class JobManager:
         shutil.rmtree(job.folder, ignore_errors=True)
 
     def submit(self, job: Job, inputs: list[Path], names: list[str], settings: dict[str, Any]) -> None:
+        """Queue an upload that has fully arrived: only now does it take a queue place, so a client
+        trickling its upload holds none. Busy if every place is taken (the caller discards the job)."""
         assert self._executor is not None
+        stored = sum(path.stat().st_size for path in inputs)
         with self._lock:
+            if self._closing.is_set() or self._waiting_or_running() >= self.settings.capacity:
+                raise Busy
             job.names = names
-            job.state = "queued"
+            job.state, job.queued = "queued", time.monotonic()
+            job.disk_bytes = stored
         self._executor.submit(self._supervise, job, [str(path) for path in inputs], names, settings)
 
     def get(self, job_id: str, owner: str) -> Job:
@@ -177,9 +211,13 @@ class JobManager:
         """What the page shows: state, step, queue place, counts, skipped files, the time left."""
         now = time.monotonic()
         with self._lock:
-            ahead = sum(
-                1 for other in self._jobs.values() if other.state == "queued" and other.created < job.created
-            )
+            ahead = 0
+            if job.state == "queued" and job.queued is not None:
+                ahead = sum(
+                    1
+                    for other in self._jobs.values()
+                    if other.state == "queued" and other.queued is not None and other.queued < job.queued
+                )
             expires = None
             if job.finished is not None:
                 expires = max(0, round(job.finished + self.settings.keep_seconds - now))
@@ -188,7 +226,7 @@ class JobManager:
                 "state": job.state,
                 "step": job.step,
                 "detail": job.detail,
-                "queue_ahead": ahead if job.state == "queued" else 0,
+                "queue_ahead": ahead,
                 "elapsed": round((job.finished or now) - (job.started or now), 1),
                 "files": list(job.names),
                 "summary": job.summary,
@@ -229,6 +267,11 @@ class JobManager:
         for job in expired:
             self.delete(job, f"Its files were deleted {_duration(keep)} after the audit finished.")
 
+    def disk_used(self) -> int:
+        """Bytes held by every job: files on disk, and the declared size of uploads still arriving."""
+        with self._lock:
+            return self._held_bytes()
+
     def jobs_on_disk(self) -> list[Path]:
         """Every job folder still present (for tests and the load test's leak check)."""
         if self.root is None or not self.root.exists():
@@ -237,8 +280,27 @@ class JobManager:
 
     # -- internals ------------------------------------------------------------------------------
 
-    def _active(self) -> int:
-        return sum(1 for job in self._jobs.values() if job.state in ACTIVE_STATES)
+    def _held_bytes(self) -> int:
+        return sum(job.disk_bytes for job in self._jobs.values())
+
+    def _waiting_or_running(self) -> int:
+        return sum(1 for job in self._jobs.values() if job.state in ("queued", "running"))
+
+    def _past_disk_limit(self, job: Job) -> bool:
+        """Measure a running job's folder; True if the files of every audit now pass the disk limit.
+        Uploads still arriving are left out: a running audit is not stopped for what may never come."""
+        size = _bytes_under(job.folder)
+        with self._lock:
+            job.disk_bytes = size
+            stored = sum(other.disk_bytes for other in self._jobs.values() if other.state != "uploading")
+        return stored > self.settings.disk_limit
+
+    def _disk_limit_reached(self) -> str:
+        return (
+            f"The audit's results took the server past its limit of {self.settings.disk_limit / MEGABYTE:g} MB "
+            "for the uploads and results of all audits together, so it was stopped. Try again once earlier "
+            "results are deleted, or audit fewer or smaller files."
+        )
 
     def _prune_tombstones(self) -> None:
         horizon = time.monotonic() - TOMBSTONE_SECONDS
@@ -282,14 +344,24 @@ class JobManager:
         # Our copy of the writing end must close, or the pipe never reports the worker's end.
         writer.close()
         outcome: tuple[str, Any] | None = None
-        timed_out = False
+        stopped: str | None = None  # why the server stopped the audit, if it did
         deadline = time.monotonic() + self.settings.job_timeout
+        next_disk_check = time.monotonic()
         try:
             while outcome is None:
-                remaining = deadline - time.monotonic()
+                now = time.monotonic()
+                remaining = deadline - now
                 if remaining <= 0:
-                    timed_out = True
+                    stopped = (
+                        f"The audit took longer than {_duration(self.settings.job_timeout)} and was stopped. "
+                        "Audit fewer or smaller files at once."
+                    )
                     break
+                if now >= next_disk_check:
+                    next_disk_check = now + DISK_CHECK_SECONDS
+                    if self._past_disk_limit(job):
+                        stopped = self._disk_limit_reached()
+                        break
                 if not reader.poll(min(remaining, 0.5)):
                     if self._closing.is_set():
                         break
@@ -303,37 +375,43 @@ class JobManager:
                         job.step, job.detail = str(message[1]), str(message[2])[:200]
                 else:
                     outcome = (message[0], message[1])
+            # Results written since the last measure count too: a finished audit may not keep them.
+            if outcome is not None and outcome[0] == "done" and self._past_disk_limit(job):
+                outcome, stopped = None, self._disk_limit_reached()
         finally:
             reader.close()
-            if outcome is None and (timed_out or self._closing.is_set()):
+            if outcome is None and (stopped or self._closing.is_set()):
                 _kill(process)
             process.join(timeout=5)
             _kill(process)
             with self._lock:
                 self._processes.pop(job.id, None)
-        self._finish(job, outcome, process, timed_out)
+        self._finish(job, outcome, process, stopped)
 
     def _finish(
-        self, job: Job, outcome: tuple[str, Any] | None, process: BaseProcess, timed_out: bool
+        self, job: Job, outcome: tuple[str, Any] | None, process: BaseProcess, stopped: str | None
     ) -> None:
-        # The uploads are never needed again once the audit ends, whatever its outcome.
+        # The uploads are never needed again once the audit ends, whatever its outcome; nor are the
+        # results of a failed audit, which cannot be downloaded.
+        result = outcome[1] if outcome is not None and outcome[0] == "done" else None
         shutil.rmtree(job.folder / "in", ignore_errors=True)
+        if result is None:
+            shutil.rmtree(job.folder / "out", ignore_errors=True)
+        size = _bytes_under(job.folder)
         with self._lock:
             if job.id not in self._jobs:
                 return
-            if outcome is not None and outcome[0] == "done":
+            job.disk_bytes = size
+            if result is not None:
                 job.state, job.step, job.detail = "done", "done", ""
-                job.summary = outcome[1]["summary"]
-                job.skipped = outcome[1]["skipped"]
+                job.summary = result["summary"]
+                job.skipped = result["skipped"]
             else:
                 job.state = "failed"
                 if outcome is not None:
                     job.error = str(outcome[1])
-                elif timed_out:
-                    job.error = (
-                        f"The audit took longer than {_duration(self.settings.job_timeout)} and was stopped. "
-                        "Audit fewer or smaller files at once."
-                    )
+                elif stopped:
+                    job.error = stopped
                 elif self._closing.is_set():
                     job.error = "The server was stopped before the audit finished."
                 else:
@@ -374,6 +452,16 @@ def _exit_description(process: BaseProcess) -> str:
         with contextlib.suppress(ValueError):
             return f"was ended by signal {signal.Signals(-code).name}"
     return f"exited with status {code}"
+
+
+def _bytes_under(folder: Path) -> int:
+    total = 0
+    for parent, _, names in os.walk(folder):
+        for name in names:
+            # A file may be deleted while it is counted (a download finishing, the janitor).
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(parent, name)).st_size
+    return total
 
 
 def _duration(seconds: float) -> str:

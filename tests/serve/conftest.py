@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,10 +27,12 @@ if missing_dependencies():
         raise RuntimeError(f"CI is set, but {INSTALL_HINT}")
     pytest.skip(INSTALL_HINT, allow_module_level=True)
 
+import httpx2
 from starlette.testclient import TestClient
 
 from auditor.serve.app import create_app
 from auditor.serve.jobs import JobManager
+from auditor.serve.server import AnnouncingServer, bind, uvicorn_config
 from auditor.serve.settings import ServeSettings
 from tests.conftest import FIXTURES
 
@@ -137,3 +142,100 @@ def stop(process: subprocess.Popen[str], timeout: float = 20) -> int:
             process.kill()
             process.wait()
     return process.returncode
+
+
+@dataclass
+class Live:
+    """The app on uvicorn, configured as `crm-audit serve` runs it, for what the test client cannot
+    show: connections, sockets and time."""
+
+    port: int
+    manager: JobManager
+    cookie_name: str
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def session(self) -> tuple[str, str]:
+        """A new browser session: its Cookie header and its CSRF token."""
+        page = httpx2.get(self.url, timeout=10)
+        cookie = page.cookies[self.cookie_name]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+        assert token, "the page carries the CSRF token"
+        return f"{self.cookie_name}={cookie}", token.group(1)
+
+    def connect(self) -> socket.socket:
+        return socket.create_connection(("127.0.0.1", self.port), timeout=5)
+
+    def upload(self, cookie: str, token: str, files: list[tuple[str, bytes]]) -> httpx2.Response:
+        return httpx2.post(
+            f"{self.url}jobs",
+            headers={"cookie": cookie},
+            data={"csrf_token": token},
+            files=[("files", (name, content, "text/csv")) for name, content in files],
+            timeout=10,
+        )
+
+    def wait(self, cookie: str, job_id: str, timeout: float = 30) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status = httpx2.get(f"{self.url}jobs/{job_id}", headers={"cookie": cookie}, timeout=10).json()
+            if status["state"] in ("done", "failed"):
+                return status
+            time.sleep(0.05)
+        raise AssertionError(f"job {job_id} did not finish in {timeout} s: {status}")
+
+
+@contextmanager
+def live_server(temp: Path, target: Callable[..., None] | None = None, **limits: Any) -> Iterator[Live]:
+    """The app on uvicorn in a thread of this process, on a free loopback port."""
+    sock = bind("127.0.0.1", 0)
+    settings = ServeSettings(temp_parent=temp, **limits).bound_to(sock.getsockname()[1])
+    app = create_app(settings, **({"target": target} if target else {}))
+    listening = threading.Event()
+    server = AnnouncingServer(uvicorn_config(app, settings), on_listening=listening.set)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        assert listening.wait(30), "the server did not start"
+        yield Live(settings.port, app.state.manager, settings.cookie_name)
+    finally:
+        server.should_exit = True
+        thread.join(30)
+
+
+def multipart(token: str, files: list[tuple[str, bytes]], boundary: str = "B") -> bytes:
+    """A body as the page sends it: the token first, then the files."""
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'.encode()]
+    for name, content in files:
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n\r\n'
+        parts.append(head.encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts)
+
+
+def upload_head(cookie: str, length: int, boundary: str = "B") -> bytes:
+    """The request line and headers of an upload of `length` bytes."""
+    return (
+        f"POST /jobs HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+        f"Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {length}\r\n\r\n"
+    ).encode()
+
+
+def read_response(sock: socket.socket) -> tuple[int, bytes]:
+    response = http.client.HTTPResponse(sock)
+    response.begin()
+    return response.status, response.read()
+
+
+def closed_by_server(sock: socket.socket) -> bool:
+    """Whether the server closed this connection; False if it is still open when the socket times out."""
+    try:
+        while sock.recv(65536):
+            pass
+    except TimeoutError:
+        return False
+    except ConnectionResetError:
+        pass
+    return True

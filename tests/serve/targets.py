@@ -65,3 +65,38 @@ def seen(folder: Path, timeout: float = 20) -> dict[str, Any]:
 
 def release(folder: Path) -> None:
     (folder / RELEASE).touch()
+
+
+# Sizes of what `writes_results` writes: each more than one chunk of a download, and the CSV larger
+# than any socket buffer, so that a download of it the client abandons is still being sent when it goes.
+RESULT_SIZES = {"html": 512 * 1024, "xlsx": 512 * 1024, "json": 512 * 1024, "csv": 24 * 1024 * 1024}
+
+
+def writes_results(
+    conn: Connection, folder: str, inputs: list[str], names: list[str], settings: dict[str, Any]
+) -> None:
+    """A finished audit with results of known sizes (RESULT_SIZES), quickly."""
+    from auditor.serve.worker import OUTPUTS
+
+    out = Path(folder) / "out"
+    out.mkdir(mode=0o700, exist_ok=True)
+    for kind, size in RESULT_SIZES.items():
+        (out / OUTPUTS[kind]).write_bytes(b"x" * size)
+    conn.send(("done", {"summary": {"records": 0}, "skipped": []}))
+    conn.close()
+
+
+def fills_disk(
+    conn: Connection, folder: str, inputs: list[str], names: list[str], settings: dict[str, Any]
+) -> None:
+    """An audit whose results grow and grow (an 834-byte workbook can make a 262 MB CSV), up to 64 MB."""
+    out = Path(folder) / "out"
+    out.mkdir(mode=0o700, exist_ok=True)
+    conn.send(("progress", "reports", "CSV"))
+    with (out / "records.csv").open("wb") as records:
+        for _ in range(256):
+            records.write(b"x" * 256 * 1024)
+            records.flush()
+            time.sleep(0.005)
+    conn.send(("done", {"summary": {"records": 0}, "skipped": []}))
+    conn.close()
