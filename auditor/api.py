@@ -15,7 +15,7 @@ from auditor import __version__
 from auditor.checking import AuditContext, Coverage, load_ruleset, measure_coverage, run_rules
 from auditor.config import Config
 from auditor.detecting import Detection, detect
-from auditor.errors import InputError
+from auditor.errors import AuditorError, InputError
 from auditor.evidence import Evidence, evidence_table
 from auditor.finding_groups import Findings
 from auditor.findings import SEVERITY_ORDER
@@ -312,6 +312,8 @@ def read_inputs(
                 inputs.append(_input_report(table, detection, terms.label_maps))
         except InputError as error:
             inputs.append(InputReport(file=name, error=error.describe()))
+        except AuditorError:  # the settings are wrong, not the file: every file would fail alike
+            raise
         except Exception as error:
             if _DEBUG:
                 raise

@@ -27,7 +27,15 @@ def test_without_the_web_extra_serve_says_what_to_install(monkeypatch) -> None:
 
 def test_serve_documents_its_options() -> None:
     result = CliRunner().invoke(main, ["serve", "--help"])
-    for option in ("--host", "--port", "--max-upload-mb", "--workers", "--max-queued", "--keep-minutes", "--max-disk-mb"):
+    for option in (
+        "--host",
+        "--port",
+        "--max-upload-mb",
+        "--workers",
+        "--max-queued",
+        "--keep-minutes",
+        "--max-disk-mb",
+    ):
         assert option in result.output
     assert "127.0.0.1" in result.output
 
