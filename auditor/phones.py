@@ -352,7 +352,7 @@ def _matches_desc(national: pd.Series, lengths: np.ndarray, desc: _Desc) -> np.n
 def _match(values: pd.Series, pattern: str) -> np.ndarray:
     """RE2 search of an anchored pattern over Arrow-backed text (pandas would warn about the
     capture groups in libphonenumber's patterns, which only matter to extract)."""
-    matched = pc.match_substring_regex(pa.array(values.astype("str")), pattern)
+    matched = pc.match_substring_regex(pa.array(values.astype("str"), pa.string()), pattern)
     return matched.to_numpy(zero_copy_only=False)
 
 

@@ -186,7 +186,7 @@ def email_key(address: str) -> str:
 
 def email_domains(emails: pd.Series) -> pd.Series:
     """The domain of each address, lower-cased ("" when there is none)."""
-    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(pa.array(emails.astype("str"))))
+    lowered = pc.utf8_lower(pc.utf8_trim_whitespace(pa.array(emails.astype("str"), pa.string())))
     domains = pc.replace_substring_regex(pc.replace_substring_regex(lowered, r"^.*@", ""), r"^www\.", "")
     has_at = pc.match_substring(lowered, "@")
     return pd.Series(pc.if_else(has_at, domains, ""), index=emails.index, dtype="str")
