@@ -403,7 +403,7 @@ def _detect_object(
             ),
         )
     if profile is None and from_name != "account" and _has_type_column(people_columns):
-        # A hand-kept list of people with a type column is the contract's "mixed", whatever its file
+        # A hand-kept list of people with a type column is the "mixed" object of docs/CONTRACT.md, whatever its file
         # is called; in a list of accounts ("Comptes.xlsx") the type column types companies.
         return "mixed", "a type column labels each row", 0.9, [], ""
     people = Counter({obj: votes[obj] for obj in PEOPLE_OBJECTS if votes[obj] > 0})

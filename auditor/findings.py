@@ -24,7 +24,7 @@ KINDS = (
     "unmapped_label",
     "lifecycle_conflict",
     "missing_required",
-    # Added beyond the contract's first list (new kinds are allowed under new names):
+    # Added beyond the first list of docs/CONTRACT.md (new kinds are allowed under new names):
     "type_mismatch",  # a contact or customer whose evidence says another type (not a lead problem)
     "field_check",  # a field rule written in a rule-set file or the config failed
     "suspicious_value",  # a formula, markup, address, control character or injection code in a name field
@@ -36,7 +36,7 @@ KINDS = (
 @dataclass(slots=True)
 class RecordRef:
     """Where a record sits: the input file as given, the spreadsheet row, the platform's id (or None),
-    and for workbooks the sheet (an addition to the contract's fields, present only when set).
+    and for workbooks the sheet (an addition to the fields of docs/CONTRACT.md, present only when set).
 
     `position` is the record's row in the audit's records table when the reference came from it
     (-1 otherwise); renderers use it to find the record without a lookup. It is not part of the JSON."""

@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 from collections.abc import Callable, Sequence
+from functools import cache
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import auditor
@@ -15,6 +18,28 @@ from auditor.config import Config
 
 AS_OF = dt.date(2026, 11, 1)
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@cache
+def findings_json_validator() -> jsonschema.Draft202012Validator:
+    from auditor.reporting.json_report import findings_schema
+
+    return jsonschema.Draft202012Validator(findings_schema())
+
+
+@pytest.fixture(autouse=True)
+def every_findings_json_is_valid(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every findings JSON any test writes (CLI, API, demo) is checked against the schema shipped
+    in reports/findings.schema.json, the one docs/CONTRACT.md publishes."""
+    import auditor.reporting.json_report as json_report
+
+    write = json_report.write_json
+
+    def write_and_check(result: auditor.AuditResult, path: str | Path) -> None:
+        write(result, path)
+        findings_json_validator().validate(json.loads(Path(path).read_bytes()))
+
+    monkeypatch.setattr(json_report, "write_json", write_and_check)
 
 
 def csv_bytes(

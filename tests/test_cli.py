@@ -1,4 +1,4 @@
-"""The command line of the contract: options, outputs, exit statuses, one-line errors."""
+"""The command line of docs/CONTRACT.md: options, outputs, exit statuses, one-line errors."""
 
 from __future__ import annotations
 

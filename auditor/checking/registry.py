@@ -1,4 +1,4 @@
-"""The one registry of rules. A rule is a small named unit: a stable code, a kind from the contract,
+"""The one registry of rules. A rule is a small named unit: a stable code, a kind from docs/CONTRACT.md,
 a default severity, a one-line summary, a docstring saying why it matters, and a bad and a good record.
 
 Two shapes of rule share the registry:
@@ -123,7 +123,7 @@ def _register(rule: Rule) -> Rule:
     if rule.code in REGISTRY:
         raise ValueError(f"rule code {rule.code} is used twice")
     if rule.kind not in KINDS:
-        raise ValueError(f"{rule.code}: kind {rule.kind!r} is not in the contract's kinds")
+        raise ValueError(f"{rule.code}: kind {rule.kind!r} is not in the kinds of docs/CONTRACT.md")
     if rule.severity not in SEVERITY_ORDER:
         raise ValueError(f"{rule.code}: unknown severity {rule.severity!r}")
     REGISTRY[rule.code] = rule

@@ -1,4 +1,5 @@
-"""The findings JSON of the contract.
+"""The findings JSON of the contract (docs/CONTRACT.md), valid against the JSON Schema shipped as
+reports/findings.schema.json (`findings_schema()`).
 
 Written one finding per line: a million-record audit has hundreds of thousands of findings, which
 `json.dump(indent=...)` takes minutes to lay out, while a line each keeps the file fast to write,
@@ -17,6 +18,12 @@ from typing import Any
 import orjson
 
 from auditor.api import AuditResult
+from auditor.resources import reports_dir
+
+
+def findings_schema() -> dict[str, Any]:
+    """The JSON Schema every findings JSON this version writes validates against."""
+    return orjson.loads(reports_dir("findings.schema.json").read_bytes())
 
 
 def write_json(result: AuditResult, path: str | Path) -> None:

@@ -12,7 +12,7 @@ from auditor.api import AuditResult
 from auditor.reporting.cells import inert_column
 from auditor.reporting.positions import codes_per_record
 
-# The contract's columns first, in its order; then what a migration also wants.
+# The columns of docs/CONTRACT.md first, in its order; then what a migration also wants.
 CONTRACT_COLUMNS = (
     "source_file",
     "source_row",

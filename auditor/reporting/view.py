@@ -393,7 +393,7 @@ def _blind_spot_view(entry: Coverage) -> BlindSpotView:
 
 
 def kind_order(kinds: Iterable[str]) -> list[str]:
-    """The contract's kinds in their order (worst problems first), then any newer kind by name."""
+    """The kinds of docs/CONTRACT.md in their order (worst problems first), then any newer kind by name."""
     present = set(kinds)
     return [kind for kind in KINDS if kind in present] + sorted(present - set(KINDS))
 
