@@ -15,8 +15,10 @@ audited alongside (accounts, contacts) and the settings of the run.
     header = ["Id", "Name", "Type"]
     rows = [["0015g00000Acct01AAA", "ACME", "Customer - Direct"]]
 
-A test module `test_<code>.py` that sets `RULE = "<CODE>"` and asks for the `rule_case` and
-`check_rule_case` fixtures runs every case of its file through the public API, `auditor.audit`.
+One runner, tests/rules/test_cases.py, audits every case of every file through the public API,
+`auditor.audit`; tests/rules/test_catalogue.py checks that every rule has cases, and that the case
+marked `example = true` is the rule's documented example. A `test_<code>.py` module holds only what
+a case cannot say.
 """
 
 from __future__ import annotations
@@ -47,6 +49,15 @@ class RuleCase:
     evidence: list[dict[str, Any]] = field(default_factory=list)
     alongside: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    example: bool = False  # the rule's documented example (its `bad` and `good`)
+
+
+def cases_files() -> list[Path]:
+    return sorted(CASES.glob("*.toml"))
+
+
+def all_cases() -> list[RuleCase]:
+    return [case for path in cases_files() for case in load_cases(path.stem.upper())]
 
 
 def load_cases(code: str) -> list[RuleCase]:
@@ -63,15 +74,10 @@ def load_cases(code: str) -> list[RuleCase]:
             evidence=case.get("evidence", []),
             alongside=case.get("alongside", []),
             settings=case.get("settings", {}),
+            example=case.get("example", False),
         )
         for case in data["cases"]
     ]
-
-
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    if "rule_case" in metafunc.fixturenames:
-        cases = load_cases(metafunc.module.RULE)
-        metafunc.parametrize("rule_case", cases, ids=[case.name for case in cases])
 
 
 def _config(settings: Mapping[str, Any]) -> Config:

@@ -1,4 +1,4 @@
-"""DQ006: the must-flag records and near-misses of cases/dq006.toml, audited through auditor.audit;
+"""DQ006, beyond the cases of cases/dq006.toml (tests/rules/test_cases.py);
 the issue's examples and near-misses in every field; and ordinary names of many scripts, which must
 never flag."""
 
@@ -15,13 +15,8 @@ import auditor
 from auditor.checking.rules.dq006_suspicious_value import FIELDS, suspicious, suspicious_classes
 from auditor.config import Config
 from tests.conftest import AS_OF, findings_of
-from tests.rules.conftest import RuleCase
 
 RULE = "DQ006"
-
-
-def test_cases(rule_case: RuleCase, check_rule_case: Callable[[RuleCase], auditor.AuditResult]) -> None:
-    check_rule_case(rule_case)
 
 
 # The issue's near-misses, in every field the rule reads ("=" and "-" alone are DQ004's filler).

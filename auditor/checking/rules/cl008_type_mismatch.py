@@ -45,8 +45,8 @@ def _reach(context: AuditContext) -> Reach:
     kind="type_mismatch",
     severity="info",
     summary="A record whose own label says one type and whose evidence says another (other than an open lead)",
-    bad={"Lifecycle Stage": "Subscriber", "Associated Company": "ACME (Type: Customer)"},
-    good={"Lifecycle Stage": "Customer", "Associated Company": "ACME (Type: Customer)"},
+    bad={"Lifecycle Stage": "Other", "Became a Customer Date": "2025-03-14"},
+    good={"Lifecycle Stage": "Customer", "Became a Customer Date": "2025-03-14"},
     reach=_reach,
 )
 def type_mismatch(rule: Rule, context: AuditContext) -> FindingColumns | list[Finding]:

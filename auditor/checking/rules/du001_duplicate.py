@@ -41,7 +41,7 @@ def _reach(context: AuditContext, max_pairs: int) -> Reach:
     summary="The same person recorded more than once in the same role (lead and lead, contact and contact)",
     bad={
         "Lead.csv row 2": "Anna Nowak, anna.nowak@acme.pl",
-        "Lead.csv row 9": "ANNA NOWAK, Anna.Nowak@ACME.pl",
+        "Lead.csv row 3": "ANNA NOWAK, Anna.Nowak@ACME.pl",
     },
     good={"Lead.csv row 2": "Anna Nowak, anna.nowak@acme.pl"},
     parameters={"max_pairs": 20},

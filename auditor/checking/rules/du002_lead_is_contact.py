@@ -45,8 +45,8 @@ def _reach(context: AuditContext, max_pairs: int) -> Reach:
     kind="lead_is_contact",
     severity="warning",
     summary="An open lead that is the same person as an existing contact, customer or partner",
-    bad={"Lead.csv row 4": "Jan Kowalski (open lead)", "Contact.csv row 12": "Jan Kowalski (contact)"},
-    good={"Contact.csv row 12": "Jan Kowalski (contact)"},
+    bad={"Lead.csv row 2": "Jan Kowalski (open lead)", "Contact.csv row 2": "Jan Kowalski (contact)"},
+    good={"Contact.csv row 2": "Jan Kowalski (contact)"},
     parameters={"max_pairs": 20},
     reach=_reach,
 )
