@@ -12,7 +12,6 @@ import unicodedata
 from functools import lru_cache
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -64,15 +63,6 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Some letters do not decompose: ł (Polish), ø, đ, ß, æ, œ.
     return _PUNCTUATION_OR_SPACE.sub(" ", stripped.translate(_LETTER_TABLE)).strip()
-
-
-def fold_series(values: pd.Series) -> pd.Series:
-    """`fold` over a column, computed once per distinct value (labels repeat a lot)."""
-    codes, uniques = pd.factorize(values.astype("str"), sort=False)
-    folded = pd.Series([fold(value) for value in uniques], dtype="str")
-    result = folded.take(codes) if len(codes) else pd.Series([], dtype="str")
-    result.index = values.index
-    return result
 
 
 def ascii_fold_array(values: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:

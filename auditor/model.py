@@ -154,7 +154,6 @@ def _fields(*, input_fields: bool) -> tuple[str, ...]:
 
 
 INPUT_FIELDS: Final[tuple[str, ...]] = _fields(input_fields=True)
-DERIVED_FIELDS: Final[tuple[str, ...]] = _fields(input_fields=False)
 ALL_FIELDS: Final[tuple[str, ...]] = tuple(Records.to_schema().columns)
 # Input fields several columns of one export may fill (HomePhone, OtherPhone, AssistantPhone ...):
 # their values are joined by "; " in column order.
@@ -168,10 +167,6 @@ DATE_FIELDS: Final[dict[str, str]] = {
     "converted_at": "converted_date",
     "birthdate": "birth_date",
 }
-
-
-def field_description(name: str) -> str:
-    return Records.to_schema().columns[name].description or ""
 
 
 class Deals(pa.DataFrameModel):

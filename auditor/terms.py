@@ -85,9 +85,6 @@ class Vocabulary:
             return None
         return table.get(key) or table.get(singular_key(key))
 
-    def known_labels(self, concept: str) -> list[str]:
-        return sorted({term.label for term in self.tables.get(concept, {}).values()})
-
     def with_overrides(self, overrides: Mapping[str, Mapping[str, str]]) -> Vocabulary:
         tables = {concept: dict(table) for concept, table in self.tables.items()}
         for concept, labels in overrides.items():

@@ -262,8 +262,3 @@ def acronyms(keys: pd.Series) -> pd.Series:
     initials = pc.replace_substring_regex(array, r"(\S)\S*\s*", r"\1")
     several = pc.match_substring(array, " ")
     return to_series(pc.if_else(several, initials, ""), keys.index)
-
-
-def _indexed(series: pd.Series, index: pd.Index) -> pd.Series:
-    series.index = index
-    return series

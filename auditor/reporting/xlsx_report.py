@@ -87,7 +87,6 @@ class _Styles:
             {"bold": True, "bg_color": "#E8ECF2", "bottom": 1, "text_wrap": True, "valign": "top"}
         )
         self.title = workbook.add_format({"bold": True, "font_size": 14})
-        self.bold = workbook.add_format({"bold": True})
         self.text = workbook.add_format({"valign": "top"})
         self.band = workbook.add_format({"valign": "top", "bg_color": "#F3F5F8"})
         self.severity = {
@@ -310,7 +309,6 @@ def _severity_styles(findings: Findings, sizes: np.ndarray, styles: _Styles) -> 
     return RowStyles(np.repeat(codes, sizes), [styles.severity.get(level) for level in SEVERITIES])
 
 
-_NO_RECORD = np.array([-1], dtype=np.int64)
 _OFFENDING_KEYS = ("field", "fields", "value", "values")
 
 
