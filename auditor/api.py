@@ -20,12 +20,12 @@ from auditor.evidence import Evidence, evidence_table
 from auditor.finding_groups import Findings
 from auditor.findings import SEVERITY_ORDER
 from auditor.loading import RawTable, load_file
-from auditor.matching import MatchResult, adopt_matched_types, match_people
+from auditor.matching import MatchResult, match_people
 from auditor.memory import return_free_memory
 from auditor.model import ALL_FIELDS
 from auditor.normalising import build_records, infer_phone_regions, validate_records
 from auditor.terms import UnmappedLabel, builtin_vocabulary
-from auditor.whoiswho import WhoIsWho, suggest_types
+from auditor.whoiswho import WhoIsWho, adopt_matched_types, suggest_types
 
 # Set by the CLI's users to see where an error came from: a file that fails is then not set aside.
 _DEBUG = bool(os.environ.get("CRM_AUDIT_DEBUG"))

@@ -17,8 +17,8 @@ import pandas as pd
 
 from auditor.detecting import Detection
 from auditor.folding import fold
+from auditor.keys import email_domains, free_mail_domains
 from auditor.loading import RawTable
-from auditor.matching.keys import email_domains, free_mail_domains
 from auditor.model import DEAL_FIELDS, USER_FIELDS, Deals, Users
 from auditor.resources import load_rules_toml
 from auditor.terms import Vocabulary

@@ -290,12 +290,13 @@ def _lookup_label(vocabulary: Vocabulary, concepts: tuple[str, ...], label: str)
     return found
 
 
-# When one cell holds "Hot lead, Customer", the customer is the stronger fact about who the person is.
-_TYPE_STRENGTH = {"employee": 5, "partner": 4, "customer": 3, "contact": 2, "lead": 1, "unknown": 0}
+# Which type is the stronger fact about who a person is: when one cell holds "Hot lead, Customer",
+# the customer; when a lead matches records of several types, the strongest.
+TYPE_STRENGTH = {"employee": 5, "partner": 4, "customer": 3, "contact": 2, "lead": 1, "unknown": 0}
 
 
 def _outranks(concept: str, new: Term, old: Term) -> bool:
-    return concept == "type" and _TYPE_STRENGTH.get(new.value, 0) > _TYPE_STRENGTH.get(old.value, 0)
+    return concept == "type" and TYPE_STRENGTH.get(new.value, 0) > TYPE_STRENGTH.get(old.value, 0)
 
 
 def _spread(per_unique: np.ndarray, codes: np.ndarray) -> np.ndarray:

@@ -6,8 +6,8 @@ Evidence, by type:
 - partner: a partner domain, or the person's account is typed as a partner (reseller, consultant ...);
 - customer: won deals or a became-customer date on the record, a won deal in a deals table that
   names the person, their account or their company, or an account typed Customer;
-- the record a lead matches (a lead that is already a contact takes that contact's type), applied by
-  the matching step through `adopt_matched_types`;
+- the record a lead matches (a lead that is already a contact takes that contact's type), applied
+  after the matching step by `adopt_matched_types`;
 - otherwise the record's own labels (`record_type`).
 
 Evidence is graded by how firmly it is tied to the record (`GRADES`): the record's own field, a
@@ -29,10 +29,12 @@ import numpy as np
 import pandas as pd
 
 from auditor.config import Config
-from auditor.matching.keys import company_keys, email_domains, website_domains, without_free_mail
+from auditor.keys import company_keys, email_domains, website_domains, without_free_mail
+from auditor.terms import TYPE_STRENGTH
 
 if TYPE_CHECKING:
     from auditor.evidence import Evidence
+    from auditor.matching import MatchResult
 
 # Evidence codes, stored per record; rules turn them into findings with the evidence spelled out.
 INTERNAL_DOMAIN = "internal_domain"
@@ -402,3 +404,37 @@ def _weaker(first: str, second: str) -> str:
     if not second:
         return first
     return max(first, second, key=GRADES.index)
+
+
+def adopt_matched_types(records: pd.DataFrame, matches: MatchResult, who: WhoIsWho) -> None:
+    """A lead that is the same person as a contact, customer, partner or employee takes that record's
+    type, unless stronger evidence (domains, won deals, accounts) already decided it. Matched to
+    several, it takes the strongest type (employee, partner, customer, contact), then the best match."""
+    if matches.pairs.empty:
+        return
+    record_type = records["record_type"].to_numpy(dtype=object)
+    # Each pair read both ways: (lead, other).
+    lead = np.concatenate([matches.pair_left, matches.pair_right])
+    other = np.concatenate([matches.pair_right, matches.pair_left])
+    score = np.concatenate([matches.pair_score, matches.pair_score])
+    strength = pd.Series(record_type[other]).map(TYPE_STRENGTH).fillna(0).to_numpy()
+    takes = (record_type[lead] == "lead") & (strength > TYPE_STRENGTH["lead"]) & (who.evidence[lead] == "")
+    if not takes.any():
+        return
+    candidates = pd.DataFrame(
+        {"lead": lead[takes], "other": other[takes], "strength": strength[takes], "score": score[takes]}
+    )
+    best = candidates.sort_values(["strength", "score"], ascending=False, kind="stable").drop_duplicates(
+        "lead"
+    )
+    leads = best["lead"].to_numpy()
+    others = best["other"].to_numpy()
+    suggested = records["suggested_type"].to_numpy(dtype=object).copy()
+    reason = records["suggested_reason"].to_numpy(dtype=object).copy()
+    suggested[leads] = record_type[others]
+    files = records["source_file"].to_numpy(dtype=object)[others]
+    rows = records["source_row"].to_numpy()[others].astype(str).astype(object)
+    reason[leads] = "same person as " + record_type[others] + " " + files + " row " + rows
+    who.evidence[leads] = MATCHED_RECORD
+    records["suggested_type"] = pd.Series(suggested, index=records.index, dtype="str")
+    records["suggested_reason"] = pd.Series(reason, index=records.index, dtype="str")

@@ -39,8 +39,8 @@ from auditor.checking import AuditContext, load_ruleset, run_rules
 from auditor.config import Config
 from auditor.finding_groups import collector_paused
 from auditor.loading import load_file
-from auditor.matching import adopt_matched_types, match_people
-from auditor.whoiswho import suggest_types
+from auditor.matching import match_people
+from auditor.whoiswho import adopt_matched_types, suggest_types
 
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor.folding import ascii_fold_array
-from auditor.matching.text import per_distinct
+from auditor.text import per_distinct
 
 ascii_text = st.text(alphabet=st.characters(max_codepoint=127), max_size=30)
 any_text = st.text(max_size=30)

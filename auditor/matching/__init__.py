@@ -2,7 +2,8 @@
 
 `match_people(records, config)` returns the pairs judged to be the same person and the clusters they
 form; it also fills `records["duplicate_cluster"]`. The duplicate and lead-is-contact rules turn the
-result into findings, and `adopt_matched_types` lets a lead take the type of the record it matches.
+result into findings, and who-is-who (`whoiswho.adopt_matched_types`) lets a lead take the type of
+the record it matches.
 
 The engine, in the order it runs (each step a module of this package, its settings in
 rules/matching.toml):
@@ -26,8 +27,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-# whoiswho reads matching's keys: imported as a module, it may be still loading when this one is.
-from auditor import whoiswho
 from auditor.config import Config
 from auditor.matching.blocking import candidate_pairs
 from auditor.matching.clustering import cluster_people
@@ -37,9 +36,6 @@ from auditor.matching.explaining import RecordFacts, agreeing_fields, field_evid
 from auditor.matching.features import build_features
 from auditor.matching.settings import MatchSettings, default_settings
 from auditor.memory import return_free_memory
-
-# A lead that is the same person as records of several types takes the strongest type.
-_TYPE_STRENGTH = {"employee": 4, "partner": 3, "customer": 2, "contact": 1}
 
 
 @dataclass
@@ -302,37 +298,3 @@ def _no_pairs() -> pd.DataFrame:
             "veto": pd.Series([], dtype=object),
         }
     )
-
-
-def adopt_matched_types(records: pd.DataFrame, matches: MatchResult, who: whoiswho.WhoIsWho) -> None:
-    """A lead that is the same person as a contact, customer, partner or employee takes that record's
-    type, unless stronger evidence (domains, won deals, accounts) already decided it. Matched to
-    several, it takes the strongest type (employee, partner, customer, contact), then the best match."""
-    if matches.pairs.empty:
-        return
-    record_type = records["record_type"].to_numpy(dtype=object)
-    # Each pair read both ways: (lead, other).
-    lead = np.concatenate([matches.pair_left, matches.pair_right])
-    other = np.concatenate([matches.pair_right, matches.pair_left])
-    score = np.concatenate([matches.pair_score, matches.pair_score])
-    strength = pd.Series(record_type[other]).map(_TYPE_STRENGTH).fillna(0).to_numpy()
-    takes = (record_type[lead] == "lead") & (strength > 0) & (who.evidence[lead] == "")
-    if not takes.any():
-        return
-    candidates = pd.DataFrame(
-        {"lead": lead[takes], "other": other[takes], "strength": strength[takes], "score": score[takes]}
-    )
-    best = candidates.sort_values(["strength", "score"], ascending=False, kind="stable").drop_duplicates(
-        "lead"
-    )
-    leads = best["lead"].to_numpy()
-    others = best["other"].to_numpy()
-    suggested = records["suggested_type"].to_numpy(dtype=object).copy()
-    reason = records["suggested_reason"].to_numpy(dtype=object).copy()
-    suggested[leads] = record_type[others]
-    files = records["source_file"].to_numpy(dtype=object)[others]
-    rows = records["source_row"].to_numpy()[others].astype(str).astype(object)
-    reason[leads] = "same person as " + record_type[others] + " " + files + " row " + rows
-    who.evidence[leads] = whoiswho.MATCHED_RECORD
-    records["suggested_type"] = pd.Series(suggested, index=records.index, dtype="str")
-    records["suggested_reason"] = pd.Series(reason, index=records.index, dtype="str")

@@ -23,8 +23,8 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Indel, JaroWinkler
 from rapidfuzz.process import cpdist
 
+from auditor.keys import acronyms
 from auditor.matching.features import Feature, Features
-from auditor.matching.keys import acronyms
 from auditor.matching.names import share_group, skeletons
 
 PairFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]

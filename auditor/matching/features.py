@@ -40,7 +40,7 @@ import pyarrow.compute as pc
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
-from auditor.matching.keys import (
+from auditor.keys import (
     EmailKeys,
     company_keys,
     free_mail_domains,
@@ -49,7 +49,7 @@ from auditor.matching.keys import (
 )
 from auditor.matching.names import fold_names, group_columns, share_group, skeletons
 from auditor.matching.runs import pairs_within
-from auditor.matching.text import STR, as_arrow, fold_array, to_series
+from auditor.text import STR, as_arrow, fold_array, to_series
 
 # The record fields features are made of.
 _FIELDS = (

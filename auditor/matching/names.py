@@ -15,8 +15,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor.matching.text import as_arrow, fold_array, per_distinct, to_series
 from auditor.resources import rules_dir
+from auditor.text import as_arrow, fold_array, per_distinct, to_series
 
 # Apostrophes, backticks and dots join the letters around them (O'Brien, J.P.); hyphens and spaces
 # separate words (Jean-Pierre, García López).

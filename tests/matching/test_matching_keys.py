@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from auditor.matching.keys import acronyms, company_key, email_key, normalise_emails, website_domains
+from auditor.keys import acronyms, company_key, email_key, normalise_emails, website_domains
 from auditor.matching.names import fold_name, group_columns, share_group, skeleton
 
 

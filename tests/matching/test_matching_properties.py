@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.matching.keys import company_key, email_key
+from auditor.keys import company_key, email_key
 from auditor.matching.names import fold_name
 
 # Letters whose accents decompose (é = e + ´), Latin letters that do not (ł, ø, ß), separators.

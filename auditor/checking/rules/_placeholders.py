@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditor.folding import ascii_fold_array
-from auditor.matching.text import as_arrow, per_distinct
 from auditor.resources import load_rules_toml
+from auditor.text import as_arrow, per_distinct
 
 
 @dataclass(frozen=True)

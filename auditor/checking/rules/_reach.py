@@ -13,7 +13,7 @@ import pandas as pd
 
 from auditor.checking.coverage import Blind, Reach, Tables
 from auditor.checking.rules._leads import leads, open_leads_of
-from auditor.matching.keys import company_domains
+from auditor.keys import company_domains
 
 if TYPE_CHECKING:
     from auditor.checking.context import AuditContext

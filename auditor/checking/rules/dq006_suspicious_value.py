@@ -16,8 +16,8 @@ from auditor.checking.registry import Rule, row_rule
 from auditor.checking.rules._naming import field_evidence, field_values
 from auditor.checking.rules._reach import checked_all, filled
 from auditor.findings import Finding
-from auditor.matching.text import as_arrow, per_distinct
 from auditor.resources import load_rules_toml
+from auditor.text import as_arrow, per_distinct
 
 _DATA = "rules/suspicious_values.toml"
 FIELDS = ("first_name", "last_name", "full_name", "company", "title", "city")

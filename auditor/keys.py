@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from auditor.folding import fold
-from auditor.matching.text import STR, as_arrow, fold_array, to_series
 from auditor.resources import load_word_list, rules_dir
+from auditor.text import STR, as_arrow, fold_array, to_series
 
 # Characters that render as nothing: copied addresses carry them along.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
