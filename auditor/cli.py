@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from auditor import __version__
-from auditor.config import FAIL_ON, LANGUAGES, OBJECTS, PLATFORMS, Config, load_config, parse_as_of
+from auditor.catalogue import platforms, report_languages
+from auditor.config import FAIL_ON, OBJECTS, Config, load_config, parse_as_of
 from auditor.errors import AuditorError, ConfigError
 
 if TYPE_CHECKING:
@@ -84,9 +85,11 @@ def _audit_options(function: Callable[..., Any]) -> Callable[..., Any]:
             "--partner-domain", multiple=True, metavar="D", help="A partner's email domain (repeatable)."
         ),
         click.option(
-            "--lang", type=click.Choice(LANGUAGES), help="Language of the HTML report (default: en)."
+            "--lang",
+            type=click.Choice(list(report_languages())),
+            help="Language of the HTML report (default: en).",
         ),
-        click.option("--platform", type=click.Choice(PLATFORMS), help="Skip platform detection."),
+        click.option("--platform", type=click.Choice(platforms()), help="Skip platform detection."),
         click.option("--object", "object_name", type=click.Choice(OBJECTS), help="Skip object detection."),
         click.option("--sheet", metavar="NAME", help="Read only this sheet of each workbook."),
         click.option(
@@ -302,7 +305,11 @@ def rules(code: str | None, output_format: str, ruleset: str | None, schema: boo
     help="Where to write the report.",
 )
 @click.option(
-    "--lang", type=click.Choice(LANGUAGES), default="en", show_default=True, help="Report language."
+    "--lang",
+    type=click.Choice(list(report_languages())),
+    default="en",
+    show_default=True,
+    help="Report language.",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary.")
 def demo(html_path: str, lang: str, quiet: bool) -> None:

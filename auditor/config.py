@@ -15,12 +15,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from auditor.catalogue import platforms, report_languages
 from auditor.errors import ConfigError
 
 SEVERITIES = ("error", "warning", "info")
 FAIL_ON = (*SEVERITIES, "never")
-LANGUAGES = ("en", "fr", "es", "pl", "id", "ar")
-PLATFORMS = ("salesforce", "hubspot", "dynamics365", "pipedrive", "zoho", "odoo", "generic")
 # Tables the rules audit: people, and the companies (accounts) they belong to.
 PEOPLE_OBJECTS = ("lead", "contact", "account", "person", "mixed", "unknown")
 # Tables that hold no people (rules/tables.toml): read as evidence (won deals prove customers, users
@@ -73,11 +72,11 @@ class Config:
             )
         if self.fail_on not in FAIL_ON:
             raise ConfigError(f"--fail-on must be one of {', '.join(FAIL_ON)}, not {self.fail_on!r}")
-        if self.lang not in LANGUAGES:
-            raise ConfigError(f"--lang must be one of {', '.join(LANGUAGES)}, not {self.lang!r}")
-        if self.platform is not None and self.platform not in PLATFORMS:
+        if self.lang not in report_languages():
+            raise ConfigError(f"--lang must be one of {', '.join(report_languages())}, not {self.lang!r}")
+        if self.platform is not None and self.platform not in platforms():
             raise ConfigError(
-                f"unknown platform {self.platform!r}", hint=f"Use one of: {', '.join(PLATFORMS)}"
+                f"unknown platform {self.platform!r}", hint=f"Use one of: {', '.join(platforms())}"
             )
         if self.object is not None and self.object not in OBJECTS:
             raise ConfigError(f"unknown object {self.object!r}", hint=f"Use one of: {', '.join(OBJECTS)}")

@@ -17,7 +17,7 @@ from pathlib import PurePath
 
 import pandas as pd
 
-from auditor.config import OBJECTS, PEOPLE_OBJECTS, PLATFORMS, TABLE_OBJECTS
+from auditor.config import OBJECTS, PEOPLE_OBJECTS, TABLE_OBJECTS
 from auditor.errors import ConfigError
 from auditor.folding import fold
 from auditor.model import DEAL_FIELDS, INPUT_FIELDS, LEAD_STATES, MULTI_VALUE_FIELDS, USER_FIELDS
@@ -114,8 +114,6 @@ def platform_profiles() -> dict[str, PlatformProfile]:
     for entry in iter_rules_files("platforms", ".toml"):
         data = load_rules_toml("platforms", entry.name)
         name = data["name"]
-        if name not in PLATFORMS:
-            raise ValueError(f"rules/platforms/{entry.name}: unknown platform {name!r}")
         objects = data.get("objects", {})
         profiles[name] = PlatformProfile(
             name=name,

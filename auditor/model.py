@@ -13,6 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from auditor.catalogue import platforms
 from auditor.config import PEOPLE_OBJECTS
 
 CANONICAL_TYPES: Final = ("lead", "contact", "customer", "partner", "employee", "unknown")
@@ -47,10 +48,7 @@ class Records(pa.DataFrameModel):
     source_file: Series[str] = _derived("The input file's name, as given")
     source_sheet: Series[str] = _derived("The workbook sheet the record came from (empty for CSV)")
     source_row: Series[int] = _derived("The row a spreadsheet shows for the record (header = row 1)", ge=1)
-    platform: Series[str] = _derived(
-        "Detected or given platform",
-        isin=["salesforce", "hubspot", "dynamics365", "pipedrive", "zoho", "odoo", "generic"],
-    )
+    platform: Series[str] = _derived("Detected or given platform: a profile of rules/platforms/, or generic")
     object: Series[str] = _derived("Detected or given object", isin=list(PEOPLE_OBJECTS))
 
     source_id: Series[str] = _input("The platform's record id")
@@ -137,6 +135,12 @@ class Records(pa.DataFrameModel):
     duplicate_cluster: Series[str] = _derived(
         "Id of the cluster of records that are the same person, or empty"
     )
+
+    @pa.check("platform", name="known_platform")
+    @classmethod
+    def _known_platform(cls, platform: Series[str]) -> Series[bool]:
+        # Asked when records are validated, not when this module loads: a platform is a file.
+        return platform.isin(platforms())
 
     class Config:
         strict = True

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
-from auditor.config import LANGUAGES
+from auditor.catalogue import report_languages
 from auditor.resources import reports_dir
 
 FALLBACK = "en"
@@ -40,8 +40,8 @@ class Translator:
     """`t("summary.records")` or `t("cap.more", shown=500, total=1200)` in the report's language."""
 
     def __init__(self, lang: str) -> None:
-        if lang not in LANGUAGES:
-            raise ValueError(f"no translation for {lang!r}; known: {', '.join(LANGUAGES)}")
+        if lang not in report_languages():
+            raise ValueError(f"no translation for {lang!r}; known: {', '.join(report_languages())}")
         self.lang = lang
         self._own = catalogue(lang)
         self._fallback = catalogue(FALLBACK)

@@ -36,7 +36,8 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from auditor import __version__
-from auditor.config import LANGUAGES, config_from_mapping
+from auditor.catalogue import report_languages
+from auditor.config import config_from_mapping
 from auditor.errors import ConfigError
 from auditor.serve.jobs import (
     Busy,
@@ -62,14 +63,6 @@ from auditor.serve.uploads import (
 )
 from auditor.serve.worker import run_job
 
-LANGUAGE_NAMES = {
-    "en": "English",
-    "fr": "Français",
-    "es": "Español",
-    "pl": "Polski",
-    "id": "Bahasa Indonesia",
-    "ar": "العربية",
-}
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 DOWNLOADS = {
     "html": ("text/html; charset=utf-8", "crm-audit-report.html"),
@@ -139,7 +132,7 @@ class _Routes:
             max_upload_mb=f"{self.settings.max_upload_bytes / MEGABYTE:g}",
             max_files=self.settings.max_files,
             accept=",".join(ACCEPTED_SUFFIXES),
-            languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in LANGUAGES],
+            languages=list(report_languages().items()),
             keep_minutes=f"{self.settings.keep_seconds / 60:g}",
             today=dt.date.today().isoformat(),
         )

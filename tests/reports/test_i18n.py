@@ -8,13 +8,14 @@ import re
 import pytest
 from markupsafe import escape
 
-from auditor.config import LANGUAGES
+from auditor.catalogue import report_languages
 from auditor.findings import KINDS
 from auditor.reporting import i18n
 from auditor.reporting.html_report import render_html
 from auditor.reporting.i18n import Translator, catalogue
 from tests.reports.sample_result import sample_result
 
+LANGUAGES = list(report_languages())
 OTHERS = [lang for lang in LANGUAGES if lang != "en"]
 
 

@@ -109,7 +109,7 @@ def test_an_upload_without_files_is_refused(serve) -> None:
     ("fields", "says"),
     [
         ({"as_of": "2026-13-01"}, "the form: as_of must be a date written YYYY-MM-DD, not '2026-13-01'"),
-        ({"lang": "de"}, "the form: --lang must be one of en, fr, es, pl, id, ar, not 'de'"),
+        ({"lang": "de"}, "the form: --lang must be one of en, ar, es, fr, id, pl, not 'de'"),
         (
             {"internal_domains": "example.com, our company"},
             "'our' is not an email domain; write it like example.com.",
