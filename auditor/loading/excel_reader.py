@@ -5,6 +5,8 @@ calamine (Rust) reads a 100k-row Dynamics export in 0.9 s where openpyxl's read-
 the text a person reads in the sheet: numbers without a spurious ".0", dates as ISO dates, booleans
 as TRUE/FALSE. Hidden columns are read like any other (Dynamics 365 keeps record ids in them);
 hidden sheets are skipped unless named with --sheet, as Dynamics adds one for its own bookkeeping.
+Before calamine opens a workbook, and before it reads each sheet, `limits` checks that the workbook
+is within what the reader can hold (auditor/loading/limits.py states the limits).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import pandas as pd
 import python_calamine as calamine
 
 from auditor.errors import InputError
+from auditor.loading.limits import WorkbookLimits, check_workbook
 from auditor.loading.table import RawTable, dedupe_headers, find_header_row, trim_records
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -37,8 +40,9 @@ def read_workbook(path: Path, *, display_name: str, sheet: str | None = None) ->
             hint="Open it in Excel and save it again, or export as CSV",
         )
     try:
-        workbook = calamine.CalamineWorkbook.from_path(str(path))
-        return _tables(workbook, display_name, sheet)
+        with check_workbook(path, display_name=display_name) as limits:
+            workbook = calamine.CalamineWorkbook.from_path(str(path))
+            return _tables(workbook, display_name, sheet, limits)
     except InputError:
         raise
     except (calamine.CalamineError, zipfile.BadZipFile, OSError, ValueError) as error:
@@ -53,9 +57,21 @@ def read_workbook(path: Path, *, display_name: str, sheet: str | None = None) ->
                 f"the workbook cannot be read ({_short(error)})", file=display_name, hint="Export it again"
             ) from None
         raise
+    except BaseException as error:
+        # A panic in calamine's Rust code reaches Python as pyo3's PanicException, a BaseException:
+        # it is about this one workbook, and must not end the audit of the others.
+        if type(error).__name__ == "PanicException":
+            raise InputError(
+                f"the workbook cannot be read (calamine failed: {_short(error)})",
+                file=display_name,
+                hint="Open it in Excel and save it again, or export as CSV",
+            ) from None
+        raise
 
 
-def _tables(workbook: calamine.CalamineWorkbook, name: str, wanted: str | None) -> list[RawTable]:
+def _tables(
+    workbook: calamine.CalamineWorkbook, name: str, wanted: str | None, limits: WorkbookLimits
+) -> list[RawTable]:
     sheets = [meta for meta in workbook.sheets_metadata if meta.typ == calamine.SheetTypeEnum.WorkSheet]
     if wanted is not None:
         chosen = [meta for meta in sheets if meta.name == wanted] or [
@@ -68,6 +84,7 @@ def _tables(workbook: calamine.CalamineWorkbook, name: str, wanted: str | None) 
         chosen = [meta for meta in sheets if meta.visible == calamine.SheetVisibleEnum.Visible]
     tables = []
     for meta in chosen:
+        limits.check_sheet(meta.name)  # calamine aborts the process on a sheet too large to hold
         rows = workbook.get_sheet_by_name(meta.name).to_python(skip_empty_area=False)
         table = _table_from_rows(rows, name, meta.name)
         if table is not None and (table.rows or wanted is not None):
