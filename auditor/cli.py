@@ -104,6 +104,14 @@ def _audit_options(function: Callable[..., Any]) -> Callable[..., Any]:
     return function
 
 
+def _report_options(function: Callable[..., Any]) -> Callable[..., Any]:
+    from auditor.reporting.formats import FORMATS
+
+    for report in reversed(FORMATS):
+        function = click.option(report.option, type=click.Path(dir_okay=False), help=report.help)(function)
+    return function
+
+
 def _known_region(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
@@ -145,15 +153,7 @@ def _config(
 @main.command("audit")
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @_audit_options
-@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write the HTML report here.")
-@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Write the findings JSON here.")
-@click.option("--xlsx", "xlsx_path", type=click.Path(dir_okay=False), help="Write the XLSX workbook here.")
-@click.option(
-    "--normalised",
-    "normalised_path",
-    type=click.Path(dir_okay=False),
-    help="Write the normalised records (CSV) here.",
-)
+@_report_options
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON),
@@ -163,10 +163,10 @@ def _config(
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary; only errors.")
 def audit_command(
     files: tuple[str, ...],
-    html_path: str | None,
-    json_path: str | None,
-    xlsx_path: str | None,
-    normalised_path: str | None,
+    html: str | None,
+    json: str | None,
+    xlsx: str | None,
+    normalised: str | None,
     fail_on: str | None,
     ruleset: str | None,
     quiet: bool,
@@ -187,13 +187,11 @@ def audit_command(
     from auditor.api import expand_folders
     from auditor.reporting.writing import check_outputs, write_reports
 
-    outputs = {"html": html_path, "json": json_path, "xlsx": xlsx_path, "normalised": normalised_path}
+    outputs = {"html": html, "json": json, "xlsx": xlsx, "normalised": normalised}
     # Before the audit: a wrong output path found after minutes of work costs those minutes.
     check_outputs(outputs, expand_folders(files), config=options.get("config_path"))
     result = _run_audit(list(files), config, quiet=quiet)
-    written = write_reports(
-        result, html=html_path, json=json_path, xlsx=xlsx_path, normalised=normalised_path
-    )
+    written = write_reports(result, **outputs)
     _finish(result, written, quiet=quiet)
 
 

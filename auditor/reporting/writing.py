@@ -21,6 +21,7 @@ from auditor.api import AuditResult
 from auditor.errors import AuditorError, ConfigError
 from auditor.finding_groups import collector_paused
 from auditor.memory import return_free_memory
+from auditor.reporting.formats import BY_NAME, FORMATS
 
 Writer = Callable[[AuditResult, str], None]
 
@@ -31,8 +32,6 @@ PARALLEL_FROM_RECORDS = 50_000
 # past the 3 GB a million-record audit is held to, where in turn it stays at 2.7 GiB (the matching
 # step's peak) for 16 s more (44 s of writing instead of 28).
 PARALLEL_UNTIL_RECORDS = 750_000
-# Seconds each took alone on a 1.25M-record audit (450k findings), to balance the work between processes.
-_COST = {"xlsx": 8.8, "json": 3.5, "normalised": 3.9, "html": 0.5}
 
 
 def write_reports(
@@ -43,20 +42,14 @@ def write_reports(
     xlsx: str | Path | None = None,
     normalised: str | Path | None = None,
 ) -> list[str]:
-    """Write each report asked for and return their paths. Refuses any path that names an input."""
-    from auditor.reporting.html_report import write_html
-    from auditor.reporting.json_report import write_json
-    from auditor.reporting.records_csv import write_normalised
-    from auditor.reporting.xlsx_report import write_xlsx
-
-    writers: dict[str, Writer] = {
-        "json": write_json,
-        "normalised": write_normalised,
-        "xlsx": write_xlsx,
-        "html": write_html,
-    }
-    wanted = {"json": json, "normalised": normalised, "xlsx": xlsx, "html": html}
-    jobs = [(name, str(path), _in_place(writers[name])) for name, path in wanted.items() if path]
+    """Write each report asked for (auditor/reporting/formats.py) and return their paths. Refuses,
+    before writing anything, the paths `check_outputs` refuses."""
+    wanted = {"html": html, "json": json, "xlsx": xlsx, "normalised": normalised}
+    jobs = [
+        (report.name, str(wanted[report.name]), _in_place(report.write))
+        for report in FORMATS
+        if wanted[report.name]
+    ]
     check_outputs(wanted, [report.file for report in result.inputs])
     # Reports write findings, rows and cells by the hundred thousand, none of them in a cycle: the
     # cycle collector only slows them (the JSON of 380k findings: 4.0 s with it, 3.0 s without).
@@ -164,13 +157,13 @@ def _write_side_by_side(result: AuditResult, jobs: list[tuple[str, str, Writer]]
     """The costliest report in each child, up to one child per spare core; the rest here."""
     result.findings.located()  # worked out once, before the fork, for every renderer to share
     return_free_memory()
-    ordered = sorted(jobs, key=lambda job: -_COST[job[0]])
+    ordered = sorted(jobs, key=lambda job: -BY_NAME[job[0]].cost)
     groups: list[list[tuple[str, str, Writer]]] = [[] for _ in range(min(len(jobs), os.cpu_count() or 1))]
     loads = [0.0] * len(groups)
     for job in ordered:
         lightest = loads.index(min(loads))
         groups[lightest].append(job)
-        loads[lightest] += _COST[job[0]]
+        loads[lightest] += BY_NAME[job[0]].cost
     context = multiprocessing.get_context("fork")
     children = []
     for group in groups[1:]:

@@ -39,6 +39,7 @@ from auditor import __version__
 from auditor.catalogue import report_languages
 from auditor.config import config_from_mapping
 from auditor.errors import ConfigError
+from auditor.reporting.formats import FORMATS
 from auditor.serve.jobs import (
     Busy,
     DiskFull,
@@ -64,12 +65,7 @@ from auditor.serve.uploads import (
 from auditor.serve.worker import run_job
 
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
-DOWNLOADS = {
-    "html": ("text/html; charset=utf-8", "crm-audit-report.html"),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "crm-audit-findings.xlsx"),
-    "json": ("application/json", "crm-audit-findings.json"),
-    "csv": ("text/csv; charset=utf-8", "crm-audit-records.csv"),
-}
+DOWNLOADS = {report.download: (report.media_type, report.file_name) for report in FORMATS}
 # Multipart headers and form fields on top of the files themselves.
 UPLOAD_OVERHEAD = MEGABYTE
 _DOMAIN = re.compile(r"^[^\s@/\\:]+\.[^\s@/\\:]+$")

@@ -17,15 +17,11 @@ from typing import Any
 from auditor.api import audit
 from auditor.config import config_from_mapping
 from auditor.errors import AuditorError
-from auditor.reporting import render_html, write_json, write_normalised, write_xlsx
+from auditor.reporting.formats import FORMATS
 
-# The job's result files, by download name; the server serves exactly these.
-OUTPUTS = {
-    "html": "report.html",
-    "xlsx": "findings.xlsx",
-    "json": "findings.json",
-    "csv": "records.csv",
-}
+# The job's result files, by download name (auditor/reporting/formats.py); the server serves
+# exactly these.
+OUTPUTS = {report.download: report.file_name.removeprefix("crm-audit-") for report in FORMATS}
 
 
 def run_job(
@@ -44,14 +40,9 @@ def run_job(
         )
         out = Path(folder) / "out"
         out.mkdir(mode=0o700, exist_ok=True)
-        conn.send(("progress", "reports", "HTML"))
-        (out / OUTPUTS["html"]).write_text(render_html(result), encoding="utf-8")
-        conn.send(("progress", "reports", "JSON"))
-        write_json(result, out / OUTPUTS["json"])
-        conn.send(("progress", "reports", "XLSX"))
-        write_xlsx(result, out / OUTPUTS["xlsx"])
-        conn.send(("progress", "reports", "CSV"))
-        write_normalised(result, out / OUTPUTS["csv"])
+        for report in FORMATS:
+            conn.send(("progress", "reports", report.download.upper()))
+            report.write(result, out / OUTPUTS[report.download])
         conn.send(
             (
                 "done",
