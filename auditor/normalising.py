@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -25,6 +24,7 @@ from auditor.detecting import Detection
 from auditor.folding import fold
 from auditor.loading import RawTable
 from auditor.model import DATE_FIELDS, INPUT_FIELDS, MULTI_VALUE_SEPARATOR, Records
+from auditor.parallel import side_by_side
 from auditor.phones import INVALID, UNCHECKED, could_be_phones, known_region, normalise_phones
 from auditor.resources import load_rules_toml
 from auditor.terms import TermsResult, Vocabulary, map_terms
@@ -51,20 +51,17 @@ def build_records(
         headers_of.setdefault(field_name, []).append(header)
     by_field = {field_name: headers[0] for field_name, headers in headers_of.items()}
     empty = pd.Series(np.full(size, "", dtype=object), dtype="str")
-    with ThreadPoolExecutor(max_workers=2) as pool:  # Arrow's trim lets go of the GIL
-        stripped = {
-            (field_name, header): pool.submit(table.frame[header].str.strip)
-            for field_name in INPUT_FIELDS
-            for header in headers_of.get(field_name, [])
-        }
-        columns = {
-            field_name: _joined(
-                [stripped[(field_name, header)].result() for header in headers_of[field_name]]
-            )
-            if field_name in headers_of
-            else empty
-            for field_name in INPUT_FIELDS
-        }
+    # Arrow's trim lets go of the GIL: two columns at a time.
+    stripped = side_by_side(
+        {header: table.frame[header].str.strip for headers in headers_of.values() for header in headers},
+        threads=2,
+    )
+    columns = {
+        field_name: _joined([stripped[header] for header in headers_of[field_name]])
+        if field_name in headers_of
+        else empty
+        for field_name in INPUT_FIELDS
+    }
     frame = pd.DataFrame(columns)
     frame.insert(0, "source_file", pd.Series(np.full(size, table.file, dtype=object), dtype="str"))
     frame.insert(1, "source_sheet", pd.Series(np.full(size, table.sheet or "", dtype=object), dtype="str"))
@@ -79,23 +76,26 @@ def build_records(
     regions = frame["country_code"].where(frame["country_code"] != "", default_region)
     # Phones, mobiles, dates and emails are read independently, mostly by Arrow and pandas kernels
     # that let go of the GIL: side by side on two cores, a million leads are normalised 2 s sooner.
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        phones = {name: pool.submit(normalise_phones, frame[name], regions) for name in ("phone", "mobile")}
-        dates = {
-            date_field: pool.submit(parse_dates, frame[text_field], day_first_default=day_first_default)
-            for text_field, date_field in DATE_FIELDS.items()
-        }
-        email_status = pool.submit(email_statuses, frame["email"])
-        other_phones = pool.submit(other_phone_statuses, frame["phone_other"], regions)
-        other_emails = pool.submit(other_email_statuses, frame["email_other"])
-        for date_field, parsed in dates.items():
-            frame[date_field] = parsed.result()
-        for name, normalised in phones.items():
-            frame[f"{name}_raw"] = frame[name]
-            frame[name], frame[f"{name}_status"] = normalised.result()
-        frame["email_status"] = email_status.result()
-        frame["phone_other_status"] = other_phones.result()
-        frame["email_other_status"] = other_emails.result()
+    read = side_by_side(
+        {
+            **{name: partial(normalise_phones, frame[name], regions) for name in ("phone", "mobile")},
+            **{
+                date_field: partial(parse_dates, frame[text_field], day_first_default=day_first_default)
+                for text_field, date_field in DATE_FIELDS.items()
+            },
+            "email_status": partial(email_statuses, frame["email"]),
+            "phone_other_status": partial(other_phone_statuses, frame["phone_other"], regions),
+            "email_other_status": partial(other_email_statuses, frame["email_other"]),
+        },
+        threads=3,
+    )
+    for date_field in DATE_FIELDS.values():
+        frame[date_field] = read[date_field]
+    for name in ("phone", "mobile"):
+        frame[f"{name}_raw"] = frame[name]
+        frame[name], frame[f"{name}_status"] = read[name]
+    for status in ("email_status", "phone_other_status", "email_other_status"):
+        frame[status] = read[status]
 
     terms = map_terms(
         frame,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 import pandas as pd
 
@@ -25,19 +23,16 @@ _EMAIL_FIELDS = ("email", "email_alt")
 def _placeholders(records: pd.DataFrame) -> dict[str, np.ndarray]:
     """Per field, where it holds filler. A first and last name that are filler only together
     ("Tidak" + "diketahui", as a whole name is split) mark both fields."""
-    # Company names are nearly all different, so each one is folded: that takes as long as all the
-    # other fields together (0.3 s a million records). Folding is Arrow kernels that let go of the
-    # GIL, so another core takes it meanwhile.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        company = pool.submit(placeholder_names, records["company"])
-        first, last = (placeholder_names(records[field]) for field in ("first_name", "last_name"))
-        together = placeholder_whole_names(records["first_name"], records["last_name"])
-        emails = {field: placeholder_emails(records[field]) for field in _EMAIL_FIELDS}
-        return {
-            "first_name": first | together,
-            "last_name": last | together,
-            "company": company.result(),
-        } | emails
+    # The rule's check runs on the engine's second thread already (auditor/checking/engine.py): a
+    # thread of its own for company names would only share the same two cores.
+    first, last = (placeholder_names(records[field]) for field in ("first_name", "last_name"))
+    together = placeholder_whole_names(records["first_name"], records["last_name"])
+    emails = {field: placeholder_emails(records[field]) for field in _EMAIL_FIELDS}
+    return {
+        "first_name": first | together,
+        "last_name": last | together,
+        "company": placeholder_names(records["company"]),
+    } | emails
 
 
 def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Finding]:
