@@ -11,7 +11,7 @@ import click
 from auditor.api import AuditResult, InputReport
 from auditor.matching import MatchResult
 from auditor.reporting.cells import printable
-from auditor.reporting.view import SEVERITIES, health_score
+from auditor.reporting.summary import SEVERITIES, health_score
 
 
 class Progress:

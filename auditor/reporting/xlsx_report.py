@@ -31,7 +31,7 @@ from auditor.api import AuditResult
 from auditor.finding_groups import Findings
 from auditor.reporting.cells import inert
 from auditor.reporting.i18n import Translator
-from auditor.reporting.view import CLUSTER_KINDS, SEVERITIES, health_score, kind_order
+from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, health_score, kind_order
 from auditor.reporting.xlsx_rows import (
     Column,
     PendingRows,
