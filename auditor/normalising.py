@@ -33,8 +33,6 @@ if TYPE_CHECKING:
     from auditor.api import InputReport
     from auditor.config import Config
 
-# UI languages whose date order is day first; English exports are read month first when ambiguous.
-_DAY_FIRST_LANGUAGES = frozenset({"fr", "es", "pl", "id", "ar", "de", "pt"})
 
 
 def build_records(
@@ -70,7 +68,7 @@ def build_records(
     frame.insert(4, "object", pd.Series(np.full(size, detection.object, dtype=object), dtype="str"))
 
     _split_full_names(frame)
-    day_first_default = detection.language in _DAY_FIRST_LANGUAGES
+    day_first_default = detection.language in load_rules_toml("months.toml")["day_first_languages"]
     frame["country_code"] = country_codes(frame["country"])
     default_region = known_region(default_country or "") or ""  # an unknown code reads nothing
     regions = frame["country_code"].where(frame["country_code"] != "", default_region)
