@@ -9,6 +9,8 @@ from typing import Any
 
 SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1}
 
+# The kinds of docs/CONTRACT.md, in the order reports show them (worst problems first). A rule may
+# bring a kind of its own under a new name: reports list it after these.
 KINDS = (
     "duplicate",
     "lead_is_contact",

@@ -150,7 +150,7 @@ def _field_check(spec: Mapping[str, Any], position: int, ruleset: str) -> FieldC
         raise ConfigError(f"{where}: {column!r} is not a field of the record model")
     kind = str(spec.get("kind", "field_check"))
     severity = str(spec.get("severity", "warning"))
-    if kind not in KINDS:
+    if kind not in KINDS and kind not in {rule.kind for rule in all_rules()}:
         raise ConfigError(f"{where}: unknown kind {kind!r}")
     if severity not in SEVERITIES:
         raise ConfigError(f"{where}: unknown severity {severity!r}")
