@@ -93,6 +93,15 @@ class FindingGroup(ABC):
     def key(self) -> tuple[str, str, str]:
         return (self.severity, self.rule, self.kind)
 
+    def located_in(self, records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """`positions(records)` and `sizes()`, worked out once per group: every view of an audit's
+        findings (the per-kind views the XLSX sheets read, forked report writers) shares them."""
+        memo = self.__dict__.get("_located")
+        if memo is None or memo[0] is not records:
+            memo = (records, self.positions(records), self.sizes())
+            object.__setattr__(self, "_located", memo)  # a frozen dataclass: a memo, not a field
+        return memo[1], memo[2]
+
 
 @dataclass(frozen=True)
 class FindingList(FindingGroup):
@@ -268,9 +277,6 @@ class Findings(Sequence[Finding]):
         self.groups: list[FindingGroup] = groups
         self._ends = np.cumsum([len(group) for group in groups], dtype=np.int64)
         self._positions: tuple[np.ndarray, np.ndarray] | None = None
-        # Each group's (positions, sizes), shared with the per-kind views of `by_kind`: the XLSX
-        # writer's sheets then reuse what was located before the writers forked.
-        self._per_group: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._chunk: tuple[int, int, list[Finding]] | None = None  # (group, start, findings)
 
     @classmethod
@@ -354,10 +360,7 @@ class Findings(Sequence[Finding]):
         kinds: dict[str, list[FindingGroup]] = {}
         for group in self.groups:
             kinds.setdefault(group.kind, []).append(group)
-        views = {kind: Findings(groups, self.records, ordered=True) for kind, groups in kinds.items()}
-        for view in views.values():
-            view._per_group = self._per_group
-        return views
+        return {kind: Findings(groups, self.records, ordered=True) for kind, groups in kinds.items()}
 
     def per_finding(self, attribute: str) -> np.ndarray:
         """A group attribute ("rule", "kind", "severity") repeated for each finding."""
@@ -370,11 +373,9 @@ class Findings(Sequence[Finding]):
         """The positions in `records` of the records each finding names, all in one array (-1 for
         a record the table does not hold), and how many each finding names."""
         if self._positions is None:
-            for group in self.groups:
-                if id(group) not in self._per_group:
-                    self._per_group[id(group)] = (group.positions(self.records), group.sizes())
-            flat = [self._per_group[id(group)][0] for group in self.groups]
-            sizes = [self._per_group[id(group)][1] for group in self.groups]
+            located = [group.located_in(self.records) for group in self.groups]
+            flat = [positions for positions, _ in located]
+            sizes = [sizes for _, sizes in located]
             empty = np.zeros(0, dtype=np.int64)
             self._positions = (
                 np.concatenate(flat).astype(np.int64) if flat else empty,
