@@ -34,7 +34,6 @@ if TYPE_CHECKING:
     from auditor.config import Config
 
 
-
 def build_records(
     table: RawTable,
     detection: Detection,
