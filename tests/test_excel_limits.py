@@ -576,3 +576,23 @@ def test_the_audit_skips_the_bomb_and_audits_the_rest(tmp_path: Path) -> None:
     (skipped,) = [entry for entry in data["inputs"] if entry["error"]]
     assert skipped["file"] == str(bomb) and "limit of 1 GiB" in skipped["error"]
     assert data["summary"]["records"] > 0
+
+
+LEGACY = Path(__file__).parent / "fixtures" / "hostile"
+
+
+def test_a_legacy_xls_is_read_apart_and_its_far_cell_costs_only_itself(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from auditor.cli import main
+
+    good = tmp_path / "people.csv"
+    good.write_text("First Name,Last Name,Email\nAnna,Nowak,anna@acme.pl\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["audit", str(LEGACY / "far_cell.xls"), str(LEGACY / "legacy.xls"), str(good), "--fail-on", "never"],
+    )
+    assert result.exit_code == 2
+    (line,) = [line for line in result.stderr.splitlines() if line.strip()]
+    assert "far_cell.xls" in line and "more than 3 GiB" in line and "backtrace" not in result.stderr
+    assert "legacy.xls [S]" in result.stdout and "people.csv" in result.stdout

@@ -1,18 +1,24 @@
 """Reading Excel workbooks (.xlsx, .xlsm, .xls, .ods) with calamine.
 
-calamine (Rust) reads a 100k-row Dynamics export in 0.9 s where openpyxl's read-only mode takes
-13 s (benchmarks/bench_excel.py). Cells come back as Python values; this module turns each into
+calamine (Rust) reads a 100k-row Dynamics export in 0.9 s where openpyxl's read-only mode took 13 s
+when the reader was chosen. Cells come back as Python values; this module turns each into
 the text a person reads in the sheet: numbers without a spurious ".0", dates as ISO dates, booleans
 as TRUE/FALSE. Hidden columns are read like any other (Dynamics 365 keeps record ids in them);
 hidden sheets are skipped unless named with --sheet, as Dynamics adds one for its own bookkeeping.
 Before calamine opens a workbook, and before it reads each sheet, `limits` checks that the workbook
-is within what the reader can hold (auditor/loading/limits.py states the limits).
+is within what the reader can hold (auditor/loading/limits.py states the limits). A legacy .xls is
+no zip to look into, so it is read in a child process of bounded memory (`_read_apart`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import faulthandler
+import multiprocessing
+import os
+import resource
 import zipfile
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +45,70 @@ def read_workbook(path: Path, *, display_name: str, sheet: str | None = None) ->
             file=display_name,
             hint="Open it in Excel and save it again, or export as CSV",
         )
+    if suffix == ".xls" and "fork" in multiprocessing.get_all_start_methods():
+        return _read_apart(path, display_name, sheet)
+    return _read(path, display_name, sheet)
+
+
+# What the child reading a legacy .xls may take beyond what it was forked with: the largest .xls
+# (65,536 rows by 256 columns) needs about 2 GiB as text.
+XLS_MEMORY_BYTES = 3 << 30
+
+
+def _read_apart(path: Path, display_name: str, sheet: str | None) -> list[RawTable]:
+    """`_read` in a forked child whose address space is capped. calamine lays an .xls sheet's cells
+    in a dense grid as it opens the file, sized by the farthest cell record: a crafted 5 KB file asks
+    for 128 GiB and aborts the process. Here that ends only the child, and costs only this file."""
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=_read_in_child, args=(path, display_name, sheet, sender), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        outcome = receiver.recv()
+    except EOFError:  # the child died: calamine aborted on an allocation over the cap
+        outcome = (
+            "refused",
+            f"reading it needs more than {XLS_MEMORY_BYTES >> 30} GiB, more than any .xls can hold (a damaged or crafted file)",
+            "Open it in Excel and save it as .xlsx or CSV",
+        )
+    finally:
+        receiver.close()
+        child.join()
+    if outcome[0] == "tables":
+        return outcome[1]
+    raise InputError(outcome[1], file=display_name, hint=outcome[2])
+
+
+def _read_in_child(path: Path, display_name: str, sheet: str | None, sender: Connection) -> None:
+    # calamine's last words when it aborts (a Rust backtrace) are not the user's to read: the parent
+    # says what happened in one line.
+    faulthandler.disable()
+    with open(os.devnull, "wb") as nowhere:
+        os.dup2(nowhere.fileno(), 2)
+    try:
+        with open("/proc/self/statm") as statm:  # pages of address space held now
+            held = int(statm.read().split()[0]) * resource.getpagesize()
+        resource.setrlimit(resource.RLIMIT_AS, (held + XLS_MEMORY_BYTES, resource.RLIM_INFINITY))
+    except (OSError, ValueError):  # no /proc: the cap is a safeguard, not a condition of reading
+        pass
+    try:
+        sender.send(("tables", _read(path, display_name, sheet)))
+    except InputError as error:
+        sender.send(("refused", error.reason, error.hint))
+    except MemoryError:
+        sender.send(
+            (
+                "refused",
+                f"reading it needs more than {XLS_MEMORY_BYTES >> 30} GiB, more than any .xls can hold (a damaged or crafted file)",
+                "Open it in Excel and save it as .xlsx or CSV",
+            )
+        )
+    finally:
+        sender.close()
+
+
+def _read(path: Path, display_name: str, sheet: str | None) -> list[RawTable]:
     try:
         with check_workbook(path, display_name=display_name) as limits:
             workbook = calamine.CalamineWorkbook.from_path(str(path))

@@ -24,8 +24,8 @@ The limits:
   needs. It is 1,048,576 rows (all of Excel's) by 19 columns, or 100,000 rows by 200. A cell past
   Excel's last cell, XFD1048576, is refused whatever the count, as calamine cannot place it.
 
-.xls files are not zip containers and are read without these checks; binary .xlsb workbooks inside
-a zip are refused, as their sheets cannot be checked.
+.xls files are not zip containers: excel_reader reads them in a child process of bounded memory
+instead. Binary .xlsb workbooks inside a zip are refused, as their sheets cannot be checked.
 """
 
 from __future__ import annotations
