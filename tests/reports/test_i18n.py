@@ -88,3 +88,17 @@ def test_each_language_renders_its_own_text(lang: str) -> None:
     assert str(escape(t("report.title"))) in html
     assert str(escape(t.kind_title("duplicate"))) in html
     assert ("rtl" if lang == "ar" else "ltr") == t.direction
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+def test_what_the_rules_write_in_english_is_marked_english(lang: str) -> None:
+    """Finding messages, keep reasons, merge risks and evidence checks come from the rules in
+    English: a screen reader reading a translated report must say them as English (issue 15)."""
+    html = render_html(sample_result(lang=lang))
+    messages = re.findall(r'<p class="message"( lang="en")?>', html)
+    assert messages and all(messages), "a finding message without lang=en"
+    for kind in ("keep-reason", "risks"):
+        for block in re.findall(rf'<(?:p|div) class="{kind}">(.*?)</(?:p|div)>', html, flags=re.S):
+            assert 'lang="en"' in block, block
+    assert len(re.findall(r'<p class="keep-reason">', html)) >= 1
+    assert re.search(r'<dd lang="en"><bdi>', html), "no evidence check marked English"
