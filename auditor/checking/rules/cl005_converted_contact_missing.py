@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -11,6 +14,7 @@ from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._naming import record_names
+from auditor.finding_groups import FindingColumns, record_refs
 from auditor.findings import Finding
 
 
@@ -43,7 +47,7 @@ def _reach(context: AuditContext) -> Reach:
     good={"ConvertedContactId": "0035g00000Cont01AAA"},
     reach=_reach,
 )
-def converted_contact_missing(rule: Rule, context: AuditContext) -> list[Finding]:
+def converted_contact_missing(rule: Rule, context: AuditContext) -> FindingColumns | list[Finding]:
     """
     ## What it does
     For each lead that names the contact it was converted into (Salesforce `ConvertedContactId`,
@@ -68,7 +72,9 @@ def converted_contact_missing(rule: Rule, context: AuditContext) -> list[Finding
     converted = ((records["object"] == "lead") & (records["converted_contact_id"] != "")).to_numpy()
     contacts = (records["object"] == "contact").to_numpy()
     platform_codes, platforms = context.distinct("platform")
-    findings: list[Finding] = []
+    flagged: list[np.ndarray] = []
+    contact_counts: list[np.ndarray] = []
+    places: list[np.ndarray] = []
     for code in sorted(
         np.intersect1d(platform_codes[converted], platform_codes[contacts]).tolist(),
         key=lambda c: platforms[c],
@@ -86,8 +92,13 @@ def converted_contact_missing(rule: Rule, context: AuditContext) -> list[Finding
             zero_copy_only=False
         )
         files = sorted(pd.unique(records["source_file"].take(contact_positions)).tolist())
-        findings += _report(rule, context, leads[missing], len(known), files)
-    return findings
+        flagged.append(leads[missing])
+        contact_counts.append(np.full(int(missing.sum()), len(known), dtype=np.int64))
+        places.append(np.full(int(missing.sum()), ", ".join(files), dtype=object))
+    if not flagged:
+        return []
+    columns = {"contacts": np.concatenate(contact_counts), "where": np.concatenate(places)}
+    return rule.columns(context, np.concatenate(flagged), columns, partial(_write, rule))
 
 
 def _id_keys(ids: pd.Series, platform: str) -> pd.Series:
@@ -98,12 +109,12 @@ def _id_keys(ids: pd.Series, platform: str) -> pd.Series:
     return ids.where(ids.str.len() != 18, ids.str.slice(0, 15))
 
 
-def _report(
-    rule: Rule, context: AuditContext, positions: np.ndarray, contact_count: int, files: list[str]
+def _write(
+    rule: Rule, records: pd.DataFrame, at: np.ndarray, named: np.ndarray, columns: Mapping[str, np.ndarray]
 ) -> list[Finding]:
-    names = record_names(context.records, positions)
-    values = context.records["converted_contact_id"].take(positions).to_numpy(dtype=object)
-    where = ", ".join(files)
+    """A finding per lead whose converted contact is missing, written when a report reads it."""
+    names = record_names(records, at)
+    values = records["converted_contact_id"].take(at).to_numpy(dtype=object)
     return [
         rule.finding(
             message=f"Lead {name} was converted into contact {value}, which is not in {where}.",
@@ -111,8 +122,15 @@ def _report(
             evidence={
                 "field": "converted_contact_id",
                 "value": value,
-                "check": f"the id is one of the {contact_count} contact ids of {where}",
+                "check": f"the id is one of the {count} contact ids of {where}",
             },
         )
-        for ref, name, value in zip(context.refs(positions), names, values, strict=True)
+        for ref, name, value, count, where in zip(
+            record_refs(records, at),
+            names,
+            values,
+            columns["contacts"].tolist(),
+            columns["where"],
+            strict=True,
+        )
     ]
