@@ -64,6 +64,9 @@ class Finding:
     message: str
     records: list[RecordRef]
     evidence: dict[str, Any] = field(default_factory=dict)
+    # The message's template in reports/i18n ("finding.DQ001.invalid") and its values: a report in
+    # another language words the finding from them. `message` is the English, what the JSON keeps.
+    wording: tuple[str, dict[str, Any]] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {

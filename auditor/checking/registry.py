@@ -23,6 +23,7 @@ from pandera import extensions
 from auditor.checking.coverage import Reach
 from auditor.finding_groups import FindingColumns, FindingGroup, Writer
 from auditor.findings import SEVERITY_ORDER, Finding, RecordRef
+from auditor.reporting.i18n import english
 
 if TYPE_CHECKING:
     from auditor.checking.context import AuditContext
@@ -62,9 +63,22 @@ class Rule:
         return self.passes is not None
 
     def finding(
-        self, *, message: str, records: list[RecordRef], evidence: dict[str, Any] | None = None
+        self,
+        *,
+        records: list[RecordRef],
+        evidence: dict[str, Any] | None = None,
+        message: str | None = None,
+        says: str | None = None,
+        values: Mapping[str, Any] | None = None,
     ) -> Finding:
-        """A finding of this rule, with its code, kind and (possibly overridden) severity."""
+        """A finding of this rule, with its code, kind and (possibly overridden) severity. Its
+        message is the template `finding.<code>.<says>` of reports/i18n with `values` (so that a
+        report in another language words it too), or `message` as given, in English."""
+        wording = None
+        if says is not None:
+            wording = (f"finding.{self.code}.{says}", dict(values or {}))
+            message = english(*wording)
+        assert message is not None, f"{self.code}: a finding needs a message or a template"
         return Finding(
             rule=self.code,
             kind=self.kind,
@@ -72,14 +86,22 @@ class Rule:
             message=message,
             records=records,
             evidence=evidence if evidence is not None else {},
+            wording=wording,
         )
 
     def findings(
-        self, messages: Iterable[str], records: Iterable[list[RecordRef]], evidence: Iterable[dict[str, Any]]
+        self,
+        wordings: Iterable[tuple[str, Mapping[str, Any]]],
+        records: Iterable[list[RecordRef]],
+        evidence: Iterable[dict[str, Any]],
     ) -> list[Finding]:
-        """Many findings of this rule at once, from aligned messages, record lists and evidence
-        (a stale-lead audit of a million leads makes 300k: built without a Python call each)."""
-        return list(map(partial(Finding, self.code, self.kind, self.severity), messages, records, evidence))
+        """Many findings of this rule at once, from aligned wordings (template `finding.<code>.<says>`
+        and its values, as `finding` takes them), record lists and evidence (a stale-lead audit of a
+        million leads makes 300k: built without a Python call each)."""
+        keyed = [(f"finding.{self.code}.{says}", dict(values)) for says, values in wordings]
+        messages = [english(key, values) for key, values in keyed]
+        make = partial(Finding, self.code, self.kind, self.severity)
+        return list(map(make, messages, records, evidence, keyed))
 
     def columns(
         self,

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from auditor.catalogue import report_languages
+from auditor.findings import Finding
 from auditor.resources import reports_dir
 
 FALLBACK = "en"
@@ -81,6 +82,31 @@ class Translator:
 
     def kind_why(self, kind: str) -> str:
         return self.optional(f"kind.{kind}.why", self("kind.other.why"))
+
+
+def finding_text(lang: str, key: str, values: Mapping[str, object]) -> str | None:
+    """A finding's message from its template in `lang` (None when that language has no template).
+    Values go in as given: the English of a message is the JSON's, and must not depend on the
+    report's number format."""
+    template = catalogue(lang).get(key)
+    return None if template is None else template.format(**values)
+
+
+def message_in(lang: str, finding: Finding) -> tuple[str, bool]:
+    """The finding's message in `lang` where its rule has a template there, and True; else the
+    English it was written in, and False (True in an English report)."""
+    if lang == FALLBACK or finding.wording is None:
+        return finding.message, lang == FALLBACK
+    text = finding_text(lang, *finding.wording)
+    return (finding.message, False) if text is None else (text, True)
+
+
+def english(key: str, values: Mapping[str, object]) -> str:
+    """A finding's message in English, from its template (which must exist)."""
+    text = finding_text(FALLBACK, key, values)
+    if text is None:
+        raise KeyError(f"reports/i18n/{FALLBACK}.toml has no {key}")
+    return text
 
 
 def _is_number(value: object) -> bool:

@@ -24,6 +24,7 @@ from auditor.checking.coverage import Coverage
 from auditor.finding_groups import Findings
 from auditor.findings import Finding, RecordRef
 from auditor.model import CANONICAL_TYPES, TEMPERATURES
+from auditor.reporting.i18n import message_in
 from auditor.reporting.positions import finding_positions
 from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, HealthView, health_score, kind_order
 
@@ -156,6 +157,7 @@ class FindingRow:
     severity: str
     rule: str
     message: str
+    message_lang: str  # "en" when the message is in English in a report of another language, else ""
     record: RecordView | None
     more_records: int
     evidence: list[EvidenceItem]
@@ -354,7 +356,7 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
         ),
         leads=len(leads),
         temperatures=_bars(leads["temperature"], order=(*reversed(TEMPERATURES), ""), keep_zero=True),
-        sections=_sections(records, findings, limits),
+        sections=_sections(records, findings, limits, lang or result.config.lang),
         limits=limits,
         blind_spots=[_blind_spot_view(entry) for entry in result.blind_spots],
         checks=len(result.coverage),
@@ -477,7 +479,7 @@ def _input_view(report: InputReport, largest: int) -> InputView:
 # --- sections ----------------------------------------------------------------------------------
 
 
-def _sections(records: pd.DataFrame, findings: Findings, limits: Limits) -> list[KindSection]:
+def _sections(records: pd.DataFrame, findings: Findings, limits: Limits, lang: str) -> list[KindSection]:
     grouped = findings.by_kind()
     plans = []
     for kind in kind_order(grouped):
@@ -488,7 +490,15 @@ def _sections(records: pd.DataFrame, findings: Findings, limits: Limits) -> list
     # Only the records the page displays are looked up (a row's first record, a cluster's first
     # members), all in one pass: a 100k-finding audit's page stays cheap to build.
     trimmed = [
-        Finding(f.rule, f.kind, f.severity, f.message, f.records[: _members(layout, limits)], f.evidence)
+        Finding(
+            f.rule,
+            f.kind,
+            f.severity,
+            f.message,
+            f.records[: _members(layout, limits)],
+            f.evidence,
+            f.wording,
+        )
         for _, layout, _, shown in plans
         if layout != "labels"
         for f in shown
@@ -514,7 +524,7 @@ def _sections(records: pd.DataFrame, findings: Findings, limits: Limits) -> list
             elif layout == "clusters":
                 section.clusters.append(_cluster(finding, next(next_positions), lookup, limits))
             else:
-                section.rows.append(_row(finding, next(next_positions), lookup))
+                section.rows.append(_row(finding, next(next_positions), lookup, lang))
         sections.append(section)
     return sections
 
@@ -565,19 +575,28 @@ def _record_view(
     )
 
 
-def _row(finding: Finding, positions: np.ndarray, lookup: _RecordLookup) -> FindingRow:
+def _row(finding: Finding, positions: np.ndarray, lookup: _RecordLookup, lang: str) -> FindingRow:
     evidence, marked = _evidence_items(finding.evidence)
     record = None
     if finding.records:
         record = _record_view(finding.records[0], int(positions[0]), lookup, marked)
+    message, message_lang = _said(finding, lang)
     return FindingRow(
         severity=finding.severity,
         rule=finding.rule,
-        message=_clip(finding.message),
+        message=message,
+        message_lang=message_lang,
         record=record,
         more_records=max(0, len(finding.records) - 1),
         evidence=evidence,
     )
+
+
+def _said(finding: Finding, lang: str) -> tuple[str, str]:
+    """The finding's message in the report's language where its rule has a template there (see
+    reports/i18n, [finding.<code>]), else the English it was written in, marked as English."""
+    text, in_language = message_in(lang, finding)
+    return _clip(text), "" if in_language else "en"
 
 
 def _evidence_items(

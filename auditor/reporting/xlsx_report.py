@@ -30,7 +30,7 @@ from xlsxwriter.worksheet import Worksheet
 from auditor.api import AuditResult
 from auditor.finding_groups import Findings
 from auditor.reporting.cells import inert
-from auditor.reporting.i18n import Translator
+from auditor.reporting.i18n import Translator, message_in
 from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, health_score, kind_order
 from auditor.reporting.xlsx_rows import (
     Column,
@@ -266,7 +266,7 @@ def _finding_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
         return [
             every_row([finding.severity for finding in part]),
             every_row([finding.rule for finding in part]),
-            first_row([finding.message for finding in part]),
+            first_row([message_in(t.lang, finding)[0] for finding in part]),
             *group.record_columns(layout.rows[start:stop], owner, layout.member[start:stop]),
             first_row([fields for fields, _ in offending]),
             first_row([value for _, value in offending]),
@@ -339,7 +339,7 @@ def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
         *record_columns,
         _per_row(matched, sizes),
         _per_row(risks, sizes),
-        _per_row([finding.message for finding in findings], sizes),
+        _per_row([message_in(t.lang, finding)[0] for finding in findings], sizes),
     ]
     severity = _severity_styles(group.findings, sizes, styles)
     # Alternate clusters are shaded so that a cluster's rows read as one group.

@@ -12,7 +12,7 @@ from auditor.catalogue import report_languages
 from auditor.findings import KINDS
 from auditor.reporting import i18n
 from auditor.reporting.html_report import render_html
-from auditor.reporting.i18n import Translator, catalogue
+from auditor.reporting.i18n import Translator, catalogue, english, finding_text
 from tests.reports.sample_result import sample_result
 
 LANGUAGES = list(report_languages())
@@ -94,11 +94,63 @@ def test_each_language_renders_its_own_text(lang: str) -> None:
 def test_what_the_rules_write_in_english_is_marked_english(lang: str) -> None:
     """Finding messages, keep reasons, merge risks and evidence checks come from the rules in
     English: a screen reader reading a translated report must say them as English (issue 15)."""
-    html = render_html(sample_result(lang=lang))
-    messages = re.findall(r'<p class="message"( lang="en")?>', html)
-    assert messages and all(messages), "a finding message without lang=en"
+    result = sample_result(lang=lang)
+    html = render_html(result)
+    translated = {
+        str(escape(text))
+        for finding in result.findings
+        if finding.wording and (text := finding_text(lang, *finding.wording))
+    }
+    messages = re.findall(r'<p class="message"( lang="en")?><bdi>(.*?)</bdi>', html)
+    assert messages
+    for marked, text in messages:
+        assert marked or text in translated, f"neither marked English nor translated: {text}"
     for kind in ("keep-reason", "risks"):
         for block in re.findall(rf'<(?:p|div) class="{kind}">(.*?)</(?:p|div)>', html, flags=re.S):
             assert 'lang="en"' in block, block
     assert len(re.findall(r'<p class="keep-reason">', html)) >= 1
     assert re.search(r'<dd lang="en"><bdi>', html), "no evidence check marked English"
+
+
+@pytest.fixture(scope="module")
+def demo_result():
+    from auditor.demo import audit_samples, demo_config
+
+    return audit_samples(demo_config())
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+def test_findings_read_in_the_report_language_where_their_rule_has_a_template(lang: str, demo_result) -> None:
+    """DQ001, DQ003, CL005 and CL006 word their findings from templates (reports/i18n, [finding]):
+    the report shows them in its language, unmarked; the JSON keeps the English."""
+    html = render_html(demo_result, lang=lang)
+    worded = [finding for finding in demo_result.findings if finding.wording]
+    assert {finding.rule for finding in worded} >= {"DQ001", "DQ003", "CL006"}
+    for finding in worded:
+        text = finding_text(lang, *finding.wording)
+        assert text is not None and text != finding.message
+        assert finding.message == english(*finding.wording)
+    expected = {str(escape(finding_text(lang, *finding.wording))) for finding in worded}
+    shown = re.findall(r'<p class="message"( lang="en")?><bdi>(.*?)</bdi>', html)
+    translated = [text for marked, text in shown if not marked]
+    assert translated and set(translated) <= expected
+    assert all(text not in expected for marked, text in shown if marked)
+
+
+def test_the_xlsx_words_findings_in_its_language_too(demo_result, tmp_path) -> None:
+    import openpyxl
+
+    from auditor.reporting.xlsx_report import write_xlsx
+
+    path = tmp_path / "fr.xlsx"
+    write_xlsx(demo_result, path, lang="fr")
+    cells = {
+        str(cell.value)
+        for sheet in openpyxl.load_workbook(path, read_only=True).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value
+    }
+    worded = [finding for finding in demo_result.findings if finding.wording]
+    assert {finding_text("fr", *finding.wording) for finding in worded} <= cells
+    assert not {finding.message for finding in worded} & cells

@@ -117,7 +117,8 @@ def _write(
     values = records["converted_contact_id"].take(at).to_numpy(dtype=object)
     return [
         rule.finding(
-            message=f"Lead {name} was converted into contact {value}, which is not in {where}.",
+            says="missing",
+            values={"name": name, "contact": value, "files": where},
             records=[ref],
             evidence={
                 "field": "converted_contact_id",

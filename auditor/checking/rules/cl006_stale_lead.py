@@ -116,16 +116,16 @@ def _write(
     raw = np.choose(used, [records[text_field].take(at).to_numpy(dtype=object) for _, text_field in _DATES])
     dates = np.datetime_as_string(measured["last"], unit="D")
     elapsed = measured["days"].tolist()
-    words = np.array([field_words(text_field) for _, text_field in _DATES], dtype=object)[used]
     as_of_text = as_of.isoformat()
     check_of = {
         text_field: f"days from {field_words(text_field)} to the audit date <= stale_after_days"
         for _, text_field in _DATES
     }
-    messages = [
-        f"Open lead {name} has had no activity for {count} days ({word} {date}; the limit is {threshold} days)."
-        for name, count, word, date in zip(
-            record_names(records, at), elapsed, words.tolist(), dates.tolist(), strict=True
+    # One template per date the days are counted from: "last activity 2024-02-01", "created ...".
+    wordings = [
+        (text_field, {"name": name, "days": count, "date": date, "limit": threshold})
+        for name, count, text_field, date in zip(
+            record_names(records, at), elapsed, fields.tolist(), dates.tolist(), strict=True
         )
     ]
     evidence = [
@@ -142,4 +142,4 @@ def _write(
             fields.tolist(), raw.tolist(), dates.tolist(), elapsed, strict=True
         )
     ]
-    return rule.findings(messages, ([ref] for ref in record_refs(records, at)), evidence)
+    return rule.findings(wordings, ([ref] for ref in record_refs(records, at)), evidence)

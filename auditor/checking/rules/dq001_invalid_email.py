@@ -15,7 +15,8 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     refs = context.refs(failing.index)
     return [
         rule.finding(
-            message=f"Email {email!r} is not a valid address.",
+            says="invalid",
+            values={"email": repr(email)},
             records=[ref],
             evidence={
                 "field": "email",

@@ -27,7 +27,8 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     values = failing[[f"{field}_raw" if field in ("phone", "mobile") else field for field in _FIELDS]]
     return [
         rule.finding(
-            message=f"{name} has neither a usable email address nor a usable phone number.",
+            says="unreachable",
+            values={"name": name},
             records=[ref],
             evidence={
                 "fields": _FIELDS,
