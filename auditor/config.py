@@ -17,8 +17,8 @@ from typing import Any
 
 from auditor.catalogue import platforms, report_languages
 from auditor.errors import ConfigError
+from auditor.findings import SEVERITIES
 
-SEVERITIES = ("error", "warning", "info")
 FAIL_ON = (*SEVERITIES, "never")
 # Tables the rules audit: people, and the companies (accounts) they belong to.
 PEOPLE_OBJECTS = ("lead", "contact", "account", "person", "mixed", "unknown")

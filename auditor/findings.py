@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1}
+# The severities, worst first: the one list the settings, the rule sets and the reports read.
+SEVERITIES = tuple(sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True))
 
 # The kinds of docs/CONTRACT.md, in the order reports show them (worst problems first). A rule may
 # bring a kind of its own under a new name: reports list it after these.

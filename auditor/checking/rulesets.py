@@ -17,9 +17,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from auditor.checking.registry import Rule, all_rules
-from auditor.config import SEVERITIES, Config
+from auditor.config import Config
 from auditor.errors import ConfigError
-from auditor.findings import KINDS
+from auditor.findings import KINDS, SEVERITIES
 from auditor.model import ALL_FIELDS
 from auditor.resources import iter_rules_files, load_rules_toml, rules_dir
 

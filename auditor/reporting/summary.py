@@ -10,9 +10,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from auditor.api import AuditResult
-from auditor.findings import KINDS, SEVERITY_ORDER
+from auditor.findings import KINDS, SEVERITIES, SEVERITY_ORDER
 
-SEVERITIES = tuple(sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True))
 # What a record costs the health score at its most severe finding (see HealthView).
 SEVERITY_COST = {"error": 1.0, "warning": 0.5, "info": 0.1}
 # Kinds shown as clusters of records side by side rather than one row per finding.
