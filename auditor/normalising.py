@@ -72,7 +72,7 @@ def build_records(
     default_region = known_region(default_country or "") or ""  # an unknown code reads nothing
     regions = frame["country_code"].where(frame["country_code"] != "", default_region)
     # Phones, mobiles, dates and emails are read independently, mostly by Arrow and pandas kernels
-    # that let go of the GIL: side by side on two cores, a million leads are normalised 2 s sooner.
+    # that let go of the GIL: side by side on two cores (benchmarks/README.md).
     read = side_by_side(
         {
             **{name: partial(normalise_phones, frame[name], regions) for name in ("phone", "mobile")},

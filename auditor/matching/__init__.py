@@ -168,8 +168,8 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         return MatchResult(pairs=_no_pairs(), cluster=np.full(size, -1, dtype=np.int64))
     features = build_features(records)
     people = len(features)
-    # Normalising a million addresses and names leaves the allocators holding 0.65 GiB of
-    # temporaries, which blocking, comparing and training would otherwise stack on.
+    # Normalising addresses and names leaves the allocators holding temporaries, which blocking,
+    # comparing and training would otherwise stack on (benchmarks/README.md).
     return_free_memory()
     lap("features")
     comparisons = list(settings.comparisons)
@@ -179,7 +179,7 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         max_block_size=settings.max_block_size,
         max_pairs_per_record=settings.max_pairs_per_record,
     )
-    return_free_memory()  # every rule's pairs, joined and sorted: 0.4 GiB of temporaries
+    return_free_memory()  # every blocking rule's pairs, joined and sorted, were temporaries
     lap("blocking")
     levels, tf_codes = evaluate_pairs(comparisons, features, candidates.left, candidates.right)
     return_free_memory()
@@ -196,7 +196,7 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         settings.floors,
     )
     evidence = model.evidence(levels, tf_codes) if len(levels) else np.zeros(0)
-    del tf_codes  # 0.26 GiB for 5.4M candidates, read for the last time
+    del tf_codes  # a code per candidate pair and comparison, read for the last time
     fit_prior(model, len(features), levels, evidence, settings.model)
     # The candidates' weights with and without the vetoes, from the evidence training weighed.
     unvetoed = model.match_weight(levels, vetoes=False, evidence=evidence)

@@ -784,7 +784,7 @@ def comparison_from_settings(spec: Mapping[str, Any]) -> Comparison:
 
 
 # Candidate pairs compared at a time: a comparison keeps per-pair scores and codes of every feature
-# it reads, 0.4 GiB per million pairs, so 7.7 million candidates at once took 3.2 GiB.
+# it reads, so all candidates at once would hold gigabytes (benchmarks/README.md).
 PAIRS_AT_A_TIME = 250_000
 
 

@@ -183,7 +183,7 @@ def agreeing_fields(comparisons: list[Comparison], weights: np.ndarray) -> list[
 
 
 # Findings whose explanations are worked out at once (`MatchResult.prepare`): every pair among a
-# batch's records is explained, 15 MiB for a thousand duplicate findings of a big org.
+# batch's records is explained, so a batch bounds the memory a report writer holds for them.
 EXPLAINED_AT_A_TIME = 1_000
 
 # How sure a finding is: every link inside it at least this probable is "sure"; below, "likely";

@@ -290,7 +290,7 @@ def build_features(records: pd.DataFrame) -> Features:
         return features[name]
 
     # The three costliest features are independent and mostly Arrow and pandas kernels, which let go
-    # of the GIL: on two cores they take 3.0 s side by side instead of 4.6 s in turn (1.25M records).
+    # of the GIL: side by side on two cores (benchmarks/README.md).
     made = side_by_side(
         {
             "names": partial(_name_features, frame),

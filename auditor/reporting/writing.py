@@ -27,10 +27,9 @@ Writer = Callable[[AuditResult, str], None]
 
 # Work below this many records is done in turn: a fork costs more than it saves.
 PARALLEL_FROM_RECORDS = 50_000
-# And from this many on, in turn again: each writer holds about 0.5 GiB of its own at a million
-# records, so two side by side took the process tree of the neglected-org million to 2.8-2.9 GiB,
-# past the 3 GB a million-record audit is held to, where in turn it stays at 2.7 GiB (the matching
-# step's peak) for 16 s more (44 s of writing instead of 28).
+# And from this many on, in turn again: each writer holds memory of its own in proportion to the
+# findings, and side by side they would take a million-record audit past its memory bar (figures
+# in benchmarks/README.md).
 PARALLEL_UNTIL_RECORDS = 750_000
 
 
@@ -52,7 +51,7 @@ def write_reports(
     ]
     check_outputs(wanted, [report.file for report in result.inputs])
     # Reports write findings, rows and cells by the hundred thousand, none of them in a cycle: the
-    # cycle collector only slows them (the JSON of 380k findings: 4.0 s with it, 3.0 s without).
+    # cycle collector only slows them (benchmarks/README.md).
     with collector_paused():
         if (
             len(jobs) > 1

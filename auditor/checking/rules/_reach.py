@@ -45,8 +45,7 @@ def in_files_with(records: pd.DataFrame, *columns: str, among: np.ndarray | None
     answer = np.zeros(len(records), dtype=bool)
     if not len(among):
         return answer
-    # The asked records' tables told apart by codes: a frame's drop_duplicates over the strings of
-    # 150k records took 25 ms.
+    # The asked records' tables told apart by codes, not by a frame's drop_duplicates over strings.
     files, file_names = pd.factorize(records["source_file"].take(among), use_na_sentinel=False)
     sheets, sheet_names = pd.factorize(records["source_sheet"].take(among), use_na_sentinel=False)
     for pair in np.unique(files.astype(np.int64) * len(sheet_names) + sheets).tolist():

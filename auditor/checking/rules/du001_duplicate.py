@@ -84,8 +84,7 @@ def duplicate(rule: Rule, context: AuditContext, max_pairs: int = 20) -> list[Fi
     if matches is None or (matches.pairs.empty and matches.review.empty):
         return []
     records = context.records
-    # Arrow's isin over the column: the column as Python strings and numpy's isin on them took
-    # 0.09 s of a million records.
+    # Arrow's isin over the column, not the column as Python strings and numpy's isin on them.
     contact_role = records["record_type"].isin(CONTACT_ROLE).to_numpy()
     lead_role = (records["record_type"] == "lead").to_numpy()
     found: list[FindingGroup] = []
