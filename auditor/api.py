@@ -150,15 +150,15 @@ class AuditResult:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The findings JSON of docs/CONTRACT.md (schema_version 1; reports/findings.schema.json). Each record a finding names also
-        carries what its labels say it is, what the evidence says, and its temperature (fields added
-        to the contract's file/row/id); `coverage` says, per rule and input table, what the rule
-        checked and what it could not, and why."""
+        """The findings JSON of docs/CONTRACT.md (schema_version 1, reports/findings.schema.json).
+        Each record a finding names also carries what its labels say it is, what the evidence says,
+        and its temperature (fields added to the contract's file/row/id); `coverage` says, per rule
+        and input table, what the rule checked and what it could not, and why."""
         return self.head() | {"findings": list(self.finding_dicts())}
 
     def finding_dicts(self) -> Iterator[dict[str, Any]]:
-        """Each finding as the JSON object of docs/CONTRACT.md, one at a time (a million-record audit has
-        hundreds of thousands: writers stream them rather than hold them all)."""
+        """Each finding as the JSON object of docs/CONTRACT.md, one at a time (a million-record
+        audit has hundreds of thousands: writers stream them rather than hold them all)."""
         # Codes into the few distinct values, not a Python string per record and column (a million
         # records would make three million of them, in a process forked to write this).
         columns = [
@@ -322,8 +322,8 @@ def read_inputs(
             inputs.append(
                 InputReport(
                     file=name,
-                    error=f"could not be read ({type(error).__name__}: {error}); the other files were audited. "
-                    "Please report it; set CRM_AUDIT_DEBUG=1 to see the details",
+                    error=f"could not be read ({type(error).__name__}: {error}); the other files were "
+                    "audited. Please report it; set CRM_AUDIT_DEBUG=1 to see the details",
                 )
             )
     _note_evidence(inputs, evidence, config)

@@ -53,6 +53,12 @@ def read_workbook(path: Path, *, display_name: str, sheet: str | None = None) ->
 # What the child reading a legacy .xls may take beyond what it was forked with: the largest .xls
 # (65,536 rows by 256 columns) needs about 2 GiB as text.
 XLS_MEMORY_BYTES = 3 << 30
+_TOO_BIG = (
+    "refused",
+    f"reading it needs more than {XLS_MEMORY_BYTES >> 30} GiB, more than any .xls can hold "
+    "(a damaged or crafted file)",
+    "Open it in Excel and save it as .xlsx or CSV",
+)
 
 
 def _read_apart(path: Path, display_name: str, sheet: str | None) -> list[RawTable]:
@@ -67,11 +73,7 @@ def _read_apart(path: Path, display_name: str, sheet: str | None) -> list[RawTab
     try:
         outcome = receiver.recv()
     except EOFError:  # the child died: calamine aborted on an allocation over the cap
-        outcome = (
-            "refused",
-            f"reading it needs more than {XLS_MEMORY_BYTES >> 30} GiB, more than any .xls can hold (a damaged or crafted file)",
-            "Open it in Excel and save it as .xlsx or CSV",
-        )
+        outcome = _TOO_BIG
     finally:
         receiver.close()
         child.join()
@@ -97,13 +99,7 @@ def _read_in_child(path: Path, display_name: str, sheet: str | None, sender: Con
     except InputError as error:
         sender.send(("refused", error.reason, error.hint))
     except MemoryError:
-        sender.send(
-            (
-                "refused",
-                f"reading it needs more than {XLS_MEMORY_BYTES >> 30} GiB, more than any .xls can hold (a damaged or crafted file)",
-                "Open it in Excel and save it as .xlsx or CSV",
-            )
-        )
+        sender.send(_TOO_BIG)
     finally:
         sender.close()
 
