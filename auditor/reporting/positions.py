@@ -1,23 +1,11 @@
-"""From findings back to record positions: renderers need to know which records a finding names."""
+"""Which findings name each record: the rule codes of the normalised export."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from auditor.finding_groups import Findings, locate
-from auditor.findings import Finding
-
-
-def finding_positions(records: pd.DataFrame, findings: Sequence[Finding]) -> list[np.ndarray]:
-    """For each finding, the positions in `records` of the records it names (in its order, -1 for a
-    record the table does not hold). An audit's `Findings` know them without writing a finding out;
-    any other list is located by the references its findings carry."""
-    if isinstance(findings, Findings):
-        return findings.positions()
-    return locate(records, findings)
+from auditor.finding_groups import Findings
 
 
 def codes_per_record(records: pd.DataFrame, findings: Findings) -> pd.Series:

@@ -21,11 +21,10 @@ import pandas as pd
 from auditor import __version__
 from auditor.api import AuditResult, InputReport
 from auditor.checking.coverage import Coverage
-from auditor.finding_groups import Findings
+from auditor.finding_groups import Findings, locate
 from auditor.findings import Finding, RecordRef
 from auditor.model import CANONICAL_TYPES, TEMPERATURES
 from auditor.reporting.i18n import message_in
-from auditor.reporting.positions import finding_positions
 from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, HealthView, health_score, kind_order
 
 LABEL_KINDS = ("unmapped_label",)
@@ -503,7 +502,7 @@ def _sections(records: pd.DataFrame, findings: Findings, limits: Limits, lang: s
         if layout != "labels"
         for f in shown
     ]
-    located = finding_positions(records, trimmed)
+    located = locate(records, trimmed)
     lookup = _RecordLookup(records, np.concatenate(located) if located else np.zeros(0, dtype=np.int64))
     next_positions = iter(located)
     sections = []

@@ -8,14 +8,14 @@ import dataclasses
 import numpy as np
 
 from auditor.demo import audit_samples
+from auditor.finding_groups import locate
 from auditor.findings import Finding
-from auditor.reporting.positions import finding_positions
 
 
 def test_carried_positions_are_the_looked_up_ones() -> None:
     result = audit_samples()
     assert result.findings
-    carried = finding_positions(result.records, result.findings)
+    carried = result.findings.positions()
     by_hand = [
         Finding(
             f.rule,
@@ -27,7 +27,7 @@ def test_carried_positions_are_the_looked_up_ones() -> None:
         )
         for f in result.findings
     ]
-    looked_up = finding_positions(result.records, by_hand)
+    looked_up = locate(result.records, by_hand)
     assert all(np.array_equal(a, b) for a, b in zip(carried, looked_up, strict=True))
     assert all(
         len(p) == len(f.records) and (p >= 0).all() for p, f in zip(carried, result.findings, strict=True)
