@@ -4,6 +4,7 @@ English works, and each language renders a complete report."""
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from markupsafe import escape
@@ -154,3 +155,61 @@ def test_the_xlsx_words_findings_in_its_language_too(demo_result, tmp_path) -> N
     worded = [finding for finding in demo_result.findings if finding.wording]
     assert {finding_text("fr", *finding.wording) for finding in worded} <= cells
     assert not {finding.message for finding in worded} & cells
+
+
+class _TextNodes(HTMLParser):
+    """Each text node of a page, and whether it sits inside an element marked lang="en"."""
+
+    VOID = frozenset({"br", "img", "input", "meta", "link", "wbr", "col", "hr", "area", "source"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.nodes: list[tuple[str, bool]] = []
+        self._open: list[str | None] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+        if tag not in self.VOID:
+            self._open.append(dict(attrs).get("lang"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._hidden -= 1
+        if tag not in self.VOID and self._open:
+            self._open.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden and data.strip():
+            self.nodes.append((data.strip(), "en" in self._open))
+
+
+def _text_nodes(html: str) -> list[tuple[str, bool]]:
+    parser = _TextNodes()
+    parser.feed(html)
+    return parser.nodes
+
+
+@pytest.mark.parametrize("lang", OTHERS)
+def test_no_unmarked_english_outside_data_in_a_translated_report(lang: str, demo_result) -> None:
+    """Every English sentence of the demo report in another language is translated, or marked
+    lang="en" (what rules and the matcher still write in English), or a data value from the
+    exports (names, companies, headers, sheet names)."""
+    english = {text for text, _ in _text_nodes(render_html(demo_result, lang="en"))}
+    data = {
+        str(value).strip()
+        for column in demo_result.records.columns
+        for value in demo_result.records[column].unique()
+    }
+    for report in demo_result.inputs:
+        data |= {report.file, report.sheet or "", *report.columns, *report.unmapped_columns}
+    unmarked = [
+        text
+        for text, marked in _text_nodes(render_html(demo_result, lang=lang))
+        if not marked
+        and text in english
+        and re.search(r"[A-Za-z]{3,} [a-z]{3,}", text)
+        and not any(text in value or value in text for value in data if len(value) > 3)
+    ]
+    assert unmarked == []
