@@ -19,7 +19,7 @@ from auditor.errors import AuditorError, InputError
 from auditor.evidence import Evidence, evidence_table
 from auditor.finding_groups import Findings
 from auditor.findings import SEVERITY_ORDER
-from auditor.loading import RawTable, load_file
+from auditor.loading import RawTable, load_file, written_by_crm_audit
 from auditor.matching import MatchResult, match_people
 from auditor.memory import return_free_memory
 from auditor.model import ALL_FIELDS
@@ -289,6 +289,10 @@ def read_inputs(
     for path, name in zip(paths, names, strict=True):
         say("loading", name)
         read_before = len(frames), len(inputs), len(unmapped), offset
+        ours = written_by_crm_audit(path)
+        if ours is not None:
+            inputs.append(InputReport(file=name, role="not audited", reason=ours))
+            continue
         try:
             tables = load_file(path, sheet=config.sheet)
             for table in tables:

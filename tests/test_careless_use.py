@@ -231,3 +231,22 @@ def test_a_file_the_loaders_did_not_foresee_costs_only_itself(
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["summary"]["records"] == 2
     assert [entry["error"] is not None for entry in report["inputs"]] == [True, False]
+
+
+def test_a_folder_audited_twice_does_not_audit_its_own_reports(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "leads.csv").write_text(
+        PEOPLE + "Anna,Nowak,anna@acme.pl,Open\n", encoding="utf-8"
+    )  # one duplicate to find
+    first = tmp_path / "first.json"
+    args = ["--normalised", str(folder / "records.csv"), "--xlsx", str(folder / "report.xlsx"), "-q"]
+    run("audit", str(folder), "--json", str(first), *args, "--fail-on", "never")
+    second = tmp_path / "second.json"
+    code, out, _ = run("audit", str(folder), "--json", str(second), "--fail-on", "never")
+    assert code == 0
+    assert "records.csv" in out and "the normalised records crm-audit wrote" in out
+    assert "report.xlsx" in out and "a report crm-audit wrote" in out
+    before, after = (json.loads(path.read_text(encoding="utf-8")) for path in (first, second))
+    assert after["summary"] == before["summary"]
+    assert [entry["role"] for entry in after["inputs"]] == ["audited", "not audited", "not audited"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
 from auditor.errors import InputError
@@ -9,7 +11,7 @@ from auditor.loading.csv_reader import read_csv
 from auditor.loading.excel_reader import EXCEL_SUFFIXES, read_workbook
 from auditor.loading.table import RaggedRow, RawTable
 
-__all__ = ["RaggedRow", "RawTable", "load_file"]
+__all__ = ["RaggedRow", "RawTable", "load_file", "written_by_crm_audit"]
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -39,3 +41,30 @@ def load_file(path: str | Path, *, sheet: str | None = None) -> list[RawTable]:
     if magic.startswith((_ZIP_MAGIC, _OLE_MAGIC)) or path.suffix.lower() in EXCEL_SUFFIXES:
         return read_workbook(path, display_name=name, sheet=sheet)
     return [read_csv(path, display_name=name)]
+
+
+# How the normalised records (reporting/records_csv.py, docs/CONTRACT.md) begin, and the author the
+# XLSX report names in its document properties.
+_NORMALISED_HEADER = b"source_file,source_row,source_id,platform,object,record_type,suggested_type,"
+_OUR_WORKBOOK = re.compile(rb"<dc:creator>crm-audit</dc:creator>")
+
+
+def written_by_crm_audit(path: str | Path) -> str | None:
+    """Why the file is one of crm-audit's own reports (a normalised export, an XLSX report), or
+    None. A folder audited twice holds the reports of the first run: read as exports, they would
+    make every record its own duplicate."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            start = handle.read(len(_NORMALISED_HEADER) + 3)
+        if start.removeprefix(b"\xef\xbb\xbf").startswith(_NORMALISED_HEADER):
+            return "the normalised records crm-audit wrote (--normalised), not an export"
+        if start.startswith(_ZIP_MAGIC) and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                if "docProps/core.xml" in archive.namelist():
+                    properties = archive.open("docProps/core.xml").read(4096)
+                    if _OUR_WORKBOOK.search(properties):
+                        return "a report crm-audit wrote (--xlsx), not an export"
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return None  # the loader says what is wrong with it
+    return None

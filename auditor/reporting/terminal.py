@@ -52,10 +52,11 @@ def summary_text(result: AuditResult, written: list[str]) -> str:
     # Aligned up to a point: one very long workbook sheet name should not push every line aside.
     width = min(48, max((len(_table_name(report)) for report in read), default=0))
     for report in read:
-        role = "" if report.role == "audited" else f": {_ROLE_WORDS[report.role]} ({report.reason})"
-        lines.append(
-            f"  {_table_name(report).ljust(width)}  {report.platform} {report.object}, {report.rows} rows{role}"
-        )
+        role = "" if report.role == "audited" else f"{_ROLE_WORDS[report.role]} ({report.reason})"
+        # A file set aside before it was read (a report crm-audit wrote) has no platform or rows.
+        read_as = f"{report.platform} {report.object}, {report.rows} rows" if report.platform else ""
+        said = ": ".join(part for part in (read_as, role) if part)
+        lines.append(f"  {_table_name(report).ljust(width)}  {said}")
     for report in result.skipped:
         lines.append(f"  skipped {report.file}: {report.error}")
     for report in read:
