@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import filecmp
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -286,10 +288,11 @@ def read_inputs(
     unmapped: list[UnmappedLabel] = []
     evidence = Evidence()
     offset = 0
+    seen = _SeenFiles()
     for path, name in zip(paths, names, strict=True):
         say("loading", name)
         read_before = len(frames), len(inputs), len(unmapped), offset
-        ours = written_by_crm_audit(path)
+        ours = written_by_crm_audit(path) or seen.again(path, name)
         if ours is not None:
             inputs.append(InputReport(file=name, role="not audited", reason=ours))
             continue
@@ -333,6 +336,36 @@ def read_inputs(
     _note_evidence(inputs, evidence, config)
     infer_phone_regions(frames, inputs, config)
     return ReadInputs(frames, inputs, unmapped, evidence)
+
+
+class _SeenFiles:
+    """The files read so far in one audit. One export given twice (twice on the command line, a
+    folder and a file in it, a hard link, the same download saved as "Lead (1).csv") would make
+    every record its own duplicate: it is read once."""
+
+    def __init__(self) -> None:
+        self._by_identity: dict[tuple[int, int], str] = {}
+        self._by_size: dict[int, list[tuple[Path, str]]] = {}
+
+    def again(self, path: str | Path, name: str) -> str | None:
+        """Why `path` is not read (the same file or the same bytes as one read before), or None
+        after noting it as read."""
+        try:
+            found = os.stat(path)
+        except OSError:
+            return None  # the loader says what is wrong with it
+        if not stat.S_ISREG(found.st_mode):
+            return None
+        identity = (found.st_dev, found.st_ino)
+        if identity in self._by_identity:
+            return f"the same file as {self._by_identity[identity]}, read once"
+        # Only files of one size are compared, and only then read whole.
+        for other, other_name in self._by_size.get(found.st_size, []):
+            if filecmp.cmp(path, other, shallow=False):
+                return f"the same content as {other_name}, read once"
+        self._by_identity[identity] = name
+        self._by_size.setdefault(found.st_size, []).append((Path(path), name))
+        return None
 
 
 def _note_evidence(inputs: list[InputReport], evidence: Evidence, config: Config) -> None:

@@ -215,7 +215,7 @@ def test_a_file_the_loaders_did_not_foresee_costs_only_itself(
     import auditor.api
 
     odd = tmp_path / "odd.csv"
-    odd.write_text(PEOPLE, encoding="utf-8")
+    odd.write_text(PEOPLE + "Ewa,Lis,ewa@acme.pl,Open\n", encoding="utf-8")
     real_load = auditor.api.load_file
 
     def load(path: Path, **options: object) -> object:
@@ -250,3 +250,30 @@ def test_a_folder_audited_twice_does_not_audit_its_own_reports(tmp_path: Path) -
     before, after = (json.loads(path.read_text(encoding="utf-8")) for path in (first, second))
     assert after["summary"] == before["summary"]
     assert [entry["role"] for entry in after["inputs"]] == ["audited", "not audited", "not audited"]
+
+
+@pytest.mark.parametrize("again", ["the same path", "a hard link", "a copy", "the folder it is in"])
+def test_one_export_given_twice_is_read_once(tmp_path: Path, again: str) -> None:
+    from tests.conftest import FIXTURES
+
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    lead = folder / "Lead.csv"
+    lead.write_bytes((FIXTURES / "salesforce" / "Lead.csv").read_bytes())
+    other = {
+        "the same path": lead,
+        "a hard link": tmp_path / "Lead-link.csv",
+        "a copy": tmp_path / "Lead (1).csv",
+        "the folder it is in": folder,
+    }[again]
+    if again == "a hard link":
+        os.link(lead, other)
+    elif again == "a copy":
+        other.write_bytes(lead.read_bytes())
+    once, twice = tmp_path / "once.json", tmp_path / "twice.json"
+    run("audit", str(lead), "--json", str(once), "-q", "--fail-on", "never")
+    run("audit", str(lead), str(other), "--json", str(twice), "-q", "--fail-on", "never")
+    before, after = (json.loads(path.read_text(encoding="utf-8")) for path in (once, twice))
+    assert after["summary"] == before["summary"] and after["findings"] == before["findings"]
+    assert [entry["role"] for entry in after["inputs"]] == ["audited", "not audited"]
+    assert "read once" in after["inputs"][1]["reason"]
