@@ -393,12 +393,19 @@ def expand_folders(paths: Iterable[str | Path]) -> list[Path]:
             inside = sorted(
                 child
                 for child in path.iterdir()
-                if child.is_file() and child.suffix.lower() in EXPORT_SUFFIXES
+                if child.is_file() and child.suffix.lower() in EXPORT_SUFFIXES and not _not_an_export(child)
             )
             expanded.extend(inside or [path])  # an empty folder is reported as one unreadable input
         else:
             expanded.append(path)
     return expanded
+
+
+def _not_an_export(path: Path) -> bool:
+    """Files a folder of exports holds beside them that are none: the owner file Excel and Word
+    keep while a workbook is open ("~$Lead.xlsx", a few bytes naming who has it open) and hidden
+    files ("._Lead.csv", which macOS writes on shared drives)."""
+    return path.name.startswith(("~$", "."))
 
 
 def detect_table(table: RawTable, config: Config) -> Detection:

@@ -277,3 +277,15 @@ def test_one_export_given_twice_is_read_once(tmp_path: Path, again: str) -> None
     assert after["summary"] == before["summary"] and after["findings"] == before["findings"]
     assert [entry["role"] for entry in after["inputs"]] == ["audited", "not audited"]
     assert "read once" in after["inputs"][1]["reason"]
+
+
+def test_a_folder_with_an_open_workbook_audits_its_exports_only(tmp_path: Path) -> None:
+    """Excel keeps "~$<name>.xlsx" (a few bytes naming who has it open) beside an open workbook,
+    and macOS writes "._<name>" files on shared drives: neither is an export nor an error."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "leads.csv").write_text(PEOPLE, encoding="utf-8")
+    (folder / "~$leads.xlsx").write_bytes(b"\x05Marta" + b" " * 100)
+    (folder / "._leads.csv").write_bytes(b"\x00\x05\x16\x07\x00\x02\x00\x00Mac OS X")
+    code, out, err = run("audit", str(folder), "--fail-on", "never")
+    assert code == 0 and err == "" and "~$" not in out and "._leads" not in out
