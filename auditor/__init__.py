@@ -13,6 +13,9 @@ from auditor.config import Config, load_config
 from auditor.errors import AuditorError, ConfigError, InputError
 from auditor.findings import Finding, RecordRef
 
+# The name the reports carry (the JSON's tool, the XLSX author): how crm-audit knows its own files.
+TOOL = "crm-audit"
+
 if TYPE_CHECKING:
     from auditor.api import AuditResult, InputReport, audit
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import filecmp
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from auditor import __version__
+from auditor import TOOL, __version__
 from auditor.checking import AuditContext, Coverage, load_ruleset, measure_coverage, run_rules
 from auditor.config import Config
 from auditor.detecting import Detection, detect
@@ -21,7 +20,7 @@ from auditor.errors import AuditorError, InputError
 from auditor.evidence import Evidence, evidence_table
 from auditor.finding_groups import Findings
 from auditor.findings import SEVERITY_ORDER
-from auditor.loading import RawTable, load_file, written_by_crm_audit
+from auditor.loading import RawTable, file_identity, load_file, written_by_crm_audit
 from auditor.matching import MatchResult, match_people
 from auditor.memory import return_free_memory
 from auditor.model import ALL_FIELDS
@@ -144,7 +143,7 @@ class AuditResult:
         """The findings JSON without its findings: what every writer puts first."""
         return {
             "schema_version": 1,
-            "tool": {"name": "crm-audit", "version": __version__},
+            "tool": {"name": TOOL, "version": __version__},
             "as_of": self.config.as_of.isoformat(),
             "inputs": [report.to_dict() for report in self.inputs],
             "summary": self.summary(),
@@ -350,21 +349,18 @@ class _SeenFiles:
     def again(self, path: str | Path, name: str) -> str | None:
         """Why `path` is not read (the same file or the same bytes as one read before), or None
         after noting it as read."""
-        try:
-            found = os.stat(path)
-        except OSError:
+        identity = file_identity(path)
+        if identity is None:
             return None  # the loader says what is wrong with it
-        if not stat.S_ISREG(found.st_mode):
-            return None
-        identity = (found.st_dev, found.st_ino)
         if identity in self._by_identity:
             return f"the same file as {self._by_identity[identity]}, read once"
+        size = os.path.getsize(path)
         # Only files of one size are compared, and only then read whole.
-        for other, other_name in self._by_size.get(found.st_size, []):
+        for other, other_name in self._by_size.get(size, []):
             if filecmp.cmp(path, other, shallow=False):
                 return f"the same content as {other_name}, read once"
         self._by_identity[identity] = name
-        self._by_size.setdefault(found.st_size, []).append((Path(path), name))
+        self._by_size.setdefault(size, []).append((Path(path), name))
         return None
 
 

@@ -222,3 +222,24 @@ def _model_inputs(model: type[pa.DataFrameModel]) -> tuple[str, ...]:
 
 DEAL_FIELDS: Final[tuple[str, ...]] = _model_inputs(Deals)
 USER_FIELDS: Final[tuple[str, ...]] = _model_inputs(Users)
+
+
+# The columns the normalised records export (--normalised) begins with, in this order: docs/CONTRACT.md.
+CONTRACT_COLUMNS = (
+    "source_file",
+    "source_row",
+    "source_id",
+    "platform",
+    "object",
+    "record_type",
+    "suggested_type",
+    "temperature",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "company",
+    "country",
+    "duplicate_cluster",
+    "finding_codes",
+)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import zipfile
 from pathlib import Path
 
+from auditor import TOOL
 from auditor.errors import InputError
 from auditor.loading.csv_reader import read_csv
 from auditor.loading.excel_reader import EXCEL_SUFFIXES, read_workbook
 from auditor.loading.table import RaggedRow, RawTable
+from auditor.model import CONTRACT_COLUMNS
 
-__all__ = ["RaggedRow", "RawTable", "load_file", "written_by_crm_audit"]
+__all__ = ["RaggedRow", "RawTable", "file_identity", "load_file", "written_by_crm_audit"]
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -43,10 +47,10 @@ def load_file(path: str | Path, *, sheet: str | None = None) -> list[RawTable]:
     return [read_csv(path, display_name=name)]
 
 
-# How the normalised records (reporting/records_csv.py, docs/CONTRACT.md) begin, and the author the
+# How the normalised records begin (their first columns, docs/CONTRACT.md), and the author the
 # XLSX report names in its document properties.
-_NORMALISED_HEADER = b"source_file,source_row,source_id,platform,object,record_type,suggested_type,"
-_OUR_WORKBOOK = re.compile(rb"<dc:creator>crm-audit</dc:creator>")
+_NORMALISED_HEADER = ",".join(CONTRACT_COLUMNS[:7]).encode() + b","
+_OUR_WORKBOOK = re.compile(rb"<dc:creator>" + TOOL.encode() + rb"</dc:creator>")
 
 
 def written_by_crm_audit(path: str | Path) -> str | None:
@@ -68,3 +72,13 @@ def written_by_crm_audit(path: str | Path) -> str | None:
     except (OSError, zipfile.BadZipFile, KeyError):
         return None  # the loader says what is wrong with it
     return None
+
+
+def file_identity(path: str | Path) -> tuple[int, int] | None:
+    """The regular file's device and inode, what every name of one file shares (a hard link, a
+    symlink, another spelling of its path); None when there is no such file."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISREG(found.st_mode) else None

@@ -9,28 +9,11 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from auditor.api import AuditResult
+from auditor.model import CONTRACT_COLUMNS
 from auditor.reporting.cells import inert_column
 from auditor.reporting.positions import codes_per_record
 
-# The columns of docs/CONTRACT.md first, in its order; then what a migration also wants.
-CONTRACT_COLUMNS = (
-    "source_file",
-    "source_row",
-    "source_id",
-    "platform",
-    "object",
-    "record_type",
-    "suggested_type",
-    "temperature",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "company",
-    "country",
-    "duplicate_cluster",
-    "finding_codes",
-)
+# The columns of docs/CONTRACT.md first (auditor.model), then what a migration also wants.
 EXTRA_COLUMNS = (
     "source_sheet",
     "suggested_reason",

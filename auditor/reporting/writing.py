@@ -20,6 +20,7 @@ from pathlib import Path
 from auditor.api import AuditResult
 from auditor.errors import AuditorError, ConfigError
 from auditor.finding_groups import collector_paused
+from auditor.loading import file_identity
 from auditor.memory import return_free_memory
 from auditor.reporting.formats import BY_NAME, FORMATS
 
@@ -75,9 +76,9 @@ def check_outputs(
     that is an input or the config file (by file identity, so a hard link or a symlink to an input
     counts), two outputs on one path, a folder, a parent folder that is missing or not writable.
     `outputs` maps each report's name (html, json ...) to its path."""
-    protected = {_identity(path): f"an input file ({path})" for path in inputs}
+    protected = {file_identity(path): f"an input file ({path})" for path in inputs}
     if config:
-        protected[_identity(config)] = f"the config file ({config})"
+        protected[file_identity(config)] = f"the config file ({config})"
     protected.pop(None, None)
     claimed: dict[object, str] = {}
     for name, given in outputs.items():
@@ -85,7 +86,7 @@ def check_outputs(
             continue
         path = Path(given)
         option = "--normalised" if name == "normalised" else f"--{name}"
-        identity = _identity(path) or path.resolve()
+        identity = file_identity(path) or path.resolve()
         if identity in protected:
             raise ConfigError(
                 f"{option} {given} would overwrite {protected[identity]}", hint="Choose another path"
@@ -105,15 +106,6 @@ def check_outputs(
             raise ConfigError(
                 f"{option} {given}: the folder {folder} is not writable", hint="Choose another folder"
             )
-
-
-def _identity(path: str | Path) -> tuple[int, int] | None:
-    """The file's device and inode: what two names of one file share (None if there is none yet)."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return (found.st_dev, found.st_ino) if stat.S_ISREG(found.st_mode) else None
 
 
 def _in_place(writer: Writer) -> Writer:

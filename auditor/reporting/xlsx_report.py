@@ -27,6 +27,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from auditor import TOOL
 from auditor.api import AuditResult
 from auditor.finding_groups import Findings
 from auditor.reporting.cells import inert
@@ -66,7 +67,7 @@ def write_xlsx(result: AuditResult, path: str | Path, *, lang: str | None = None
     workbook = xlsxwriter.Workbook(str(path), _WORKBOOK_OPTIONS)
     # Fixed document properties: the same audit gives the same workbook contents.
     created = dt.datetime.combine(result.config.as_of, dt.time())
-    workbook.set_properties({"title": t("report.title"), "author": "crm-audit", "created": created})
+    workbook.set_properties({"title": t("report.title"), "author": TOOL, "created": created})
     styles = _Styles(workbook)
     grouped = result.findings.by_kind()
     kinds = kind_order(grouped)
