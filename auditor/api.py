@@ -19,7 +19,7 @@ from auditor.detecting import Detection, detect
 from auditor.errors import AuditorError, InputError
 from auditor.evidence import Evidence, evidence_table
 from auditor.finding_groups import Findings
-from auditor.findings import SEVERITY_ORDER
+from auditor.findings import SEVERITY_ORDER, evidence_dict
 from auditor.loading import RawTable, file_identity, load_file, written_by_crm_audit
 from auditor.matching import MatchResult, match_people
 from auditor.memory import return_free_memory
@@ -27,6 +27,7 @@ from auditor.model import ALL_FIELDS
 from auditor.normalising import build_records, infer_phone_regions, validate_records
 from auditor.terms import UnmappedLabel, builtin_vocabulary
 from auditor.whoiswho import WhoIsWho, adopt_matched_types, suggest_types
+from auditor.wording import Several, Words
 
 # Set by the CLI's users to see where an error came from: a file that fails is then not set aside.
 _DEBUG = bool(os.environ.get("CRM_AUDIT_DEBUG"))
@@ -191,7 +192,7 @@ class AuditResult:
                 "severity": finding.severity,
                 "message": finding.message,
                 "records": records,
-                "evidence": finding.evidence,
+                "evidence": evidence_dict(finding.evidence),
             }
 
 
@@ -353,12 +354,12 @@ class _SeenFiles:
         if identity is None:
             return None  # the loader says what is wrong with it
         if identity in self._by_identity:
-            return f"the same file as {self._by_identity[identity]}, read once"
+            return Words("input_reason.same_file", {"file": self._by_identity[identity]})
         size = os.path.getsize(path)
         # Only files of one size are compared, and only then read whole.
         for other, other_name in self._by_size.get(size, []):
             if filecmp.cmp(path, other, shallow=False):
-                return f"the same content as {other_name}, read once"
+                return Words("input_reason.same_content", {"file": other_name})
         self._by_identity[identity] = name
         self._by_size.setdefault(size, []).append((Path(path), name))
         return None
@@ -371,10 +372,12 @@ def _note_evidence(inputs: list[InputReport], evidence: Evidence, config: Config
     ]
     if not learnt:
         return
-    said = ", ".join(f"{domain} ({count} users)" for domain, count in learnt)
+    said = Several(
+        [Words("note.staff_domain", {"domain": domain, "count": count}) for domain, count in learnt]
+    )
     for report in inputs:
         if report.object == "user" and not report.error:
-            report.notes.append(f"internal domain(s) taken from the CRM's users: {said}")
+            report.notes.append(Words("note.staff_domains", {"domains": said}))
 
 
 EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
@@ -471,8 +474,9 @@ def combine_records(frames: list[pd.DataFrame]) -> pd.DataFrame:
 
 def _in_one_chunk(frame: pd.DataFrame) -> None:
     """Concatenated Arrow columns keep a chunk per input, and every `take` of some rows (a finding's
-    record, a matched pair) joins the chunks again first: ten times slower, 2.3 s of the findings JSON
-    of a 1.25M-record audit. Joined once here, a column at a time (the chunks go as they are joined)."""
+    record, a matched pair) joins the chunks again first, which made writing the findings of a big
+    audit several times slower. Joined once here, a column at a time (the chunks go as they are
+    joined)."""
     for name in frame.columns:
         array = frame[name].array
         if not isinstance(array, pd.arrays.ArrowExtensionArray):

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from auditor import __version__
-from auditor.catalogue import platforms, report_languages
-from auditor.config import FAIL_ON, OBJECTS, Config, load_config, parse_as_of
+from auditor.catalogue import objects, platforms, report_languages
+from auditor.config import FAIL_ON, Config, load_config, parse_as_of
 from auditor.errors import AuditorError, ConfigError
 
 if TYPE_CHECKING:
@@ -90,7 +90,7 @@ def _audit_options(function: Callable[..., Any]) -> Callable[..., Any]:
             help="Language of the HTML report (default: en).",
         ),
         click.option("--platform", type=click.Choice(platforms()), help="Skip platform detection."),
-        click.option("--object", "object_name", type=click.Choice(OBJECTS), help="Skip object detection."),
+        click.option("--object", "object_name", type=click.Choice(objects()), help="Skip object detection."),
         click.option("--sheet", metavar="NAME", help="Read only this sheet of each workbook."),
         click.option(
             "--default-country",

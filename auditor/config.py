@@ -15,17 +15,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from auditor.catalogue import platforms, report_languages
+from auditor.catalogue import objects, platforms, report_languages
 from auditor.errors import ConfigError
 from auditor.findings import SEVERITIES
 
 FAIL_ON = (*SEVERITIES, "never")
-# Tables the rules audit: people, and the companies (accounts) they belong to.
-PEOPLE_OBJECTS = ("lead", "contact", "account", "person", "mixed", "unknown")
-# Tables that hold no people (rules/tables.toml): read as evidence (won deals prove customers, users
-# prove staff) or listed under the inputs as not audited, with the reason.
-TABLE_OBJECTS = ("deal", "user", "activity", "campaign", "product", "history", "other")
-OBJECTS = (*PEOPLE_OBJECTS, *TABLE_OBJECTS)
 
 
 def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
@@ -78,8 +72,8 @@ class Config:
             raise ConfigError(
                 f"unknown platform {self.platform!r}", hint=f"Use one of: {', '.join(platforms())}"
             )
-        if self.object is not None and self.object not in OBJECTS:
-            raise ConfigError(f"unknown object {self.object!r}", hint=f"Use one of: {', '.join(OBJECTS)}")
+        if self.object is not None and self.object not in objects():
+            raise ConfigError(f"unknown object {self.object!r}", hint=f"Use one of: {', '.join(objects())}")
         if self.stale_after_days < 1:
             raise ConfigError("stale_after_days must be a positive number of days")
         for code, level in self.severity.items():

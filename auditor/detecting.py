@@ -17,11 +17,12 @@ from pathlib import PurePath
 
 import pandas as pd
 
-from auditor.config import OBJECTS, PEOPLE_OBJECTS, TABLE_OBJECTS
+from auditor.catalogue import objects, people_objects, table_objects
 from auditor.errors import ConfigError
 from auditor.folding import fold
 from auditor.model import DEAL_FIELDS, INPUT_FIELDS, LEAD_STATES, MULTI_VALUE_FIELDS, USER_FIELDS
 from auditor.resources import iter_rules_files, load_rules_toml
+from auditor.wording import FALLBACK, Several, Words, catalogue
 
 MIN_PLATFORM_SCORE = 3
 # A platform needs at least one header it alone writes (weight >= 2): "Lead Status" and "Record ID"
@@ -168,8 +169,6 @@ def table_kinds() -> dict[str, TableKind]:
     fields = {"deal": DEAL_FIELDS, "user": USER_FIELDS}
     kinds = {}
     for name, spec in data.items():
-        if name not in TABLE_OBJECTS:
-            raise ValueError(f"rules/tables.toml: [{name}] is not one of {', '.join(TABLE_OBJECTS)}")
         columns = {fold(header): field_name for header, field_name in spec.get("columns", {}).items()}
         for field_name in columns.values():
             if field_name not in fields.get(name, ()):
@@ -177,7 +176,7 @@ def table_kinds() -> dict[str, TableKind]:
         kinds[name] = TableKind(
             name=name,
             role=spec["role"],
-            reason=spec["reason"],
+            reason=_table_reason(name, spec["reason"]),
             headers={fold(header): int(weight) for header, weight in spec.get("headers", {}).items()},
             prefixes=tuple(prefix.casefold() for prefix in spec.get("prefixes", [])),
             columns=columns,
@@ -260,16 +259,16 @@ def detect(
     notes: list[str] = []
     why_not = ""
     if object_name is not None:
-        evidence, object_confidence = "given", 1.0
+        evidence, object_confidence = Words("detected.given"), 1.0
     else:
         by_id = id_votes[platform][1] if platform in id_votes else None
         object_name, evidence, object_confidence, notes, why_not = _detect_object(
             profile, headers, folded, file, overrides, by_id
         )
-    if object_name not in OBJECTS:
+    if object_name not in objects():
         raise ConfigError(f"unknown object {object_name!r}", file=file)
     role, reason = "audited", ""
-    if object_name in TABLE_OBJECTS:
+    if object_name in table_objects():
         kind = table_kinds()[object_name]
         role, reason = kind.role, why_not or kind.reason
         columns, unmapped, language = map_table_columns(headers, folded, kind, overrides)
@@ -347,66 +346,56 @@ def _detect_object(
     present = set(folded)
     lowered = [header.casefold().strip() for header in headers]
     if by_id == CUSTOM_OBJECT:
-        return (
-            "other",
-            "record ids of a custom object",
-            0.9,
-            [],
-            (
-                "a custom object of the platform (its record ids name no standard object); give --object "
-                "contact to audit it as people"
-            ),
-        )
+        return "other", Words("detected.custom_ids"), 0.9, [], Words("input_reason.custom_object")
     if by_id:
-        vote(by_id, _ID_WEIGHT, "record ids")
+        vote(by_id, _ID_WEIGHT, Words("detected.record_ids"))
     if profile is not None:
         for obj, keys in profile.object_keys.items():
-            vote(obj, _KEY_WEIGHT * len(keys & present), "its key column")
+            vote(obj, _KEY_WEIGHT * len(keys & present), Words("detected.key_column"))
         for obj, obj_headers in profile.object_headers.items():
             found = len(obj_headers & present)
-            vote(obj, found, f"{found} header(s) typical of {obj} exports")
+            vote(obj, found, Words("detected.typical_headers", {"count": found, "object": object_words(obj)}))
         for obj, prefixes in profile.object_prefixes.items():
             found = sum(1 for header in lowered for prefix in prefixes if header.startswith(prefix))
-            vote(obj, _PREFIX_WEIGHT * found, f"{found} header(s) named after the {obj}")
+            vote(
+                obj,
+                _PREFIX_WEIGHT * found,
+                Words("detected.named_headers", {"count": found, "object": object_words(obj)}),
+            )
     for kind in table_kinds().values():
         weight = sum(kind.headers.get(key, 0) for key in present)
-        vote(kind.name, weight, f"headers typical of {kind.name} tables")
+        vote(kind.name, weight, Words("detected.table_headers", {"object": object_words(kind.name)}))
         found = sum(1 for header in lowered for prefix in kind.prefixes if header.startswith(prefix))
-        vote(kind.name, _PREFIX_WEIGHT * found, f"{found} header(s) named after the {kind.name}")
+        vote(
+            kind.name,
+            _PREFIX_WEIGHT * found,
+            Words("detected.named_headers", {"count": found, "object": object_words(kind.name)}),
+        )
     from_name = object_from_file_name(file)
     if from_name:
-        vote(from_name, _FILE_NAME_WEIGHT, "the file name")
+        vote(from_name, _FILE_NAME_WEIGHT, Words("detected.file_name"))
 
     people_columns = map_columns(headers, folded, profile, "unknown", overrides, file)[0]
     person_fields = set(people_columns.values()) & set(_PERSON_FIELDS)
-    people_votes = max((votes[obj] for obj in PEOPLE_OBJECTS), default=0)
+    people_votes = max((votes[obj] for obj in people_objects()), default=0)
     people_strength = people_votes + _PERSON_FIELD_WEIGHT * len(person_fields)
-    table_votes = [(weight, obj) for obj, weight in votes.items() if obj in TABLE_OBJECTS]
+    table_votes = [(weight, obj) for obj, weight in votes.items() if obj in table_objects()]
     if table_votes:
-        weight, obj = max(table_votes, key=lambda item: (item[0], -TABLE_OBJECTS.index(item[1])))
+        weight, obj = max(table_votes, key=lambda item: (item[0], -table_objects().index(item[1])))
         if weight >= _FILE_NAME_WEIGHT and weight > people_strength:
             confidence = min(1.0, 0.5 + 0.5 * (weight - people_strength) / weight)
             return obj, _said(why[obj]), round(confidence, 2), [], ""
 
     reachable = set(people_columns.values()) & {*_PERSON_FIELDS, "full_name", "phone", "company"}
     if not reachable and votes["account"] == 0:
-        return (
-            "other",
-            "no column of names, emails, phones or companies",
-            0.7,
-            [],
-            (
-                "no column holds names, email addresses, phone numbers or companies, so it holds no people "
-                "to audit; give --object and column overrides if it does"
-            ),
-        )
+        return "other", Words("detected.no_people_columns"), 0.7, [], Words("input_reason.no_people_columns")
     if profile is None and from_name != "account" and _has_type_column(people_columns):
         # A hand-kept list of people with a type column is the "mixed" object of docs/CONTRACT.md, whatever its file
         # is called; in a list of accounts ("Comptes.xlsx") the type column types companies.
-        return "mixed", "a type column labels each row", 0.9, [], ""
-    people = Counter({obj: votes[obj] for obj in PEOPLE_OBJECTS if votes[obj] > 0})
+        return "mixed", Words("detected.type_column"), 0.9, [], ""
+    people = Counter({obj: votes[obj] for obj in people_objects() if votes[obj] > 0})
     if not people:
-        return "unknown", "nothing in the headers, the ids or the file name", 0.3, [], ""
+        return "unknown", Words("detected.nothing"), 0.3, [], ""
     ranked = sorted(people.items(), key=lambda item: (-item[1], item[0]))
     (winner, top), (second, runner_up) = ranked[0], ranked[1] if len(ranked) > 1 else ("", 0)
     if top == runner_up and from_name == second:
@@ -423,21 +412,32 @@ def _detect_object(
             # records labelled lead are leads.
             other = second if winner == "lead" else winner
             notes.append(
-                f"could not tell whether the table holds leads or contacts (leads: {_said(why['lead'])}; "
-                f"{other}s: {_said(why[other])}): read as a list of people; lead rules apply only to "
-                "records whose own labels say lead. Give --object lead if it is a lead export."
+                Words(f"note.lead_or_{other}", {"leads": _said(why["lead"]), "others": _said(why[other])})
             )
             return "person", evidence, confidence, notes, ""
-        notes.append(
-            f"unsure of the object: {winner} ({evidence})"
-            + (f", or {second} ({_said(why[second])})" if second else "")
-            + ". Give --object if this is wrong."
-        )
+        values = {"object": object_words(winner), "evidence": evidence}
+        if second:
+            values |= {"other": object_words(second), "other_evidence": _said(why[second])}
+        notes.append(Words("note.unsure_object_or" if second else "note.unsure_object", values))
     return winner, evidence, confidence, notes, ""
 
 
 def _said(reasons: list[str]) -> str:
-    return ", ".join(dict.fromkeys(reasons))
+    """The evidence for an object in words, each piece once ("record ids, the file name")."""
+    return Words("detected.evidence", {"pieces": Several(list(dict.fromkeys(reasons)))})
+
+
+def object_words(name: str) -> str:
+    """An object's name ("lead", "deal") in the words of reports/i18n ([object]), else as it is."""
+    key = f"object.{name}"
+    return Words(key) if key in catalogue(FALLBACK) else name
+
+
+def _table_reason(name: str, reason: str) -> str:
+    """Why a kind of table is not audited as people: rules/tables.toml's English, worded by
+    [input_reason] of reports/i18n where its English there is the same text."""
+    key = f"input_reason.{name}"
+    return Words(key) if catalogue(FALLBACK).get(key) == reason else reason
 
 
 def _id_vote(

@@ -2,11 +2,12 @@
 
 A million-record audit has hundreds of thousands of findings (300k stale leads), and a `Finding`
 with its message, evidence and record reference costs a few microseconds of Python to make: more
-than the rule took to decide which records break it. So a rule may hand over its findings as
+than the rule took to decide which records break it. So every rule hands over its findings as
 columns (`FindingColumns`: the records it names and the figures it measured) with the function that
 writes them out, and they are written only when something reads them: the JSON and the XLSX write
 them all, a chunk at a time; the HTML report only the rows it shows; the terminal summary and the
-exit status none. Rules with few findings hand over a list (`FindingList`).
+exit status none. Findings already written (made by hand, or merged from groups of one key) are
+held as a list (`FindingList`).
 
 `Findings` keeps the report order of `auditor.findings.sort_findings` (most severe first, then by
 rule, then by where the first record sits) and answers counts, kinds and record positions from the
@@ -36,8 +37,8 @@ _CHUNK = 10_000
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Findings are made by the hundred thousand, and every few hundred new objects Python's cycle
-    collector walks the young ones again: with it running, making 380k findings took 2.2 s instead
-    of 1.2 s. Findings hold no cycles; reference counting frees them."""
+    collector walks the young ones again, for nothing: findings hold no cycles, and reference
+    counting frees them (benchmarks/README.md has what the pause saves)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

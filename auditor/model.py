@@ -13,8 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from auditor.catalogue import platforms
-from auditor.config import PEOPLE_OBJECTS
+from auditor.catalogue import people_objects, platforms
 
 CANONICAL_TYPES: Final = ("lead", "contact", "customer", "partner", "employee", "unknown")
 TEMPERATURES: Final = ("cold", "warm", "hot")
@@ -49,7 +48,7 @@ class Records(pa.DataFrameModel):
     source_sheet: Series[str] = _derived("The workbook sheet the record came from (empty for CSV)")
     source_row: Series[int] = _derived("The row a spreadsheet shows for the record (header = row 1)", ge=1)
     platform: Series[str] = _derived("Detected or given platform: a profile of rules/platforms/, or generic")
-    object: Series[str] = _derived("Detected or given object", isin=list(PEOPLE_OBJECTS))
+    object: Series[str] = _derived("Detected or given object: one that holds people")
 
     source_id: Series[str] = _input("The platform's record id")
     first_name: Series[str] = _input("Given name")
@@ -141,6 +140,11 @@ class Records(pa.DataFrameModel):
     def _known_platform(cls, platform: Series[str]) -> Series[bool]:
         # Asked when records are validated, not when this module loads: a platform is a file.
         return platform.isin(platforms())
+
+    @pa.check("object", name="people_object")
+    @classmethod
+    def _people_object(cls, value: Series[str]) -> Series[bool]:
+        return value.isin(people_objects())
 
     class Config:
         strict = True

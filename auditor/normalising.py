@@ -28,6 +28,7 @@ from auditor.parallel import side_by_side
 from auditor.phones import INVALID, UNCHECKED, could_be_phones, known_region, normalise_phones
 from auditor.resources import load_rules_toml
 from auditor.terms import TermsResult, Vocabulary, map_terms
+from auditor.wording import Words
 
 if TYPE_CHECKING:
     from auditor.api import InputReport
@@ -209,7 +210,7 @@ def infer_phone_regions(frames: list[pd.DataFrame], inputs: list[InputReport], c
                 frame.loc[rows[took], f"{field}_status"] = status.to_numpy()[took]
                 valid += int(took.sum())
         if default:  # `build_records` read most of them by it already
-            _say_read(report, _read_by_default(frame), default, "the default country")
+            _say_read(report, _read_by_default(frame), default, Words("note.phone_why.default"))
         elif chosen:
             _say_read(report, pending[index], *chosen, valid=valid)
 
@@ -222,14 +223,13 @@ def _region_for(
 ) -> tuple[str, str] | None:
     """The region to read a file's national numbers by, and why; None when nothing points to one."""
     if default:
-        return default, "the default country"
+        return default, Words("note.phone_why.default")
     if own:
-        return own[0], f"the file's dominant country ({own[1]} % of records with a country)"
+        return own[0], Words("note.phone_why.file_country", {"share": own[1]})
     if overall:
-        share = f"{overall[1]} % of records with a country"
-        return overall[0], f"the dominant country of all files audited ({share})"
+        return overall[0], Words("note.phone_why.all_files", {"share": overall[1]})
     region = load_rules_toml("phones.toml")["language_regions"].get(report.language or "")
-    return (region, f"the file's language ({report.language})") if region else None
+    return (region, Words("note.phone_why.language", {"language": report.language})) if region else None
 
 
 def _country_counts(frame: pd.DataFrame) -> Counter[str]:
@@ -266,10 +266,10 @@ def _read_by_default(frame: pd.DataFrame) -> int:
 
 def _say_read(report: InputReport, phones: int, region: str, why: str, *, valid: int | None = None) -> None:
     if phones:
-        plural = "s" if phones != 1 else ""
-        note = f"{phones} phone{plural} without a country read as {region}: {why}"
+        values = {"count": phones, "region": region, "why": why}
+        note = Words("note.phones_read" if phones != 1 else "note.phone_read", values)
         if valid is not None and valid < phones:
-            note += f"; {phones - valid} not valid there left unchecked (they may be another country's)"
+            note = Words("note.phones_left_unchecked", {"read": note, "count": phones - valid})
         report.notes.append(note)
 
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from auditor.config import OBJECTS
+from auditor.catalogue import MIXED, UNKNOWN, objects
 from auditor.errors import ConfigError
 from auditor.folding import fold
 from auditor.model import CANONICAL_TYPES, DEAL_STATES, LEAD_STATES, TEMPERATURES
@@ -32,7 +32,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "type": CANONICAL_TYPES,
     "state": LEAD_STATES,
     "temperature": TEMPERATURES,
-    "object": tuple(obj for obj in OBJECTS if obj not in ("mixed", "unknown")),
+    "object": tuple(obj for obj in objects() if obj not in (MIXED, UNKNOWN)),
     "deal": DEAL_STATES,
 }
 
@@ -264,7 +264,7 @@ def typed_by_label(records: pd.DataFrame) -> np.ndarray:
     """True where a label on the record itself (a stage, a status, a type column) gave its type,
     rather than the object of its file (a Salesforce contact has no type of its own)."""
     reasons = records["record_type_reason"]
-    return (reasons != "").to_numpy() & ~reasons.isin([object_reason(obj) for obj in OBJECTS]).to_numpy()
+    return (reasons != "").to_numpy() & ~reasons.isin([object_reason(obj) for obj in objects()]).to_numpy()
 
 
 def _lookup_label(vocabulary: Vocabulary, concepts: tuple[str, ...], label: str) -> dict[str, Term]:

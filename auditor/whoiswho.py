@@ -17,13 +17,19 @@ a level lower. Accounts are found in the account exports audited alongside, by a
 company name (legal forms ignored) and by the company's website domain against a work email's
 domain. Free-mail domains never tie a person to a company. A key that several accounts share with
 different types ties nobody to any of them: the answer must not depend on which row comes first.
+
+Each reason is worded from the templates of reports/i18n ([whoiswho_reason], the links by which an
+account or a deal was found in [whoiswho_link]): `suggested_reason` holds its English, and
+`worded_reasons` words the reasons of the records a rule reports, from the plain columns
+`reason_facts` takes (a finding's reason is made when the finding is written, not per record).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from string import Formatter
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -31,6 +37,7 @@ import pandas as pd
 from auditor.config import Config
 from auditor.keys import company_keys, email_domains, website_domains, without_free_mail
 from auditor.terms import TYPE_STRENGTH
+from auditor.wording import FALLBACK, Words, catalogue, field_words, term
 
 if TYPE_CHECKING:
     from auditor.evidence import Evidence
@@ -70,15 +77,19 @@ class WhoIsWho:
 
     evidence: np.ndarray  # object array of evidence codes
     account_position: np.ndarray  # position of the account record in `records`, -1 when none
-    account_link: np.ndarray  # how the account was found: "account id", "company name", "email domain"
+    # How the account was found ("account id", "company name", "email domain"), in words (`Words`).
+    account_link: np.ndarray
     grade: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     deal_position: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # How the won deal was found, in words ("company name, through the account found by email domain").
     deal_link: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     won_deal_count: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     evidence_tables: Evidence | None = None
     # Per record, a note when a company key matched several accounts of different types.
     ambiguous_account: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=object))
     staff_domains: tuple[str, ...] = ()
+    # Per record, the record a lead is the same person as (MATCHED_RECORD evidence), -1 when none.
+    matched_position: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def deal(self, position: int) -> pd.Series | None:
         """The won deal a record's evidence names, or None."""
@@ -94,7 +105,6 @@ class _Candidate:
     value: str
     code: str
     grade: np.ndarray | str
-    why: Callable[[np.ndarray], np.ndarray]
 
 
 def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | None = None) -> WhoIsWho:
@@ -111,9 +121,6 @@ def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | No
     has_account = account_position >= 0
     account_type = np.full(size, "", dtype=object)
     account_type[has_account] = records["record_type"].to_numpy()[account_position[has_account]]
-    account_names = np.where(
-        has_account, records["company"].to_numpy(dtype=object)[np.maximum(account_position, 0)], ""
-    )
     account_grade = _grades(account_link)
     deal_position, deal_link, deal_grade, deal_count = _find_won_deals(
         records, evidence.deals, account_position, account_link, people
@@ -134,80 +141,38 @@ def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | No
     if len(staff_ids):
         staff_user |= records["source_id"].str.strip().isin(list(staff_ids)).to_numpy()
 
-    def staff_said(chosen: np.ndarray) -> np.ndarray:
-        said = emails.to_numpy(dtype=object)[chosen]
-        return np.where(said != "", "email " + said.astype(str).astype(object), "its own record")
-
     internal = _in_domains(all_domains, internal_domains)
     partner = _in_domains(all_domains, config.partner_domains)
-    won = pd.to_numeric(records["won_deals"].str.replace(r"[\s,]", "", regex=True), errors="coerce").fillna(0)
+    won = _won_deals(records["won_deals"])
     became = records["became_customer_date"]
     became_known = (became.notna() & (became <= pd.Timestamp(config.as_of))).to_numpy()
-    became_text = became.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object)
-    won_text = won.astype(int).astype(str).to_numpy(dtype=object)
-    deal_names = _deal_names(evidence.deals, deal_position)
 
     candidates = [
-        _Candidate(
-            internal,
-            "employee",
-            INTERNAL_DOMAIN,
-            "own",
-            lambda c: "email domain " + all_domains[c] + " is an internal domain",
-        ),
-        _Candidate(
-            staff_user, "employee", STAFF_USER, "id", lambda c: "a user of the CRM (" + staff_said(c) + ")"
-        ),
-        _Candidate(
-            partner,
-            "partner",
-            PARTNER_DOMAIN,
-            "own",
-            lambda c: "email domain " + all_domains[c] + " is a partner domain",
-        ),
-        _Candidate(
-            account_type == "partner",
-            "partner",
-            PARTNER_ACCOUNT,
-            account_grade,
-            lambda c: (
-                "account " + account_names[c] + " is typed as a partner (found by " + account_link[c] + ")"
-            ),
-        ),
-        _Candidate(won.to_numpy() > 0, "customer", WON_DEALS, "own", lambda c: won_text[c] + " won deal(s)"),
-        _Candidate(
-            became_known,
-            "customer",
-            BECAME_CUSTOMER,
-            "own",
-            lambda c: "became a customer on " + became_text[c],
-        ),
-        _Candidate(
-            deal_position >= 0,
-            "customer",
-            WON_DEAL,
-            deal_grade,
-            lambda c: (
-                deal_count[c].astype(str).astype(object)
-                + " won deal(s), e.g. "
-                + deal_names[c]
-                + " (found by "
-                + deal_link[c]
-                + ")"
-            ),
-        ),
-        _Candidate(
-            account_type == "customer",
-            "customer",
-            CUSTOMER_ACCOUNT,
-            account_grade,
-            lambda c: "account " + account_names[c] + " is typed Customer (found by " + account_link[c] + ")",
-        ),
+        _Candidate(internal, "employee", INTERNAL_DOMAIN, "own"),
+        _Candidate(staff_user, "employee", STAFF_USER, "id"),
+        _Candidate(partner, "partner", PARTNER_DOMAIN, "own"),
+        _Candidate(account_type == "partner", "partner", PARTNER_ACCOUNT, account_grade),
+        _Candidate(won.to_numpy() > 0, "customer", WON_DEALS, "own"),
+        _Candidate(became_known, "customer", BECAME_CUSTOMER, "own"),
+        _Candidate(deal_position >= 0, "customer", WON_DEAL, deal_grade),
+        _Candidate(account_type == "customer", "customer", CUSTOMER_ACCOUNT, account_grade),
     ]
     suggested = records["record_type"].to_numpy(dtype=object).copy()
     reason = np.full(size, "", dtype=object)
     codes = np.full(size, "", dtype=object)
     grades = np.full(size, "", dtype=object)
+    who = WhoIsWho(
+        evidence=codes,
+        account_position=account_position,
+        account_link=account_link,
+        grade=grades,
+        deal_position=deal_position,
+        deal_link=deal_link,
+        won_deal_count=deal_count,
+        evidence_tables=evidence,
+        ambiguous_account=ambiguous,
+        staff_domains=staff_domains,
+    )
     undecided = people.copy()
     # The strongest grade decides; within a grade, staff before partners before customers.
     # Most evidence is absent from most audits: only candidates that pick someone are weighed.
@@ -226,24 +191,224 @@ def suggest_types(records: pd.DataFrame, config: Config, evidence: Evidence | No
             suggested[chosen] = candidate.value
             codes[chosen] = candidate.code
             grades[chosen] = grade
-            reason[chosen] = candidate.why(chosen)
             undecided &= ~chosen
+    # Each reason in English, worded from the same templates as the findings' reasons.
+    decided = np.flatnonzero(codes != "")
+    reason[decided] = _said_reasons(reason_facts(records, who, decided, domains=all_domains), _english)
 
     # A customer label is not contradicted by the absence of evidence; only evidence moves a type.
     records["suggested_type"] = pd.Series(suggested, index=records.index, dtype="str")
     records["suggested_reason"] = pd.Series(reason, index=records.index, dtype="str")
-    return WhoIsWho(
-        evidence=codes,
-        account_position=account_position,
-        account_link=account_link,
-        grade=grades,
-        deal_position=deal_position,
-        deal_link=deal_link,
-        won_deal_count=deal_count,
-        evidence_tables=evidence,
-        ambiguous_account=ambiguous,
-        staff_domains=staff_domains,
+    return who
+
+
+def _won_deals(won_deals: pd.Series) -> pd.Series:
+    """A won-deals count as a number ("1,204" -> 1204), 0 where there is none."""
+    return pd.to_numeric(won_deals.str.replace(r"[\s,]", "", regex=True), errors="coerce").fillna(0)
+
+
+# --- reasons -------------------------------------------------------------------------------------
+
+# A filler of one template per record: (key, values, size) -> an object array of texts, its values
+# arrays with one entry per record or one value for all. `_english` fills the English template (the
+# `suggested_reason` column of every record with evidence, a million of them in a large audit);
+# `_worded` makes `Words`, one per record (the reasons of the findings being written).
+Filler = Callable[[str, Mapping[str, Any], int], np.ndarray]
+
+
+def _english(key: str, values: Mapping[str, Any], size: int) -> np.ndarray:
+    """Template `key` of the English catalogue filled column-wise, its values `str` (or `Words`,
+    whose English they add): the text `Words(key, values)` says, without a Python call a record."""
+    said = np.full(size, "", dtype=object)
+    for literal, name, _, _ in Formatter().parse(catalogue(FALLBACK)[key]):
+        if literal:
+            said = said + literal
+        if name is not None:
+            said = said + values[name]
+    return said
+
+
+def _worded(key: str, values: Mapping[str, Any], size: int) -> np.ndarray:
+    said = np.empty(size, dtype=object)
+    if not values:
+        said[:] = [Words(key)] * size
+        return said
+    names = list(values)
+    columns = [
+        values[name].tolist() if isinstance(values[name], np.ndarray) else [values[name]] * size
+        for name in names
+    ]
+    said[:] = [Words(key, dict(zip(names, row, strict=True))) for row in zip(*columns, strict=True)]
+    return said
+
+
+def link_words(how: str, through: str = "") -> Words | str:
+    """How an account or a deal was found ("company name"), or found through the account found by
+    `through`, in words: [whoiswho_link] of reports/i18n."""
+    said = term("whoiswho_link", how)
+    if not through:
+        return said
+    return Words("whoiswho_reason.through", {"how": said, "step": term("whoiswho_link", through)})
+
+
+def reason_facts(
+    records: pd.DataFrame, who: WhoIsWho, positions: np.ndarray, *, domains: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """What the reason of each record at `positions` names, as plain columns of text: the evidence
+    code, and what the codes among them name (the email domain, the account and how it was found,
+    the won deal ...; blank for records of other codes). Worded by `worded_reasons`; cheap to keep
+    beside findings until they are written. `domains`: every record's email domain, if known."""
+    positions = np.asarray(positions, dtype=np.int64)
+    code = np.asarray(who.evidence, dtype=object)[positions]
+    facts = {"code": code}
+    numbers, distinct = pd.factorize(code, sort=False)
+    distinct = np.asarray(distinct, dtype=object)
+
+    def chosen(*codes: str) -> np.ndarray:
+        return np.flatnonzero(np.isin(distinct, list(codes))[numbers])
+
+    def put(name: str, at: np.ndarray, values: Any) -> None:
+        if name not in facts:
+            facts[name] = np.full(len(positions), "", dtype=object)
+        facts[name][at] = values
+
+    def column(name: str, at: np.ndarray) -> pd.Series:
+        return records[name].take(positions[at])
+
+    if len(at := chosen(INTERNAL_DOMAIN, PARTNER_DOMAIN)):
+        put(
+            "domain",
+            at,
+            domains[positions[at]]
+            if domains is not None
+            else email_domains(column("email", at)).to_numpy(dtype=object),
+        )
+    if len(at := chosen(STAFF_USER)):
+        put("email", at, column("email", at).str.strip().str.lower().to_numpy(dtype=object))
+    if len(at := chosen(PARTNER_ACCOUNT, CUSTOMER_ACCOUNT)):
+        put(
+            "account", at, records["company"].take(who.account_position[positions[at]]).to_numpy(dtype=object)
+        )
+        put("link", at, who.account_link[positions[at]])
+    if len(at := chosen(WON_DEALS)):
+        put(
+            "won_deals",
+            at,
+            _won_deals(column("won_deals", at)).astype(int).astype(str).to_numpy(dtype=object),
+        )
+    if len(at := chosen(BECAME_CUSTOMER)):
+        put(
+            "became",
+            at,
+            column("became_customer_date", at).dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object),
+        )
+    if len(at := chosen(WON_DEAL)) and who.evidence_tables is not None:
+        deals = who.evidence_tables.deals.iloc[who.deal_position[positions[at]]]
+        put("deals", at, who.won_deal_count[positions[at]].astype(str).astype(object))
+        label = deals["deal_name"].where(deals["deal_name"] != "", deals["source_id"])
+        put("deal_name", at, label.to_numpy(dtype=object))
+        put("deal_file", at, deals["source_file"].to_numpy(dtype=object))
+        put("deal_row", at, deals["source_row"].astype(str).to_numpy(dtype=object))
+        put("deal_link", at, who.deal_link[positions[at]])
+    if len(at := chosen(MATCHED_RECORD)):
+        other = who.matched_position[positions[at]]
+        types = records["record_type"].take(other).to_numpy(dtype=object).tolist()
+        said = {kind: field_words(kind) for kind in set(types)}
+        put("matched_type", at, [said[kind] for kind in types])
+        put("matched_file", at, records["source_file"].take(other).to_numpy(dtype=object))
+        put("matched_row", at, records["source_row"].take(other).astype(str).to_numpy(dtype=object))
+    return facts
+
+
+def worded_reasons(facts: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The reasons of `reason_facts` (or a slice of its columns) as `Words`: the English of
+    `suggested_reason`, and every report language's wording. "" where a record has no evidence."""
+    return _said_reasons(facts, _worded)
+
+
+def _said_reasons(facts: Mapping[str, np.ndarray], fill: Filler) -> np.ndarray:
+    code = facts["code"]
+    distinct = pd.unique(code).tolist()
+    if len(distinct) == 1 and distinct[0]:  # one code for all: no need to take its records apart
+        return _REASONS[distinct[0]](facts, fill, len(code))
+    said = np.full(len(code), "", dtype=object)
+    for which in distinct:
+        if which:
+            at = np.flatnonzero(code == which)
+            said[at] = _REASONS[which]({name: values[at] for name, values in facts.items()}, fill, len(at))
+    return said
+
+
+def _either(
+    fill: Filler,
+    first: np.ndarray,
+    key: str,
+    values: Mapping[str, Any],
+    other: str,
+    others: Mapping[str, Any],
+) -> np.ndarray:
+    """Template `key` where `first`, else template `other` (each with its values, given for all)."""
+    said = np.empty(len(first), dtype=object)
+    for mask, which, given in ((first, key, values), (~first, other, others)):
+        if mask.any():
+            said[mask] = fill(which, {name: value[mask] for name, value in given.items()}, int(mask.sum()))
+    return said
+
+
+def _place(fill: Filler, files: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    return fill("place.row", {"file": files, "row": rows}, len(files))
+
+
+def _deal_reason(facts: Mapping[str, np.ndarray], fill: Filler, size: int) -> np.ndarray:
+    place = _place(fill, facts["deal_file"], facts["deal_row"])
+    deal = _either(
+        fill,
+        facts["deal_name"] != "",
+        "whoiswho_reason.deal_named",
+        {"name": facts["deal_name"], "place": place},
+        "whoiswho_reason.deal_unnamed",
+        {"place": place},
     )
+    return fill(
+        "whoiswho_reason.won_deal", {"count": facts["deals"], "deal": deal, "link": facts["deal_link"]}, size
+    )
+
+
+# Per evidence code, its reason: (facts of the records, filler, how many) -> texts.
+_REASONS: dict[str, Callable[[Mapping[str, np.ndarray], Filler, int], np.ndarray]] = {
+    INTERNAL_DOMAIN: lambda facts, fill, size: fill(
+        "whoiswho_reason.internal_domain", {"domain": facts["domain"]}, size
+    ),
+    STAFF_USER: lambda facts, fill, size: _either(
+        fill,
+        facts["email"] != "",
+        "whoiswho_reason.staff_user_email",
+        {"email": facts["email"]},
+        "whoiswho_reason.staff_user_record",
+        {},
+    ),
+    PARTNER_DOMAIN: lambda facts, fill, size: fill(
+        "whoiswho_reason.partner_domain", {"domain": facts["domain"]}, size
+    ),
+    PARTNER_ACCOUNT: lambda facts, fill, size: fill(
+        "whoiswho_reason.partner_account", {"account": facts["account"], "link": facts["link"]}, size
+    ),
+    WON_DEALS: lambda facts, fill, size: fill(
+        "whoiswho_reason.won_deals", {"count": facts["won_deals"]}, size
+    ),
+    BECAME_CUSTOMER: lambda facts, fill, size: fill(
+        "whoiswho_reason.became_customer", {"date": facts["became"]}, size
+    ),
+    WON_DEAL: _deal_reason,
+    CUSTOMER_ACCOUNT: lambda facts, fill, size: fill(
+        "whoiswho_reason.customer_account", {"account": facts["account"], "link": facts["link"]}, size
+    ),
+    MATCHED_RECORD: lambda facts, fill, size: fill(
+        "whoiswho_reason.matched_record",
+        {"type": facts["matched_type"], "place": _place(fill, facts["matched_file"], facts["matched_row"])},
+        size,
+    ),
+}
 
 
 def _grades(links: np.ndarray) -> np.ndarray:
@@ -263,19 +428,6 @@ def _in_domains(domains: np.ndarray, listed: tuple[str, ...]) -> np.ndarray:
     return exact | np.fromiter(
         (str(domain).endswith(suffixes) for domain in domains), dtype=bool, count=len(domains)
     )
-
-
-def _deal_names(deals: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
-    names = np.full(len(positions), "", dtype=object)
-    found = positions >= 0
-    if found.any():
-        chosen = deals.iloc[positions[found]]
-        label = chosen["deal_name"].where(chosen["deal_name"] != "", chosen["source_id"])
-        said = ("'" + label + "' ").where(label != "", "a deal ")
-        names[found] = (
-            said + "(" + chosen["source_file"] + " row " + chosen["source_row"].astype(str) + ")"
-        ).to_numpy(dtype=object)
-    return names
 
 
 def record_ids(ids: pd.Series) -> pd.Series:
@@ -332,7 +484,7 @@ def _find_accounts(
         found = pd.Series(keys).map(clear).to_numpy()
         take = people & (position < 0) & ~pd.isna(found)
         position[take] = found[take].astype(np.int64)
-        link[take] = how
+        link[take] = link_words(how)
         unclear = people & (position < 0) & np.isin(keys, list(mixed)) & (ambiguous == "")
         ambiguous[unclear] = f"its {how} matches accounts of different types"
     return position, link, ambiguous
@@ -393,10 +545,12 @@ def _find_won_deals(
         if isinstance(link_grade, np.ndarray):
             # Through an account: as firm as the weaker of the two steps.
             grade[take] = [_weaker(LINK_GRADES[how], step) for step in link_grade[take]]
-            link[take] = [f"{how}, through the account found by {step}" for step in account_link[take]]
+            steps = account_link[take].tolist()
+            through = {step: link_words(how, str(step)) for step in set(steps)}
+            link[take] = [through[step] for step in steps]
         else:
             grade[take] = link_grade
-            link[take] = how
+            link[take] = link_words(how)
     return position, link, grade, count
 
 
@@ -432,9 +586,10 @@ def adopt_matched_types(records: pd.DataFrame, matches: MatchResult, who: WhoIsW
     suggested = records["suggested_type"].to_numpy(dtype=object).copy()
     reason = records["suggested_reason"].to_numpy(dtype=object).copy()
     suggested[leads] = record_type[others]
-    files = records["source_file"].to_numpy(dtype=object)[others]
-    rows = records["source_row"].to_numpy()[others].astype(str).astype(object)
-    reason[leads] = "same person as " + record_type[others] + " " + files + " row " + rows
     who.evidence[leads] = MATCHED_RECORD
+    if len(who.matched_position) != len(records):
+        who.matched_position = np.full(len(records), -1, dtype=np.int64)
+    who.matched_position[leads] = others
+    reason[leads] = _said_reasons(reason_facts(records, who, leads), _english)
     records["suggested_type"] = pd.Series(suggested, index=records.index, dtype="str")
     records["suggested_reason"] = pd.Series(reason, index=records.index, dtype="str")

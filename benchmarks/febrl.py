@@ -139,7 +139,7 @@ def reported_pairs(result: auditor.AuditResult) -> tuple[set[tuple[str, str]], s
             continue
         pairs = set(combinations(sorted(str(ref.id) for ref in finding.records), 2))
         surfaced |= pairs
-        if finding.evidence["confidence"] != "review":
+        if finding.evidence.confidence != "review":
             merged |= pairs
     return merged, surfaced
 

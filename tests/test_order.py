@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import auditor
 from auditor.config import Config
+from auditor.findings import evidence_dict
 from tests.conftest import AS_OF, csv_bytes
 from tests.rules.planted import write_planted
 
@@ -69,7 +70,7 @@ def identity(result: auditor.AuditResult) -> Counter[tuple[object, ...]]:
         (
             finding.rule,
             finding.severity,
-            finding.evidence.get("grade") if isinstance(finding.evidence, dict) else None,
+            evidence_dict(finding.evidence).get("grade"),
             tuple(sorted((Path(ref.file).name, ref.id or "") for ref in finding.records)),
         )
         for finding in result.findings
@@ -97,7 +98,8 @@ def test_an_account_name_shared_by_accounts_of_different_types_ties_nobody(tmp_p
     result = audit(tmp_path, TABLES, list(TABLES))
     customers = {f.records[0].id: f for f in result.findings if f.kind == "customer_as_lead"}
     assert "00Q5g00000Lead01AAA" not in customers  # Globex: Prospect and Customer
-    assert customers["00Q5g00000Lead05AAA"].evidence["deal"]["name"] in ("Umbrella renewal", "Umbrella 2026")
+    deal = evidence_dict(customers["00Q5g00000Lead05AAA"].evidence)["deal"]
+    assert deal["name"] in ("Umbrella renewal", "Umbrella 2026")
     coverage = next(c for c in result.coverage if c.rule == "CL001")
     reasons = {reason["reason"]: reason["records"] for reason in coverage.reasons}
     assert reasons == {"its company matches accounts of different types": 1}

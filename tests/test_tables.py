@@ -12,6 +12,7 @@ import pytest
 import auditor
 import auditor.api
 from auditor.config import Config
+from auditor.findings import evidence_dict
 from tests.conftest import AS_OF, csv_bytes
 
 
@@ -203,8 +204,9 @@ def test_a_won_deal_is_customer_evidence_graded_by_its_link(
     found = {f.records[0].id: f for f in result.findings if f.kind == "customer_as_lead"}
     # Through the account its work email's domain found, by the deal's account id.
     assert found["00Q5g0000Lead01AAA"].severity == "warning"
-    assert found["00Q5g0000Lead01AAA"].evidence["grade"] == "domain"
-    assert found["00Q5g0000Lead01AAA"].evidence["deal"]["name"] == "Acme renewal"
+    evidence = evidence_dict(found["00Q5g0000Lead01AAA"].evidence)
+    assert evidence["grade"] == "domain"
+    assert evidence["deal"]["name"] == "Acme renewal"
     # By the company name alone: said to be so, a level lower.
     assert found["00Q5g0000Lead02AAA"].severity == "info"
     assert "only link" in found["00Q5g0000Lead02AAA"].message

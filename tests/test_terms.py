@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import auditor
 from auditor.config import Config
+from auditor.findings import evidence_dict
 from auditor.folding import fold
 from auditor.resources import iter_rules_files, load_rules_toml
 from auditor.terms import CONCEPTS, builtin_vocabulary, singular_key
@@ -42,7 +43,11 @@ def test_multilingual_sheet_gets_the_right_record_type_for_99_percent() -> None:
     assert share >= 0.99, f"{share:.2%} right; wrong rows: {wrong[:20]}"
     assert right_temperature / len(expected) >= 0.99
     # Labels nobody knows are reported, never guessed.
-    unmapped = {finding.evidence["label"] for finding in result.findings if finding.kind == "unmapped_label"}
+    unmapped = {
+        evidence_dict(finding.evidence)["label"]
+        for finding in result.findings
+        if finding.kind == "unmapped_label"
+    }
     assert {"À voir", "Sin clasificar"} <= unmapped
 
 
@@ -136,8 +141,9 @@ def test_unmapped_label_lists_every_record_count_and_suggestions(write_csv) -> N
     result = auditor.audit([path], Config(as_of=AS_OF))
     (finding,) = [finding for finding in result.findings if finding.kind == "unmapped_label"]
     assert [record.row for record in finding.records] == [2, 3]
-    assert finding.evidence["count"] == 2
-    assert any(suggestion.startswith("Customer") for suggestion in finding.evidence["suggestions"])
+    evidence = evidence_dict(finding.evidence)
+    assert evidence["count"] == 2
+    assert any(suggestion.startswith("Customer") for suggestion in evidence["suggestions"])
 
 
 @pytest.mark.parametrize(

@@ -22,15 +22,16 @@ from pandera import extensions
 
 from auditor.checking.coverage import Reach
 from auditor.finding_groups import FindingColumns, FindingGroup, Writer
-from auditor.findings import SEVERITY_ORDER, Finding, RecordRef
-from auditor.reporting.i18n import english
+from auditor.findings import SEVERITY_ORDER, Evidence, Finding, RecordRef
+from auditor.wording import Words
 
 if TYPE_CHECKING:
     from auditor.checking.context import AuditContext
 
 
-# What a rule hands over: findings written, or kept as columns (one group, or one per severity).
-Reported = list[Finding] | list[FindingGroup] | FindingGroup
+# What a set rule hands over: its findings kept as columns (`Rule.columns`), one group or one per
+# severity (none: an empty list).
+Reported = FindingGroup | list[FindingGroup]
 
 
 @dataclass(frozen=True)
@@ -46,8 +47,9 @@ class Rule:
     parameters: Mapping[str, Any] = field(default_factory=dict)
     # Row rules: True where a record passes, computed over the whole records frame.
     passes: Callable[..., pd.Series] | None = None
-    # Row rules: findings for the failing records. Set rules: findings from the whole context, as a
-    # list, or kept as columns (`Rule.columns`: one group, or a list of them, one per severity).
+    # Row rules: findings for the failing records, written when a report reads them. Set rules: what
+    # they flagged in the whole context, kept as columns (`Rule.columns`: one group, or a list of
+    # them, one per severity).
     report: Callable[..., Reported] | None = None
     # The records the rule applies to and those it could not check, by reason (see
     # auditor.checking.coverage): `reach(context, **parameters) -> Reach`.
@@ -66,42 +68,39 @@ class Rule:
         self,
         *,
         records: list[RecordRef],
-        evidence: dict[str, Any] | None = None,
-        message: str | None = None,
-        says: str | None = None,
+        evidence: Evidence | None = None,
+        says: str,
         values: Mapping[str, Any] | None = None,
+        severity: str | None = None,
     ) -> Finding:
-        """A finding of this rule, with its code, kind and (possibly overridden) severity. Its
-        message is the template `finding.<code>.<says>` of reports/i18n with `values` (so that a
-        report in another language words it too), or `message` as given, in English."""
-        wording = None
-        if says is not None:
-            wording = (f"finding.{self.code}.{says}", dict(values or {}))
-            message = english(*wording)
-        assert message is not None, f"{self.code}: a finding needs a message or a template"
+        """A finding of this rule, with its code, kind and severity (`severity` overrides it for
+        evidence a level weaker). Its message is the template `finding.<code>.<says>` of
+        reports/i18n with `values`, so that every report language words it."""
         return Finding(
             rule=self.code,
             kind=self.kind,
-            severity=self.severity,
-            message=message,
+            severity=severity or self.severity,
+            message=self.says(says, values),
             records=records,
             evidence=evidence if evidence is not None else {},
-            wording=wording,
         )
+
+    def says(self, says: str, values: Mapping[str, Any] | None = None) -> Words:
+        """This rule's text `finding.<code>.<says>` of reports/i18n, with `values`."""
+        return Words(f"finding.{self.code}.{says}", values)
 
     def findings(
         self,
         wordings: Iterable[tuple[str, Mapping[str, Any]]],
         records: Iterable[list[RecordRef]],
-        evidence: Iterable[dict[str, Any]],
+        evidence: Iterable[Evidence],
     ) -> list[Finding]:
         """Many findings of this rule at once, from aligned wordings (template `finding.<code>.<says>`
         and its values, as `finding` takes them), record lists and evidence (a stale-lead audit of a
         million leads makes 300k: built without a Python call each)."""
-        keyed = [(f"finding.{self.code}.{says}", dict(values)) for says, values in wordings]
-        messages = [english(key, values) for key, values in keyed]
+        messages = [Words(f"finding.{self.code}.{says}", values) for says, values in wordings]
         make = partial(Finding, self.code, self.kind, self.severity)
-        return list(map(make, messages, records, evidence, keyed))
+        return list(map(make, messages, records, evidence))
 
     def columns(
         self,
@@ -212,8 +211,8 @@ def set_rule(
     reach: Callable[..., Reach] | None = None,
     parameters: Mapping[str, Any] | None = None,
 ) -> Callable[[Callable[..., Reported]], Callable[..., Reported]]:
-    """Register `report(rule, context, **parameters) -> Reported` (a list of findings, or findings
-    kept as columns: a group or a list of groups) as a rule over all records, and
+    """Register `report(rule, context, **parameters) -> Reported` (what it flagged, kept as columns:
+    a group, or a list of groups) as a rule over all records, and
     `reach(context, **parameters) -> Reach` as what it could check."""
 
     def decorate(report: Callable[..., Reported]) -> Callable[..., Reported]:

@@ -14,6 +14,7 @@ from auditor.loading.csv_reader import read_csv
 from auditor.loading.excel_reader import EXCEL_SUFFIXES, read_workbook
 from auditor.loading.table import RaggedRow, RawTable
 from auditor.model import CONTRACT_COLUMNS
+from auditor.wording import Words
 
 __all__ = ["RaggedRow", "RawTable", "file_identity", "load_file", "written_by_crm_audit"]
 
@@ -62,13 +63,13 @@ def written_by_crm_audit(path: str | Path) -> str | None:
         with path.open("rb") as handle:
             start = handle.read(len(_NORMALISED_HEADER) + 3)
         if start.removeprefix(b"\xef\xbb\xbf").startswith(_NORMALISED_HEADER):
-            return "the normalised records crm-audit wrote (--normalised), not an export"
+            return Words("input_reason.our_records")
         if start.startswith(_ZIP_MAGIC) and zipfile.is_zipfile(path):
             with zipfile.ZipFile(path) as archive:
                 if "docProps/core.xml" in archive.namelist():
                     properties = archive.open("docProps/core.xml").read(4096)
                     if _OUR_WORKBOOK.search(properties):
-                        return "a report crm-audit wrote (--xlsx), not an export"
+                        return Words("input_reason.our_workbook")
     except (OSError, zipfile.BadZipFile, KeyError):
         return None  # the loader says what is wrong with it
     return None

@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 from auditor.errors import InputError
 from auditor.loading.encoding import decode_mixed, detect_encoding, holds_utf8_start, is_unicode
 from auditor.loading.table import RaggedRow, RawTable, dedupe_headers, find_header_row, trim_records
+from auditor.wording import Words
 
 SAMPLE_BYTES = 1 << 20
 # The header row must end within this many bytes, and hold at most this many columns. 16,384 is the
@@ -479,24 +480,20 @@ class _OpenQuotes:
         rest = self.found[_OPEN_QUOTES_DESCRIBED:]
         if rest:
             notes.append(
-                f"{len(rest)} more quotes left open, between lines {rest[0].line} and {rest[-1].line}."
-                " Fix them in the export"
+                Words(
+                    "note.more_open_quotes",
+                    {"count": len(rest), "first": rest[0].line, "last": rest[-1].line},
+                )
             )
         return notes
 
 
 def _describe(quote: _OpenQuote) -> str:
-    span = f"lines {quote.line}-{quote.last_line} ({quote.last_line - quote.line + 1} lines)"
-    if quote.closes:
-        where = f"a quote on line {quote.line} opens a value that closes only on line {quote.last_line}"
-    else:
-        where = f"a quote on line {quote.line} opens a value that is never closed"
-    if quote.read_plainly:
-        return (
-            f"{where}: {span} would have been read as one value, so the quote was read as a plain"
-            " character instead. Fix the quote in the export"
-        )
-    return f"{where}: {span} were read as one value. Fix the quote in the export"
+    """What a quote left open did, said in the notes (templates [note] of reports/i18n)."""
+    closes = "closes" if quote.closes else "never_closed"
+    outcome = "read_plainly" if quote.read_plainly else "one_value"
+    values = {"line": quote.line, "last": quote.last_line, "lines": quote.last_line - quote.line + 1}
+    return Words(f"note.quote_{closes}_{outcome}", values)
 
 
 class _Lines:

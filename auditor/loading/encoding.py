@@ -12,6 +12,7 @@ from charset_normalizer import from_bytes
 
 from auditor.errors import InputError
 from auditor.resources import load_rules_toml
+from auditor.wording import Several, Words
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -175,17 +176,16 @@ class MixedEncoding:
     other_lines: list[int]  # 1-based physical line numbers, in order
 
     def note(self) -> str:
+        """What was done, for the table's notes (templates [note] of reports/i18n)."""
         count = len(self.other_lines)
-        named = ", ".join(str(line) for line in self.other_lines[:_LINES_NAMED])
         if count == 1:
-            which = f"line {named} is not UTF-8 and was"
-        else:
-            more = f" and {count - _LINES_NAMED} more" if count > _LINES_NAMED else ""
-            which = f"{count} lines ({named}{more}) are not UTF-8 and were"
-        return (
-            f"the file mixes encodings: {which} read as {self.other_encoding}, the other lines as UTF-8."
-            " Check the accented letters on those lines"
-        )
+            return Words(
+                "note.mixed_encoding_line", {"line": self.other_lines[0], "encoding": self.other_encoding}
+            )
+        named: object = Several([str(line) for line in self.other_lines[:_LINES_NAMED]])
+        if count > _LINES_NAMED:
+            named = Words("note.mixed_encoding_more", {"lines": named, "count": count - _LINES_NAMED})
+        return Words("note.mixed_encoding", {"count": count, "lines": named, "encoding": self.other_encoding})
 
 
 _LINES_NAMED = 5

@@ -487,7 +487,7 @@ def _fast_pass(archive: zipfile.ZipFile, part: zipfile.ZipInfo, sheet: str, colu
 
 def _read_ahead(pieces: Iterator[bytes]) -> Iterator[bytes]:
     """`pieces`, each unpacked in a thread while the one before is searched: zlib and RE2 both let go
-    of the GIL, so the two overlap (0.60 s down to 0.37 s for a sheet of 130 MB)."""
+    of the GIL, so the two overlap (benchmarks/README.md)."""
     with ThreadPoolExecutor(1) as pool:
         coming = pool.submit(next, pieces, None)
         while (piece := coming.result()) is not None:

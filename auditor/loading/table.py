@@ -10,6 +10,7 @@ import pandas as pd
 
 from auditor.folding import fold
 from auditor.resources import load_word_list
+from auditor.wording import Words
 
 
 @dataclass(frozen=True)
@@ -121,12 +122,12 @@ def trim_records(
     frame: pd.DataFrame, row_numbers: np.ndarray, header_index: int
 ) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     """Drop a report's footer and blank records, keeping each record's row number; say what was done."""
-    notes = []
+    notes: list[str] = []
     if header_index:
-        notes.append(f"skipped {header_index} title row(s) above the header on row {header_index + 1}")
+        notes.append(Words("note.title_rows", {"count": header_index, "row": header_index + 1}))
     end = footer_start(frame)
     if end < len(frame):
-        notes.append(f"ignored {len(frame) - end} blank or report-footer row(s) at the end")
+        notes.append(Words("note.footer_rows", {"count": len(frame) - end}))
         frame, row_numbers = frame.iloc[:end], row_numbers[:end]
     frame, row_numbers = _drop_blank_records(frame, row_numbers)
     return frame.reset_index(drop=True), row_numbers, notes

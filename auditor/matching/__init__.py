@@ -88,8 +88,8 @@ class MatchResult:
     def prepare(self, positions: np.ndarray) -> None:
         """Work out the explanations of the records at `positions` and of the pairs between them in
         one pass, a comparison at a time, and keep them until the next call. Report writers ask a
-        chunk of findings at a time: explaining every pair of a million-record audit at once held
-        0.6 GiB in each process that writes a report."""
+        chunk of findings at a time, so that no writer holds the explanations of every pair of a
+        big audit at once."""
         if self.model is None or self.records is None:
             return
         positions = np.unique(np.asarray(positions, dtype=np.int64))

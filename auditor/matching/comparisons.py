@@ -26,6 +26,7 @@ from rapidfuzz.process import cpdist
 from auditor.keys import acronyms
 from auditor.matching.features import Feature, Features
 from auditor.matching.names import share_group, skeletons
+from auditor.wording import Several, Words, field_words, term
 
 PairFunction = Callable[[np.ndarray, np.ndarray], np.ndarray]
 ValueFunction = Callable[[np.ndarray], np.ndarray]
@@ -348,39 +349,38 @@ LevelFunction = Callable[[PairView, str, float | None], np.ndarray]
 class LevelTest:
     name: str
     holds: LevelFunction
-    # How the test compares, for people reading the evidence; "{at}" is the threshold.
-    comparison: str
 
 
 LEVEL_TESTS: dict[str, LevelTest] = {}
 
 
-def level_test(name: str, comparison: str) -> Callable[[LevelFunction], LevelFunction]:
-    """Register a level test under `name`, for use in rules/matching.toml."""
+def level_test(name: str) -> Callable[[LevelFunction], LevelFunction]:
+    """Register a level test under `name`, for use in rules/matching.toml. How it compares, for
+    people reading the evidence, is `comparison.<name>` of reports/i18n ("{at}" is the threshold)."""
 
     def register(function: LevelFunction) -> LevelFunction:
-        LEVEL_TESTS[name] = LevelTest(name=name, holds=function, comparison=comparison)
+        LEVEL_TESTS[name] = LevelTest(name=name, holds=function)
         return function
 
     return register
 
 
-@level_test("null", "missing on one side")
+@level_test("null")
 def _null(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return view.missing(feature)
 
 
-@level_test("neither", "missing on both sides")
+@level_test("neither")
 def _neither(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return view.missing_on_both(feature)
 
 
-@level_test("exact", "equal after normalising")
+@level_test("exact")
 def _exact(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return view.matched_value(feature) >= 0
 
 
-@level_test("shared_exact", "equal, but the value is shared by several people")
+@level_test("shared_exact")
 def _shared_exact(view: PairView, feature: str, at: float | None) -> np.ndarray:
     matched = view.matched_value(feature)
     shared = view.features[feature].shared
@@ -389,7 +389,7 @@ def _shared_exact(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return (matched >= 0) & shared[np.maximum(matched, 0)]
 
 
-@level_test("jaro_winkler", "Jaro-Winkler similarity >= {at}")
+@level_test("jaro_winkler")
 def _jaro_winkler(view: PairView, feature: str, at: float | None) -> np.ndarray:
     threshold = at or 0.0
     similarity = view.on_values(
@@ -425,7 +425,7 @@ def _jaro_winkler_bound(values: Feature, left: np.ndarray, right: np.ndarray) ->
     return np.where(common > 0, jaro + 0.4 * (1.0 - jaro), 0.0)
 
 
-@level_test("typos", "at most {at} typo(s) apart: a letter added, dropped, changed, or two swapped")
+@level_test("typos")
 def _typos(view: PairView, feature: str, at: float | None) -> np.ndarray:
     # Optimal string alignment: Damerau-Levenshtein without re-editing a substring, many times faster.
     limit = at or 0
@@ -452,20 +452,14 @@ def _typos(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return distance <= limit
 
 
-@level_test(
-    "typos_same_digits",
-    "at most {at} typo(s) apart, with the same digits (anna.nowak2@ is another mailbox, not a typo)",
-)
+@level_test("typos_same_digits")
 def _typos_same_digits(view: PairView, feature: str, at: float | None) -> np.ndarray:
     # A digit is chosen, not slipped: jan.kowalski77@ and jan.kowalski78@ are two mailboxes.
     same_digits = view.on_values(feature, "digits", _equal_values, transform=_digits) > 0
     return _typos(view, feature, at) & same_digits
 
 
-@level_test(
-    "spelled_in_own_mailbox",
-    "alike (Jaro-Winkler >= {at}) but spelled otherwise, each as its record's own mailbox spells it",
-)
+@level_test("spelled_in_own_mailbox")
 def _spelled_in_own_mailbox(view: PairView, feature: str, at: float | None) -> np.ndarray:
     # Porte and Porter: one name mistyped, or two names. Where bporte@ and wporter@ each spell their
     # own record's, both spellings come from the people who chose the mailboxes, not from a typist:
@@ -538,12 +532,12 @@ def _mailbox_letters_of(addresses: pa.Array) -> pa.Array:
     return _letters_of(pc.list_element(pc.split_pattern(addresses, "@", max_splits=1), 0))
 
 
-@level_test("name_variant", "nickname or spelling variant of one name (rules/nicknames.csv)")
+@level_test("name_variant")
 def _name_variant(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return view.on_values(feature, "name_variant", share_group) > 0
 
 
-@level_test("initial", "an initial that matches the other name")
+@level_test("initial")
 def _initial(view: PairView, feature: str, at: float | None) -> np.ndarray:
     def initial(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         first_left = pd.Series(left, dtype="str").str[:1].to_numpy(dtype=object)
@@ -554,7 +548,7 @@ def _initial(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return view.on_values(feature, "initial", initial, eligible=_is_initial) > 0
 
 
-@level_test("name_part", "one name is a part of the other (compound or middle names)")
+@level_test("name_part")
 def _name_part(view: PairView, feature: str, at: float | None) -> np.ndarray:
     def part(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return np.fromiter(
@@ -569,7 +563,7 @@ def _name_part(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return view.on_values(feature, "name_part", part, eligible=_has_space) > 0
 
 
-@level_test("sounds_like", "same consonant skeleton (spelling and transliteration variants)")
+@level_test("sounds_like")
 def _sounds_like(view: PairView, feature: str, at: float | None) -> np.ndarray:
     def same_sound(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return ((left == right) & (pd.Series(left, dtype="str").str.len() >= 2).to_numpy()).astype(float)
@@ -580,7 +574,7 @@ def _sounds_like(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return view.on_values(feature, "sounds_like", same_sound, transform=sound) > 0
 
 
-@level_test("acronym", "one name is the initials of the other")
+@level_test("acronym")
 def _acronym(view: PairView, feature: str, at: float | None) -> np.ndarray:
     def acronym(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         a, b = pd.Series(left, dtype="str"), pd.Series(right, dtype="str")
@@ -595,10 +589,7 @@ def _acronym(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return view.on_values(feature, "acronym", acronym, keep=initials_and_words) > 0
 
 
-@level_test(
-    "street_similar",
-    "Indel similarity >= {at}, spaces and word order ignored; house numbers at most one typo apart",
-)
+@level_test("street_similar")
 def _street_similar(view: PairView, feature: str, at: float | None) -> np.ndarray:
     indel = _scorer(Indel.normalized_similarity)
     as_written = view.on_values(feature, "no_spaces", indel, transform=_no_spaces)
@@ -608,7 +599,7 @@ def _street_similar(view: PairView, feature: str, at: float | None) -> np.ndarra
     return (np.maximum(as_written, reordered) >= (at or 0.0)) & (numbers <= 1)
 
 
-@level_test("date_typo", "one digit apart, two digits transposed, or day and month swapped")
+@level_test("date_typo")
 def _date_typo(view: PairView, feature: str, at: float | None) -> np.ndarray:
     def day_month_swapped(values: np.ndarray) -> np.ndarray:
         dates = pd.Series(values, dtype="str")
@@ -618,7 +609,7 @@ def _date_typo(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return _typos(view, feature, 1) | (swapped > 0)
 
 
-@level_test("same_year", "same year")
+@level_test("same_year")
 def _same_year(view: PairView, feature: str, at: float | None) -> np.ndarray:
     def year(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return (pd.Series(left, dtype="str").str[:4] == pd.Series(right, dtype="str").str[:4]).to_numpy(
@@ -628,7 +619,7 @@ def _same_year(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return view.on_values(feature, "same_year", year) > 0
 
 
-@level_test("else", "different")
+@level_test("else")
 def _else(view: PairView, feature: str, at: float | None) -> np.ndarray:
     return np.ones(len(view), dtype=bool)
 
@@ -666,15 +657,20 @@ class Level:
         return f"{self.test} {'<=' if self.test == 'typos' else '>='} {self.at:g}"
 
     @property
-    def comparison(self) -> str:
+    def comparison(self) -> Words:
         """What was compared and how, for people reading the evidence."""
-        text = LEVEL_TESTS[self.test].comparison
-        text = text.replace("{at}", f"{self.at:g}") if self.at is not None else text
+        how = Words(f"comparison.{self.test}", {"at": self.at} if self.at is not None else {})
         if self.max_typos is not None:
-            text += f"; at most {self.max_typos} typo(s) apart"
+            how = Words("comparison.at_most_typos", {"how": how, "typos": self.max_typos})
         if self.when:
-            text += f"; only where the {' and '.join(name.replace('_', ' ') for name, _ in self.when)} agree"
-        return text
+            fields = Several([field_words(name) for name, _ in self.when], by="and")
+            how = Words("comparison.only_where", {"how": how, "fields": fields})
+        return how
+
+    @property
+    def shown_label(self) -> str:
+        """The level's label as reports show it (in the report's words where they have it)."""
+        return term("level", self.label)
 
     def holds(self, view: PairView, earlier: Mapping[str, tuple[Comparison, np.ndarray]]) -> np.ndarray:
         scope = view.scope

@@ -9,13 +9,14 @@ tens of thousands of findings are explained in seconds.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from auditor.findings import SEVERITY_ORDER
+from auditor.findings import SEVERITY_ORDER, ClusterEvidence, FieldComparison, Keep, PairEvidence
 from auditor.matching.comparisons import Comparison
+from auditor.wording import Several, Words, field_words, term
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
@@ -112,7 +113,7 @@ def field_evidence(
     levels: np.ndarray,
     weights: np.ndarray,
     swapped: np.ndarray,
-) -> list[list[dict[str, Any]]]:
+) -> list[list[FieldComparison]]:
     """Per pair (record positions `left` and `right`, a row of `levels` and `weights` each), one
     entry per comparison that had a value on at least one side. A comparison in an evidence group
     also says what it `counted` for (the group counts once) and the group's name. Worked out a
@@ -120,7 +121,7 @@ def field_evidence(
     comparisons = model.comparisons
     counted = np.round(model.counted(weights.astype(np.float64), levels), 2)
     group_of = {member: group.name for group in model.groups for member in group.members}
-    entries: list[list[dict[str, Any]]] = [[] for _ in range(len(left))]
+    entries: list[list[FieldComparison]] = [[] for _ in range(len(left))]
     left_rows, right_rows = facts.row_of[left], facts.row_of[right]
     for number, (comparison, fields) in enumerate(zip(comparisons, fields_of, strict=True)):
         left_values = facts.display(left_rows, fields)
@@ -133,12 +134,15 @@ def field_evidence(
         for level in comparison.levels:
             how = level.comparison
             if level.feature != comparison.feature:
-                how = f"{how} ({level.feature.replace('_', ' ')})"
+                how = Words("comparison.of_feature", {"how": how, "feature": field_words(level.feature)})
             hows.append(how)
         how_of = np.array(hows, dtype=object)[levels[:, number]]
-        if swaps:
-            how_of = np.where(swapped, how_of + "; first and last name swapped", how_of)
-        label_of = np.array([level.label for level in comparison.levels], dtype=object)[levels[:, number]]
+        if swaps and swapped.any():
+            crossed_hows = np.array([Words("comparison.swapped", {"how": how}) for how in hows], dtype=object)
+            how_of = np.where(swapped, crossed_hows[levels[:, number]], how_of)
+        label_of = np.array([level.shown_label for level in comparison.levels], dtype=object)[
+            levels[:, number]
+        ]
         rounded = np.round(weights[:, number].astype(np.float64), 2)
         present = np.flatnonzero((left_values != "") | (right_values != ""))
         group = group_of.get(number)
@@ -152,17 +156,17 @@ def field_evidence(
             counted[present, number].tolist(),
             strict=True,
         ):
-            entry: dict[str, Any] = {
-                "field": comparison.name,
-                "values": [one, other],
-                "comparison": how,
-                "level": label,
-                "weight": weight,
-            }
-            if group is not None:
-                entry["group"] = group
-                entry["counted"] = counts
-            entries[pair].append(entry)
+            entries[pair].append(
+                FieldComparison(
+                    comparison.name,
+                    [one, other],
+                    how,
+                    label,
+                    weight,
+                    group,
+                    counts if group is not None else None,
+                )
+            )
     return entries
 
 
@@ -191,7 +195,7 @@ EXPLAINED_AT_A_TIME = 1_000
 SURE = 0.99
 
 
-def group_evidence(matches: MatchResult, positions: list[int], *, max_pairs: int = 20) -> dict[str, Any]:
+def group_evidence(matches: MatchResult, positions: list[int], *, max_pairs: int = 20) -> ClusterEvidence:
     """The evidence of one finding about `positions` (record positions, in the finding's order):
     the best score, what it matched on, the cluster, how sure it is, the strongest pairs field by
     field, which record to keep and why, and what makes a merge risky."""
@@ -204,21 +208,23 @@ def group_evidence(matches: MatchResult, positions: list[int], *, max_pairs: int
     ]
     # Pairs are stored strongest first within a cluster.
     shown = inside[:max_pairs]
-    evidence: dict[str, Any] = {
-        "score": round(float(matches.pair_score[shown[0]]), 4) if shown else 0.0,
-        "matched_on": list(matches.pair_matched_on[shown[0]]) if shown else [],
-        "cluster": f"C{cluster + 1}",
-        "pairs": [_pair(matches, index_of, pair) for pair in shown],
-    }
-    if len(inside) > len(shown):
-        evidence["pairs_note"] = f"the {len(shown)} strongest of {len(inside)} links are shown"
     facts = matches.facts_of(positions)
-    evidence["keep"] = _keep(facts, positions)
     weakest = float(matches.pair_score[inside[-1]]) if inside else 1.0
     vetoed = any(matches.pair_veto[pair] for pair in inside)
-    evidence["confidence"] = "review" if vetoed else "sure" if weakest >= SURE else "likely"
-    evidence["risks"] = _risks(facts, positions, weakest)
-    return evidence
+    return ClusterEvidence(
+        score=round(float(matches.pair_score[shown[0]]), 4) if shown else 0.0,
+        matched_on=list(matches.pair_matched_on[shown[0]]) if shown else [],
+        cluster=f"C{cluster + 1}",
+        pairs=[_pair(matches, index_of, pair) for pair in shown],
+        pairs_note=(
+            Words("pairs.strongest_shown", {"shown": len(shown), "total": len(inside)})
+            if len(inside) > len(shown)
+            else ""
+        ),
+        keep=_keep(facts, positions),
+        confidence="review" if vetoed else "sure" if weakest >= SURE else "likely",
+        risks=_risks(facts, positions, weakest),
+    )
 
 
 def review_severity(severity: str) -> str:
@@ -228,90 +234,85 @@ def review_severity(severity: str) -> str:
     return by_rank.get(SEVERITY_ORDER.get(severity, 1) - 1, "info")
 
 
-def review_evidence(matches: MatchResult, pair: int, positions: list[int]) -> dict[str, Any]:
+def review_evidence(matches: MatchResult, pair: int, positions: list[int]) -> ClusterEvidence:
     """The evidence of a finding about review pair `pair` (`positions`: its two records, in the
     finding's order): as `group_evidence`, with confidence "review" and the veto that held it back."""
     review = matches.review
     left, right = int(review["left"].iat[pair]), int(review["right"].iat[pair])
     index_of = {position: index for index, position in enumerate(positions)}
-    reason = str(review["veto"].iat[pair])
+    reason = term("veto", str(review["veto"].iat[pair]))
     score = round(float(review["score"].iat[pair]), 4)
-    fields = matches.explain_review(pair)
     facts = matches.facts_of(positions)
-    return {
-        "score": score,
-        "matched_on": list(review["matched_on"].iat[pair]),
-        "cluster": "",
-        "confidence": "review",
-        "pairs": [
-            {
-                "left": index_of[left],
-                "right": index_of[right],
-                "score": score,
-                "fields": fields,
-                "review": reason,
-            }
+    return ClusterEvidence(
+        score=score,
+        matched_on=list(review["matched_on"].iat[pair]),
+        cluster="",
+        pairs=[
+            PairEvidence(index_of[left], index_of[right], score, matches.explain_review(pair), review=reason)
         ],
-        "keep": _keep(facts, positions),
-        "risks": [f"{reason}: not merged, review before merging", *_risks(facts, positions, 1.0)],
-    }
+        keep=_keep(facts, positions),
+        confidence="review",
+        risks=[Words("risk.review", {"reason": reason}), *_risks(facts, positions, 1.0)],
+    )
 
 
-def _pair(matches: MatchResult, index_of: dict[int, int], pair: int) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "left": index_of[int(matches.pair_left[pair])],
-        "right": index_of[int(matches.pair_right[pair])],
-        "score": round(float(matches.pair_score[pair]), 4),
-        "fields": matches.explain(pair),
-    }
-    veto = matches.pair_veto[pair]
-    if veto:
-        entry["veto"] = veto
-    return entry
+def _pair(matches: MatchResult, index_of: dict[int, int], pair: int) -> PairEvidence:
+    return PairEvidence(
+        left=index_of[int(matches.pair_left[pair])],
+        right=index_of[int(matches.pair_right[pair])],
+        score=round(float(matches.pair_score[pair]), 4),
+        fields=matches.explain(pair),
+        veto=term("veto", veto) if (veto := matches.pair_veto[pair]) else "",
+    )
 
 
-def _keep(facts: RecordFacts, positions: list[int]) -> dict[str, Any]:
+def _keep(facts: RecordFacts, positions: list[int]) -> Keep:
     """The record to keep: a contact over a lead, then the most complete, then the most recent
-    activity; `reason` names the criteria that decided."""
+    activity; its reason names the criteria that decided."""
     rows = [int(facts.row_of[p]) for p in positions]
     role = [int(facts.role_rank[r]) for r in rows]
     filled = [int(facts.filled[r]) for r in rows]
     recency = [int(facts.recency[r]) for r in rows]
     order = sorted(range(len(positions)), key=lambda i: (-role[i], -filled[i], -recency[i], i))
     chosen = order[0]
-    reasons = []
+    reasons: list[Words] = []
     if min(role) < role[chosen]:
         lowest = rows[role.index(min(role))]
-        reasons.append(f"{facts.record_type[rows[chosen]]} over {facts.record_type[lowest]}")
+        kept, other = facts.record_type[rows[chosen]], facts.record_type[lowest]
+        reasons.append(Words("keep.type_over", {"kept": field_words(kept), "other": field_words(other)}))
     rivals = [i for i in range(len(positions)) if role[i] == role[chosen]]
     if any(filled[i] < filled[chosen] for i in rivals):
-        reasons.append(f"most complete ({filled[chosen]} of {len(COMPLETENESS_FIELDS)} fields filled)")
+        reasons.append(
+            Words("keep.most_complete", {"filled": filled[chosen], "fields": len(COMPLETENESS_FIELDS)})
+        )
     tied = [i for i in rivals if filled[i] == filled[chosen]]
     if len(tied) > 1 and facts.activity[rows[chosen]] and any(recency[i] < recency[chosen] for i in tied):
-        reasons.append(f"most recent activity ({facts.activity[rows[chosen]]})")
+        reasons.append(Words("keep.most_recent_activity", {"date": facts.activity[rows[chosen]]}))
     if not reasons:
-        reasons.append("the records are equally complete and recent: the first one listed")
-    return {"record": chosen, "reason": ", ".join(reasons)}
+        reasons.append(Words("keep.first_listed"))
+    return Keep(chosen, Words("keep.reasons", {"reasons": Several(reasons)}))
 
 
 def _risks(facts: RecordFacts, positions: list[int], weakest: float) -> list[str]:
     """What a reviewer should check before merging."""
     rows = [int(facts.row_of[p]) for p in positions]
-    risks = []
-    owners = [(facts.owner[r], f"row {facts.row[r]}") for r in rows if facts.owner[r]]
-    if len({owner for owner, _ in owners}) > 1:
-        risks.append("different owners: " + " vs ".join(f"{owner} ({row})" for owner, row in owners))
+    risks: list[str] = []
+    owners = [
+        Words("risk.owner_at_row", {"owner": facts.owner[r], "row": facts.row[r]})
+        for r in rows
+        if facts.owner[r]
+    ]
+    if len({facts.owner[r] for r in rows if facts.owner[r]}) > 1:
+        risks.append(Words("risk.different_owners", {"owners": Several(owners, by="vs")}))
     with_deals = sum(1 for r in rows if facts.open_deals[r] > 0)
     if with_deals > 1:
-        risks.append(f"open deals on {with_deals} records")
+        risks.append(Words("risk.open_deals", {"count": with_deals}))
     accounts = sorted({facts.account[r] for r in rows if facts.account[r]})
     if len(accounts) > 1:
-        risks.append("different accounts: " + ", ".join(accounts))
+        risks.append(Words("risk.different_accounts", {"accounts": Several(accounts)}))
     platforms = sorted({facts.platform[r] for r in rows})
     if len(platforms) > 1:
-        risks.append(
-            "records from different platforms (" + ", ".join(platforms) + "): map fields before merging"
-        )
+        risks.append(Words("risk.different_platforms", {"platforms": Several(platforms)}))
     if weakest < 0.9:
-        risks.append(f"weakest link scores {weakest:.2f}: review before merging")
+        risks.append(Words("risk.weak_link", {"score": weakest}))
     return risks

@@ -332,9 +332,9 @@ def build_features(records: pd.DataFrame) -> Features:
 
 
 class _People:
-    """The people's rows of the records, a column at a time when asked: taking the two dozen
-    columns matching reads for a million people at once held 0.4 GiB until every feature was
-    built; a column taken for one feature is let go once it is built."""
+    """The people's rows of the records, a column at a time when asked: the two dozen columns
+    matching reads, taken at once, would all be held until every feature was built; a column taken
+    for one feature is let go once it is built."""
 
     def __init__(self, records: pd.DataFrame, positions: np.ndarray | None) -> None:
         self.records = records

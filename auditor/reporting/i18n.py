@@ -7,34 +7,9 @@ translation still renders a complete report; a key missing from English is a bug
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
-from functools import cache
-from typing import Any
-
 from auditor.catalogue import report_languages
 from auditor.findings import Finding
-from auditor.resources import reports_dir
-
-FALLBACK = "en"
-
-
-@cache
-def catalogue(lang: str) -> Mapping[str, str]:
-    """Every key of one language's file, flattened to dotted keys."""
-    text = reports_dir("i18n", f"{lang}.toml").read_text(encoding="utf-8")
-    flat: dict[str, str] = {}
-    _flatten(tomllib.loads(text), "", flat)
-    return flat
-
-
-def _flatten(table: Mapping[str, Any], prefix: str, into: dict[str, str]) -> None:
-    for key, value in table.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, Mapping):
-            _flatten(value, dotted + ".", into)
-        else:
-            into[dotted] = str(value)
+from auditor.wording import FALLBACK, Words, catalogue, said
 
 
 class Translator:
@@ -84,29 +59,12 @@ class Translator:
         return self.optional(f"kind.{kind}.why", self("kind.other.why"))
 
 
-def finding_text(lang: str, key: str, values: Mapping[str, object]) -> str | None:
-    """A finding's message from its template in `lang` (None when that language has no template).
-    Values go in as given: the English of a message is the JSON's, and must not depend on the
-    report's number format."""
-    template = catalogue(lang).get(key)
-    return None if template is None else template.format(**values)
-
-
 def message_in(lang: str, finding: Finding) -> tuple[str, bool]:
     """The finding's message in `lang` where its rule has a template there, and True; else the
     English it was written in, and False (True in an English report)."""
-    if lang == FALLBACK or finding.wording is None:
-        return finding.message, lang == FALLBACK
-    text = finding_text(lang, *finding.wording)
-    return (finding.message, False) if text is None else (text, True)
-
-
-def english(key: str, values: Mapping[str, object]) -> str:
-    """A finding's message in English, from its template (which must exist)."""
-    text = finding_text(FALLBACK, key, values)
-    if text is None:
-        raise KeyError(f"reports/i18n/{FALLBACK}.toml has no {key}")
-    return text
+    if isinstance(finding.message, Words):
+        return said(finding.message, lang)
+    return finding.message, lang == FALLBACK
 
 
 def _is_number(value: object) -> bool:

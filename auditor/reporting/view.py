@@ -22,10 +22,18 @@ from auditor import __version__
 from auditor.api import AuditResult, InputReport
 from auditor.checking.coverage import Coverage
 from auditor.finding_groups import Findings, locate
-from auditor.findings import Finding, RecordRef
+from auditor.findings import (
+    ClusterEvidence,
+    Evidence,
+    FieldEvidence,
+    Finding,
+    LabelEvidence,
+    PairEvidence,
+    RecordRef,
+)
 from auditor.model import CANONICAL_TYPES, TEMPERATURES
-from auditor.reporting.i18n import message_in
 from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, HealthView, health_score, kind_order
+from auditor.wording import FALLBACK, Several, Words, said
 
 LABEL_KINDS = ("unmapped_label",)
 
@@ -73,7 +81,6 @@ _FIELD_COLUMN = {
     "suggested_type": "type",
 }
 # Evidence keys the cluster layout shows in its own way.
-_CLUSTER_KEYS = frozenset({"score", "matched_on", "cluster", "pairs", "keep", "risks"})
 _MAX_TEXT = 300  # characters of one value shown in the page; the JSON/XLSX keep them whole
 _MAX_EVIDENCE_ITEMS = 12
 
@@ -144,11 +151,22 @@ class RecordView:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """A text of a finding as the report shows it; `lang` is "en" where it is still English inside a
+    report of another language (its rule has no template there yet), else ""."""
+
+    text: str
+    lang: str = ""
+
+
+@dataclass(frozen=True)
 class EvidenceItem:
     key: str  # a field or evidence key (the template translates it)
     value: str
     marked: bool = False
     is_field: bool = False
+    lang: str = ""  # as Phrase.lang
+    data: bool = False  # a value of the records or the settings (a name, a domain, a date), never translated
 
 
 @dataclass(frozen=True)
@@ -175,8 +193,8 @@ class PairField:
     field: str
     left: str
     right: str
-    comparison: str
-    level: str
+    comparison: Phrase
+    level: Phrase
     weight: str
     fraction: float
     supports: bool
@@ -194,18 +212,18 @@ class PairView:
 class ClusterView:
     severity: str
     rule: str
-    message: str
+    message: Phrase
     cluster: str
     score: str
     matched_on: list[str]
     members: list[RecordView]
     keep: int | None  # index into members
-    keep_reason: str
+    keep_reason: Phrase
     hidden_members: int
     rows: list[ClusterRow]
     pairs: list[PairView]
     hidden_pairs: int
-    risks: list[str]
+    risks: list[Phrase]
     evidence: list[EvidenceItem]
 
 
@@ -275,10 +293,10 @@ class InputView:
     unmapped_columns: list[str]
     duplicate_headers: list[str]
     ragged_rows: int
-    notes: list[str]
-    error: str
+    notes: list[Phrase]
+    error: Phrase | None  # why a file could not be read
     role: str = "audited"  # audited, evidence, not audited
-    reason: str = ""
+    reason: Phrase | None = None  # why it is not audited
 
 
 @dataclass(frozen=True)
@@ -294,7 +312,7 @@ class BlindSpotView:
     not_checked: int
     share: float
     large: bool
-    reasons: list[tuple[str, int, str]]  # (reason, records, example or "")
+    reasons: list[tuple[Phrase, int, str]]  # (reason, records, example or "")
 
 
 @dataclass(frozen=True)
@@ -326,6 +344,7 @@ class ReportView:
 def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str | None = None) -> ReportView:
     """Shape an audit for the report. Deterministic: same result, same view."""
     limits = limits or Limits()
+    lang = lang or result.config.lang
     records = result.records
     findings = result.findings
     summary = result.summary()
@@ -335,7 +354,7 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
     read = [report for report in result.inputs if not report.error]
     largest_input = max((report.rows for report in read), default=0)
     return ReportView(
-        lang=lang or result.config.lang,
+        lang=lang,
         as_of=result.config.as_of.isoformat(),
         version=__version__,
         records=summary["records"],
@@ -347,22 +366,22 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
         by_kind=_kind_counts(findings),
         by_platform=_bars(records["platform"]),
         by_object=_bars(records["object"]),
-        inputs=[_input_view(report, largest_input) for report in read],
-        skipped=[_input_view(report, largest_input) for report in result.skipped],
+        inputs=[_input_view(report, largest_input, lang) for report in read],
+        skipped=[_input_view(report, largest_input, lang) for report in result.skipped],
         matrix=_matrix(people),
         leads_elsewhere=_bars(
             leads["suggested_type"][leads["suggested_type"] != "lead"], order=CANONICAL_TYPES
         ),
         leads=len(leads),
         temperatures=_bars(leads["temperature"], order=(*reversed(TEMPERATURES), ""), keep_zero=True),
-        sections=_sections(records, findings, limits, lang or result.config.lang),
+        sections=_sections(records, findings, limits, lang),
         limits=limits,
-        blind_spots=[_blind_spot_view(entry) for entry in result.blind_spots],
+        blind_spots=[_blind_spot_view(entry, lang) for entry in result.blind_spots],
         checks=len(result.coverage),
     )
 
 
-def _blind_spot_view(entry: Coverage) -> BlindSpotView:
+def _blind_spot_view(entry: Coverage, lang: str) -> BlindSpotView:
     return BlindSpotView(
         rule=entry.rule,
         kind=entry.kind,
@@ -373,7 +392,10 @@ def _blind_spot_view(entry: Coverage) -> BlindSpotView:
         not_checked=entry.not_checked,
         share=entry.share_not_checked,
         large=entry.large,
-        reasons=[(reason["reason"], reason["records"], reason["example"] or "") for reason in entry.reasons],
+        reasons=[
+            (_sentence(reason["reason"], lang) or Phrase(""), reason["records"], reason["example"] or "")
+            for reason in entry.reasons
+        ],
     )
 
 
@@ -449,7 +471,7 @@ def _matrix(people: pd.DataFrame) -> MatrixView:
     )
 
 
-def _input_view(report: InputReport, largest: int) -> InputView:
+def _input_view(report: InputReport, largest: int, lang: str) -> InputView:
     delimiter = {"\t": "TAB", " ": "SPACE"}.get(report.delimiter or "", report.delimiter or "")
     return InputView(
         file=report.file,
@@ -468,11 +490,22 @@ def _input_view(report: InputReport, largest: int) -> InputView:
         unmapped_columns=list(report.unmapped_columns),
         duplicate_headers=list(report.duplicate_headers),
         ragged_rows=len(report.ragged_rows),
-        notes=list(report.notes),
-        error=report.error or "",
+        notes=[note for note in (_sentence(text, lang) for text in report.notes) if note],
+        error=_sentence(report.error, lang),
         role=report.role,
-        reason=report.reason,
+        reason=_sentence(report.reason, lang),
     )
+
+
+def _sentence(text: str | None, lang: str) -> Phrase | None:
+    """A note, a reason or an error of the inputs and the coverage in the report's language; None
+    when there is none. These are sentences, never data: one that is not `Words` is English."""
+    if not text:
+        return None
+    if isinstance(text, Words):
+        worded, in_language = said(text, lang)
+        return Phrase(worded, "" if in_language else FALLBACK)
+    return Phrase(str(text), "" if lang == FALLBACK else FALLBACK)
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -496,7 +529,6 @@ def _sections(records: pd.DataFrame, findings: Findings, limits: Limits, lang: s
             f.message,
             f.records[: _members(layout, limits)],
             f.evidence,
-            f.wording,
         )
         for _, layout, _, shown in plans
         if layout != "labels"
@@ -521,7 +553,7 @@ def _sections(records: pd.DataFrame, findings: Findings, limits: Limits, lang: s
             if layout == "labels":
                 section.labels.append(_label(finding, limits))
             elif layout == "clusters":
-                section.clusters.append(_cluster(finding, next(next_positions), lookup, limits))
+                section.clusters.append(_cluster(finding, next(next_positions), lookup, limits, lang))
             else:
                 section.rows.append(_row(finding, next(next_positions), lookup, lang))
         sections.append(section)
@@ -575,74 +607,63 @@ def _record_view(
 
 
 def _row(finding: Finding, positions: np.ndarray, lookup: _RecordLookup, lang: str) -> FindingRow:
-    evidence, marked = _evidence_items(finding.evidence)
+    evidence, marked = _evidence_items(finding.evidence, lang)
     record = None
     if finding.records:
         record = _record_view(finding.records[0], int(positions[0]), lookup, marked)
-    message, message_lang = _said(finding, lang)
+    message = _phrase(finding.message, lang)
+    if message.lang == "" and lang != FALLBACK and not isinstance(finding.message, Words):
+        # A rule that does not word its findings yet writes them in English.
+        message = Phrase(message.text, FALLBACK)
     return FindingRow(
         severity=finding.severity,
         rule=finding.rule,
-        message=message,
-        message_lang=message_lang,
+        message=message.text,
+        message_lang=message.lang,
         record=record,
         more_records=max(0, len(finding.records) - 1),
         evidence=evidence,
     )
 
 
-def _said(finding: Finding, lang: str) -> tuple[str, str]:
-    """The finding's message in the report's language where its rule has a template there (see
-    reports/i18n, [finding.<code>]), else the English it was written in, marked as English."""
-    text, in_language = message_in(lang, finding)
-    return _clip(text), "" if in_language else "en"
-
-
-def _evidence_items(
-    evidence: Mapping[str, Any], skip: frozenset[str] = frozenset()
-) -> tuple[list[EvidenceItem], set[str]]:
+def _evidence_items(evidence: Evidence, lang: str) -> tuple[list[EvidenceItem], set[str]]:
     """Evidence as key/value items, the offending fields first and marked; also which display
     columns (name, email, phone, company, type) hold an offending value."""
     items: list[EvidenceItem] = []
     marked: set[str] = set()
-    fields, values = _offending(evidence)
-    for name, value in zip(fields, values, strict=False):
-        items.append(EvidenceItem(name, _clip(_text(value)), marked=True, is_field=True))
-        if name in _FIELD_COLUMN:
-            marked.add(_FIELD_COLUMN[name])
-    consumed = {"field", "fields", "value", "values"} if fields else set()
-    for key in sorted(evidence, key=str):
-        if key in consumed or key in skip:
-            continue
-        items.append(EvidenceItem(str(key), _clip(_text(evidence[key]))))
+    if isinstance(evidence, FieldEvidence):
+        for name, value in zip(evidence.fields, evidence.values, strict=False):
+            items.append(EvidenceItem(name, _clip(_text(value)), marked=True, is_field=True))
+            if name in _FIELD_COLUMN:
+                marked.add(_FIELD_COLUMN[name])
+        details: Mapping[str, Any] = evidence.details
+    elif isinstance(evidence, ClusterEvidence):
+        details = {"confidence": Words(f"confidence.{evidence.confidence}")} | evidence.details
+        if evidence.pairs_note:
+            details["pairs_note"] = evidence.pairs_note
+    elif isinstance(evidence, dict):
+        details = evidence
+    else:
+        details = {}
+    for key in sorted(details, key=str):
+        said = _phrase(details[key], lang)
+        items.append(
+            EvidenceItem(str(key), _clip(said.text), lang=said.lang, data=_is_data(key, details[key]))
+        )
     return items[:_MAX_EVIDENCE_ITEMS], marked
-
-
-def _offending(evidence: Mapping[str, Any]) -> tuple[list[str], list[Any]]:
-    """The row rules' convention: evidence["field"]/["value"] or ["fields"]/["values"]."""
-    if isinstance(evidence.get("fields"), list | tuple):
-        fields = [str(name) for name in evidence["fields"]]
-        values = evidence.get("values")
-        values = list(values) if isinstance(values, list | tuple) else [values] * len(fields)
-        return fields, values + [""] * (len(fields) - len(values))
-    if isinstance(evidence.get("field"), str):
-        return [evidence["field"]], [evidence.get("value", "")]
-    return [], []
 
 
 def _label(finding: Finding, limits: Limits) -> LabelRow:
     evidence = finding.evidence
-    suggestions = evidence.get("suggestions") or []
+    assert isinstance(evidence, LabelEvidence), f"{finding.rule}: a label finding needs LabelEvidence"
     return LabelRow(
         severity=finding.severity,
         rule=finding.rule,
-        label=_clip(_text(evidence.get("label", ""))),
-        field=str(evidence.get("field", "")),
-        column=_clip(_text(evidence.get("column", ""))),
-        count=int(evidence.get("count") or len(finding.records)),
-        suggestions=[
-            _clip(_text(s)) for s in (suggestions if isinstance(suggestions, list | tuple) else [suggestions])
-        ],
+        label=_clip(evidence.label),
+        field=evidence.field,
+        column=_clip(evidence.column),
+        count=evidence.count or len(finding.records),
+        suggestions=[_clip(_text(suggestion)) for suggestion in evidence.suggestions],
         records=[_location(ref) for ref in finding.records[: limits.records_per_label]],
         more_records=max(0, len(finding.records) - limits.records_per_label),
     )
@@ -671,17 +692,17 @@ _CLUSTER_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def _cluster(finding: Finding, positions: np.ndarray, lookup: _RecordLookup, limits: Limits) -> ClusterView:
+def _cluster(
+    finding: Finding, positions: np.ndarray, lookup: _RecordLookup, limits: Limits, lang: str
+) -> ClusterView:
     evidence = finding.evidence
+    assert isinstance(evidence, ClusterEvidence), f"{finding.rule}: a duplicate finding needs ClusterEvidence"
     members = [
         _record_view(ref, int(position), lookup)
         for ref, position in zip(finding.records[: limits.records_per_cluster], positions, strict=True)
     ]
-    matched_on = [str(name) for name in _as_list(evidence.get("matched_on"))]
-    matched_fields = set(matched_on)
-    keep = evidence.get("keep") if isinstance(evidence.get("keep"), Mapping) else {}
-    keep_index = keep.get("record")
-    keep_at = keep_index if isinstance(keep_index, int) and 0 <= keep_index < len(members) else None
+    matched_fields = set(evidence.matched_on)
+    keep_at = evidence.keep.record if 0 <= evidence.keep.record < len(members) else None
     rows = []
     for display, behind in _CLUSTER_ROWS:
         values = [_member_value(member, display) for member in members]
@@ -689,23 +710,25 @@ def _cluster(finding: Finding, positions: np.ndarray, lookup: _RecordLookup, lim
             continue
         present = {value.casefold() for value in values if value}
         rows.append(ClusterRow(display, values, bool(matched_fields & {display, *behind}), len(present) > 1))
-    pairs = [pair for pair in _as_list(evidence.get("pairs")) if isinstance(pair, Mapping)]
-    others, _ = _evidence_items(evidence, skip=_CLUSTER_KEYS)
+    others, _ = _evidence_items(evidence, lang)
+    message = _phrase(finding.message, lang)
     return ClusterView(
         severity=finding.severity,
         rule=finding.rule,
-        message=_clip(finding.message),
-        cluster=_text(evidence.get("cluster", "")),
-        score=_score(evidence.get("score")),
-        matched_on=matched_on,
+        message=message
+        if isinstance(finding.message, Words) or lang == FALLBACK
+        else Phrase(message.text, "en"),
+        cluster=evidence.cluster,
+        score=_score(evidence.score),
+        matched_on=list(evidence.matched_on),
         members=members,
         keep=keep_at,
-        keep_reason=_clip(_text(keep.get("reason", ""))),
+        keep_reason=_phrase(evidence.keep.reason, lang),
         hidden_members=max(0, len(finding.records) - len(members)),
         rows=rows,
-        pairs=[_pair(pair, len(members)) for pair in pairs[: limits.pairs_per_cluster]],
-        hidden_pairs=max(0, len(pairs) - limits.pairs_per_cluster),
-        risks=[_clip(_text(risk)) for risk in _as_list(evidence.get("risks"))],
+        pairs=[_pair(pair, len(members), lang) for pair in evidence.pairs[: limits.pairs_per_cluster]],
+        hidden_pairs=max(0, len(evidence.pairs) - limits.pairs_per_cluster),
+        risks=[_phrase(risk, lang) for risk in evidence.risks],
         evidence=others,
     )
 
@@ -718,30 +741,28 @@ def _member_value(member: RecordView, display: str) -> str:
     return member.extra.get(display, "")
 
 
-def _pair(pair: Mapping[str, Any], members: int) -> PairView:
-    entries = [entry for entry in _as_list(pair.get("fields")) if isinstance(entry, Mapping)]
-    weights = [_float(entry.get("weight")) for entry in entries]
-    largest = max((abs(w) for w in weights if w is not None), default=0.0) or 1.0
+def _pair(pair: PairEvidence, members: int, lang: str) -> PairView:
+    largest = max((abs(entry.weight) for entry in pair.fields), default=0.0) or 1.0
     fields = []
-    for entry, weight in zip(entries, weights, strict=True):
-        values = _as_list(entry.get("values"))
-        left, right = [*values, "", ""][:2]
+    for entry in pair.fields:
+        left, right = [*entry.values, "", ""][:2]
+        weight = _float(entry.weight)
         fields.append(
             PairField(
-                field=str(entry.get("field", "")),
+                field=entry.field,
                 left=_clip(_text(left)),
                 right=_clip(_text(right)),
-                comparison=_clip(_text(entry.get("comparison", ""))),
-                level=_clip(_text(entry.get("level", ""))),
+                comparison=_phrase(entry.comparison, lang),
+                level=_phrase(entry.level, lang),
                 weight="" if weight is None else f"{weight:+.1f}",
                 fraction=0.0 if weight is None else min(1.0, abs(weight) / largest),
                 supports=weight is None or weight >= 0,
             )
         )
     return PairView(
-        left=_member_number(pair.get("left"), members),
-        right=_member_number(pair.get("right"), members),
-        score=_score(pair.get("score")),
+        left=_member_number(pair.left, members),
+        right=_member_number(pair.right, members),
+        score=_score(pair.score),
         fields=fields,
     )
 
@@ -764,6 +785,38 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+def _phrase(value: object, lang: str) -> Phrase:
+    """A text of a finding in the report's language: `Words` as the language words them, marked
+    English where it has no template yet; lists item by item; anything else is data, as it is."""
+    if isinstance(value, list | tuple):
+        parts = [_phrase(item, lang) for item in value]
+        english = any(part.lang for part in parts)
+        return Phrase(_clip(", ".join(part.text for part in parts)), FALLBACK if english else "")
+    if isinstance(value, Words):
+        text, in_language = said(value, lang)
+        return Phrase(_clip(text), "" if in_language else FALLBACK)
+    return Phrase(_clip(_text(value)))
+
+
+def _is_data(key: object, value: object) -> bool:
+    """Whether a piece of evidence is data (an account's name, a domain, a date), shown as it is in
+    every language; not where it is (or holds) a text the report words, nor under a key that rules
+    fill with sentences or codes (a check, a reason), which stay visible as English until worded."""
+    return key not in _WORDED_EVIDENCE and not _worded(value)
+
+
+# Evidence keys whose values are sentences or codes, never record data.
+_WORDED_EVIDENCE = frozenset(
+    {"check", "reason", "review", "meanings", "pairs_note", "suggested_type", "grade"}
+)
+
+
+def _worded(value: object) -> bool:
+    if isinstance(value, Words | Several):
+        return True
+    return isinstance(value, list | tuple) and any(_worded(item) for item in value)
+
+
 def _text(value: object) -> str:
     """A piece of evidence as one line of text."""
     if value is None:
@@ -782,12 +835,6 @@ def _text(value: object) -> str:
 
 def _clip(text: str) -> str:
     return text if len(text) <= _MAX_TEXT else text[: _MAX_TEXT - 1] + "…"
-
-
-def _as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, list | tuple) else [value]
 
 
 def _float(value: object) -> float | None:

@@ -16,7 +16,6 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import orjson
@@ -30,6 +29,7 @@ from xlsxwriter.worksheet import Worksheet
 from auditor import TOOL
 from auditor.api import AuditResult
 from auditor.finding_groups import Findings
+from auditor.findings import ClusterEvidence, Evidence, FieldEvidence, LabelEvidence, evidence_dict
 from auditor.reporting.cells import inert
 from auditor.reporting.i18n import Translator, message_in
 from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, health_score, kind_order
@@ -41,6 +41,7 @@ from auditor.reporting.xlsx_rows import (
     splice_rows,
     start_table,
 )
+from auditor.wording import said
 
 _MAX_CELL = 32_767  # Excel's limit on the characters of one cell
 _KEY_FIELDS = (
@@ -219,8 +220,12 @@ def _record_headers(t: Translator) -> list[str]:
     ]
 
 
-def _evidence_json(evidence: dict[str, Any], *, drop: Sequence[str] = ()) -> str:
-    kept = {key: value for key, value in evidence.items() if key not in drop}
+def _evidence_json(evidence: Evidence) -> str:
+    """The evidence beside the offending field(s) and value(s), as the findings JSON writes it."""
+    if isinstance(evidence, FieldEvidence):
+        kept = evidence.details
+    else:
+        kept = {key: value for key, value in evidence_dict(evidence).items() if key not in _OFFENDING_KEYS}
     if not kept:
         return ""
     return orjson.dumps(
@@ -228,18 +233,19 @@ def _evidence_json(evidence: dict[str, Any], *, drop: Sequence[str] = ()) -> str
     ).decode()
 
 
-def _offending(evidence: dict[str, Any]) -> tuple[str, str]:
-    if isinstance(evidence.get("fields"), list | tuple):
-        values = evidence.get("values")
-        return ", ".join(map(str, evidence["fields"])), (
-            " | ".join("" if v is None else str(v) for v in values)
-            if isinstance(values, list | tuple)
-            else ""
-        )
-    if "field" in evidence:
-        value = evidence.get("value")
-        return str(evidence["field"]), "" if value is None else str(value)
-    return "", ""
+def _offending(evidence: Evidence) -> tuple[str, str]:
+    """The offending field(s) and value(s): a row rule's, the field of an unknown label, or a
+    rule's own evidence that names them as the findings JSON does ("field"/"value")."""
+    if isinstance(evidence, FieldEvidence):
+        fields, values = evidence.fields, evidence.values
+    elif isinstance(evidence, LabelEvidence):
+        return evidence.field, ""
+    elif isinstance(evidence, dict) and "field" in evidence:
+        fields, values = [evidence["field"]], [evidence.get("value")]
+    else:
+        return "", ""
+    shown = ["" if value is None else str(value) for value in values]
+    return ", ".join(map(str, fields)), " | ".join(shown)
 
 
 def _finding_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, styles: _Styles) -> PendingRows:
@@ -271,7 +277,7 @@ def _finding_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
             *group.record_columns(layout.rows[start:stop], owner, layout.member[start:stop]),
             first_row([fields for fields, _ in offending]),
             first_row([value for _, value in offending]),
-            first_row([_evidence_json(finding.evidence, drop=_OFFENDING_KEYS) for finding in part]),
+            first_row([_evidence_json(finding.evidence) for finding in part]),
         ]
 
     headers = [
@@ -321,13 +327,14 @@ def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
     clusters, scores, keeps, matched, risks = [], [], [], [], []
     for number, finding in enumerate(findings, start=1):
         evidence = finding.evidence
-        clusters.append(str(evidence.get("cluster") or number))
-        score = evidence.get("score")
-        scores.append(score if isinstance(score, int | float) and not isinstance(score, bool) else None)
-        keep = evidence.get("keep") if isinstance(evidence.get("keep"), dict) else {}
-        keeps.append(keep.get("record") if isinstance(keep.get("record"), int) else -1)
-        matched.append(", ".join(map(str, evidence.get("matched_on") or [])))
-        risks.append(" | ".join(map(str, evidence.get("risks") or [])))
+        assert isinstance(evidence, ClusterEvidence), (
+            f"{finding.rule}: a duplicate finding needs ClusterEvidence"
+        )
+        clusters.append(evidence.cluster or str(number))
+        scores.append(evidence.score)
+        keeps.append(evidence.keep.record)
+        matched.append(", ".join(evidence.matched_on))
+        risks.append(" | ".join(said(risk, t.lang)[0] for risk in evidence.risks))
 
     kept = member == np.repeat(np.array(keeps, dtype=np.int64), sizes)
     record_columns = group.record_columns(layout.rows, layout.owner, member)

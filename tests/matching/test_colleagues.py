@@ -257,11 +257,11 @@ def test_the_issue_pair_is_explained_as_one_workplace(
     again = Someone("Anna", "Nowak", "", "", "+48 601 234 567", office=ACME)
     result = audit_people(salesforce=[anna, again, *OTHERS])
     [finding] = findings_of(result, "DU001")
-    fields = {entry["field"]: entry for entry in finding.evidence["pairs"][0]["fields"]}
+    fields = {entry.field: entry for entry in finding.evidence.pairs[0].fields}
     workplace = [fields[name] for name in ("company", "street", "city", "postcode", "state")]
-    assert all(entry["weight"] > 0 for entry in workplace)
-    counted = sorted(entry["counted"] for entry in workplace)
-    assert counted[:-1] == [0.0] * 4 and counted[-1] == max(entry["weight"] for entry in workplace)
+    assert all(entry.weight > 0 for entry in workplace)
+    counted = sorted(entry.counted for entry in workplace)
+    assert counted[:-1] == [0.0] * 4 and counted[-1] == max(entry.weight for entry in workplace)
 
 
 # Phones one digit apart -----------------------------------------------------------------------------
@@ -288,8 +288,8 @@ def test_a_phone_one_digit_off_adds_nothing_to_a_pair(
     again = Someone("Robert", "Smith", "robert.smith@northwind.co.uk", "+44 113 496 0124", office=NORTHWIND)
     result = audit_people(salesforce=[robert, again, *OTHERS])
     [finding] = findings_of(result, "DU001")
-    fields = {entry["field"]: entry for entry in finding.evidence["pairs"][0]["fields"]}
-    assert fields["phone"]["weight"] <= 0
+    fields = {entry.field: entry for entry in finding.evidence.pairs[0].fields}
+    assert fields["phone"].weight <= 0
 
 
 # The same person still matches ----------------------------------------------------------------------
@@ -355,7 +355,7 @@ def test_the_same_person_still_matches(
         result = audit_people(salesforce=[first, ANJA, *OTHERS[:1]], hubspot=[second, EWA, *OTHERS[1:]])
     assert len(_clustered(result)) == 1
     [finding] = findings_of(result, "DU001")
-    assert finding.evidence["confidence"] in ("sure", "likely")
+    assert finding.evidence.confidence in ("sure", "likely")
 
 
 def test_mailboxes_one_typo_apart_under_other_names_are_two_people(
@@ -380,9 +380,9 @@ def test_another_birth_date_sends_a_pair_to_review(audit_people: Callable[..., a
     result = audit_people(salesforce=[senior, junior, *OTHERS])
     assert _clustered(result) == []
     [finding] = findings_of(result, "DU001")
-    assert finding.evidence["confidence"] == "review"
+    assert finding.evidence.confidence == "review"
     assert finding.severity == "info"
-    assert finding.evidence["pairs"][0]["review"].startswith("another birth date")
+    assert finding.evidence.pairs[0].review.startswith("another birth date")
 
 
 # A few thousand colleagues: EM runs -----------------------------------------------------------------

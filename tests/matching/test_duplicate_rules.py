@@ -119,19 +119,19 @@ def test_the_same_person_twice_is_one_duplicate_finding(audit_leads: Callable[..
     assert finding.kind == "duplicate"
     assert [ref.row for ref in finding.records] == [18, 19]
     evidence = finding.evidence
-    assert evidence["score"] > 0.99
-    assert {"email", "phone", "first_name", "last_name", "company"} <= set(evidence["matched_on"])
-    assert evidence["cluster"].startswith("C")
-    [pair] = evidence["pairs"]
-    assert (pair["left"], pair["right"]) == (0, 1)
-    fields = {entry["field"]: entry for entry in pair["fields"]}
-    assert fields["email"]["values"] == ["anna.nowak@acme.pl", "Anna.Nowak@ACME.pl"]
-    assert fields["email"]["level"] == "exact" and fields["email"]["weight"] > 10
-    assert fields["phone"]["values"] == ["+48221234567", "+48221234567"]
-    assert fields["company"]["level"] == "exact"  # legal form and case ignored
-    assert {"field", "values", "comparison", "level", "weight"} <= set(fields["city"])
-    assert evidence["keep"]["record"] in (0, 1) and evidence["keep"]["reason"]
-    assert isinstance(evidence["risks"], list)
+    assert evidence.score > 0.99
+    assert {"email", "phone", "first_name", "last_name", "company"} <= set(evidence.matched_on)
+    assert evidence.cluster.startswith("C")
+    [pair] = evidence.pairs
+    assert (pair.left, pair.right) == (0, 1)
+    fields = {entry.field: entry for entry in pair.fields}
+    assert fields["email"].values == ["anna.nowak@acme.pl", "Anna.Nowak@ACME.pl"]
+    assert fields["email"].level == "exact" and fields["email"].weight > 10
+    assert fields["phone"].values == ["+48221234567", "+48221234567"]
+    assert fields["company"].level == "exact"  # legal form and case ignored
+    assert {"field", "values", "comparison", "level", "weight"} <= set(fields["city"].to_dict())
+    assert evidence.keep.record in (0, 1) and evidence.keep.reason
+    assert isinstance(evidence.risks, list)
     assert result.records["duplicate_cluster"].iat[16] == result.records["duplicate_cluster"].iat[17] != ""
 
 
@@ -283,10 +283,8 @@ def test_an_open_lead_that_is_already_a_contact(
         ref.file.endswith(name)
         for ref, name in zip(finding.records, ("Lead.csv", "Contact.csv"), strict=True)
     ] == [True, True]
-    assert finding.evidence["keep"] == {"record": 1, "reason": "contact over lead"} or finding.evidence[
-        "keep"
-    ]["reason"].startswith("contact over lead")
-    assert "different owners: 005A (row 18) vs 005B (row 2)" in finding.evidence["risks"]
+    assert finding.evidence.keep.record == 1 and finding.evidence.keep.reason.startswith("contact over lead")
+    assert "different owners: 005A (row 18) vs 005B (row 2)" in finding.evidence.risks
     assert findings_of(result, "DU001") == []
     lead_row = result.records.index[result.records["source_id"] == "00Q5g0000000000017"][0]
     assert result.records["suggested_type"].iat[lead_row] == "contact"
@@ -306,11 +304,11 @@ def test_swapped_names_are_shown_crossed_and_said_so(audit_leads: Callable[..., 
         ("Wiśniewska", "Katarzyna", "Orbis", "k.wisniewska@orbis.pl", "", "Poznan", "Poland"),
     )
     [finding] = findings_of(result, "DU001")
-    fields = {entry["field"]: entry for entry in finding.evidence["pairs"][0]["fields"]}
+    fields = {entry.field: entry for entry in finding.evidence.pairs[0].fields}
     # The second record's last name is compared with the first's first name, and shown that way.
-    assert fields["first_name"]["values"] == ["Katarzyna", "Katarzyna"]
-    assert fields["last_name"]["values"] == ["Wiśniewska", "Wiśniewska"]
-    assert fields["first_name"]["comparison"].endswith("; first and last name swapped")
+    assert fields["first_name"].values == ["Katarzyna", "Katarzyna"]
+    assert fields["last_name"].values == ["Wiśniewska", "Wiśniewska"]
+    assert fields["first_name"].comparison.endswith("; first and last name swapped")
     # A field empty on one side is still shown; one empty on both sides is left out.
-    assert fields["phone"]["values"] == ["+48615550102", ""]
+    assert fields["phone"].values == ["+48615550102", ""]
     assert "birth_date" not in fields

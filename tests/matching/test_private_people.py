@@ -77,7 +77,7 @@ def test_near_namesakes_in_one_town_are_not_merged_and_the_duplicates_are(
     merged = [
         _rows_of(finding)
         for finding in findings_of(result, "DU001")
-        if finding.evidence["confidence"] in ("sure", "likely")
+        if finding.evidence.confidence in ("sure", "likely")
     ]
     # Paul Verger twice (one mailbox, one home); Lucie and Lucia Fabre (one mailbox).
     assert sorted(merged, key=min) == [{8, 20}, {9, 27}]
@@ -95,9 +95,9 @@ def test_a_home_address_counts_field_by_field_between_private_people(
     home = ["34 Edge Place", "Laverton", "3028", "VIC", "Australia"]
     result = audit_hubspot([["Hannah", "Ranson", "", "", *home, ""], ["Hanah", "Ranson", "", "", *home, ""]])
     [finding] = findings_of(result, "DU001")
-    fields = {entry["field"]: entry for entry in finding.evidence["pairs"][0]["fields"]}
+    fields = {entry.field: entry for entry in finding.evidence.pairs[0].fields}
     address = [fields[name] for name in ("street", "city", "postcode", "state")]
-    assert all(entry["weight"] > 0 and entry["counted"] == entry["weight"] for entry in address)
+    assert all(entry.weight > 0 and entry.counted == entry.weight for entry in address)
 
 
 def test_the_same_address_at_a_company_counts_once(
@@ -109,8 +109,8 @@ def test_the_same_address_at_a_company_counts_once(
         [["Hannah", "Ranson", "Edge Logistics", "", *office, ""], ["Hanah", "Ranson", "", "", *office, ""]]
     )
     [finding] = findings_of(result, "DU001")
-    fields = {entry["field"]: entry for entry in finding.evidence["pairs"][0]["fields"]}
-    counted = sorted(fields[name]["counted"] for name in ("street", "city", "postcode", "state"))
+    fields = {entry.field: entry for entry in finding.evidence.pairs[0].fields}
+    counted = sorted(fields[name].counted for name in ("street", "city", "postcode", "state"))
     assert counted[:3] == [0.0, 0.0, 0.0] and counted[3] > 0
 
 
@@ -123,8 +123,8 @@ def test_a_record_without_a_given_name_at_a_namesakes_home_is_for_review(
     result = audit_hubspot([["Hannah", "Ranson", "", "", *home, ""], ["", "Ranson", "", "", *home, ""]])
     assert (result.records["duplicate_cluster"] == "").all()
     [finding] = findings_of(result, "DU001")
-    assert finding.evidence["confidence"] == "review"
-    assert finding.evidence["pairs"][0]["review"] == "no given name to compare"
+    assert finding.evidence.confidence == "review"
+    assert finding.evidence.pairs[0].review == "no given name to compare"
 
 
 def test_another_given_name_at_the_same_home_is_another_person(

@@ -18,7 +18,17 @@ import pandas as pd
 from auditor.api import AuditResult, InputReport
 from auditor.checking.coverage import Coverage
 from auditor.config import Config
-from auditor.findings import Finding, RecordRef, sort_findings
+from auditor.findings import (
+    ClusterEvidence,
+    FieldComparison,
+    FieldEvidence,
+    Finding,
+    Keep,
+    LabelEvidence,
+    PairEvidence,
+    RecordRef,
+    sort_findings,
+)
 from auditor.model import ALL_FIELDS
 
 AS_OF = dt.date(2026, 11, 1)
@@ -144,61 +154,60 @@ def sample_result(*, lang: str = "en", hostile: bool = False) -> AuditResult:
             "DU001", "duplicate", "warning",
             "Anna Nowak (Lead.csv row 2) and Ania Nowak (Lead.csv row 3) are the same person.",
             [ref(0), ref(1)],
-            {
-                "score": 0.986, "matched_on": ["email", "last_name", "phone"], "cluster": "C1",
-                "pairs": [{
-                    "left": 0, "right": 1, "score": 0.986,
-                    "fields": [
-                        {"field": "email", "values": [rows[0]["email"], rows[1]["email"]], "comparison": "email", "level": "exact after folding", "weight": 9.4},
-                        {"field": "first_name", "values": [rows[0]["first_name"], "Ania"], "comparison": "given name", "level": "nickname", "weight": 3.1},
-                        {"field": "phone", "values": ["+48123456789", "+48123456789"], "comparison": "phone", "level": "same E.164", "weight": 7.2},
-                        {"field": "city", "values": ["Kraków", "Krakow"], "comparison": "city", "level": "same after folding", "weight": 0.8},
-                        {"field": "owner", "values": ["Jan Owner", "Eva Owner"], "comparison": "owner", "level": "different", "weight": -0.6},
-                    ],
-                }],
-                "keep": {"record": 0, "reason": "most complete, most recent activity"},
-                "risks": ["different owners: Jan Owner, Eva Owner"],
-            },
+            ClusterEvidence(
+                score=0.986, matched_on=["email", "last_name", "phone"], cluster="C1",
+                pairs=[PairEvidence(0, 1, 0.986, [
+                    FieldComparison("email", [rows[0]["email"], rows[1]["email"]], "email", "exact after folding", 9.4),
+                    FieldComparison("first_name", [rows[0]["first_name"], "Ania"], "given name", "nickname", 3.1),
+                    FieldComparison("phone", ["+48123456789", "+48123456789"], "phone", "same E.164", 7.2),
+                    FieldComparison("city", ["Kraków", "Krakow"], "city", "same after folding", 0.8),
+                    FieldComparison("owner", ["Jan Owner", "Eva Owner"], "owner", "different", -0.6),
+                ])],
+                keep=Keep(0, "most complete, most recent activity"),
+                confidence="sure",
+                risks=["different owners: Jan Owner, Eva Owner"],
+            ),
         ),
         Finding(
             "DU002", "lead_is_contact", "error",
             "Open lead José Garcia is the same person as contact José García (a customer).",
             [ref(3), ref(2)],
-            {
-                "score": 0.97, "matched_on": ["email", "phone"],
-                "pairs": [{"left": 0, "right": 1, "score": 0.97, "fields": [
-                    {"field": "email", "values": [rows[3]["email"], rows[2]["email"]], "comparison": "email", "level": "exact", "weight": 9.4},
-                    {"field": "last_name", "values": ["Garcia", "García"], "comparison": "family name", "level": "same after folding", "weight": 4.0},
-                ]}],
-                "keep": {"record": 1, "reason": "the contact over the lead"},
-                "risks": [],
-            },
+            ClusterEvidence(
+                score=0.97, matched_on=["email", "phone"], cluster="",
+                pairs=[PairEvidence(0, 1, 0.97, [
+                    FieldComparison("email", [rows[3]["email"], rows[2]["email"]], "email", "exact", 9.4),
+                    FieldComparison("last_name", ["Garcia", "García"], "family name", "same after folding", 4.0),
+                ])],
+                keep=Keep(1, "the contact over the lead"),
+                confidence="sure",
+                risks=[],
+            ),
         ),
         Finding(
             "DQ001", "invalid_email", "warning", f"Email {rows[4]['email']!r} is not a valid address.", [ref(4)],
-            {"field": "email", "value": rows[4]["email"], "check": "email syntax"},
+            FieldEvidence.of("email", rows[4]["email"], check="email syntax"),
         ),
         Finding(
             "DQ004", "placeholder", "warning", "Record Test Test holds test or filler values.", [ref(5)],
-            {"fields": ["first_name", "last_name", "email"], "values": ["Test", rows[5]["last_name"], "test@test.com"], "check": "listed in rules/placeholders.toml"},
+            FieldEvidence(["first_name", "last_name", "email"], ["Test", rows[5]["last_name"], "test@test.com"], {"check": "listed in rules/placeholders.toml"}),
         ),
         Finding(
             "CL001", "customer_as_lead", "warning",
             "Sofia Rossi is labelled a lead, but the evidence says customer: 2 won deal(s).", [ref(6)],
-            {"field": "won_deals", "value": "2", "check": "won deals > 0", "reason": h["script"] if h else "2 won deal(s)"},
+            FieldEvidence.of("won_deals", "2", check="won deals > 0", reason=h["script"] if h else "2 won deal(s)"),
         ),
         Finding(
             "CL003", "employee_as_lead", "warning", "Budi Santoso is a lead on an internal domain.", [ref(9)],
-            {"field": "email", "value": "budi@ourcompany.example", "check": "email domain is internal"},
+            FieldEvidence.of("email", "budi@ourcompany.example", check="email domain is internal"),
         ),
         Finding(
             "CL006", "stale_lead", "info", "Open lead Budi Santoso has had no activity for 883 days.", [ref(9)],
-            {"field": "last_activity_at", "value": "2024-06-01", "days": 883, "threshold": 365, "as_of": "2026-11-01"},
+            FieldEvidence.of("last_activity_at", "2024-06-01", days=883, threshold=365, as_of="2026-11-01"),
         ),
         Finding(
             "TM001", "unmapped_label", "warning",
             "Type value 'Kunde VIP' on 1 record(s) cannot be placed.", [ref(7)],
-            {"field": "type_label", "column": h["svg"] if h else "Type", "label": h["script"] if h else "Kunde VIP", "count": 1, "suggestions": [h["img"]] if h else ["Kunde", "VIP customer"]},
+            LabelEvidence("type_label", h["svg"] if h else "Type", h["script"] if h else "Kunde VIP", 1, [h["img"]] if h else ["Kunde", "VIP customer"]),
         ),
         Finding(
             "ZZ900", "brand_new_kind", "info", "A kind added after the catalogue was written.", [ref(8)],
@@ -206,7 +215,7 @@ def sample_result(*, lang: str = "en", hostile: bool = False) -> AuditResult:
         ),
         Finding(
             "DQ003", "unreachable", "warning", "A record that is not in the records table.",
-            [RecordRef("exports/Lead.csv", 99, None)], {"fields": ["email", "phone"], "values": ["", ""]},
+            [RecordRef("exports/Lead.csv", 99, None)], FieldEvidence(["email", "phone"], ["", ""]),
         ),
     ]  # fmt: skip
     inputs = [
@@ -343,23 +352,14 @@ def scaled_result(records: int, findings: int, *, seed: int = 7, lang: str = "en
         for position in picks.tolist():
             if kind in ("duplicate", "lead_is_contact"):
                 other = int(people[(np.searchsorted(people, position) + 1) % len(people)])
-                evidence: dict[str, Any] = {
-                    "score": 0.97,
-                    "matched_on": ["email", "last_name"],
-                    "pairs": [
-                        {
-                            "left": 0,
-                            "right": 1,
-                            "score": 0.97,
-                            "fields": [
-                                {"field": "email", "values": [email[position], email[other]], "comparison": "email", "level": "exact", "weight": 9.1},
-                                {"field": "last_name", "values": [last[position], last[other]], "comparison": "family name", "level": "exact", "weight": 4.2},
-                            ],
-                        }
-                    ],
-                    "keep": {"record": 0, "reason": "most complete"},
-                    "risks": [],
-                }  # fmt: skip
+                evidence = ClusterEvidence(
+                    score=0.97, matched_on=["email", "last_name"], cluster="",
+                    pairs=[PairEvidence(0, 1, 0.97, [
+                        FieldComparison("email", [email[position], email[other]], "email", "exact", 9.1),
+                        FieldComparison("last_name", [last[position], last[other]], "family name", "exact", 4.2),
+                    ])],
+                    keep=Keep(0, "most complete"), confidence="sure", risks=[],
+                )  # fmt: skip
                 made.append(
                     Finding(
                         rule,
@@ -373,13 +373,13 @@ def scaled_result(records: int, findings: int, *, seed: int = 7, lang: str = "en
             else:
                 made.append(
                     Finding(rule, kind, severity, f"{kind.replace('_', ' ')} on {first[position]} {last[position]}.", [ref(position)],
-                            {"field": "email", "value": email[position], "check": rule})
+                            FieldEvidence.of("email", email[position], check=rule))
                 )  # fmt: skip
     labelled = rng.choice(people, size=max(1, records // 10), replace=False)
     made.append(
         Finding("TM001", "unmapped_label", "warning", "Type value 'Kunde VIP' cannot be placed.",
                 [ref(position) for position in np.sort(labelled).tolist()],
-                {"field": "type_label", "column": "Type", "label": "Kunde VIP", "count": len(labelled), "suggestions": ["Kunde"]})
+                LabelEvidence("type_label", "Type", "Kunde VIP", len(labelled), ["Kunde"]))
     )  # fmt: skip
     inputs = [
         InputReport(file=file, platform="hubspot" if "hubspot" in file else "salesforce",

@@ -10,10 +10,11 @@ import pytest
 from markupsafe import escape
 
 from auditor.catalogue import report_languages
-from auditor.findings import KINDS
+from auditor.findings import KINDS, Keep
 from auditor.reporting import i18n
 from auditor.reporting.html_report import render_html
-from auditor.reporting.i18n import Translator, catalogue, english, finding_text
+from auditor.reporting.i18n import Translator
+from auditor.wording import Several, Words, catalogue, said
 from tests.reports.sample_result import sample_result
 
 LANGUAGES = list(report_languages())
@@ -21,7 +22,7 @@ OTHERS = [lang for lang in LANGUAGES if lang != "en"]
 
 
 def _placeholders(text: str) -> set[str]:
-    return set(re.findall(r"{(\w+)}", text))
+    return set(re.findall(r"{(\w+)(?::[^{}]*)?}", text))
 
 
 @pytest.mark.parametrize("lang", OTHERS)
@@ -91,26 +92,27 @@ def test_each_language_renders_its_own_text(lang: str) -> None:
     assert ("rtl" if lang == "ar" else "ltr") == t.direction
 
 
-@pytest.mark.parametrize("lang", OTHERS)
-def test_what_the_rules_write_in_english_is_marked_english(lang: str) -> None:
-    """Finding messages, keep reasons, merge risks and evidence checks come from the rules in
-    English: a screen reader reading a translated report must say them as English (issue 15)."""
-    result = sample_result(lang=lang)
+def test_text_a_language_lacks_is_shown_in_english_and_marked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finding text whose template a language lacks falls back to English, marked lang="en" so
+    that a screen reader says it as English; the rest of the card stays translated (issue 15)."""
+    from auditor import wording
+
+    original = wording.catalogue
+    lacking = {key: text for key, text in original("fr").items() if key != "keep.most_complete"}
+    monkeypatch.setattr(wording, "catalogue", lambda lang: lacking if lang == "fr" else original(lang))
+    keep = Words(
+        "keep.reasons", {"reasons": Several([Words("keep.most_complete", {"filled": 9, "fields": 13})])}
+    )
+    assert keep.in_language("fr") is None and said(keep, "fr") == (str(keep), False)
+    risk = Words("risk.open_deals", {"count": 2})
+    assert said(risk, "fr")[1] and said(risk, "fr")[0] != str(risk)
+    result = sample_result(lang="fr")
+    cluster = result.findings[0].evidence
+    cluster.keep = Keep(cluster.keep.record, keep)
+    cluster.risks = [risk]
     html = render_html(result)
-    translated = {
-        str(escape(text))
-        for finding in result.findings
-        if finding.wording and (text := finding_text(lang, *finding.wording))
-    }
-    messages = re.findall(r'<p class="message"( lang="en")?><bdi>(.*?)</bdi>', html)
-    assert messages
-    for marked, text in messages:
-        assert marked or text in translated, f"neither marked English nor translated: {text}"
-    for kind in ("keep-reason", "risks"):
-        for block in re.findall(rf'<(?:p|div) class="{kind}">(.*?)</(?:p|div)>', html, flags=re.S):
-            assert 'lang="en"' in block, block
-    assert len(re.findall(r'<p class="keep-reason">', html)) >= 1
-    assert re.search(r'<dd lang="en"><bdi>', html), "no evidence check marked English"
+    assert f'<bdi lang="en">{escape(str(keep))}</bdi>' in html
+    assert f"<bdi>{escape(said(risk, 'fr')[0])}</bdi>" in html
 
 
 @pytest.fixture(scope="module")
@@ -121,21 +123,19 @@ def demo_result():
 
 
 @pytest.mark.parametrize("lang", OTHERS)
-def test_findings_read_in_the_report_language_where_their_rule_has_a_template(lang: str, demo_result) -> None:
-    """DQ001, DQ003, CL005 and CL006 word their findings from templates (reports/i18n, [finding]):
-    the report shows them in its language, unmarked; the JSON keeps the English."""
+def test_every_finding_reads_in_the_report_language(lang: str, demo_result) -> None:
+    """Every rule words its findings from templates (reports/i18n, [finding.<code>]): the report
+    shows them in its language, unmarked; the JSON keeps the English."""
     html = render_html(demo_result, lang=lang)
-    worded = [finding for finding in demo_result.findings if finding.wording]
-    assert {finding.rule for finding in worded} >= {"DQ001", "DQ003", "CL006"}
-    for finding in worded:
-        text = finding_text(lang, *finding.wording)
-        assert text is not None and text != finding.message
-        assert finding.message == english(*finding.wording)
-    expected = {str(escape(finding_text(lang, *finding.wording))) for finding in worded}
+    assert all(isinstance(finding.message, Words) for finding in demo_result.findings)
+    expected = set()
+    for finding in demo_result.findings:
+        text = finding.message.in_language(lang)
+        assert text is not None and text != str(finding.message), finding.message.key
+        expected.add(str(escape(text)))
     shown = re.findall(r'<p class="message"( lang="en")?><bdi>(.*?)</bdi>', html)
-    translated = [text for marked, text in shown if not marked]
-    assert translated and set(translated) <= expected
-    assert all(text not in expected for marked, text in shown if marked)
+    assert shown and not [text for marked, text in shown if marked]
+    assert {text for _, text in shown} <= expected
 
 
 def test_the_xlsx_words_findings_in_its_language_too(demo_result, tmp_path) -> None:
@@ -152,9 +152,8 @@ def test_the_xlsx_words_findings_in_its_language_too(demo_result, tmp_path) -> N
         for cell in row
         if cell.value
     }
-    worded = [finding for finding in demo_result.findings if finding.wording]
-    assert {finding_text("fr", *finding.wording) for finding in worded} <= cells
-    assert not {finding.message for finding in worded} & cells
+    assert {finding.message.in_language("fr") for finding in demo_result.findings} <= cells
+    assert not {str(finding.message) for finding in demo_result.findings} & cells
 
 
 class _TextNodes(HTMLParser):
@@ -193,9 +192,9 @@ def _text_nodes(html: str) -> list[tuple[str, bool]]:
 
 @pytest.mark.parametrize("lang", OTHERS)
 def test_no_unmarked_english_outside_data_in_a_translated_report(lang: str, demo_result) -> None:
-    """Every English sentence of the demo report in another language is translated, or marked
-    lang="en" (what rules and the matcher still write in English), or a data value from the
-    exports (names, companies, headers, sheet names)."""
+    """Every English sentence of the demo report in another language is translated, or a data value
+    from the exports (names, companies, headers, sheet names); nothing is left marked lang="en".
+    (tests/reports/test_no_english.py checks the same in a real browser.)"""
     english = {text for text, _ in _text_nodes(render_html(demo_result, lang="en"))}
     data = {
         str(value).strip()
@@ -206,10 +205,23 @@ def test_no_unmarked_english_outside_data_in_a_translated_report(lang: str, demo
         data |= {report.file, report.sheet or "", *report.columns, *report.unmapped_columns}
     unmarked = [
         text
-        for text, marked in _text_nodes(render_html(demo_result, lang=lang))
-        if not marked
-        and text in english
+        for text, _marked in _text_nodes(render_html(demo_result, lang=lang))
+        if text in english
         and re.search(r"[A-Za-z]{3,} [a-z]{3,}", text)
         and not any(text in value or value in text for value in data if len(value) > 3)
     ]
     assert unmarked == []
+
+
+def test_the_matcher_words_every_comparison_level_and_veto() -> None:
+    """How two values were compared, each level's label and each veto's name read in every report
+    language: a level test or a default setting without words would show English (or fail)."""
+    from auditor.matching.comparisons import LEVEL_TESTS
+    from auditor.matching.settings import default_settings
+
+    english = catalogue("en")
+    assert sorted(name for name in LEVEL_TESTS if f"comparison.{name}" not in english) == []
+    settings = default_settings()
+    labels = {level.label for comparison in settings.comparisons for level in comparison.levels}
+    assert sorted(label for label in labels if f"level.{label}" not in english) == []
+    assert sorted(veto.name for veto in settings.vetoes if f"veto.{veto.name}" not in english) == []

@@ -28,7 +28,7 @@ def test_offending_cells_are_the_ones_marked() -> None:
 def test_duplicate_cluster_side_by_side_with_pair_evidence() -> None:
     cluster = _section(build_view(sample_result()), "duplicate").clusters[0]
     assert [member.location for member in cluster.members] == ["Lead.csv:2", "Lead.csv:3"]
-    assert cluster.keep == 0 and cluster.keep_reason == "most complete, most recent activity"
+    assert cluster.keep == 0 and cluster.keep_reason.text == "most complete, most recent activity"
     rows = {row.field: row for row in cluster.rows}
     # Case alone is no difference (the same address); a shorter company name is.
     assert rows["email"].matched and not rows["email"].differs
@@ -38,7 +38,7 @@ def test_duplicate_cluster_side_by_side_with_pair_evidence() -> None:
     weights = {field.field: (field.weight, field.supports, field.fraction) for field in pair.fields}
     assert weights["email"] == ("+9.4", True, 1.0)
     assert weights["owner"][:2] == ("-0.6", False)
-    assert cluster.risks == ["different owners: Jan Owner, Eva Owner"]
+    assert [risk.text for risk in cluster.risks] == ["different owners: Jan Owner, Eva Owner"]
 
 
 def test_lead_that_is_a_contact_puts_the_lead_first() -> None:

@@ -33,6 +33,7 @@ import pytest
 
 import auditor
 from auditor.config import Config
+from auditor.findings import evidence_dict
 from tests.conftest import AS_OF, csv_bytes
 
 CASES = Path(__file__).parent / "cases"
@@ -120,7 +121,7 @@ def check_rule_case(tmp_path: Path) -> Callable[[RuleCase], auditor.AuditResult]
             f"{case.code} {case.name}: not flagged {missed}; flagged near-misses {wrong}"
         )
         for row, wanted in zip(sorted(expected), case.evidence, strict=False):
-            evidence = findings[row].evidence
+            evidence = evidence_dict(findings[row].evidence)
             differing = {
                 key: evidence.get(key) for key, value in wanted.items() if evidence.get(key) != value
             }

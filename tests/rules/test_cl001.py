@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import auditor
+from auditor.findings import evidence_dict
 from tests.rules.conftest import RuleCase, load_cases
 
 RULE = "CL001"
@@ -25,4 +26,9 @@ def test_account_evidence_names_the_account_record(
         "Customer (found by company name); the company name is the only link, so check that it is "
         "the same company."
     )
-    assert (finding.severity, finding.evidence["grade"]) == ("info", "name")
+    assert (finding.severity, evidence_dict(finding.evidence)["grade"]) == ("info", "name")
+    # Worded in every report language: the message and who-is-who's reason inside it.
+    assert finding.message.in_language("fr").startswith("Anna Nowak porte le libellé lead")
+    assert evidence_dict(finding.evidence)["reason"].in_language("fr") == (
+        "le compte ACME Sp. z o.o. est de type Client (trouvé par le nom de l'entreprise)"
+    )

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import auditor
 from auditor.checking.rules.dq006_suspicious_value import FIELDS, suspicious, suspicious_classes
 from auditor.config import Config
+from auditor.findings import evidence_dict
 from tests.conftest import AS_OF, findings_of
 
 RULE = "DQ006"
@@ -106,7 +107,7 @@ def test_nul_in_a_utf16_export_is_a_control_character(write_csv: Callable[..., P
     result = auditor.audit([path], Config(as_of=AS_OF))
     [finding] = findings_of(result, RULE)
     assert finding.kind == "suspicious_value"
-    assert finding.evidence == {
+    assert evidence_dict(finding.evidence) == {
         "field": "first_name",
         "value": "Anna\x00",
         "class": "control",

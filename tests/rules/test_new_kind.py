@@ -28,14 +28,16 @@ RULE_MODULE = '''
 import pandas as pd
 
 from auditor.checking.registry import row_rule
+from auditor.findings import FieldEvidence
 
 
 def _report(rule, failing, context):
     return [
         rule.finding(
-            message=f"{name} is written in capitals.",
+            says="capitals",
+            values={"name": name},
             records=[ref],
-            evidence={"field": "last_name", "value": name},
+            evidence=FieldEvidence.of("last_name", name),
         )
         for ref, name in zip(context.refs(failing.index), failing["last_name"], strict=True)
     ]
@@ -76,7 +78,10 @@ must_pass = [
 ]
 """
 
-TEXTS = {"en": "Names in capitals", "fr": "Noms en capitales"}
+TEXTS = {
+    "en": ("Names in capitals", "{name} is written in capitals."),
+    "fr": ("Noms en capitales", "{name} est écrit en capitales."),
+}
 _REGISTERED: dict[str, object] = {}
 
 
@@ -91,9 +96,11 @@ def new_kind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.syspath_prepend(str(tmp_path))
     reports = tmp_path / "reports"
     shutil.copytree(Path(str(resources.reports_dir())), reports)
-    for lang, title in TEXTS.items():
+    for lang, (title, message) in TEXTS.items():
         with (reports / "i18n" / f"{lang}.toml").open("a", encoding="utf-8") as texts:
-            texts.write(f'\n[kind.shouting_name]\ntitle = "{title}"\n')
+            texts.write(
+                f'\n[kind.shouting_name]\ntitle = "{title}"\n[finding.XX901]\ncapitals = "{message}"\n'
+            )
     shipped = resources._shipped
     monkeypatch.setattr(
         resources,
@@ -135,8 +142,11 @@ def test_a_rule_of_a_new_kind_is_audited_and_reported(new_kind: Path, tmp_path: 
     found = [finding for finding in result.findings if finding.rule == "XX901"]
     assert [(finding.kind, finding.records[0].row) for finding in found] == [("shouting_name", 2)]
     assert result.summary()["by_kind"]["shouting_name"] == 1
-    for lang, title in TEXTS.items():
-        assert title in render_html(result, lang=lang)
+    for lang, (title, message) in TEXTS.items():
+        html = render_html(result, lang=lang)
+        assert title in html
+        assert f'<p class="message"><bdi>{message.format(name="NOWAK")}</bdi></p>' in html
+    assert str(found[0].message) == "NOWAK is written in capitals."
     json_path = tmp_path / "findings.json"
     from auditor.reporting.json_report import write_json
 

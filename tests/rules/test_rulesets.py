@@ -13,6 +13,7 @@ from auditor.checking import available_rulesets, load_ruleset
 from auditor.checking.registry import all_rules
 from auditor.config import Config, config_from_mapping
 from auditor.errors import ConfigError
+from auditor.findings import evidence_dict
 from tests.conftest import AS_OF, findings_of
 
 LEAD_HEADER = ["Id", "FirstName", "LastName", "Company", "Email", "Phone", "Country", "Status", "LeadSource"]
@@ -73,7 +74,7 @@ def test_config_field_check_finds_without_python(write_csv: Callable[..., Path])
     assert finding.records[0].row == 3
     assert finding.kind == "field_check"
     assert finding.message == "Lead source outside the agreed list"
-    assert finding.evidence == {
+    assert evidence_dict(finding.evidence) == {
         "field": "lead_source",
         "value": "Cold call",
         "check": "isin",

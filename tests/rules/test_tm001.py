@@ -18,8 +18,8 @@ def test_suggestions_come_from_the_same_field_and_language(
     case = next(case for case in load_cases(RULE) if case.name == "dynamics-record-state-in-spanish")
     result = check_rule_case(case)
     (finding,) = [f for f in result.findings if f.rule == RULE]
-    assert finding.evidence["field"] == "state_label"
-    suggestions = finding.evidence["suggestions"]
+    assert finding.evidence.field == "state_label"
+    suggestions = finding.evidence.suggestions
     vocabulary = builtin_vocabulary()
     # Only record states, and only Spanish (or language-neutral) ones.
     for suggestion in suggestions:

@@ -3,14 +3,14 @@
 Who-is-who (auditor/whoiswho.py) has already decided each record's `suggested_type` and kept the
 evidence code behind it; these rules only pick their codes and spell the evidence out: the field it
 rests on, the value, the test, and for account evidence the account record itself (listed second
-in the finding's records, so a reviewer can open both rows).
+in the finding's records, so a reviewer can open both rows). Messages, checks and who-is-who's
+reason are worded from templates of reports/i18n ([finding.CL001] ..., [whoiswho_reason]).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from functools import partial
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,17 +19,19 @@ from auditor import whoiswho
 from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule
 from auditor.checking.rules._leads import evidence_in, open_leads_of
-from auditor.checking.rules._naming import record_names, with_article
+from auditor.checking.rules._naming import field_words, record_names, with_article
 from auditor.finding_groups import FindingGroup, record_refs
-from auditor.findings import Finding
+from auditor.findings import FieldEvidence, Finding
 
-# How who-is-who found an account -> the person's field it matched on.
-_ACCOUNT_LINK_FIELDS = {
-    "account id": "account_id",
-    "account id in the company field": "company",
-    "company name": "company",
-    "email domain": "email",
+# How who-is-who found an account -> the person's field it matched on, and the rule's check.
+_ACCOUNT_LINKS = {
+    "account id": ("account_id", "check_account_id"),
+    "account id in the company field": ("company", "check_account_id_in_company"),
+    "company name": ("company", "check_company_name"),
+    "email domain": ("email", "check_email_domain"),
 }
+# The measured columns of who-is-who's reason (whoiswho.reason_facts) go by this prefix.
+_FACT = "reason."
 
 
 def misclassified_leads(rule: Rule, context: AuditContext, codes: Collection[str]) -> list[FindingGroup]:
@@ -52,7 +54,6 @@ def misclassified_leads(rule: Rule, context: AuditContext, codes: Collection[str
         "code": code,
         "grade": grade,
         "suggested": records["suggested_type"].take(positions).to_numpy(dtype=object),
-        "reason": records["suggested_reason"].take(positions).to_numpy(dtype=object),
         "link": who.account_link[positions].astype(object),
         "deal_link": who.deal_link[positions].astype(object)
         if len(who.deal_link)
@@ -61,6 +62,7 @@ def misclassified_leads(rule: Rule, context: AuditContext, codes: Collection[str
         if len(who.won_deal_count)
         else np.zeros(len(positions), dtype=np.int64),
         **_deals(who, positions, code),
+        **reason_columns(context, positions),
     }
     account = np.asarray(who.account_position[positions], dtype=np.int64)
     names_account = np.array([str(value).endswith("_account") for value in code], dtype=bool)
@@ -92,6 +94,23 @@ def misclassified_leads(rule: Rule, context: AuditContext, codes: Collection[str
             )
         )
     return groups
+
+
+def reason_columns(context: AuditContext, positions: np.ndarray) -> dict[str, np.ndarray]:
+    """What who-is-who's reason for each record at `positions` names, as columns a rule keeps with
+    its findings (whoiswho.reason_facts): the reason is worded when the findings are written."""
+    if context.who is None:
+        facts = {"code": np.full(len(positions), "", dtype=object)}
+    else:
+        facts = whoiswho.reason_facts(context.records, context.who, positions)
+    return {_FACT + name: values for name, values in facts.items()}
+
+
+def reasons_of(measured: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The reasons kept by `reason_columns` (of the findings being written), as `Words`."""
+    return whoiswho.worded_reasons(
+        {name[len(_FACT) :]: values for name, values in measured.items() if name.startswith(_FACT)}
+    )
 
 
 def weaker_severity(severity: str) -> str:
@@ -151,39 +170,69 @@ def _write(
         name: records[name].take(account).to_numpy(dtype=object)
         for name in ("company", "type_label", "record_type")
     }
+    reasons = reasons_of(measured)
     refs = iter(record_refs(records, at))
+    # Texts that repeat from finding to finding (a type, a check) are worded once per write.
+    said = _Said(rule)
     findings = []
     for index, (code, grade, suggested, reason) in enumerate(
         zip(
             measured["code"].tolist(),
             measured["grade"].tolist(),
             measured["suggested"].tolist(),
-            measured["reason"].tolist(),
+            reasons.tolist(),
             strict=True,
         )
     ):
-        if grade in whoiswho.WEAK_GRADES:
-            message = (
-                f"{names[index]} is labelled a lead, but may be {with_article(suggested)}: "
-                f"{reason}; the company name is the only link, so check that it is the same company."
+        weak = grade in whoiswho.WEAK_GRADES
+        if weak:
+            message = rule.says(
+                "labelled_weak", {"name": names[index], "type": said.article(suggested), "reason": reason}
             )
         else:
-            message = f"{names[index]} is labelled a lead, but the evidence says {suggested}: {reason}."
-        evidence = _evidence(code, index, measured, lead_values, account_values, domains, as_of)
+            message = rule.says(
+                "labelled", {"name": names[index], "type": said.type(suggested), "reason": reason}
+            )
+        evidence = _evidence(said, code, index, measured, lead_values, account_values, domains, as_of)
+        evidence.details |= {"suggested_type": suggested, "reason": reason, "grade": grade}
         findings.append(
             Finding(
                 rule.code,
                 rule.kind,
-                rule.severity if grade not in whoiswho.WEAK_GRADES else weaker_severity(rule.severity),
+                weaker_severity(rule.severity) if weak else rule.severity,
                 message,
                 [next(refs) for _ in range(named[index])],
-                evidence | {"suggested_type": suggested, "reason": reason, "grade": grade},
+                evidence,
             )
         )
     return findings
 
 
+class _Said:
+    """A rule's texts that many findings share, each worded once: a record type ("customer", "a
+    customer"), a check with its values."""
+
+    def __init__(self, rule: Rule) -> None:
+        self.rule = rule
+        self._said: dict[tuple[str, ...], str] = {}
+
+    def type(self, record_type: str) -> str:
+        return self._once(("type", record_type), lambda: field_words(record_type))
+
+    def article(self, record_type: str) -> str:
+        return self._once(("article", record_type), lambda: with_article(record_type))
+
+    def check(self, says: str, **values: str) -> str:
+        return self._once((says, *values.values()), lambda: self.rule.says(says, values))
+
+    def _once(self, key: tuple[str, ...], say: Callable[[], str]) -> str:
+        if key not in self._said:
+            self._said[key] = say()
+        return self._said[key]
+
+
 def _evidence(
+    said: _Said,
     code: str,
     index: int,
     measured: Mapping[str, np.ndarray],
@@ -191,46 +240,50 @@ def _evidence(
     account: Mapping[str, np.ndarray],
     domains: Mapping[str, list[str]],
     as_of: str,
-) -> dict[str, Any]:
+) -> FieldEvidence:
     if code in (whoiswho.INTERNAL_DOMAIN, whoiswho.PARTNER_DOMAIN):
         internal = code == whoiswho.INTERNAL_DOMAIN
-        return {
-            "field": "email",
-            "value": lead["email"][index],
-            "check": f"email domain is one of the {'internal' if internal else 'partner'} domains",
-            "domains": list(domains[code]),
-        }
+        return FieldEvidence.of(
+            "email",
+            lead["email"][index],
+            check=said.check("check_internal_domains" if internal else "check_partner_domains"),
+            domains=list(domains[code]),
+        )
     if code == whoiswho.STAFF_USER:
-        return {"field": "email", "value": lead["email"][index], "check": "the address is a CRM user's"}
+        return FieldEvidence.of("email", lead["email"][index], check=said.check("check_staff_user"))
     if code == whoiswho.WON_DEALS:
-        return {"field": "won_deals", "value": lead["won_deals"][index], "check": "won deals > 0"}
+        return FieldEvidence.of("won_deals", lead["won_deals"][index], check=said.check("check_won_deals"))
     if code == whoiswho.BECAME_CUSTOMER:
-        return {
-            "field": "became_customer_at",
-            "value": lead["became_customer_at"][index],
-            "check": f"became-customer date on or before the audit date {as_of}",
-        }
+        return FieldEvidence.of(
+            "became_customer_at",
+            lead["became_customer_at"][index],
+            check=said.check("check_became_customer", as_of=as_of),
+        )
     if code == whoiswho.WON_DEAL:
-        return {
-            "check": f"a won deal names the lead's {measured['deal_link'][index]}",
-            "deal": {
-                "file": measured["deal_file"][index],
-                "row": int(measured["deal_row"][index]),
-                "id": measured["deal_id"][index] or None,
-                "name": measured["deal_name"][index],
-                "stage": measured["deal_stage"][index],
-                "company": measured["deal_company"][index],
+        link = measured["deal_link"][index]
+        return FieldEvidence(
+            [],
+            [],
+            {
+                "check": said.check("check_won_deal", link=link),
+                "deal": {
+                    "file": measured["deal_file"][index],
+                    "row": int(measured["deal_row"][index]),
+                    "id": measured["deal_id"][index] or None,
+                    "name": measured["deal_name"][index],
+                    "stage": measured["deal_stage"][index],
+                    "company": measured["deal_company"][index],
+                },
+                "won_deals": int(measured["won_deals"][index]),
+                "link": link,
             },
-            "won_deals": int(measured["won_deals"][index]),
-            "link": str(measured["deal_link"][index]),
-        }
+        )
     # Account evidence: customer_account or partner_account.
-    link = str(measured["link"][index])
-    field = _ACCOUNT_LINK_FIELDS[link]
-    return {
-        "field": field,
-        "value": lead[field][index],
-        "check": f"an account of that {link} is typed {account['record_type'][index]}",
-        "account": account["company"][index],
-        "account_type": account["type_label"][index],
-    }
+    field, says = _ACCOUNT_LINKS[str(measured["link"][index])]
+    return FieldEvidence.of(
+        field,
+        lead[field][index],
+        check=said.check(says, type=said.type(account["record_type"][index])),
+        account=account["company"][index],
+        account_type=account["type_label"][index],
+    )

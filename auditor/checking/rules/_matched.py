@@ -14,15 +14,15 @@ from auditor.checking.context import AuditContext
 from auditor.checking.registry import Rule
 from auditor.checking.rules._naming import record_names
 from auditor.finding_groups import FindingColumns, in_batches, record_refs
-from auditor.findings import Finding, RecordRef
+from auditor.findings import ClusterEvidence, Finding, RecordRef
 from auditor.matching.explaining import EXPLAINED_AT_A_TIME, review_evidence, review_severity
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
 
-# How a rule words a review pair: (first record's name, second record's type, their references,
-# the pair's evidence) -> the finding's message.
-ReviewWording = Callable[[str, str, RecordRef, RecordRef, Mapping[str, Any]], str]
+# How a rule words a review pair: (the rule, first record's name, second record's type, their
+# references, the pair's evidence) -> the finding's message.
+ReviewWording = Callable[[Rule, str, str, RecordRef, RecordRef, ClusterEvidence], str]
 
 
 def explained(
@@ -86,6 +86,6 @@ def _write_review(
     ):
         evidence = review_evidence(matches, pair, [first_position, second_position])
         first_ref, second_ref = next(refs), next(refs)
-        message = wording(name, str(kind), first_ref, second_ref, evidence)
+        message = wording(rule, name, str(kind), first_ref, second_ref, evidence)
         findings.append(Finding(rule.code, rule.kind, severity, message, [first_ref, second_ref], evidence))
     return findings

@@ -2,47 +2,42 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    pass
+from auditor.findings import FieldEvidence, RecordRef
+from auditor.wording import Several, Words, field_words, term
 
-# Record-model fields in the words a CRM user knows them by.
-FIELD_WORDS = {
-    "first_name": "first name",
-    "last_name": "last name",
-    "full_name": "name",
-    "company": "company name",
-    "email": "email",
-    "email_alt": "second email",
-    "phone": "phone",
-    "mobile": "mobile",
-    "is_converted": "converted flag",
-    "converted_contact_id": "converted contact id",
-    "state_label": "state",
-    "status_label": "status",
-    "stage_label": "lifecycle stage",
-    "type_label": "type",
-    "person_label": "label",
-    "won_deals": "won deals",
-    "became_customer_at": "became-customer date",
-    "account_id": "account id",
-    "last_activity_at": "last activity date",
-    "last_modified_at": "last modified date",
-    "created_at": "created date",
-}
+__all__ = [
+    "field_evidence",
+    "field_value",
+    "field_values",
+    "field_words",
+    "place",
+    "record_names",
+    "with_article",
+]
 
 
-def with_article(word: str) -> str:
-    """ "a lead", "an employee": for messages that name a record's type."""
-    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+def with_article(record_type: str) -> str:
+    """ "a lead", "an employee": a record type with its article, for messages that name one."""
+    return term("article", record_type)
 
 
-def field_words(field: str) -> str:
-    return FIELD_WORDS.get(field, field.replace("_", " "))
+def place(ref: RecordRef) -> Words:
+    """ "Lead.csv row 12": where a record sits, as messages say it."""
+    return Words("place.row", {"file": ref.file, "row": ref.row})
+
+
+def field_value(field: str, value: object) -> Words:
+    """ "first name 'Test'": a field and its value, as messages say them."""
+    return Words("place.field_value", {"field": field_words(field), "value": repr(value)})
+
+
+def field_values(fields: list[str], values: list[object], by: str = "comma") -> Several:
+    """ "first name 'Test', last name 'Test'": fields and values, joined as the language joins
+    them (`by`: "comma", "and")."""
+    return Several([field_value(field, value) for field, value in zip(fields, values, strict=True)], by=by)
 
 
 def record_names(frame: pd.DataFrame, positions: np.ndarray | None = None) -> np.ndarray:
@@ -56,16 +51,11 @@ def record_names(frame: pd.DataFrame, positions: np.ndarray | None = None) -> np
     name = (values["first_name"] + " " + values["last_name"]).str.strip()
     for fallback in columns[2:]:
         name = name.where(name != "", values[fallback])
-    return name.where(name != "", "(no name)").to_numpy(dtype=object)
+    named = name.to_numpy(dtype=object)
+    named[named == ""] = Words("place.no_name")
+    return named
 
 
-def field_evidence(fields: list[str], values: list[object]) -> dict[str, object]:
-    """Evidence naming the offending field and value, or fields and values when there are several."""
-    if len(fields) == 1:
-        return {"field": fields[0], "value": values[0]}
-    return {"fields": fields, "values": values}
-
-
-def field_values(fields: list[str], values: list[object], joiner: str = ", ") -> str:
-    """ "first name 'Test', last name 'Test'": fields and values as a message says them."""
-    return joiner.join(f"{field_words(field)} {value!r}" for field, value in zip(fields, values, strict=True))
+def field_evidence(fields: list[str], values: list[object], **details: object) -> FieldEvidence:
+    """Evidence naming the offending field(s) and value(s), then what else the rule measured."""
+    return FieldEvidence(list(fields), list(values), details)

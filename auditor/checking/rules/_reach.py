@@ -1,12 +1,15 @@
 """What the rules could check: the pieces each rule's `reach` is made of (see auditor.checking.coverage).
 
 A blind spot is said in words a CRM user knows ("no country to read the number by"), with the
-records it touches; the reports count them per rule and file.
+records it touches; the reports count them per rule and file. Its reason is `Words` (a template of
+reports/i18n): a rule's own under `finding.<code>.blind` (`blind_reason`), one several rules share
+under `reach`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -14,6 +17,7 @@ import pandas as pd
 from auditor.checking.coverage import Blind, Reach, Tables
 from auditor.checking.rules._leads import leads, open_leads_of
 from auditor.keys import company_domains
+from auditor.wording import Words
 
 if TYPE_CHECKING:
     from auditor.checking.context import AuditContext
@@ -55,6 +59,12 @@ def in_files_with(records: pd.DataFrame, *columns: str, among: np.ndarray | None
     return answer
 
 
+def blind_reason(code: str, why: str, values: Mapping[str, Any] | None = None) -> Words:
+    """Why rule `code` could not check some records, in words every report language says: the
+    template `finding.<code>.blind.<why>` of reports/i18n."""
+    return Words(f"finding.{code}.blind.{why}", values)
+
+
 def everyone(applies: np.ndarray, reason: str) -> Reach:
     """A rule that has nothing to check against in this audit: every record it applies to is a
     blind spot, for one reason."""
@@ -75,6 +85,12 @@ def linkable(records: pd.DataFrame) -> np.ndarray:
 def nothing_to_compare(records: pd.DataFrame) -> np.ndarray:
     """People with neither a name, an email nor a phone: matching has nothing to go by."""
     return ~filled(records, *NAME_FIELDS, "email", "email_alt", "phone", "mobile")
+
+
+def nothing_to_compare_blind(records: pd.DataFrame) -> Blind:
+    """The blind spot of the rules that match people (DU001, DU002): those with neither a name, an
+    email nor a phone, for the reason `reach.nothing_to_compare` of reports/i18n."""
+    return Blind(Words("reach.nothing_to_compare"), nothing_to_compare(records))
 
 
 def open_leads_reach(context: AuditContext) -> np.ndarray:

@@ -9,7 +9,7 @@ from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._evidence import misclassified_leads
-from auditor.checking.rules._reach import everyone, in_files_with, linkable, open_leads_reach
+from auditor.checking.rules._reach import blind_reason, everyone, in_files_with, linkable, open_leads_reach
 from auditor.finding_groups import FindingGroup
 
 
@@ -27,18 +27,8 @@ def _reach(context: AuditContext) -> Reach:
     )
     if not has_accounts and not has_deals:
         if not own.any():
-            return everyone(
-                applies, "no accounts, deals, won-deal counts or became-customer dates to compare with"
-            )
-        return Reach(
-            applies,
-            (
-                Blind(
-                    "no accounts or deals audited alongside, and no customer date or won-deal count in the export",
-                    ~own,
-                ),
-            ),
-        )
+            return everyone(applies, blind_reason("CL001", "nothing"))
+        return Reach(applies, (Blind(blind_reason("CL001", "no_accounts"), ~own),))
     ambiguous = (
         context.who.ambiguous_account != ""
         if context.who is not None and len(context.who.ambiguous_account)
@@ -47,11 +37,8 @@ def _reach(context: AuditContext) -> Reach:
     return Reach(
         applies,
         (
-            Blind("its company matches accounts of different types", ambiguous & ~own, records["company"]),
-            Blind(
-                "no company, work email or account id to find its account or deals by",
-                ~linkable(records) & ~own,
-            ),
+            Blind(blind_reason("CL001", "ambiguous"), ambiguous & ~own, records["company"]),
+            Blind(blind_reason("CL001", "unlinkable"), ~linkable(records) & ~own),
         ),
     )
 

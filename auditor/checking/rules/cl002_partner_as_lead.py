@@ -9,7 +9,7 @@ from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._evidence import misclassified_leads
-from auditor.checking.rules._reach import everyone, filled, linkable, open_leads_reach
+from auditor.checking.rules._reach import blind_reason, everyone, filled, linkable, open_leads_reach
 from auditor.finding_groups import FindingGroup
 
 
@@ -21,11 +21,11 @@ def _reach(context: AuditContext) -> Reach:
     partner_accounts = bool(((records["object"] == "account") & (records["record_type"] == "partner")).any())
     domains = bool(context.config.partner_domains)
     if not domains and not partner_accounts:
-        return everyone(applies, "no partner domain given (--partner-domain) and no account typed partner")
+        return everyone(applies, blind_reason("CL002", "nothing"))
     tied = (filled(records, "email") if domains else np.zeros(len(records), dtype=bool)) | (
         linkable(records) if partner_accounts else np.zeros(len(records), dtype=bool)
     )
-    return Reach(applies, (Blind("no email, company or account id to tell a partner by", ~tied),))
+    return Reach(applies, (Blind(blind_reason("CL002", "untied"), ~tied),))
 
 
 @set_rule(

@@ -7,7 +7,7 @@ from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._evidence import misclassified_leads
-from auditor.checking.rules._reach import everyone, filled, open_leads_reach
+from auditor.checking.rules._reach import blind_reason, everyone, filled, open_leads_reach
 from auditor.finding_groups import FindingGroup
 
 
@@ -22,8 +22,8 @@ def _reach(context: AuditContext) -> Reach:
         and bool(len(context.who.evidence_tables.users))
     )
     if not context.config.internal_domains and not users:
-        return everyone(applies, "no internal domain given (--internal-domain) and no users export")
-    return Reach(applies, (Blind("no email address", ~filled(records, "email")),))
+        return everyone(applies, blind_reason("CL003", "nothing"))
+    return Reach(applies, (Blind(blind_reason("CL003", "no_email"), ~filled(records, "email")),))
 
 
 @set_rule(

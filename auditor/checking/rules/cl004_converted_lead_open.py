@@ -13,15 +13,18 @@ from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import OPEN_STATES, flag_says, platform_says
 from auditor.checking.rules._naming import field_values, record_names
-from auditor.checking.rules._reach import filled
+from auditor.checking.rules._reach import blind_reason, filled
 from auditor.finding_groups import FindingColumns, record_refs
-from auditor.findings import Finding
+from auditor.findings import FieldEvidence, Finding
+from auditor.wording import Several, term
 
 # Label columns that can carry a lead's state, as the terminology mapper reads them.
 _STATE_COLUMNS = ("state_label", "status_label", "stage_label", "type_label", "person_label")
 # "Qualified" ends a lead only as a record state or a status reason; a lifecycle stage such as
 # HubSpot's "Sales Qualified Lead" names a step of a lead that is still open.
 _QUALIFYING_COLUMNS = ("state_label", "status_label")
+# The meanings a finding names: the ends of a lead's life, and the open states.
+_MEANINGS = ("converted", "qualified", *OPEN_STATES)
 
 
 def _reach(context: AuditContext) -> Reach:
@@ -29,7 +32,7 @@ def _reach(context: AuditContext) -> Reach:
     label, no converted flag and no converted contact."""
     records = context.records
     said = filled(records, *_STATE_COLUMNS, "is_converted", "converted_contact_id")
-    return Reach(_leads(records), (Blind("no status, converted flag or converted contact", ~said),))
+    return Reach(_leads(records), (Blind(blind_reason("CL004", "unsaid"), ~said),))
 
 
 def _leads(records: pd.DataFrame) -> np.ndarray:
@@ -49,7 +52,7 @@ def _leads(records: pd.DataFrame) -> np.ndarray:
     good={"IsConverted": "true", "Status": "Closed - Converted"},
     reach=_reach,
 )
-def converted_lead_open(rule: Rule, context: AuditContext) -> FindingColumns | list[Finding]:
+def converted_lead_open(rule: Rule, context: AuditContext) -> FindingColumns | list[FindingColumns]:
     """
     ## What it does
     Reads every conversion signal a lead carries and flags the lead when they disagree:
@@ -127,6 +130,9 @@ def _write(
         column: records[column].take(at).to_numpy(dtype=object)
         for column in ("is_converted", "converted_contact_id", *_STATE_COLUMNS)
     }
+    # Meanings and checks worded once each, not once a finding.
+    meanings = {meaning: term("meaning", meaning) for meaning in (*_MEANINGS, "not converted")}
+    checks = {check: rule.says(check) for check in ("check_open", "check_flag")}
     findings = []
     for index, ref in enumerate(record_refs(records, at)):
         ending: list[tuple[str, str, str]] = []  # (field, value, meaning)
@@ -151,32 +157,35 @@ def _write(
                 for label in labels
                 if label[2] in OPEN_STATES and not (kept and label[0] == "status_label")
             ]
-            message = (
-                f"Lead {names[index]} is {ending[0][2]} ({_said(ending)}) yet still open ({_said(opening)})."
-            )
-            check = "a converted or qualified lead is not open"
+            # "is converted (...)" or "is qualified (...)": one template each.
+            says = f"{ending[0][2]}_open"
+            wording = {"name": names[index], "ending": _said(ending), "opening": _said(opening)}
+            check = "check_open"
         else:
             opening = [("is_converted", values["is_converted"][index], "not converted")]
-            message = (
-                f"Lead {names[index]} has a converted {_said(ending)}, but its converted flag says "
-                f"{opening[0][1]!r}: it was never converted."
-            )
-            check = "a lead with a converted status has its converted flag set"
+            says = "never_converted"
+            wording = {"name": names[index], "ending": _said(ending), "flag": repr(opening[0][1])}
+            check = "check_flag"
         shown = [*ending, *opening]
         findings.append(
             rule.finding(
-                message=message,
+                says=says,
+                values=wording,
                 records=[ref],
-                evidence={
-                    "fields": [field for field, _, _ in shown],
-                    "values": [value for _, value, _ in shown],
-                    "meanings": [meaning for _, _, meaning in shown],
-                    "check": check,
-                },
+                evidence=FieldEvidence(
+                    [field for field, _, _ in shown],
+                    [value for _, value, _ in shown],
+                    {
+                        "meanings": [
+                            meanings.get(meaning) or term("meaning", meaning) for _, _, meaning in shown
+                        ],
+                        "check": checks[check],
+                    },
+                ),
             )
         )
     return findings
 
 
-def _said(labels: list[tuple[str, str, str]]) -> str:
+def _said(labels: list[tuple[str, str, str]]) -> Several:
     return field_values([field for field, _, _ in labels], [value for _, value, _ in labels])

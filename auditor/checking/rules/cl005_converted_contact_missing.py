@@ -14,8 +14,9 @@ from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._naming import record_names
+from auditor.checking.rules._reach import blind_reason
 from auditor.finding_groups import FindingColumns, record_refs
-from auditor.findings import Finding
+from auditor.findings import FieldEvidence, Finding
 
 
 def _reach(context: AuditContext) -> Reach:
@@ -27,13 +28,7 @@ def _reach(context: AuditContext) -> Reach:
     no_contacts = ~records["platform"].isin(contact_platforms).to_numpy()
     return Reach(
         applies,
-        (
-            Blind(
-                "no contact export of its platform audited alongside",
-                no_contacts,
-                records["converted_contact_id"],
-            ),
-        ),
+        (Blind(blind_reason("CL005", "no_contacts"), no_contacts, records["converted_contact_id"]),),
     )
 
 
@@ -47,7 +42,7 @@ def _reach(context: AuditContext) -> Reach:
     good={"ConvertedContactId": "0035g00000Cont01AAA"},
     reach=_reach,
 )
-def converted_contact_missing(rule: Rule, context: AuditContext) -> FindingColumns | list[Finding]:
+def converted_contact_missing(rule: Rule, context: AuditContext) -> FindingColumns | list[FindingColumns]:
     """
     ## What it does
     For each lead that names the contact it was converted into (Salesforce `ConvertedContactId`,
@@ -119,11 +114,11 @@ def _write(
             says="missing",
             values={"name": name, "contact": value, "files": where},
             records=[ref],
-            evidence={
-                "field": "converted_contact_id",
-                "value": value,
-                "check": f"the id is one of the {count} contact ids of {where}",
-            },
+            evidence=FieldEvidence(
+                ["converted_contact_id"],
+                [value],
+                {"check": rule.says("check.contact_ids", {"count": count, "files": where})},
+            ),
         )
         for ref, name, value, count, where in zip(
             record_refs(records, at),

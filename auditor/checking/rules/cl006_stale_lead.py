@@ -13,9 +13,10 @@ from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import open_leads_of
-from auditor.checking.rules._naming import field_words, record_names
+from auditor.checking.rules._naming import record_names
+from auditor.checking.rules._reach import blind_reason
 from auditor.finding_groups import FindingColumns, record_refs
-from auditor.findings import Finding
+from auditor.findings import FieldEvidence, Finding
 from auditor.normalising import unread_date_reasons
 
 # The dates that tell when a lead was last touched, best first.
@@ -46,12 +47,12 @@ def _reach(context: AuditContext) -> Reach:
         applies,
         (
             Blind(
-                "its dates lie outside the range an audit can read (e.g. 4000-12-31)",
+                blind_reason("CL006", "out_of_range"),
                 no_date & (why == "out_of_range").to_numpy(),
                 first_written,
             ),
-            Blind("its dates could not be read as dates", no_date & written, first_written),
-            Blind("no last-activity, last-modified or created date", no_date & ~written),
+            Blind(blind_reason("CL006", "unreadable"), no_date & written, first_written),
+            Blind(blind_reason("CL006", "no_date"), no_date & ~written),
         ),
     )
 
@@ -117,10 +118,7 @@ def _write(
     dates = np.datetime_as_string(measured["last"], unit="D")
     elapsed = measured["days"].tolist()
     as_of_text = as_of.isoformat()
-    check_of = {
-        text_field: f"days from {field_words(text_field)} to the audit date <= stale_after_days"
-        for _, text_field in _DATES
-    }
+    check_of = {text_field: rule.says(f"check.{text_field}") for _, text_field in _DATES}
     # One template per date the days are counted from: "last activity 2024-02-01", "created ...".
     wordings = [
         (text_field, {"name": name, "days": count, "date": date, "limit": threshold})
@@ -129,15 +127,17 @@ def _write(
         )
     ]
     evidence = [
-        {
-            "field": field,
-            "value": value,
-            "date": date,
-            "days": count,
-            "threshold": threshold,
-            "as_of": as_of_text,
-            "check": check_of[field],
-        }
+        FieldEvidence(
+            [field],
+            [value],
+            {
+                "date": date,
+                "days": count,
+                "threshold": threshold,
+                "as_of": as_of_text,
+                "check": check_of[field],
+            },
+        )
         for field, value, date, count in zip(
             fields.tolist(), raw.tolist(), dates.tolist(), elapsed, strict=True
         )

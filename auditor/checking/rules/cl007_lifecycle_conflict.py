@@ -16,8 +16,9 @@ from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._naming import field_words, record_names
 from auditor.checking.rules._reach import LABEL_FIELDS, checked_all, people
 from auditor.finding_groups import FindingColumns, record_refs
-from auditor.findings import Finding
+from auditor.findings import FieldEvidence, Finding
 from auditor.resources import load_rules_toml
+from auditor.wording import FALLBACK, Words, catalogue, term
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,21 @@ class _Conflict:
     first: _Side
     second: _Side
     why: str
+
+    @property
+    def check(self) -> str:
+        """The conflict's name, in words: [conflict] of reports/i18n, keyed by the name."""
+        return term("conflict", self.name)
+
+    @property
+    def because(self) -> str:
+        """Why the two labels clash, in words: [conflict_why] of reports/i18n, keyed by the name.
+        A reason edited in rules/lifecycle_conflicts.toml (or a conflict reports/i18n does not know)
+        is said as written there, in English."""
+        key = f"conflict_why.{self.name}"
+        if catalogue(FALLBACK).get(key) == self.why:
+            return Words(key)
+        return self.why
 
 
 @cache
@@ -70,7 +86,7 @@ def _reach(context: AuditContext) -> Reach:
     good={"Lifecycle Stage": "Customer", "Lead Status": ""},
     reach=_reach,
 )
-def lifecycle_conflict(rule: Rule, context: AuditContext) -> FindingColumns | list[Finding]:
+def lifecycle_conflict(rule: Rule, context: AuditContext) -> FindingColumns | list[FindingColumns]:
     """
     ## What it does
     Reads each of a record's labels through the vocabulary (lifecycle stage and type column as a
@@ -130,6 +146,14 @@ def _write(
         for side in (conflicts[number].first, conflicts[number].second)
     }
     values = {field: records[field].take(at).to_numpy(dtype=object) for field in fields}
+    # Said once per conflict, field and meaning, not once a finding.
+    checks = {number: conflicts[number].check for number in np.unique(measured["conflict"]).tolist()}
+    whys = {number: conflicts[number].because for number in checks}
+    said_fields = {field: field_words(field) for field in fields}
+    said_meanings = {
+        meaning: term("meaning", meaning)
+        for meaning in {*measured["first"].tolist(), *measured["second"].tolist()}
+    }
     findings = []
     for index, (ref, number, first, second) in enumerate(
         zip(
@@ -143,21 +167,17 @@ def _write(
         conflict = conflicts[number]
         shown = [conflict.first.field, conflict.second.field]
         said_values = [values[field][index] for field in shown]
-        meanings = [first, second]
+        meanings = [said_meanings[first], said_meanings[second]]
         said = [
-            f"{field_words(field)} {value!r} ({meaning})"
+            rule.says("label", {"field": said_fields[field], "value": repr(value), "meaning": meaning})
             for field, value, meaning in zip(shown, said_values, meanings, strict=True)
         ]
         findings.append(
             rule.finding(
-                message=f"{names[index]}: {said[0]} contradicts {said[1]}; {conflict.why}.",
+                says="conflict",
+                values={"name": names[index], "first": said[0], "second": said[1], "why": whys[number]},
                 records=[ref],
-                evidence={
-                    "fields": shown,
-                    "values": said_values,
-                    "meanings": meanings,
-                    "check": conflict.name,
-                },
+                evidence=FieldEvidence(shown, said_values, {"meanings": meanings, "check": checks[number]}),
             )
         )
     return findings

@@ -12,11 +12,12 @@ from auditor import whoiswho
 from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, set_rule
+from auditor.checking.rules._evidence import reason_columns, reasons_of
 from auditor.checking.rules._leads import converted_leads, evidence_in, open_leads_of
-from auditor.checking.rules._naming import record_names, with_article
+from auditor.checking.rules._naming import field_words, record_names, with_article
 from auditor.checking.rules._reach import checked_all, people
 from auditor.finding_groups import FindingColumns, record_refs
-from auditor.findings import Finding
+from auditor.findings import FieldEvidence, Finding
 from auditor.terms import typed_by_label
 
 # Evidence that the lead rules report for open leads: CL001-CL003, and DU002 lead-is-contact.
@@ -49,7 +50,7 @@ def _reach(context: AuditContext) -> Reach:
     good={"Lifecycle Stage": "Customer", "Became a Customer Date": "2025-03-14"},
     reach=_reach,
 )
-def type_mismatch(rule: Rule, context: AuditContext) -> FindingColumns | list[Finding]:
+def type_mismatch(rule: Rule, context: AuditContext) -> FindingColumns | list[FindingColumns]:
     """
     ## What it does
     Every record gets two types: what its own labels say (`record_type`) and what the evidence
@@ -89,7 +90,10 @@ def type_mismatch(rule: Rule, context: AuditContext) -> FindingColumns | list[Fi
     positions = np.flatnonzero(differs & people & labelled & ~lead_rules & ~conversion_copy)
     if not len(positions):
         return []
-    measured = {"evidence": np.asarray(evidence, dtype=object)[positions]}
+    measured = {
+        "evidence": np.asarray(evidence, dtype=object)[positions],
+        **reason_columns(context, positions),
+    }
     return rule.columns(context, positions, measured, partial(_write, rule))
 
 
@@ -97,26 +101,34 @@ def _write(
     rule: Rule, records: pd.DataFrame, at: np.ndarray, named: np.ndarray, measured: Mapping[str, np.ndarray]
 ) -> list[Finding]:
     names = record_names(records, at)
-    labelled, suggested, reasons, label_reasons = (
+    labelled, suggested, label_reasons = (
         records[column].take(at).to_numpy(dtype=object)
-        for column in ("record_type", "suggested_type", "suggested_reason", "record_type_reason")
+        for column in ("record_type", "suggested_type", "record_type_reason")
     )
+    reasons = reasons_of(measured)
+    check = rule.says("check")
+    # Types worded once each, not once a finding.
+    articles = {kind: with_article(kind) for kind in set(labelled.tolist())}
+    types = {kind: field_words(kind) for kind in set(suggested.tolist())}
     return [
         rule.finding(
-            message=(
-                f"{names[index]} is labelled {with_article(labelled[index])}, but the evidence says "
-                f"{suggested[index]}: {reasons[index]}."
-            ),
-            records=[ref],
-            evidence={
-                "field": "record_type",
-                "value": labelled[index],
-                "label": label_reasons[index],
-                "suggested_type": suggested[index],
+            says="mismatch",
+            values={
+                "name": names[index],
+                "labelled": articles[labelled[index]],
+                "type": types[suggested[index]],
                 "reason": reasons[index],
-                "evidence": str(code),
-                "check": "record_type equals suggested_type",
             },
+            records=[ref],
+            evidence=FieldEvidence.of(
+                "record_type",
+                labelled[index],
+                label=label_reasons[index],
+                suggested_type=suggested[index],
+                reason=reasons[index],
+                evidence=str(code),
+                check=check,
+            ),
         )
         for index, (ref, code) in enumerate(
             zip(record_refs(records, at), measured["evidence"].tolist(), strict=True)

@@ -8,7 +8,7 @@ from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, row_rule
 from auditor.checking.rules._reach import checked_all, filled
-from auditor.findings import Finding
+from auditor.findings import FieldEvidence, Finding
 
 
 def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Finding]:
@@ -18,11 +18,7 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
             says="invalid",
             values={"email": repr(email)},
             records=[ref],
-            evidence={
-                "field": "email",
-                "value": email,
-                "check": "email syntax (RFC 5322, no network lookup)",
-            },
+            evidence=FieldEvidence.of("email", email, check=rule.says("check")),
         )
         for ref, email in zip(refs, failing["email"].tolist(), strict=True)
     ]

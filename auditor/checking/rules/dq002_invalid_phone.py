@@ -8,8 +8,8 @@ import pandas as pd
 from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, row_rule
-from auditor.checking.rules._naming import field_evidence, field_values, record_names
-from auditor.checking.rules._reach import filled
+from auditor.checking.rules._naming import field_evidence, record_names
+from auditor.checking.rules._reach import blind_reason, filled
 from auditor.findings import Finding
 from auditor.phones import could_be_phones, known_region
 
@@ -28,29 +28,38 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
     for index, ref in enumerate(context.refs(failing.index)):
         fields = [field for field in _PHONES if invalid[field][index]]
         values = [raw[field][index] for field in fields]
-        said = field_values(fields, values, " and ")
+        # One template per verdict and per number found wrong: the phone, the mobile, or both.
+        said: dict[str, object] = {"name": names[index]}
+        said |= {field: repr(value) for field, value in zip(fields, values, strict=True)}
+        which = "both" if len(fields) > 1 else fields[0]
         region = regions[index]
         if not all(possible[field][index] for field in fields):
-            verdict = "cannot be a phone number (letters, an @, or too few or too many digits)"
-            check, region_said = "a phone number has 4 to 17 digits and no letters but an extension", None
+            verdict = "impossible"
+            check, region_said = rule.says("check.possible"), None
         else:
-            verdict = "is not a valid number" if len(fields) == 1 else "are not valid numbers"
             national = not all(str(value).lstrip().startswith(("+", "00")) for value in values)
             if region:
-                verdict += f" in {countries[index]} ({region})"
+                verdict = "in_country"
+                said |= {"country": countries[index], "region": region}
                 region_said = region
             elif national and default:
-                verdict += f" in {default}, the default country"
+                verdict = "in_default"
+                said["region"] = default
                 region_said = default
             else:
-                verdict += " as an international number"
+                verdict = "international"
                 region_said = None
-            check = f"libphonenumber: a valid number, region {region_said or 'from +'}"
+            check = (
+                rule.says("check.region", {"region": region_said})
+                if region_said
+                else rule.says("check.international")
+            )
         findings.append(
             rule.finding(
-                message=f"{names[index]}: {said} {verdict}.",
+                says=f"{verdict}.{which}",
+                values=said,
                 records=[ref],
-                evidence=field_evidence(fields, values) | {"country": region_said, "check": check},
+                evidence=field_evidence(fields, values, country=region_said, check=check),
             )
         )
     return findings
@@ -67,13 +76,7 @@ def _reach(context: AuditContext) -> Reach:
     example = records["phone_raw"].where(records["phone_status"] == "unchecked", records["mobile_raw"])
     return Reach(
         filled(records, "phone_raw", "mobile_raw"),
-        (
-            Blind(
-                "a national number whose country is unknown (none given, or not valid in the country guessed)",
-                unchecked,
-                example,
-            ),
-        ),
+        (Blind(blind_reason("DQ002", "unknown_country"), unchecked, example),),
     )
 
 

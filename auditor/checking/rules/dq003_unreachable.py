@@ -10,8 +10,8 @@ from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, row_rule
 from auditor.checking.rules._naming import record_names
 from auditor.checking.rules._placeholders import placeholder_emails
-from auditor.checking.rules._reach import in_files_with, people
-from auditor.findings import Finding
+from auditor.checking.rules._reach import blind_reason, in_files_with, people
+from auditor.findings import FieldEvidence, Finding
 from auditor.normalising import email_statuses
 
 _FIELDS = ["email", "email_alt", "phone", "mobile"]
@@ -25,16 +25,13 @@ _PHONE_STATUSES = ("phone_status", "mobile_status", "phone_other_status")
 def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Finding]:
     names = record_names(failing)
     values = failing[[f"{field}_raw" if field in ("phone", "mobile") else field for field in _FIELDS]]
+    check = rule.says("check.reachable")
     return [
         rule.finding(
             says="unreachable",
             values={"name": name},
             records=[ref],
-            evidence={
-                "fields": _FIELDS,
-                "values": list(row),
-                "check": "a valid, non-placeholder email, or a valid or unchecked phone or mobile",
-            },
+            evidence=FieldEvidence(list(_FIELDS), list(row), {"check": check}),
         )
         for ref, name, row in zip(
             context.refs(failing.index), names, values.itertuples(index=False, name=None), strict=True
@@ -58,13 +55,9 @@ def _reach(context: AuditContext) -> Reach:
     return Reach(
         people(records),
         (
-            Blind("the export has no email column", unreached & ~in_files_with(records, *_EMAILS)),
-            Blind("the export has no phone column", unreached & ~in_files_with(records, *_PHONES_RAW)),
-            Blind(
-                "reachable only by a phone that could not be checked (its country is unknown)",
-                unchecked_phone & unreached,
-                example,
-            ),
+            Blind(blind_reason("DQ003", "no_email"), unreached & ~in_files_with(records, *_EMAILS)),
+            Blind(blind_reason("DQ003", "no_phone"), unreached & ~in_files_with(records, *_PHONES_RAW)),
+            Blind(blind_reason("DQ003", "unchecked_phone"), unchecked_phone & unreached, example),
         ),
     )
 

@@ -37,17 +37,22 @@ def _placeholders(records: pd.DataFrame) -> dict[str, np.ndarray]:
 
 def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Finding]:
     found = _placeholders(failing)
+    check = rule.says("check")
     findings = []
     for index, ref in enumerate(context.refs(failing.index)):
         fields = [field for field, hit in found.items() if hit[index]]
         values = [failing[field].iat[index] for field in fields]
-        said = field_values(fields, values)
-        verb = "looks" if len(fields) == 1 else "look"
+        # The sentence opens with the first field, one template per field ("First name 'Test' looks
+        # like ..."), and names the others after it ("... , last name 'Test' look like ...").
+        said: dict[str, object] = {"value": repr(values[0])}
+        if len(fields) > 1:
+            said["others"] = field_values(fields[1:], values[1:])
         findings.append(
             rule.finding(
-                message=f"{said[0].upper()}{said[1:]} {verb} like test or filler, not real data.",
+                says=f"{'one' if len(fields) == 1 else 'many'}.{fields[0]}",
+                values=said,
                 records=[ref],
-                evidence=field_evidence(fields, values) | {"check": "listed in rules/placeholders.toml"},
+                evidence=field_evidence(fields, values, check=check),
             )
         )
     return findings

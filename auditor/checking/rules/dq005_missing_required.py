@@ -13,8 +13,9 @@ from auditor.checking.registry import Rule, row_rule
 from auditor.checking.rules._naming import field_words, record_names
 from auditor.checking.rules._reach import checked_all
 from auditor.errors import ConfigError
-from auditor.findings import Finding
+from auditor.findings import FieldEvidence, Finding
 from auditor.model import ALL_FIELDS
+from auditor.wording import Several
 
 # Object -> the fields its records must fill. Rule sets override it ([parameters.DQ005] required).
 DEFAULT_REQUIRED = {
@@ -52,16 +53,24 @@ def _report(
     findings = []
     for index, ref in enumerate(context.refs(failing.index)):
         fields = [field for field, empty in missing.items() if empty[index]]
-        said = ", ".join(field_words(field) for field in fields)
+        # One template per object (the record model's people objects: lead, contact, account ...),
+        # so that each language words "Lead Anna Nowak has no ..." its own way.
+        object_name = objects[index]
         findings.append(
             rule.finding(
-                message=f"{objects[index].capitalize()} {names[index]} has no {said}, which the rule set requires.",
+                says=object_name,
+                values={"name": names[index], "fields": Several([field_words(field) for field in fields])},
                 records=[ref],
-                evidence={
-                    "fields": fields,
-                    "values": [""] * len(fields),
-                    "check": f"required for {objects[index]} records: {', '.join(required[objects[index]])}",
-                },
+                evidence=FieldEvidence(
+                    fields,
+                    [""] * len(fields),
+                    {
+                        "check": rule.says(
+                            f"check.{object_name}", {"fields": Several(list(required[object_name]))}
+                        )
+                    },
+                    listed=True,
+                ),
             )
         )
     return findings

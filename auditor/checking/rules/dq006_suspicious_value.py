@@ -13,11 +13,12 @@ import pyarrow.compute as pc
 from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, row_rule
-from auditor.checking.rules._naming import field_evidence, field_values
+from auditor.checking.rules._naming import field_evidence
 from auditor.checking.rules._reach import checked_all, filled
 from auditor.findings import Finding
 from auditor.resources import load_rules_toml
 from auditor.text import as_arrow, per_distinct
+from auditor.wording import Several, Words, term
 
 _DATA = "rules/suspicious_values.toml"
 FIELDS = ("first_name", "last_name", "full_name", "company", "title", "city")
@@ -117,22 +118,41 @@ def _report(rule: Rule, failing: pd.DataFrame, context: AuditContext) -> list[Fi
         fields = [field for field, which in found.items() if which[index] >= 0]
         values = [failing[field].iat[index] for field in fields]
         matched = [checks[found[field][index]] for field in fields]
-        said = "; ".join(
-            f"{field_values([field], [value])} {check.says}"
-            for field, value, check in zip(fields, values, matched, strict=True)
-        )
         classes = [check.kind for check in matched]
         kinds = list(dict.fromkeys(classes))
         findings.append(
             rule.finding(
-                message=f"{said[0].upper()}{said[1:]}. Such values are filler or injection attempts, not real data.",
+                says="suspicious",
+                values={"clauses": _clauses(rule, fields, values, matched)},
                 records=[ref],
-                evidence=field_evidence(fields, values)
-                | ({"class": classes[0]} if len(fields) == 1 else {"classes": classes})
-                | {"check": f"{' and '.join(kinds)} patterns in {_DATA}"},
+                evidence=field_evidence(
+                    fields,
+                    values,
+                    **({"class": classes[0]} if len(fields) == 1 else {"classes": classes}),
+                    check=rule.says("check", {"classes": Several(kinds, by="and"), "file": _DATA}),
+                ),
             )
         )
     return findings
+
+
+def _clauses(rule: Rule, fields: list[str], values: list[object], matched: list[_Check]) -> Words:
+    """What each value holds, one clause per field ("First name '=1+1' starts like a spreadsheet
+    formula; company name ..."): the first opens the sentence (`first`, one template per field),
+    each further one follows it (`next`, joined by `then`). What a class of the data file says is
+    worded from `[finding.DQ006.says]`, keyed by its English; a class added there without one
+    stays in English."""
+    clauses = [
+        rule.says(
+            f"{'first' if number == 0 else 'next'}.{field}",
+            {"value": repr(value), "says": term("finding.DQ006.says", check.says)},
+        )
+        for number, (field, value, check) in enumerate(zip(fields, values, matched, strict=True))
+    ]
+    said = clauses[-1]
+    for clause in reversed(clauses[:-1]):
+        said = rule.says("then", {"it": clause, "rest": said})
+    return said
 
 
 def _reach(context: AuditContext) -> Reach:

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from auditor.checking.context import AuditContext
-from auditor.checking.coverage import Blind, Reach
+from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._matched import explained, review_pairs
-from auditor.checking.rules._naming import record_names
-from auditor.checking.rules._reach import nothing_to_compare, people
+from auditor.checking.rules._naming import place, record_names
+from auditor.checking.rules._reach import nothing_to_compare_blind, people
 from auditor.finding_groups import FindingGroup, record_refs
-from auditor.findings import Finding, RecordRef
+from auditor.findings import ClusterEvidence, Finding, RecordRef
 from auditor.matching.explaining import group_evidence
+from auditor.wording import Several
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
@@ -28,9 +29,7 @@ CONTACT_ROLE = ("contact", "customer", "partner", "employee")
 def _reach(context: AuditContext, max_pairs: int) -> Reach:
     """People; blind where a record has nothing to compare (no name, email or phone)."""
     records = context.records
-    return Reach(
-        people(records), (Blind("nothing to compare: no name, email or phone", nothing_to_compare(records)),)
-    )
+    return Reach(people(records), (nothing_to_compare_blind(records),))
 
 
 @set_rule(
@@ -135,16 +134,18 @@ def _write_clusters(
     for chosen, role in zip(np.split(at, np.cumsum(named)[:-1]), columns["role"].tolist(), strict=True):
         chosen = chosen.tolist()
         evidence = group_evidence(matches, chosen, max_pairs=max_pairs)
-        kept = chosen[evidence["keep"]["record"]]
+        kept = chosen[evidence.keep.record]
         finding_refs = [next(refs) for _ in chosen]
-        places = ", ".join(f"{ref.file} row {ref.row}" for ref in finding_refs[:5])
-        more = f" and {len(chosen) - 5} more" if len(chosen) > 5 else ""
         findings.append(
             rule.finding(
-                message=(
-                    f"{names[kept]} is recorded {len(chosen)} times as a {role}: {places}{more} "
-                    f"(match score {evidence['score']:.2f})."
-                ),
+                says=f"cluster_{role}",
+                values={
+                    "name": names[kept],
+                    "count": len(chosen),
+                    "places": Several([place(ref) for ref in finding_refs[:5]]),
+                    "more": rule.says("more", {"count": len(chosen) - 5}) if len(chosen) > 5 else "",
+                    "score": evidence.score,
+                },
                 records=finding_refs,
                 evidence=evidence,
             )
@@ -153,11 +154,16 @@ def _write_clusters(
 
 
 def _review_wording(
-    name: str, kind: str, first: RecordRef, second: RecordRef, evidence: Mapping[str, Any]
+    rule: Rule, name: str, kind: str, first: RecordRef, second: RecordRef, evidence: ClusterEvidence
 ) -> str:
     role = "lead" if kind == "lead" else "contact"  # both records play one role
-    return (
-        f"{name} may be recorded twice as a {role}: {first.file} row {first.row} and {second.file} row "
-        f"{second.row} (match score {evidence['score']:.2f}, but {evidence['pairs'][0]['review']}): review "
-        "before merging."
+    return rule.says(
+        f"review_{role}",
+        {
+            "name": name,
+            "first": place(first),
+            "second": place(second),
+            "score": evidence.score,
+            "reason": evidence.pairs[0].review,
+        },
     )

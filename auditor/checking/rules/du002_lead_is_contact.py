@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from auditor.checking.context import AuditContext
-from auditor.checking.coverage import Blind, Reach
+from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._leads import open_leads_of
 from auditor.checking.rules._matched import explained, review_pairs
-from auditor.checking.rules._naming import record_names, with_article
-from auditor.checking.rules._reach import everyone, nothing_to_compare
+from auditor.checking.rules._naming import place, record_names, with_article
+from auditor.checking.rules._reach import blind_reason, everyone, nothing_to_compare_blind
 from auditor.finding_groups import FindingGroup, record_refs
-from auditor.findings import Finding, RecordRef
+from auditor.findings import ClusterEvidence, Finding, RecordRef
 from auditor.matching.explaining import group_evidence
+from auditor.wording import Several, Words
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
@@ -33,10 +34,8 @@ def _reach(context: AuditContext, max_pairs: int) -> Reach:
     applies = open_leads_of(context)
     others = ((records["object"] != "account") & (records["record_type"] != "lead")).to_numpy()
     if not others.any():
-        return everyone(applies, "no contacts audited alongside")
-    return Reach(
-        applies, (Blind("nothing to compare: no name, email or phone", nothing_to_compare(records)),)
-    )
+        return everyone(applies, blind_reason("DU002", "no_contacts"))
+    return Reach(applies, (nothing_to_compare_blind(records),))
 
 
 @set_rule(
@@ -137,19 +136,24 @@ def _write_clusters(
         chosen = at[start : start + size].tolist()
         evidence = group_evidence(matches, chosen, max_pairs=max_pairs)
         finding_refs = refs[start : start + size]
-        others = ", ".join(
-            f"{with_article(str(kind))} in {ref.file} row {ref.row}"
-            for kind, ref in zip(
-                record_type[start + 1 : start + min(size, 6)], finding_refs[1:6], strict=True
-            )
+        others = Several(
+            [
+                Words("place.type_in", {"type": with_article(str(kind)), "place": place(ref)})
+                for kind, ref in zip(
+                    record_type[start + 1 : start + min(size, 6)], finding_refs[1:6], strict=True
+                )
+            ]
         )
-        more = f" and {size - 6} more" if size > 6 else ""
         findings.append(
             rule.finding(
-                message=(
-                    f"Open lead {name} ({finding_refs[0].file} row {finding_refs[0].row}) is already "
-                    f"{others}{more} (match score {evidence['score']:.2f})."
-                ),
+                says="already",
+                values={
+                    "name": name,
+                    "lead": place(finding_refs[0]),
+                    "others": others,
+                    "more": rule.says("more", {"count": size - 6}) if size > 6 else "",
+                    "score": evidence.score,
+                },
                 records=finding_refs,
                 evidence=evidence,
             )
@@ -158,10 +162,15 @@ def _write_clusters(
 
 
 def _review_wording(
-    name: str, kind: str, lead: RecordRef, known: RecordRef, evidence: Mapping[str, Any]
+    rule: Rule, name: str, kind: str, lead: RecordRef, known: RecordRef, evidence: ClusterEvidence
 ) -> str:
-    return (
-        f"Open lead {name} ({lead.file} row {lead.row}) may already be {with_article(kind)} in "
-        f"{known.file} row {known.row} (match score {evidence['score']:.2f}, but "
-        f"{evidence['pairs'][0]['review']}): review before converting."
+    return rule.says(
+        "review",
+        {
+            "name": name,
+            "lead": place(lead),
+            "known": Words("place.type_in", {"type": with_article(kind), "place": place(known)}),
+            "score": evidence.score,
+            "reason": evidence.pairs[0].review,
+        },
     )

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
+
+import numpy as np
+import pandas as pd
+
 from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._reach import LABEL_FIELDS, checked_all, filled
-from auditor.findings import Finding
+from auditor.finding_groups import FindingColumns, record_refs
+from auditor.findings import Finding, LabelEvidence
+from auditor.terms import UnmappedLabel
+from auditor.wording import Several
 
 
 def _reach(context: AuditContext) -> Reach:
@@ -24,7 +33,7 @@ def _reach(context: AuditContext) -> Reach:
     good={"Lifecycle Stage": "Customer"},
     reach=_reach,
 )
-def unmapped_label(rule: Rule, context: AuditContext) -> list[Finding]:
+def unmapped_label(rule: Rule, context: AuditContext) -> FindingColumns:
     """
     ## What it does
     Lists every value of a label column (type, lifecycle stage, lead status, status reason, person
@@ -43,24 +52,39 @@ def unmapped_label(rule: Rule, context: AuditContext) -> list[Finding]:
     ## Use instead
     A known stage ("Customer"), or `[vocabulary] "Kunde VIP" = "customer"` in the config.
     """
+    labels = context.unmapped_labels
+    at = np.concatenate([label.positions for label in labels]) if labels else np.zeros(0, dtype=np.int64)
+    named = np.array([len(label.positions) for label in labels], dtype=np.int64)
+    measured = {"label": np.arange(len(labels))}
+    return rule.columns(context, at.astype(np.int64), measured, partial(_write, rule, labels), named=named)
+
+
+def _write(
+    rule: Rule,
+    labels: list[UnmappedLabel],
+    records: pd.DataFrame,
+    at: np.ndarray,
+    named: np.ndarray,
+    measured: Mapping[str, np.ndarray],
+) -> list[Finding]:
+    refs = iter(record_refs(records, at))
     findings = []
-    for unmapped in context.unmapped_labels:
-        records = context.refs(unmapped.positions)
-        suggestion = f" Closest known: {', '.join(unmapped.suggestions)}." if unmapped.suggestions else ""
+    for number, size in zip(measured["label"].tolist(), named.tolist(), strict=True):
+        unmapped = labels[number]
+        suggestions = unmapped.suggestions
         findings.append(
             rule.finding(
-                message=(
-                    f"{unmapped.header} value {unmapped.label.strip()!r} on {unmapped.count} record(s) "
-                    f"cannot be placed as a lead, contact, customer, partner or employee.{suggestion}"
-                ),
-                records=records,
-                evidence={
-                    "field": unmapped.field,
+                says="unplaced",
+                values={
                     "column": unmapped.header,
-                    "label": unmapped.label,
+                    "label": repr(unmapped.label.strip()),
                     "count": unmapped.count,
-                    "suggestions": unmapped.suggestions,
+                    "closest": rule.says("closest", {"labels": Several(suggestions)}) if suggestions else "",
                 },
+                records=[next(refs) for _ in range(size)],
+                evidence=LabelEvidence(
+                    unmapped.field, unmapped.header, unmapped.label, unmapped.count, unmapped.suggestions
+                ),
             )
         )
     return findings
