@@ -12,7 +12,6 @@ without importing the report writers.
 
 from __future__ import annotations
 
-import string
 import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
@@ -45,14 +44,17 @@ class Words(str):
     """A text worded from template `key` of reports/i18n with `values`; as a `str`, its English.
 
     A value may itself be `Words` or `Several` (a list said in the language's way): each is said in
-    the language of the text around it. Other values go in as given: a message's English is the
-    JSON's, and must not depend on a report's number format."""
+    the language of the text around it. Numbers are written the language's way ("{score:.2f}" is
+    0.97 in English, 0,97 in French); other values go in as given."""
+
+    # Slots: a big audit words hundreds of thousands of these.
+    __slots__ = ("key", "values")
 
     key: str
     values: Mapping[str, Any]
 
     def __new__(cls, key: str, values: Mapping[str, Any] | None = None) -> Words:
-        values = dict(values or {})
+        values = {} if values is None else values
         text = _say(FALLBACK, key, values)
         if text is None:
             raise KeyError(f"reports/i18n/{FALLBACK}.toml has no {key}")
@@ -102,35 +104,31 @@ def said(value: Any, lang: str) -> tuple[str, bool]:
 
 
 def _say(lang: str, key: str, values: Mapping[str, Any]) -> str | None:
-    texts = catalogue(lang)
-    template = texts.get(key)
+    template = catalogue(lang).get(key)
     if template is None:
         return None
+    if lang == FALLBACK and not any(type(value) is Several for value in values.values()):
+        # English is Python's own way with numbers, and a Words value is its English already.
+        return template.format(**values)
     filled: dict[str, Any] = {}
     for name, value in values.items():
         text = _value(lang, value)
         if text is None:
             return None
         filled[name] = text
-    return _NumbersOf(texts).format(template, **filled)
+    return template.format(**filled)
 
 
-class _NumbersOf(string.Formatter):
-    """Formats a template's numbers as its language writes them ("{score:.2f}" is 0.97 in English,
-    0,97 in French); English is Python's own format, so the JSON's messages do not change."""
+class _Number:
+    """A number formatted as a language writes it: Python's format, then the language's separators."""
 
-    def __init__(self, texts: Mapping[str, str]) -> None:
-        self.group = texts.get("meta.group_separator", ",")
-        self.decimal = texts.get("meta.decimal_separator", ".")
+    __slots__ = ("decimal", "group", "value")
 
-    def format_field(self, value: Any, format_spec: str) -> str:
-        text = super().format_field(value, format_spec)
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or (self.group, self.decimal) == (",", ".")
-        ):
-            return text
+    def __init__(self, value: float, group: str, decimal: str) -> None:
+        self.value, self.group, self.decimal = value, group, decimal
+
+    def __format__(self, spec: str) -> str:
+        text = format(self.value, spec)
         return text.replace(",", "\0").replace(".", self.decimal).replace("\0", self.group)
 
 
@@ -143,6 +141,9 @@ def _value(lang: str, value: Any) -> Any:
             return None
         parts = [_value(lang, item) for item in value.items]
         return None if any(part is None for part in parts) else joiner.join(map(str, parts))
+    if lang != FALLBACK and isinstance(value, int | float) and not isinstance(value, bool):
+        texts = catalogue(lang)
+        return _Number(value, texts["meta.group_separator"], texts["meta.decimal_separator"])
     return value
 
 

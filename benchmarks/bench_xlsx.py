@@ -7,8 +7,7 @@ cell through xlsxwriter's public API.
 
 Audits a neglected org of `synth.py` (four fifths leads, one fifth contacts, their accounts and users)
 once, then writes its XLSX report `--rounds` times with each of:
-- spliced: `xlsx_report.write_xlsx` as it is (with `--index-formats`, its row formats given their
-  style indexes first: today they have none, see `write_spliced_indexed`);
+- spliced: `xlsx_report.write_xlsx` as it is;
 - cell by cell: the same `write_xlsx` with `start_table` swapped, in this script only, for one that
   writes each table's rows as soon as its header is written, with `write_string`, `write_number` and
   `write_blank` and the same formats, from the same row source, in the same constant-memory
@@ -106,24 +105,6 @@ def write_spliced(result: AuditResult, path: Path) -> None:
 
 def write_cell_by_cell(result: AuditResult, path: Path) -> None:
     with mock.patch.object(xlsx_report, "start_table", cell_by_cell_table):
-        xlsx_report.write_xlsx(result, path)
-
-
-def write_spliced_indexed(result: AuditResult, path: Path) -> None:
-    """`--index-formats`: the spliced rows with every row format given its style index up front.
-    xlsxwriter numbers a format when a cell it writes first uses it, so formats used only by spliced
-    rows (severity colours, cluster bands) have no index when the workbook closes and their cells are
-    spliced unformatted. This is what a fix in xlsx_rows would cost; here it reaches into
-    xlsxwriter's private `_get_xf_index`, which only a benchmark may."""
-
-    def indexed_table(sheet: Worksheet, columns: list[Column], header_style: Format, **kwargs) -> PendingRows:
-        for column in columns:
-            for style in column.styles.formats if column.styles else ():
-                if style is not None:
-                    style._get_xf_index()
-        return xlsx_rows.start_table(sheet, columns, header_style, **kwargs)
-
-    with mock.patch.object(xlsx_report, "start_table", indexed_table):
         xlsx_report.write_xlsx(result, path)
 
 
@@ -298,9 +279,6 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="writes of each variant, alternated")
     parser.add_argument("--sample", type=int, default=500, help="rows per sheet compared cell by cell")
     parser.add_argument(
-        "--index-formats", action="store_true", help="give the spliced rows' formats their index first"
-    )
-    parser.add_argument(
         "--data", type=Path, help="exports of synth.py to audit (default: data/<records>k, made if missing)"
     )
     parser.add_argument("--work", type=Path, default=Path("/tmp/crm-audit-bench-xlsx"))
@@ -325,7 +303,7 @@ def main() -> None:
     )
 
     variants = {
-        "spliced": write_spliced_indexed if args.index_formats else write_spliced,
+        "spliced": write_spliced,
         "cell by cell": write_cell_by_cell,
     }
     args.work.mkdir(parents=True, exist_ok=True)
@@ -342,12 +320,11 @@ def main() -> None:
     problems = compare(outputs["spliced"], outputs["cell by cell"], args.sample)
     medians = {name: statistics.median(run.seconds for run in found) for name, found in runs.items()}
     growths = {name: statistics.median(run.growth for run in found) for name, found in runs.items()}
-    label = "spliced, formats indexed" if args.index_formats else "spliced"
     print(f"median of {args.rounds} rounds, each write in a forked child (the whole write_xlsx):")
     for name, path in outputs.items():
         cells = sum(data_cells(path).values())
         print(
-            f"  {label if name == 'spliced' else name:<24} {medians[name]:7.2f} s  "
+            f"  {name:<24} {medians[name]:7.2f} s  "
             f"peak RSS +{growths[name] / 2**20:4.0f} MiB  {cells:,} cells in finding sheets  "
             f"{medians[name] / cells * 1e6:5.2f} µs per cell  file {path.stat().st_size / 2**20:.0f} MiB"
         )

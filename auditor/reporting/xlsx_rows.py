@@ -1,7 +1,8 @@
 """Writing the data rows of big worksheets a column at a time.
 
-xlsxwriter costs about 8 µs a cell in Python, so a million-record audit's findings (8M cells) took a
-minute. xlsxwriter still writes each workbook: styles, the small sheets, every table's header, widths,
+xlsxwriter spends microseconds of Python on each cell, and a big audit's finding sheets hold tens of
+millions (benchmarks/bench_xlsx.py: this way takes a quarter of the time). xlsxwriter still writes
+each workbook: styles, the small sheets, every table's header, widths,
 frozen pane and filter. The rows of the finding tables are generated here instead, as the sheet XML
 Excel reads (inline strings), with Arrow's string kernels over whole columns, and spliced into the
 sheet xlsxwriter wrote. Every value still goes through `cells.inert_array` first; text is
@@ -82,6 +83,9 @@ def start_table(
     sheet: Worksheet, columns: list[Column], header_style: Format, *, rows: int, source: RowSource
 ) -> PendingRows:
     """Header, widths, frozen header row and a filter over every row to come."""
+    for column in columns:
+        for style in column.styles.formats if column.styles else ():
+            _indexed(style)
     for number, column in enumerate(columns):
         sheet.set_column(number, number, column.width)
         sheet.write_string(0, number, inert_text(column.header), header_style)
@@ -191,9 +195,17 @@ def _style_attributes(column: Column, start: int, stop: int) -> pa.Array:
     return pc.fill_null(attributes.take(pa.array(codes, mask=codes < 0)), "")
 
 
+def _indexed(style: Format | None) -> None:
+    """xlsxwriter writes a format into the styles part only once a cell it writes has used it, and
+    gives it its index then. The spliced rows' formats (severity colours, cluster bands) are used by
+    no cell xlsxwriter writes, so they are indexed here, before the workbook closes: the one place
+    this module asks xlsxwriter for more than its public API."""
+    if style is not None:
+        style._get_xf_index()
+
+
 def _style_attribute(style: Format | None) -> str:
-    # xlsxwriter gives each format its index in the styles part when the workbook closes.
-    index = getattr(style, "xf_index", None) if style is not None else None
+    index = style.xf_index if style is not None else None
     return f' s="{index}"' if index else ""
 
 

@@ -225,3 +225,19 @@ def test_the_matcher_words_every_comparison_level_and_veto() -> None:
     labels = {level.label for comparison in settings.comparisons for level in comparison.levels}
     assert sorted(label for label in labels if f"level.{label}" not in english) == []
     assert sorted(veto.name for veto in settings.vetoes if f"veto.{veto.name}" not in english) == []
+
+
+def test_every_compared_field_and_evidence_label_has_a_name(demo_result) -> None:
+    """The field a match compares and the label of every piece of evidence the demo shows have a
+    name in the reports (else the raw code shows, in every language)."""
+    from auditor.findings import ClusterEvidence, FieldEvidence
+    from auditor.matching.settings import default_settings
+
+    english = catalogue("en")
+    compared = {comparison.name for comparison in default_settings().comparisons}
+    assert sorted(name for name in compared if f"field.{name}" not in english) == []
+    labels = {"confidence", "pairs_note"}
+    for finding in demo_result.findings:
+        if isinstance(finding.evidence, FieldEvidence | ClusterEvidence):
+            labels |= set(finding.evidence.details)
+    assert sorted(label for label in labels if f"evidence.{label}" not in english) == []

@@ -11,7 +11,7 @@ import pytest
 from auditor.findings import Finding, RecordRef
 from auditor.reporting.cells import FORMULA_STARTS
 from auditor.reporting.xlsx_report import write_xlsx
-from tests.reports.sample_result import HOSTILE, sample_result
+from tests.reports.sample_result import HOSTILE, sample_result, scaled_result
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +93,20 @@ def test_duplicates_are_one_row_per_record_grouped_by_cluster(tmp_path: Path) ->
     ]
     assert [(row["Cluster"], row["Row"], row["Keep"]) for row in rows] == [("C1", 2, "Keep"), ("C1", 3, None)]
     assert rows[0]["Matched on"] == "email, last_name, phone"
+
+
+def test_finding_rows_keep_their_severity_colour_and_cluster_bands(tmp_path: Path) -> None:
+    """The rows are written beside xlsxwriter (auditor/reporting/xlsx_rows.py); their formats must
+    still reach the workbook's styles, or every row loses its colour."""
+    path = tmp_path / "audit.xlsx"
+    write_xlsx(scaled_result(400, 200), path)
+    workbook = openpyxl.load_workbook(path)
+    severity = workbook["invalid_email"].cell(row=2, column=1)
+    assert severity.value == "warning"
+    assert severity.font.b and str(severity.font.color.rgb).endswith("7A4100")
+    clusters = workbook["duplicate"]
+    fills = {clusters.cell(row=row, column=1).fill.fgColor.rgb for row in range(2, clusters.max_row + 1)}
+    assert any(str(fill).endswith("F3F5F8") for fill in fills), fills
 
 
 def test_headers_follow_the_language(tmp_path: Path) -> None:
