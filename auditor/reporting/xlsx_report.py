@@ -440,7 +440,7 @@ def _inputs_sheet(sheet: Worksheet, result: AuditResult, t: Translator, styles: 
             report.file,
             report.sheet or "",
             report.platform or "",
-            report.object or "",
+            t.optional(f"object.{report.object}", report.object) if report.object else "",
             report.rows,
             confidence,
             report.language or "",
