@@ -56,8 +56,8 @@ def open_report(browser: Any, tmp_path: Path) -> Iterator[Any]:
         context.close()
 
 
-# Rows the filters left in (not `hidden`). Read from the DOM, not from layout: off-screen sections
-# are laid out lazily (content-visibility), and what is tested here is the filtering itself.
+# Rows the filters left in (not `hidden`). Read from the DOM, not from layout: what is tested here is
+# the filtering itself, wherever the rows are on the page.
 SHOWN = "tbody tr:not([hidden])"
 
 
@@ -69,7 +69,7 @@ def test_search_filter_and_sort_a_findings_table(open_report: Any) -> None:
     watched = open_report(scaled_result(2000, 300))
     page = watched.page
     section = page.locator("#kind-invalid-email")
-    # Off-screen kinds are not laid out (content-visibility) until a reader scrolls to them.
+    # Brought on screen the way a reader would, so the clicks below happen where they can be seen.
     section.scroll_into_view_if_needed()
     rows = section.locator("tbody tr")
     total = rows.count()
