@@ -48,12 +48,20 @@ class Translator:
         group, decimal = self("meta.group_separator"), self("meta.decimal_separator")
         return text.replace(",", "\0").replace(".", decimal).replace("\0", group)
 
+    def percent(self, share: float, decimals: int = 1) -> str:
+        """A share (0.051) as the reports write it ("5.1 %"; "5,1 %" in French)."""
+        return f"{self.number(share * 100, decimals)} %"
+
     def field(self, name: str) -> str:
         """A canonical field's name for people; the code itself when no translation exists."""
         return self.optional(f"field.{name}", name)
 
     def kind_title(self, kind: str) -> str:
         return self.optional(f"kind.{kind}.title", kind.replace("_", " ").capitalize())
+
+    def action(self, kind: str) -> str:
+        """What to do about a kind of finding, for the summary's list of what to fix first."""
+        return self.optional(f"action.{kind}", self("action.other", title=self.kind_title(kind)))
 
     def kind_why(self, kind: str) -> str:
         return self.optional(f"kind.{kind}.why", self("kind.other.why"))

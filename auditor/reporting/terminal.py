@@ -11,7 +11,7 @@ import click
 from auditor.api import AuditResult, InputReport
 from auditor.matching import MatchResult
 from auditor.reporting.cells import printable
-from auditor.reporting.summary import SEVERITIES, health_score
+from auditor.reporting.summary import SEVERITIES, actions, health_score
 
 
 class Progress:
@@ -65,7 +65,12 @@ def summary_text(result: AuditResult, written: list[str]) -> str:
     if summary["findings"]:
         severities = ", ".join(f"{count} {level}" for level, count in summary["by_severity"].items())
         health = health_score(result)
-        score = f" Health score {health.score:.1f}/100." if health.score is not None else ""
+        score = (
+            f" Health score {health.score:.1f}/100 ({health.band}; {health.needs_fix:.1%} of people records"
+            " with an error or a warning)."
+            if health.score is not None
+            else ""
+        )
         lines.append(f"{summary['findings']} findings ({severities}).{score}")
         lines.extend(_kind_table(result))
     else:
@@ -117,16 +122,19 @@ def _table_name(report: InputReport) -> str:
 
 
 def _kind_table(result: AuditResult) -> list[str]:
-    """Kinds, most findings first, with a column per severity; "." where there are none."""
+    """Kinds in the order of what to fix first, with a column per severity ("." where there are
+    none), the records they name and that number's share of the people records."""
     counts = result.findings.counts()
-    totals = result.findings.tally("kind")
-    levels = [level for level in SEVERITIES if any(counts[(kind, level)] for kind in totals)]
-    width = max(len("kind"), *(len(kind) for kind in totals))
-    cells = max(len(level) for level in [*levels, "total"]) + 2
-    lines = ["  " + "kind".ljust(width) + "".join(level.rjust(cells) for level in [*levels, "total"])]
-    for kind, total in sorted(totals.items(), key=lambda item: (-item[1], item[0])):
-        row = "".join(str(counts[(kind, level)] or ".").rjust(cells) for level in levels)
-        lines.append("  " + kind.ljust(width) + row + str(total).rjust(cells))
+    todo = actions(result)
+    levels = [level for level in SEVERITIES if any(counts[(action.kind, level)] for action in todo)]
+    width = max(len("kind"), *(len(action.kind) for action in todo))
+    cells = max(len(level) for level in [*levels, "total", "records"]) + 2
+    heads = [*levels, "total", "records", "people"]
+    lines = ["  " + "kind".ljust(width) + "".join(head.rjust(cells) for head in heads)]
+    for action in todo:
+        row = "".join(str(counts[(action.kind, level)] or ".").rjust(cells) for level in levels)
+        reach = str(action.findings).rjust(cells) + str(action.records).rjust(cells)
+        lines.append("  " + action.kind.ljust(width) + row + reach + f"{action.share:.1%}".rjust(cells))
     return lines
 
 

@@ -32,7 +32,7 @@ from auditor.findings import (
     RecordRef,
 )
 from auditor.model import CANONICAL_TYPES, TEMPERATURES
-from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, HealthView, health_score, kind_order
+from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, Action, HealthView, actions, health_score
 from auditor.wording import FALLBACK, Several, Words, said
 
 LABEL_KINDS = ("unmapped_label",)
@@ -90,6 +90,8 @@ class Limits:
     """How much the page shows before it points to the XLSX/JSON: keeps a million-record audit's
     page small enough to open in seconds."""
 
+    # The first screen's list of what to fix first; every kind is in the table under it.
+    actions: int = 5
     rows_per_kind: int = 500
     clusters_per_kind: int = 100
     records_per_cluster: int = 8
@@ -121,6 +123,8 @@ class Segment:
 
 @dataclass(frozen=True)
 class KindCount:
+    """A kind of finding as the summary lists it, and as one action of the first screen."""
+
     kind: str
     anchor: str
     count: int
@@ -128,6 +132,8 @@ class KindCount:
     by_severity: dict[str, int]
     segments: list[Segment]
     worst: str
+    records: int  # distinct records its findings name
+    share: float  # people records named ÷ people records
 
 
 @dataclass(frozen=True)
@@ -348,6 +354,7 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
     records = result.records
     findings = result.findings
     summary = result.summary()
+    todo = actions(result)
     # Only the type columns: a copy of every column of a million records would cost a gigabyte.
     people = records.loc[records["object"] != "account", ["record_type", "suggested_type", "temperature"]]
     leads = people[people["record_type"] == "lead"]
@@ -363,7 +370,7 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
         files_skipped=len(result.skipped),
         health=health_score(result),
         by_severity=_segments(summary["by_severity"], SEVERITIES),
-        by_kind=_kind_counts(findings),
+        by_kind=_kind_counts(findings, todo),
         by_platform=_bars(records["platform"]),
         by_object=_bars(records["object"]),
         inputs=[_input_view(report, largest_input, lang) for report in read],
@@ -374,7 +381,7 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
         ),
         leads=len(leads),
         temperatures=_bars(leads["temperature"], order=(*reversed(TEMPERATURES), ""), keep_zero=True),
-        sections=_sections(records, findings, limits, lang),
+        sections=_sections(records, findings, [action.kind for action in todo], limits, lang),
         limits=limits,
         blind_spots=[_blind_spot_view(entry, lang) for entry in result.blind_spots],
         checks=len(result.coverage),
@@ -416,12 +423,13 @@ def _segments(counts: Mapping[str, int], order: Sequence[str]) -> list[Segment]:
     return segments
 
 
-def _kind_counts(findings: Findings) -> list[KindCount]:
+def _kind_counts(findings: Findings, todo: list[Action]) -> list[KindCount]:
     pairs = findings.counts()
     totals = findings.tally("kind")
     largest = max(totals.values(), default=1)
     rows = []
-    for kind in kind_order(totals):
+    for action in todo:
+        kind = action.kind
         by_severity = {level: pairs[(kind, level)] for level in SEVERITIES if pairs[(kind, level)]}
         worst = next(iter(by_severity), "info")
         # Segments are fractions of the largest kind, so stacked bars compare across kinds.
@@ -430,7 +438,17 @@ def _kind_counts(findings: Findings) -> list[KindCount]:
             segments.append(Segment(level, count, start, count / largest))
             start += count / largest
         rows.append(
-            KindCount(kind, anchor(kind), totals[kind], totals[kind] / largest, by_severity, segments, worst)
+            KindCount(
+                kind,
+                anchor(kind),
+                totals[kind],
+                totals[kind] / largest,
+                by_severity,
+                segments,
+                worst,
+                action.records,
+                action.share,
+            )
         )
     return rows
 
@@ -511,10 +529,12 @@ def _sentence(text: str | None, lang: str) -> Phrase | None:
 # --- sections ----------------------------------------------------------------------------------
 
 
-def _sections(records: pd.DataFrame, findings: Findings, limits: Limits, lang: str) -> list[KindSection]:
+def _sections(
+    records: pd.DataFrame, findings: Findings, order: list[str], limits: Limits, lang: str
+) -> list[KindSection]:
     grouped = findings.by_kind()
     plans = []
-    for kind in kind_order(grouped):
+    for kind in order:
         layout = "clusters" if kind in CLUSTER_KINDS else "labels" if kind in LABEL_KINDS else "table"
         cap = {"clusters": limits.clusters_per_kind, "labels": limits.labels, "table": limits.rows_per_kind}
         # Only the findings the page shows are written out (a stale-lead audit may have 300k).

@@ -32,7 +32,7 @@ from auditor.finding_groups import Findings
 from auditor.findings import ClusterEvidence, Evidence, FieldEvidence, LabelEvidence, evidence_dict
 from auditor.reporting.cells import inert
 from auditor.reporting.i18n import Translator, message_in
-from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, health_score, kind_order
+from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, Action, actions, health_score
 from auditor.reporting.xlsx_rows import (
     Column,
     PendingRows,
@@ -71,8 +71,9 @@ def write_xlsx(result: AuditResult, path: str | Path, *, lang: str | None = None
     workbook.set_properties({"title": t("report.title"), "author": TOOL, "created": created})
     styles = _Styles(workbook)
     grouped = result.findings.by_kind()
-    kinds = kind_order(grouped)
-    _summary_sheet(workbook.add_worksheet("summary"), result, kinds, grouped, t, styles)
+    todo = actions(result)
+    kinds = [action.kind for action in todo]
+    _summary_sheet(workbook.add_worksheet("summary"), result, todo, grouped, t, styles)
     _inputs_sheet(workbook.add_worksheet("inputs"), result, t, styles)
     pending = []
     for kind in kinds:
@@ -375,7 +376,7 @@ def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
 def _summary_sheet(
     sheet: Worksheet,
     result: AuditResult,
-    kinds: list[str],
+    todo: list[Action],
     grouped: dict[str, Findings],
     t: Translator,
     styles: _Styles,
@@ -384,13 +385,15 @@ def _summary_sheet(
     health = health_score(result)
     sheet.set_column(0, 0, 34)
     sheet.set_column(1, 1, 40)
-    sheet.set_column(2, 6, 12)
+    sheet.set_column(2, 8, 12)
     sheet.write_string(0, 0, _text(t("report.title")), styles.title)
     metrics: list[tuple[str, object]] = [
         (t("xlsx.as_of"), result.config.as_of.isoformat()),
         (t("summary.records"), summary["records"]),
         (t("summary.findings"), summary["findings"]),
         (t("xlsx.health"), health.score if health.score is not None else ""),
+        (t("xlsx.band"), t(f"summary.band_{health.band}")),
+        (t("xlsx.needs_fix"), round(health.needs_fix * 100, 1)),
         (t("summary.files"), len({report.file for report in result.inputs if not report.error})),
         (t("summary.skipped"), len(result.skipped)),
     ]
@@ -404,16 +407,26 @@ def _summary_sheet(
         t("col.kind"),
         *(t(f"severity.{level}") for level in SEVERITIES),
         t("col.count"),
+        t("col.records"),
+        t("xlsx.share_of_people"),
     ]
     _write_cells(sheet, start, headers, styles.header)
-    for row, kind in enumerate(kinds, start=start + 1):
+    # In the order of what to fix first (the HTML summary's list, and the order of the sheets).
+    for row, action in enumerate(todo, start=start + 1):
+        kind = action.kind
         counts = grouped[kind].tally("severity")
         # An internal link to the kind's sheet: a hyperlink, not a formula, and never built from data.
         sheet.write_url(row, 0, f"internal:'{kind[:31]}'!A1", string=kind)
         _write_cells(
             sheet,
             row,
-            [t.kind_title(kind), *(counts[level] for level in SEVERITIES), len(grouped[kind])],
+            [
+                t.kind_title(kind),
+                *(counts[level] for level in SEVERITIES),
+                len(grouped[kind]),
+                action.records,
+                round(action.share * 100, 1),
+            ],
             first=1,
         )
 

@@ -57,8 +57,9 @@ def test_golden_report_holds_every_section() -> None:
     for anchor in ("summary", "whoiswho", "findings", "inputs", "kind-duplicate", "kind-unmapped-label"):
         assert f'id="{anchor}"' in html
     # The health score's formula is shown with the audit's own numbers.
-    # Worst finding per record: 2 errors (the lead and contact of DU002), 7 warnings, 1 info.
-    assert "100 × (1 − (2 × 1 + 7 × 0.5 + 1 × 0.1) ÷ 10) = 44.0" in html
+    # Worst finding per people record: 2 errors (the lead and contact of DU002), 7 warnings; the
+    # account row and its info finding do not count.
+    assert "100 × (1 − (2 × 1 + 7 × 0.5 + 0 × 0.1) ÷ 9) = 38.9" in html
     # A kind the catalogue does not know yet still gets a section, titled from its code.
     assert "Brand new kind" in html
     # The skipped file is listed with its reason.

@@ -47,10 +47,11 @@ def test_language_is_translated_not_copied(lang: str) -> None:
     assert same == []
 
 
-def test_every_kind_has_a_title_and_a_reason() -> None:
+def test_every_kind_has_a_title_a_reason_and_an_action() -> None:
     english = catalogue("en")
     for kind in KINDS:
         assert f"kind.{kind}.title" in english
+        assert f"action.{kind}" in english
         # Two sentences: what is wrong, and what to do or why it costs.
         assert english[f"kind.{kind}.why"].count(". ") >= 1, kind
 
@@ -73,6 +74,7 @@ def test_unknown_codes_fall_back_to_the_code() -> None:
     t = Translator("pl")
     assert t.kind_title("brand_new_kind") == "Brand new kind"
     assert t.kind_why("brand_new_kind") == t("kind.other.why")
+    assert t.action("brand_new_kind") == "Do przejrzenia: Brand new kind"
     assert t.field("no_such_field") == "no_such_field"
 
 

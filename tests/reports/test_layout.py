@@ -110,7 +110,11 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("layout")
     demo = audit_samples(demo_config())
     written = {}
-    for name, result, lang in (("demo-en", demo, "en"), ("demo-ar", demo, "ar"), ("sample", sample_result(), "en")):
+    for name, result, lang in (
+        ("demo-en", demo, "en"),
+        ("demo-ar", demo, "ar"),
+        ("sample", sample_result(), "en"),
+    ):
         path = folder / f"{name}.html"
         path.write_text(render_html(result, lang=lang), encoding="utf-8", newline="\n")
         written[name] = path
@@ -122,7 +126,9 @@ def open_at(browser: Any) -> Iterator[Any]:
     contexts: list[Any] = []
 
     def open_(path: Path, width: int, fragment: str = "") -> Any:
-        context = browser.new_context(viewport={"width": width, "height": 900}, reduced_motion="no-preference")
+        context = browser.new_context(
+            viewport={"width": width, "height": 900}, reduced_motion="no-preference"
+        )
         contexts.append(context)
         page = context.new_page()
         page.goto(path.as_uri() + fragment)
@@ -170,5 +176,7 @@ def test_a_link_to_a_section_opens_on_it(reports: dict[str, Path], open_at: Any,
     page = open_at(reports["demo-ar"], width)
     last_kind = page.eval_on_selector_all("section.kind[id]", "kinds => kinds.at(-1).id")
     opened = open_at(reports["demo-ar"], width, f"#{last_kind}")
-    top = opened.evaluate(f"document.getElementById('{last_kind}').querySelector('h3').getBoundingClientRect().top")
+    top = opened.evaluate(
+        f"document.getElementById('{last_kind}').querySelector('h3').getBoundingClientRect().top"
+    )
     assert -2 <= top <= 48

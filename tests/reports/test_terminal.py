@@ -15,11 +15,17 @@ def test_summary_counts_findings_by_kind_and_severity() -> None:
     text = summary_text(sample_result(), ["report.html", "audit.xlsx"])
     lines = text.splitlines()
     assert lines[0] == "Audited 10 records from 6 table(s) (as of 2026-11-01)."
-    assert "10 findings (1 error, 7 warning, 2 info). Health score 44.0/100." in lines
+    assert (
+        "10 findings (1 error, 7 warning, 2 info). Health score 38.9/100"
+        " (poor; 100.0% of people records with an error or a warning)."
+    ) in lines
     header = next(line for line in lines if line.strip().startswith("kind"))
-    assert header.split() == ["kind", "error", "warning", "info", "total"]
+    assert header.split() == ["kind", "error", "warning", "info", "total", "records", "people"]
+    kinds = [line.split()[0] for line in lines[lines.index(header) + 1 :][:10]]
+    # What to fix first: the error, then warnings by the records they name, then the infos.
+    assert kinds[0] == "lead_is_contact" and set(kinds[-2:]) == {"stale_lead", "brand_new_kind"}
     duplicate = next(line for line in lines if line.strip().startswith("duplicate "))
-    assert duplicate.split() == ["duplicate", ".", "1", ".", "1"]
+    assert duplicate.split() == ["duplicate", ".", "1", ".", "1", "2", "22.2%"]
     assert "  skipped broken.csv: not a CSV or Excel file (looks like a PDF)" in lines
     assert lines[-2:] == ["Wrote report.html", "Wrote audit.xlsx"]
 

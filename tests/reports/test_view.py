@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from auditor.findings import SEVERITY_ORDER
 from auditor.reporting.html_report import render_html
+from auditor.reporting.summary import actions, health_band
 from auditor.reporting.view import KindSection, Limits, ReportView, build_view
 from tests.reports.sample_result import sample_result, scaled_result
 
@@ -85,7 +89,37 @@ def test_sections_are_capped_with_a_pointer_to_the_full_reports() -> None:
     assert "Showing the first 7 of 80. All 80 are in the XLSX and JSON reports." in html
 
 
-def test_health_score_counts_each_record_once_at_its_worst() -> None:
+def test_health_score_counts_each_people_record_once_at_its_worst() -> None:
     health = build_view(sample_result()).health
-    assert health.worst == {"error": 2, "warning": 7, "info": 1}
-    assert health.score == 44.0 and health.band == "poor"
+    # The account row's finding (info) leaves the score alone: 9 people records, 2 at an error.
+    assert health.records == 9
+    assert health.worst == {"error": 2, "warning": 7, "info": 0}
+    assert health.score == 38.9 and health.band == "poor"
+
+
+@pytest.mark.parametrize(
+    ("score", "needs_fix", "band"),
+    [
+        (99.0, 0.02, "good"),
+        (92.4, 0.08, "fair"),  # a high score, but one person in twelve needs a fix
+        (95.0, 0.30, "poor"),
+        (80.0, 0.01, "fair"),
+        (74.9, 0.00, "poor"),
+    ],
+)
+def test_the_band_cannot_say_good_while_many_people_need_a_fix(
+    score: float, needs_fix: float, band: str
+) -> None:
+    assert health_band(score, needs_fix) == band
+
+
+def test_actions_put_the_most_severe_first_then_the_widest() -> None:
+    result = sample_result()
+    todo = actions(result)
+    assert [action.kind for action in todo] == [kind.kind for kind in build_view(result).by_kind]
+    ranks = [(-SEVERITY_ORDER[action.severity], -action.records) for action in todo]
+    assert ranks == sorted(ranks)
+    assert todo[0].kind == "lead_is_contact" and todo[0].records == 2
+    # The share counts people records only: the new kind names the account row.
+    new_kind = next(action for action in todo if action.kind == "brand_new_kind")
+    assert new_kind.records == 1 and new_kind.share == 0.0
