@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from auditor import TOOL, __version__
+from auditor.baseline import Baseline, compare, read_baseline
 from auditor.checking import AuditContext, Coverage, load_ruleset, measure_coverage, run_rules
 from auditor.config import Config
 from auditor.detecting import Detection, detect
@@ -102,6 +103,8 @@ class AuditResult:
     matches: MatchResult | None = None
     # Per rule and input table: records checked, and records not checkable with the reason.
     coverage: list[Coverage] = field(default_factory=list)
+    # The comparison with a previous audit's findings JSON, when one was given.
+    baseline: Baseline | None = None
 
     def __post_init__(self) -> None:
         self.findings = Findings.of(self.findings, self.records)
@@ -149,7 +152,7 @@ class AuditResult:
             "inputs": [report.to_dict() for report in self.inputs],
             "summary": self.summary(),
             "coverage": [entry.to_dict() for entry in self.coverage],
-        }
+        } | ({"baseline": self.baseline.to_dict()} if self.baseline else {})
 
     def to_dict(self) -> dict[str, Any]:
         """The findings JSON of docs/CONTRACT.md (schema_version 1, reports/findings.schema.json).
@@ -186,7 +189,7 @@ class AuditResult:
                     record["suggested_type"] = suggested[suggested_codes[position]]
                     record["temperature"] = temperatures[temperature_codes[position]]
                 records.append(record)
-            yield {
+            item = {
                 "rule": finding.rule,
                 "kind": finding.kind,
                 "severity": finding.severity,
@@ -194,6 +197,9 @@ class AuditResult:
                 "records": records,
                 "evidence": evidence_dict(finding.evidence),
             }
+            if self.baseline:
+                item["baseline_status"] = self.baseline.status(number)
+            yield item
 
 
 def audit(
@@ -202,13 +208,18 @@ def audit(
     *,
     progress: Progress | None = None,
     display_names: Sequence[str] | None = None,
+    baseline: str | Path | None = None,
 ) -> AuditResult:
     """Audit CRM exports: load, detect, map terms, normalise, find who is who, match people, check rules.
 
     Unreadable files do not stop the audit: they are listed in `inputs` with the reason.
     `display_names` replaces the file names used in findings (the web app passes the uploaded names).
+    `baseline`, a findings JSON of an earlier audit, marks each finding new or still open and lists
+    the earlier findings that are gone (auditor/baseline.py).
     """
     config = config or Config()
+    # Read first: a wrong baseline should cost a second, not the audit.
+    previous = read_baseline(baseline) if baseline is not None else None
     say = progress or (lambda step, detail: None)
     # The rule set and its field checks are settled before any file is read: a mistake in the
     # config should cost a second, not the reading of every export.
@@ -228,7 +239,7 @@ def audit(
     say("rules", f"{len(records)} records")
     findings = run_rules(context, ruleset)
     coverage = measure_coverage(context, ruleset)
-    return AuditResult(
+    result = AuditResult(
         config=config,
         records=records,
         findings=findings,
@@ -237,6 +248,10 @@ def audit(
         matches=matches,
         coverage=coverage,
     )
+    if previous is not None:
+        say("comparing", f"with {baseline}")
+        result.baseline = compare(result.finding_dicts(), previous, str(baseline))
+    return result
 
 
 def inspect(

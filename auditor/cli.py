@@ -160,6 +160,11 @@ def _config(
     help="Exit 1 when a finding reaches this severity (default: error).",
 )
 @click.option("--ruleset", help="Rule set to run (default, pre-migration, strict, ...).")
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="A findings JSON of an earlier audit: mark each finding new or still open, and count the fixed.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary; only errors.")
 def audit_command(
     files: tuple[str, ...],
@@ -169,6 +174,7 @@ def audit_command(
     normalised: str | None,
     fail_on: str | None,
     ruleset: str | None,
+    baseline: str | None,
     quiet: bool,
     **options: Any,
 ) -> None:
@@ -190,17 +196,17 @@ def audit_command(
     outputs = {"html": html, "json": json, "xlsx": xlsx, "normalised": normalised}
     # Before the audit: a wrong output path found after minutes of work costs those minutes.
     check_outputs(outputs, expand_folders(files), config=options.get("config_path"))
-    result = _run_audit(list(files), config, quiet=quiet)
+    result = _run_audit(list(files), config, quiet=quiet, baseline=baseline)
     written = write_reports(result, **outputs)
     _finish(result, written, quiet=quiet)
 
 
-def _run_audit(files: list[str], config: Config, *, quiet: bool) -> AuditResult:
+def _run_audit(files: list[str], config: Config, *, quiet: bool, baseline: str | None = None) -> AuditResult:
     from auditor.api import audit
     from auditor.reporting.terminal import Progress
 
     with Progress(enabled=not quiet) as progress:
-        result = audit(files, config, progress=progress.update)
+        result = audit(files, config, progress=progress.update, baseline=baseline)
     for report in result.skipped:
         _say(f"crm-audit: {report.file}: {report.error}", err=True)
     return result

@@ -75,6 +75,12 @@ def summary_text(result: AuditResult, written: list[str]) -> str:
         lines.extend(_kind_table(result))
     else:
         lines.append("No findings.")
+    if result.baseline:
+        compared = result.baseline
+        lines.append(
+            f"Since {compared.file}: {compared.new} new, {compared.still_open_count} still open,"
+            f" {len(compared.fixed)} fixed."
+        )
     lines.extend(_blind_spot_lines(result))
     for path in written:
         lines.append(f"Wrote {path}")

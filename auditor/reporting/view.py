@@ -20,6 +20,7 @@ import pandas as pd
 
 from auditor import __version__
 from auditor.api import AuditResult, InputReport
+from auditor.baseline import Baseline
 from auditor.checking.coverage import Coverage
 from auditor.finding_groups import Findings, locate
 from auditor.findings import (
@@ -322,6 +323,17 @@ class BlindSpotView:
 
 
 @dataclass(frozen=True)
+class BaselineView:
+    """Since the earlier audit: findings new, still open and fixed, and the fixed ones per kind."""
+
+    name: str
+    new: int
+    still_open: int
+    fixed: int
+    fixed_by_kind: list[tuple[str, int]]
+
+
+@dataclass(frozen=True)
 class ReportView:
     lang: str
     as_of: str
@@ -345,6 +357,7 @@ class ReportView:
     limits: Limits
     blind_spots: list[BlindSpotView] = field(default_factory=list)
     checks: int = 0  # rule/table pairs the coverage counts
+    baseline: BaselineView | None = None
 
 
 def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str | None = None) -> ReportView:
@@ -385,6 +398,20 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
         limits=limits,
         blind_spots=[_blind_spot_view(entry, lang) for entry in result.blind_spots],
         checks=len(result.coverage),
+        baseline=_baseline_view(result.baseline),
+    )
+
+
+def _baseline_view(baseline: Baseline | None) -> BaselineView | None:
+    if baseline is None:
+        return None
+    fixed = Counter(finding["kind"] for finding in baseline.fixed)
+    return BaselineView(
+        PurePath(baseline.file).name,
+        baseline.new,
+        baseline.still_open_count,
+        len(baseline.fixed),
+        sorted(fixed.items(), key=lambda item: (-item[1], item[0])),
     )
 
 

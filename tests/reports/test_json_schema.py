@@ -71,6 +71,21 @@ def test_a_duplicate_without_its_score_is_refused(demo_json: dict) -> None:
 
 def test_fields_the_contract_adds_later_are_accepted(demo_json: dict) -> None:
     extended = copy.deepcopy(demo_json)
-    extended["baseline"] = {"new": 1}
-    extended["findings"][0]["baseline_status"] = "new"
+    extended["decisions"] = {"file": "decisions.csv", "pairs": 2}
+    extended["findings"][0]["plan_action"] = "merge"
+    extended["inputs"][0]["engine"] = "dask"
     findings_json_validator().validate(extended)
+
+
+def test_a_baseline_is_whole_and_a_status_is_one_of_two(demo_json: dict) -> None:
+    compared = copy.deepcopy(demo_json)
+    compared["baseline"] = {"file": "last.json", "new": 1, "still_open": 2, "fixed": 0, "fixed_findings": []}
+    compared["findings"][0]["baseline_status"] = "new"
+    findings_json_validator().validate(compared)
+    compared["findings"][0]["baseline_status"] = "fixed"
+    with pytest.raises(jsonschema.ValidationError):
+        findings_json_validator().validate(compared)
+    del compared["findings"][0]["baseline_status"]
+    compared["baseline"] = {"new": 1}
+    with pytest.raises(jsonschema.ValidationError, match="still_open"):
+        findings_json_validator().validate(compared)
