@@ -222,6 +222,8 @@ class ClusterView:
     message: Phrase
     cluster: str
     score: str
+    confidence: str  # sure, likely, review
+    plain: list[tuple[str, str]]  # (same / similar / different, field) of the first pair
     matched_on: list[str]
     members: list[RecordView]
     keep: int | None  # index into members
@@ -767,6 +769,8 @@ def _cluster(
         else Phrase(message.text, "en"),
         cluster=evidence.cluster,
         score=_score(evidence.score),
+        confidence=evidence.confidence,
+        plain=_plain_evidence(evidence.pairs[0]) if evidence.pairs else [],
         matched_on=list(evidence.matched_on),
         members=members,
         keep=keep_at,
@@ -778,6 +782,23 @@ def _cluster(
         risks=[_phrase(risk, lang) for risk in evidence.risks],
         evidence=others,
     )
+
+
+def _plain_evidence(pair: PairEvidence) -> list[tuple[str, str]]:
+    """The first pair's comparisons in words, as (outcome, field): "same" for an exact agreement,
+    "similar" for any other that counted for the match, "different" for one that counted against;
+    a field empty on either side ("null") says nothing and is left out."""
+    said: dict[str, str] = {}
+    for entry in pair.fields:
+        level = str(entry.level)
+        if level == "null" or entry.field in said:
+            continue
+        if entry.weight < 0:
+            said[entry.field] = "different"
+        elif entry.weight > 0:
+            said[entry.field] = "same" if level == "exact" or level.startswith("same") else "similar"
+    order = {"same": 0, "similar": 1, "different": 2}
+    return sorted(((outcome, name) for name, outcome in said.items()), key=lambda item: order[item[0]])
 
 
 def _member_value(member: RecordView, display: str) -> str:

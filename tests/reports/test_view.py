@@ -123,3 +123,21 @@ def test_actions_put_the_most_severe_first_then_the_widest() -> None:
     # The share counts people records only: the new kind names the account row.
     new_kind = next(action for action in todo if action.kind == "brand_new_kind")
     assert new_kind.records == 1 and new_kind.share == 0.0
+
+
+def test_a_duplicate_card_says_its_grade_and_its_evidence_in_words() -> None:
+    card = _section(build_view(sample_result()), "duplicate").clusters[0]
+    assert card.confidence == "sure"
+    # Exact agreements first, then near ones, then what counted against; empty fields say nothing.
+    assert card.plain == [
+        ("same", "phone"),
+        ("same", "city"),
+        ("similar", "email"),
+        ("similar", "first_name"),
+        ("different", "owner"),
+    ]
+    html = render_html(sample_result(), lang="fr")
+    assert "Correspondance sûre : à fusionner" in html
+    assert '<span class="said said-different">Propriétaire : différent</span>' in html
+    # The weights are one click away.
+    assert '<details class="pairs">' in html and '<details class="pairs" open>' not in html
