@@ -89,3 +89,32 @@ def test_chunk_boundaries_change_nothing(result: AuditResult, monkeypatch: pytes
     assert [findings[number] for number in range(len(findings))] == written
     assert [findings[number] for number in reversed(range(len(findings)))] == written[::-1]
     assert findings[4:29] == written[4:29]
+
+
+def _warmth_and_days(findings: Findings) -> list[tuple[int, float]]:
+    warmth = {"hot": 0, "warm": 1, "cold": 2}
+    flat, sizes = findings.located()
+    firsts = flat[np.cumsum(sizes) - sizes]
+    temperatures = findings.records["temperature"].to_numpy()[firsts]
+    days = np.concatenate(
+        [
+            np.asarray(group.measure("days"), dtype=float)
+            if group.measure("days") is not None
+            else np.zeros(len(group))
+            for group in findings.groups
+        ]
+    )
+    return [(warmth.get(str(value), 3), -float(day)) for value, day in zip(temperatures, days, strict=True)]
+
+
+def test_ranked_puts_hot_leads_first_then_the_longest_untouched() -> None:
+    from auditor.demo import audit_samples, demo_config
+
+    stale = audit_samples(demo_config()).findings.by_kind()["stale_lead"]
+    ranked = stale.ranked()
+    keys = _warmth_and_days(ranked)
+    assert keys == sorted(keys)
+    assert keys != _warmth_and_days(stale)  # file order was not already this order
+    # The same findings, only moved.
+    assert sorted(f.records[0].row for f in ranked) == sorted(f.records[0].row for f in stale)
+    assert [f.evidence.details["days"] for f in ranked] == [-day for _, day in keys]

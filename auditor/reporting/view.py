@@ -566,8 +566,10 @@ def _sections(
     for kind in order:
         layout = "clusters" if kind in CLUSTER_KINDS else "labels" if kind in LABEL_KINDS else "table"
         cap = {"clusters": limits.clusters_per_kind, "labels": limits.labels, "table": limits.rows_per_kind}
-        # Only the findings the page shows are written out (a stale-lead audit may have 300k).
-        plans.append((kind, layout, grouped[kind], grouped[kind][: cap[layout]]))
+        # Only the findings the page shows are written out (a stale-lead audit may have 300k); a
+        # section that cannot show them all shows what matters most first.
+        group = grouped[kind] if len(grouped[kind]) <= cap[layout] else grouped[kind].ranked()
+        plans.append((kind, layout, group, group[: cap[layout]]))
     # Only the records the page displays are looked up (a row's first record, a cluster's first
     # members), all in one pass: a 100k-finding audit's page stays cheap to build.
     trimmed = [
