@@ -73,7 +73,13 @@
       var wantSeverity = severity ? severity.value : "";
       var wantRule = rule ? rule.value : "";
       if (query && !texts) {
-        texts = items.map(function (item) { return item.textContent.toLocaleLowerCase(); });
+        // Only what came from the data or names a code (marked translate="no"): the report's own
+        // words ("invalid", "looks like test or filler") would match every row of a section.
+        texts = items.map(function (item) {
+          return Array.prototype.map.call(item.querySelectorAll('[translate="no"]'), function (part) {
+            return part.textContent;
+          }).join(" ").toLocaleLowerCase();
+        });
       }
       var shown = 0;
       items.forEach(function (item, index) {

@@ -85,6 +85,17 @@ def test_search_filter_and_sort_a_findings_table(open_report: Any) -> None:
     )
     assert section.locator(SHOWN).count() == 1
     assert email in (section.locator(SHOWN).text_content() or "")
+    # The report's own words are not data: "invalid" is in every message here, in no value.
+    section.get_by_label("Search").fill("invalid")
+    page.wait_for_function(
+        "el => el.textContent.startsWith('Showing 0 of')", arg=status.element_handle(), timeout=5000
+    )
+    # A rule's code is searchable.
+    section.get_by_label("Search").fill("dq011")
+    page.wait_for_function(
+        "el => !el.textContent.startsWith('Showing 0 of')", arg=status.element_handle(), timeout=5000
+    )
+    assert set(_visible_rules(section)) == {"DQ011"}
     section.get_by_label("Search").fill("")
     page.wait_for_function(
         f"el => el.textContent === 'Showing {total} of {total}'", arg=status.element_handle(), timeout=5000
