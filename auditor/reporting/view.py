@@ -61,10 +61,21 @@ _RECORD_COLUMNS = (
     "suggested_type",
     "temperature",
     "created_date",
+    "last_modified_date",
     "last_activity_date",
 )
-# Shown beside a record's name, email, phone and company where there is room (duplicate clusters).
-_EXTRA_FIELDS = ("mobile_raw", "title", "city", "country", "owner", "created_date", "last_activity_date")
+# Shown beside a record's name, email, phone and company where there is room (duplicate clusters);
+# the last-modified date too, because a keep reason may cite it as the most recent activity.
+_EXTRA_FIELDS = (
+    "mobile_raw",
+    "title",
+    "city",
+    "country",
+    "owner",
+    "created_date",
+    "last_modified_date",
+    "last_activity_date",
+)
 # Evidence fields -> the display column that shows them, so the offending cell is the one marked.
 _FIELD_COLUMN = {
     "first_name": "name",
@@ -739,6 +750,7 @@ _CLUSTER_ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("country", ("country", "country_code")),
     ("owner", ("owner",)),
     ("created_date", ("created_at", "created_date")),
+    ("last_modified_date", ("last_modified_at", "last_modified_date")),
     ("last_activity_date", ("last_activity_at", "last_activity_date")),
 )
 

@@ -141,3 +141,19 @@ def test_a_duplicate_card_says_its_grade_and_its_evidence_in_words() -> None:
     assert '<span class="said said-different">Propriétaire : différent</span>' in html
     # The weights are one click away.
     assert '<details class="pairs">' in html and '<details class="pairs" open>' not in html
+
+
+def test_every_date_a_keep_reason_cites_is_on_its_card() -> None:
+    import re
+
+    from auditor.demo import audit_samples, demo_config
+
+    view = build_view(audit_samples(demo_config()))
+    cited = 0
+    for kind in ("duplicate", "lead_is_contact"):
+        for card in _section(view, kind).clusters:
+            shown = {value for row in card.rows for value in row.values}
+            for date in re.findall(r"\d{4}-\d{2}-\d{2}", card.keep_reason.text):
+                cited += 1
+                assert date in shown, (card.cluster, card.keep_reason.text)
+    assert cited > 0
