@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from auditor import TOOL, __version__
-from auditor.baseline import Baseline, compare, read_baseline
+from auditor.baseline import Baseline, comparable, compare, read_baseline
 from auditor.checking import AuditContext, Coverage, load_ruleset, measure_coverage, run_rules
 from auditor.config import Config
 from auditor.detecting import Detection, detect
@@ -250,7 +250,7 @@ def audit(
     )
     if previous is not None:
         say("comparing", f"with {baseline}")
-        result.baseline = compare(result.finding_dicts(), previous, str(baseline))
+        result.baseline = compare(map(comparable, result.findings), previous, str(baseline))
     return result
 
 

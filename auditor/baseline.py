@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from auditor.errors import ConfigError
+from auditor.findings import Finding, evidence_dict
 
 RecordKey = tuple[str, str, str]
 # What a finding on one record is known by: its kind, the record and the offending field.
@@ -36,7 +37,6 @@ class Baseline:
     file: str
     still_open: list[bool]
     fixed: list[dict[str, Any]]  # the baseline's findings that are gone: kind, rule and records
-    previous: int  # findings in the baseline
 
     @property
     def new(self) -> int:
@@ -108,7 +108,18 @@ def compare(findings: Iterable[Mapping[str, Any]], previous: list[dict[str, Any]
         for number, finding in enumerate(previous)
         if number not in matched
     ]
-    return Baseline(file, still_open, fixed, len(previous))
+    return Baseline(file, still_open, fixed)
+
+
+def comparable(finding: Finding) -> dict[str, Any]:
+    """What `compare` reads of one of this audit's findings, in the shape of the findings JSON: its
+    kind, records, and for a finding on one record its evidence (where its field is), without the
+    record types and cluster evidence the JSON adds (which cost six times as much to write out)."""
+    return {
+        "kind": finding.kind,
+        "records": [record.to_dict() for record in finding.records],
+        "evidence": evidence_dict(finding.evidence) if len(finding.records) == 1 else {},
+    }
 
 
 def _match(index: _Previous, finding: Mapping[str, Any]) -> list[int]:

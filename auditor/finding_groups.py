@@ -396,16 +396,7 @@ class Findings(Sequence[Finding]):
                 else np.zeros(len(group))
             )
             order = np.lexsort((np.arange(len(group)), longest, warmth))
-            if np.array_equal(order, np.arange(len(group))):
-                ranked.append(group)
-                continue
-            moved = group.reordered(order)
-            # The positions move with the findings: locating them again costs more than the ranking.
-            starts = np.cumsum(sizes) - sizes
-            counts = sizes[order]
-            index = np.repeat(starts[order] - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
-            object.__setattr__(moved, "_located", (self.records, positions[index], counts))
-            ranked.append(moved)
+            ranked.append(group if np.array_equal(order, np.arange(len(group))) else group.reordered(order))
         return Findings(ranked, self.records, ordered=True)
 
     def by_kind(self) -> dict[str, Findings]:

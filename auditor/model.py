@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -247,3 +248,9 @@ CONTRACT_COLUMNS = (
     "duplicate_cluster",
     "finding_codes",
 )
+
+
+def people(records: pd.DataFrame) -> np.ndarray:
+    """Which records are people (leads, contacts, the people of a mixed sheet): every row but the
+    accounts, which are evidence about people rather than people."""
+    return (records["object"] != "account").to_numpy()

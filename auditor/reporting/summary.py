@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from auditor.api import AuditResult
-from auditor.finding_groups import FindingGroup
 from auditor.findings import KINDS, SEVERITIES, SEVERITY_ORDER
+from auditor.model import people
 
 # What a record costs the health score at its most severe finding (see HealthView).
 SEVERITY_COST = {"error": 1.0, "warning": 0.5, "info": 0.1}
@@ -64,29 +64,21 @@ def _contract_order(kinds: Iterable[str]) -> dict[str, int]:
     return {kind: index for index, kind in enumerate(ordered)}
 
 
-def people_mask(result: AuditResult) -> np.ndarray:
-    return (result.records["object"] != "account").to_numpy()
-
-
 def actions(result: AuditResult) -> list[Action]:
     """Every kind found, as an action: the most severe first, then the one that concerns the most
     records, then the contract's order. The reports show their sections in this order."""
-    records = result.records
-    is_person = people_mask(result)
-    people = int(is_person.sum())
-    by_kind: dict[str, list[FindingGroup]] = {}
-    for group in result.findings.groups:
-        by_kind.setdefault(group.kind, []).append(group)
+    is_person = people(result.records)
+    persons = int(is_person.sum())
+    by_kind = result.findings.by_kind()
     contract = _contract_order(by_kind)
     found = []
-    for kind, groups in by_kind.items():
-        located = [group.located_in(records)[0] for group in groups]
-        positions = np.unique(np.concatenate(located)) if located else np.zeros(0, dtype=np.int64)
+    for kind, of_kind in by_kind.items():
+        positions = np.unique(of_kind.located()[0])
         positions = positions[positions >= 0]
         named_people = int(np.count_nonzero(is_person[positions]))
-        severity = max((group.severity for group in groups), key=lambda level: SEVERITY_ORDER.get(level, 0))
-        count = sum(len(group) for group in groups)
-        found.append(Action(kind, severity, count, len(positions), named_people / people if people else 0.0))
+        severity = max(of_kind.tally("severity"), key=lambda level: SEVERITY_ORDER.get(level, 0))
+        share = named_people / persons if persons else 0.0
+        found.append(Action(kind, severity, len(of_kind), len(positions), share))
     return sorted(found, key=lambda a: (-SEVERITY_ORDER.get(a.severity, 0), -a.records, contract[a.kind]))
 
 
@@ -95,9 +87,9 @@ def health_score(result: AuditResult) -> HealthView:
     number. Reads the result's cached finding positions: locating them again costs a second a
     million records, once per report."""
     findings = result.findings
-    people = people_mask(result)
-    worst = np.zeros(len(people), dtype=np.int8)
-    if len(findings) and len(people):
+    is_person = people(result.records)
+    worst = np.zeros(len(is_person), dtype=np.int8)
+    if len(findings) and len(is_person):
         flat, sizes = findings.located()
         rank_of = np.array(
             [SEVERITY_ORDER.get(group.severity, 0) for group in findings.groups], dtype=np.int8
@@ -105,7 +97,7 @@ def health_score(result: AuditResult) -> HealthView:
         ranks = np.repeat(np.repeat(rank_of, [len(group) for group in findings.groups]), sizes)
         found = flat >= 0
         np.maximum.at(worst, flat[found], ranks[found])
-    worst = worst[people]
+    worst = worst[is_person]
     size = len(worst)
     counts = {level: int(np.count_nonzero(worst == SEVERITY_ORDER[level])) for level in SEVERITIES}
     costs = {level: counts[level] * SEVERITY_COST[level] for level in SEVERITIES}

@@ -33,6 +33,7 @@ from auditor.findings import (
     RecordRef,
 )
 from auditor.model import CANONICAL_TYPES, TEMPERATURES
+from auditor.model import people as is_person
 from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, Action, HealthView, actions, health_score
 from auditor.wording import FALLBACK, Several, Words, said
 
@@ -382,7 +383,7 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
     summary = result.summary()
     todo = actions(result)
     # Only the type columns: a copy of every column of a million records would cost a gigabyte.
-    people = records.loc[records["object"] != "account", ["record_type", "suggested_type", "temperature"]]
+    people = records.loc[is_person(records), ["record_type", "suggested_type", "temperature"]]
     leads = people[people["record_type"] == "lead"]
     read = [report for report in result.inputs if not report.error]
     largest_input = max((report.rows for report in read), default=0)

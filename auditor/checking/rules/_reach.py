@@ -26,10 +26,6 @@ LABEL_FIELDS = ("person_label", "stage_label", "type_label", "object_label", "st
 NAME_FIELDS = ("first_name", "last_name", "full_name")
 
 
-def people(records: pd.DataFrame) -> np.ndarray:
-    return (records["object"] != "account").to_numpy()
-
-
 def filled(records: pd.DataFrame, *columns: str) -> np.ndarray:
     """True where any of the columns holds a value."""
     return np.logical_or.reduce([(records[column] != "").to_numpy() for column in columns])

@@ -14,9 +14,10 @@ from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._naming import field_words, record_names
-from auditor.checking.rules._reach import LABEL_FIELDS, checked_all, people
+from auditor.checking.rules._reach import LABEL_FIELDS, checked_all
 from auditor.finding_groups import FindingColumns, record_refs
 from auditor.findings import FieldEvidence, Finding
+from auditor.model import people
 from auditor.resources import load_rules_toml
 from auditor.wording import FALLBACK, Words, catalogue, term
 

@@ -15,9 +15,10 @@ from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._evidence import reason_columns, reasons_of
 from auditor.checking.rules._leads import converted_leads, evidence_in, open_leads_of
 from auditor.checking.rules._naming import field_words, record_names, with_article
-from auditor.checking.rules._reach import checked_all, people
+from auditor.checking.rules._reach import checked_all
 from auditor.finding_groups import FindingColumns, record_refs
 from auditor.findings import FieldEvidence, Finding
+from auditor.model import people
 from auditor.terms import typed_by_label
 
 # Evidence that the lead rules report for open leads: CL001-CL003, and DU002 lead-is-contact.

@@ -10,8 +10,9 @@ from auditor.checking.coverage import Blind, Reach
 from auditor.checking.registry import Rule, row_rule
 from auditor.checking.rules._naming import record_names
 from auditor.checking.rules._placeholders import placeholder_emails
-from auditor.checking.rules._reach import blind_reason, in_files_with, people
+from auditor.checking.rules._reach import blind_reason, in_files_with
 from auditor.findings import FieldEvidence, Finding
+from auditor.model import people
 from auditor.normalising import email_statuses
 
 _FIELDS = ["email", "email_alt", "phone", "mobile"]

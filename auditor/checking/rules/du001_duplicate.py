@@ -13,10 +13,11 @@ from auditor.checking.coverage import Reach
 from auditor.checking.registry import Rule, set_rule
 from auditor.checking.rules._matched import explained, review_pairs
 from auditor.checking.rules._naming import place, record_names
-from auditor.checking.rules._reach import nothing_to_compare_blind, people
+from auditor.checking.rules._reach import nothing_to_compare_blind
 from auditor.finding_groups import FindingGroup, record_refs
 from auditor.findings import ClusterEvidence, Finding, RecordRef
 from auditor.matching.explaining import group_evidence
+from auditor.model import people
 from auditor.wording import Several
 
 if TYPE_CHECKING:
