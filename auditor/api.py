@@ -250,7 +250,8 @@ def audit(
     )
     if previous is not None:
         say("comparing", f"with {baseline}")
-        result.baseline = compare(map(comparable, result.findings), previous, str(baseline))
+        audited = [report.file for report in inputs if report.role == "audited" and not report.error]
+        result.baseline = compare(map(comparable, result.findings), previous, str(baseline), audited)
     return result
 
 

@@ -8,6 +8,9 @@ moves every row under them. Findings that name several records (duplicate groups
 contact) are the same when they share two records: merging one record of a group of three leaves a
 group of two, which is the same problem still open, not a new one. A record with two findings of one
 kind (an invalid phone and an invalid mobile) tells them apart by the offending field.
+
+An earlier finding is fixed only when the files it names were audited again: one in a file left out
+this time says nothing about whether it was fixed, and is counted apart (`not_audited_now`).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ class Baseline:
     file: str
     still_open: list[bool]
     fixed: list[dict[str, Any]]  # the baseline's findings that are gone: kind, rule and records
+    not_audited_now: int = 0  # the baseline's findings in files this audit did not read
 
     @property
     def new(self) -> int:
@@ -57,6 +61,7 @@ class Baseline:
             "still_open": self.still_open_count,
             "fixed": len(self.fixed),
             "fixed_findings": self.fixed,
+            "not_audited_now": self.not_audited_now,
         }
 
 
@@ -86,9 +91,15 @@ def read_baseline(path: str | Path) -> list[dict[str, Any]]:
     return findings
 
 
-def compare(findings: Iterable[Mapping[str, Any]], previous: list[dict[str, Any]], file: str) -> Baseline:
+def compare(
+    findings: Iterable[Mapping[str, Any]],
+    previous: list[dict[str, Any]],
+    file: str,
+    audited: Iterable[str] | None = None,
+) -> Baseline:
     """Mark each of `findings` (finding dicts of this audit, in order) new or still open against the
-    `previous` findings, and list the previous ones nothing matched as fixed."""
+    `previous` findings, and list the previous ones nothing matched as fixed: those whose files are
+    all among `audited` (the files this audit read; every file when not given)."""
     index = _Previous()
     for number, finding in enumerate(previous):
         records = _record_keys(finding["records"])
@@ -103,12 +114,16 @@ def compare(findings: Iterable[Mapping[str, Any]], previous: list[dict[str, Any]
         found = _match(index, finding)
         matched.update(found)
         still_open.append(bool(found))
-    fixed = [
-        {"rule": finding["rule"], "kind": finding["kind"], "records": finding["records"]}
-        for number, finding in enumerate(previous)
-        if number not in matched
-    ]
-    return Baseline(file, still_open, fixed)
+    names = None if audited is None else {_file_name(name) for name in audited}
+    fixed, elsewhere = [], 0
+    for number, finding in enumerate(previous):
+        if number in matched:
+            continue
+        if names is not None and not {key[0] for key in _record_keys(finding["records"])} <= names:
+            elsewhere += 1
+            continue
+        fixed.append({"rule": finding["rule"], "kind": finding["kind"], "records": finding["records"]})
+    return Baseline(file, still_open, fixed, elsewhere)
 
 
 def comparable(finding: Finding) -> dict[str, Any]:
@@ -137,11 +152,16 @@ def _match(index: _Previous, finding: Mapping[str, Any]) -> list[int]:
 def _record_keys(records: list[Mapping[str, Any]]) -> list[RecordKey]:
     keys = []
     for record in records:
-        name = str(record.get("file", "")).replace("\\", "/").rsplit("/", 1)[-1]
+        name = _file_name(str(record.get("file", "")))
         sheet = str(record.get("sheet") or "")
         identity = record.get("id")
         keys.append((name, sheet, f"id:{identity}" if identity else f"row:{record.get('row')}"))
     return list(dict.fromkeys(keys))
+
+
+def _file_name(path: str) -> str:
+    """A file as the comparison knows it: its name, from a POSIX or a Windows path."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _field(finding: Mapping[str, Any]) -> str:

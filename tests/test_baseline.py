@@ -18,6 +18,7 @@ import auditor
 from auditor.baseline import compare
 from auditor.cli import main
 from auditor.config import Config
+from auditor.reporting.html_report import render_html
 from auditor.reporting.terminal import summary_text
 from auditor.reporting.writing import write_reports
 from auditor.resources import samples_dir
@@ -172,3 +173,19 @@ def test_the_cli_marks_findings_and_refuses_a_file_that_is_not_a_findings_json(t
     assert refused.output.strip().splitlines() == [
         f"crm-audit: {lead}: is not JSON. Give the findings JSON an earlier crm-audit audit wrote with --json"
     ]
+
+
+def test_findings_in_files_not_audited_again_are_not_called_fixed(tmp_path: Path) -> None:
+    before, after, _ = _cleaned_copy(tmp_path)
+    earlier = tmp_path / "earlier.json"
+    write_reports(auditor.audit([before], CONFIG), json=str(earlier))
+    previous = json.loads(earlier.read_text(encoding="utf-8"))["findings"]
+    # Only the Salesforce leads this time: what the other files had is unknown, not fixed.
+    result = auditor.audit([after / "salesforce_Lead.csv"], CONFIG, baseline=earlier)
+    compared = result.baseline
+    assert compared is not None
+    in_leads = [f for f in previous if all(r["file"].endswith("salesforce_Lead.csv") for r in f["records"])]
+    assert compared.not_audited_now == len(previous) - len(in_leads) > 0
+    assert all(r["file"].endswith("salesforce_Lead.csv") for f in compared.fixed for r in f["records"])
+    assert "not counted as fixed" in summary_text(result, [])
+    assert f"(not counted as fixed): {compared.not_audited_now}" in render_html(result)

@@ -79,7 +79,12 @@ def summary_text(result: AuditResult, written: list[str]) -> str:
         compared = result.baseline
         lines.append(
             f"Since {compared.file}: {compared.new} new, {compared.still_open_count} still open,"
-            f" {len(compared.fixed)} fixed."
+            f" {len(compared.fixed)} fixed"
+            + (
+                f"; {compared.not_audited_now} earlier finding(s) are in files not audited now, not counted as fixed."
+                if compared.not_audited_now
+                else "."
+            )
         )
     lines.extend(_blind_spot_lines(result))
     for path in written:

@@ -345,6 +345,7 @@ class BaselineView:
     still_open: int
     fixed: int
     fixed_by_kind: list[tuple[str, int]]
+    not_audited_now: int
 
 
 @dataclass(frozen=True)
@@ -426,6 +427,7 @@ def _baseline_view(baseline: Baseline | None) -> BaselineView | None:
         baseline.still_open_count,
         len(baseline.fixed),
         sorted(fixed.items(), key=lambda item: (-item[1], item[0])),
+        baseline.not_audited_now,
     )
 
 
