@@ -28,7 +28,7 @@ from typing import overload
 import numpy as np
 import pandas as pd
 
-from auditor.findings import SEVERITY_ORDER, Finding, RecordRef, sort_findings
+from auditor.findings import CONFIDENCES, SEVERITY_ORDER, Finding, RecordRef, sort_findings
 
 # Findings written at a time when a whole group is read: bounds what is held at once.
 _CHUNK = 10_000
@@ -374,10 +374,11 @@ class Findings(Sequence[Finding]):
         return tally
 
     def ranked(self) -> Findings:
-        """The same findings, within each group what matters first: hot leads, then warm, then
-        cold (by the temperature of the record a finding names first), then the largest "days"
-        the rule measured (the longest untouched), then report order. For pages that show only
-        the first few hundred of a kind."""
+        """The same findings, within each group what matters first: the surest matches (sure, then
+        likely, then to review, the highest score first), then hot leads, then warm, then cold (by
+        the temperature of the record a finding names first), then the largest "days" the rule
+        measured (the longest untouched), then report order. For pages that show only the first few
+        hundred of a kind."""
         temperatures = self.records["temperature"]
         ranked = []
         for group in self.groups:
@@ -389,13 +390,10 @@ class Findings(Sequence[Finding]):
             warmth = np.select(
                 [temperature == "hot", temperature == "warm", temperature == "cold"], [0, 1, 2], 3
             )
-            days = group.measure("days")
-            longest = (
-                -np.nan_to_num(np.asarray(days, dtype=float), nan=0.0)
-                if days is not None
-                else np.zeros(len(group))
-            )
-            order = np.lexsort((np.arange(len(group)), longest, warmth))
+            certainty = _ranks(group.measure("confidence"), CONFIDENCES, len(group))
+            score = -_numbers(group.measure("score"), len(group))
+            longest = -_numbers(group.measure("days"), len(group))
+            order = np.lexsort((np.arange(len(group)), longest, warmth, score, certainty))
             ranked.append(group if np.array_equal(order, np.arange(len(group))) else group.reordered(order))
         return Findings(ranked, self.records, ordered=True)
 
@@ -447,3 +445,18 @@ def _merged(groups: list[FindingGroup]) -> list[FindingGroup]:
             items = list(chain.from_iterable(group.findings(0, len(group)) for group in same))
             merged.append(FindingList(rule, kind, severity, items))
     return merged
+
+
+def _numbers(values: np.ndarray | None, size: int) -> np.ndarray:
+    """A measure as floats, 0 where a finding has none (or the rule measured nothing)."""
+    if values is None:
+        return np.zeros(size)
+    return np.nan_to_num(pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float), nan=0.0)
+
+
+def _ranks(values: np.ndarray | None, order: tuple[str, ...], size: int) -> np.ndarray:
+    """Each value's place in `order`, after the last for any other value (or no measure at all)."""
+    if values is None:
+        return np.zeros(size, dtype=np.int64)
+    place = {value: rank for rank, value in enumerate(order)}
+    return np.fromiter((place.get(value, len(order)) for value in values), dtype=np.int64, count=size)

@@ -10,6 +10,8 @@ from typing import Any
 SEVERITY_ORDER = {"error": 3, "warning": 2, "info": 1}
 # The severities, worst first: the one list the settings, the rule sets and the reports read.
 SEVERITIES = tuple(sorted(SEVERITY_ORDER, key=SEVERITY_ORDER.__getitem__, reverse=True))
+# How sure a duplicate finding is, surest first (ClusterEvidence.confidence).
+CONFIDENCES = ("sure", "likely", "review")
 
 # The kinds of docs/CONTRACT.md, in the order reports show them (worst problems first). A rule may
 # bring a kind of its own under a new name: reports list it after these.

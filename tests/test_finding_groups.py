@@ -118,3 +118,21 @@ def test_ranked_puts_hot_leads_first_then_the_longest_untouched() -> None:
     # The same findings, only moved.
     assert sorted(f.records[0].row for f in ranked) == sorted(f.records[0].row for f in stale)
     assert [f.evidence.details["days"] for f in ranked] == [-day for _, day in keys]
+
+
+def test_ranked_puts_the_surest_matches_first() -> None:
+    from auditor.demo import audit_samples, demo_config
+    from auditor.findings import CONFIDENCES
+
+    duplicates = audit_samples(demo_config()).findings.by_kind()["duplicate"]
+    ranked = duplicates.ranked()
+
+    def keys(findings: Findings) -> list[tuple[int, float]]:
+        return [(CONFIDENCES.index(f.evidence.confidence), -f.evidence.score) for f in findings]
+
+    # Per rule (group): sure before likely before review, the highest score first.
+    for group in ranked.groups:
+        found = keys(Findings([group], ranked.records, ordered=True))
+        assert found == sorted(found)
+    assert keys(ranked) != keys(duplicates)  # the report's order was not already this one
+    assert sorted(f.evidence.cluster for f in ranked) == sorted(f.evidence.cluster for f in duplicates)

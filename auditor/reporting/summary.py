@@ -84,20 +84,9 @@ def actions(result: AuditResult) -> list[Action]:
 
 def health_score(result: AuditResult) -> HealthView:
     """The summary's health score (see HealthView); the XLSX summary and the terminal show the same
-    number. Reads the result's cached finding positions: locating them again costs a second a
-    million records, once per report."""
-    findings = result.findings
+    number."""
     is_person = people(result.records)
-    worst = np.zeros(len(is_person), dtype=np.int8)
-    if len(findings) and len(is_person):
-        flat, sizes = findings.located()
-        rank_of = np.array(
-            [SEVERITY_ORDER.get(group.severity, 0) for group in findings.groups], dtype=np.int8
-        )
-        ranks = np.repeat(np.repeat(rank_of, [len(group) for group in findings.groups]), sizes)
-        found = flat >= 0
-        np.maximum.at(worst, flat[found], ranks[found])
-    worst = worst[is_person]
+    worst = worst_severity(result)[is_person]
     size = len(worst)
     counts = {level: int(np.count_nonzero(worst == SEVERITY_ORDER[level])) for level in SEVERITIES}
     costs = {level: counts[level] * SEVERITY_COST[level] for level in SEVERITIES}
@@ -108,6 +97,22 @@ def health_score(result: AuditResult) -> HealthView:
     return HealthView(
         score, health_band(score, (counts["error"] + counts["warning"]) / size), size, counts, cost, costs
     )
+
+
+def worst_severity(result: AuditResult) -> np.ndarray:
+    """Per record, the SEVERITY_ORDER rank of its most severe finding (0: none). Reads the result's
+    cached finding positions: locating them again costs a second a million records, once per report."""
+    findings = result.findings
+    worst = np.zeros(len(result.records), dtype=np.int8)
+    if len(findings) and len(worst):
+        flat, sizes = findings.located()
+        rank_of = np.array(
+            [SEVERITY_ORDER.get(group.severity, 0) for group in findings.groups], dtype=np.int8
+        )
+        ranks = np.repeat(np.repeat(rank_of, [len(group) for group in findings.groups]), sizes)
+        found = flat >= 0
+        np.maximum.at(worst, flat[found], ranks[found])
+    return worst
 
 
 def health_band(score: float, needs_fix: float) -> str:

@@ -34,6 +34,7 @@ from auditor.findings import (
 )
 from auditor.model import CANONICAL_TYPES, TEMPERATURES
 from auditor.model import people as is_person
+from auditor.reporting.profile import FileProfile, OwnerProfile, file_profiles, owner_profile
 from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, Action, HealthView, actions, health_score
 from auditor.wording import FALLBACK, Several, Words, said
 
@@ -108,11 +109,15 @@ class Limits:
     rows_per_kind: int = 500
     clusters_per_kind: int = 100
     records_per_cluster: int = 8
+    # Cards of a section shown with their records side by side; the others open on demand.
+    open_cards: int = 10
     pairs_per_cluster: int = 6
     labels: int = 500
     records_per_label: int = 5
     # Search and filters appear from this many shown items on; for fewer they are only noise.
     filter_from: int = 4
+    owners: int = 25
+    labels_per_column: int = 8
 
 
 @dataclass(frozen=True)
@@ -373,6 +378,8 @@ class ReportView:
     blind_spots: list[BlindSpotView] = field(default_factory=list)
     checks: int = 0  # rule/table pairs the coverage counts
     baseline: BaselineView | None = None
+    files: list[FileProfile] = field(default_factory=list)
+    owners: OwnerProfile | None = None
 
 
 def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str | None = None) -> ReportView:
@@ -414,6 +421,8 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
         blind_spots=[_blind_spot_view(entry, lang) for entry in result.blind_spots],
         checks=len(result.coverage),
         baseline=_baseline_view(result.baseline),
+        files=file_profiles(result, labels_per_column=limits.labels_per_column),
+        owners=owner_profile(result, limit=limits.owners),
     )
 
 

@@ -312,3 +312,16 @@ def test_swapped_names_are_shown_crossed_and_said_so(audit_leads: Callable[..., 
     # A field empty on one side is still shown; one empty on both sides is left out.
     assert fields["phone"].values == ["+48615550102", ""]
     assert "birth_date" not in fields
+
+
+def test_every_duplicate_finding_of_the_samples_is_ranked_by_its_own_evidence() -> None:
+    from auditor.demo import audit_samples, demo_config
+
+    groups = [
+        g for g in audit_samples(demo_config()).findings.groups if g.kind in ("duplicate", "lead_is_contact")
+    ]
+    assert groups
+    for group in groups:
+        written = group.findings(0, len(group))
+        assert list(group.measure("confidence")) == [f.evidence.confidence for f in written]
+        assert list(group.measure("score")) == [f.evidence.score for f in written]

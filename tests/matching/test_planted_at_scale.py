@@ -94,3 +94,24 @@ def test_the_learnt_weights_are_printed_with_what_the_floors_did(
     assert set(result.matches.model.diagnostics["floors"]) == {
         "the same personal address under the same name"
     }
+
+
+def test_the_ranking_columns_say_what_the_written_evidence_says(
+    org: tuple[Path, auditor.AuditResult],
+) -> None:
+    """The score and confidence a page ranks duplicate findings by (columns worked out for every
+    finding at once) are those each finding's evidence gives once explained."""
+    _, result = org
+    checked = 0
+    for group in result.findings.groups:
+        confidence = group.measure("confidence")
+        if confidence is None:
+            continue
+        score = group.measure("score")
+        assert score is not None
+        stop = min(len(group), 3_000)
+        written = group.findings(0, stop)
+        assert [f.evidence.confidence for f in written] == list(confidence[:stop])
+        assert [f.evidence.score for f in written] == list(score[:stop])
+        checked += stop
+    assert checked > 1_000

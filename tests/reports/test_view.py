@@ -157,3 +157,15 @@ def test_every_date_a_keep_reason_cites_is_on_its_card() -> None:
                 cited += 1
                 assert date in shown, (card.cluster, card.keep_reason.text)
     assert cited > 0
+
+
+def test_cards_past_the_first_few_open_on_demand() -> None:
+    from auditor.demo import audit_samples, demo_config
+
+    result = audit_samples(demo_config())
+    cards = sum(len(section.clusters) for section in build_view(result).sections)
+    assert cards > 4
+    html = render_html(result, limits=Limits(open_cards=2))
+    clustered = sum(1 for section in build_view(result).sections if section.clusters)
+    assert html.count('<details class="compare" open>') == 2 * clustered
+    assert html.count('<details class="compare">') == cards - 2 * clustered

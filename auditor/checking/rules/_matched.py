@@ -15,7 +15,7 @@ from auditor.checking.registry import Rule
 from auditor.checking.rules._naming import record_names
 from auditor.finding_groups import FindingColumns, in_batches, record_refs
 from auditor.findings import ClusterEvidence, Finding, RecordRef
-from auditor.matching.explaining import EXPLAINED_AT_A_TIME, review_evidence, review_severity
+from auditor.matching.explaining import EXPLAINED_AT_A_TIME, certainty, review_evidence, review_severity
 
 if TYPE_CHECKING:
     from auditor.matching import MatchResult
@@ -37,7 +37,12 @@ def explained(
 ) -> FindingColumns:
     """Findings naming the records at `at` (`named` per finding), written by
     `write(rule, matches, *settings, records, at, named, columns)` `EXPLAINED_AT_A_TIME` findings
-    at a time: each batch's explanations are worked out in one pass."""
+    at a time: each batch's explanations are worked out in one pass. Each finding's score and
+    confidence are columns from the start (the clusters' own, unless `columns` has them), so that a
+    page showing a few hundred of them shows the surest without explaining them all."""
+    assert context.matches is not None
+    if "confidence" not in columns:
+        columns = {**columns, **certainty(context.matches, at, named)}
     writer = partial(in_batches, partial(write, rule, context.matches, *settings), EXPLAINED_AT_A_TIME)
     return rule.columns(context, at, columns, writer, named=named, severity=severity)
 
@@ -57,7 +62,11 @@ def review_pairs(
         context,
         np.column_stack([first, second]).ravel(),
         np.full(len(pair), 2, dtype=np.int64),
-        {"pair": pair},
+        {
+            "pair": pair,
+            "score": np.round(context.matches.review["score"].to_numpy(dtype=np.float64)[pair], 4),
+            "confidence": np.full(len(pair), "review", dtype=object),
+        },
         _write_review,
         wording,
         severity=review_severity(rule.severity),
