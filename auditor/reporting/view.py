@@ -278,6 +278,11 @@ class KindSection:
     rows: list[FindingRow] = field(default_factory=list)
     clusters: list[ClusterView] = field(default_factory=list)
     labels: list[LabelRow] = field(default_factory=list)
+    by_filter: dict[str, int] = field(default_factory=dict)  # findings per "severity|rule"
+
+    @property
+    def capped(self) -> bool:
+        return self.shown < self.total
 
     @property
     def shown(self) -> int:
@@ -622,6 +627,7 @@ def _sections(
             total=len(group),
             by_severity={level: severities[level] for level in SEVERITIES if severities[level]},
             rules=sorted({part.rule for part in group.groups}),
+            by_filter=_by_filter(group),
         )
         for finding in shown:
             if layout == "labels":
@@ -632,6 +638,15 @@ def _sections(
                 section.rows.append(_row(finding, next(next_positions), lookup, lang))
         sections.append(section)
     return sections
+
+
+def _by_filter(group: Findings) -> dict[str, int]:
+    """The section's findings per "severity|rule": what its filters would show of the whole section,
+    for a page that shows only the first few hundred."""
+    counted: Counter[str] = Counter()
+    for part in group.groups:
+        counted[f"{part.severity}|{part.rule}"] += len(part)
+    return dict(sorted(counted.items()))
 
 
 def _members(layout: str, limits: Limits) -> int:

@@ -65,6 +65,19 @@
     var status = toolbar.querySelector(".status");
     var empty = box.querySelector(".no-match");
     var template = document.body.getAttribute("data-shown") || "{shown} / {total}";
+    // A section capped at its first few hundred items: what its filters match in the whole section
+    // is known per severity and rule; a search can read only the page.
+    var total = Number(box.getAttribute("data-total") || 0);
+    var counts = total ? JSON.parse(box.getAttribute("data-counts") || "{}") : null;
+    var group = document.body.getAttribute("data-group") || ",";
+    function number(value) {
+      return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, group);
+    }
+    function say(text, values) {
+      return Object.keys(values).reduce(function (said, key) {
+        return said.split("{" + key + "}").join(number(values[key]));
+      }, text);
+    }
     var texts = null; // built on first search: the page may hold thousands of rows
     var timer = 0;
 
@@ -89,7 +102,20 @@
         item.hidden = !visible;
         if (visible) shown += 1;
       });
-      status.textContent = template.replace("{shown}", String(shown)).replace("{total}", String(items.length));
+      if (!counts) {
+        status.textContent = say(template, {shown: shown, total: items.length});
+      } else if (query) {
+        status.textContent = say(document.body.getAttribute("data-capped-search"),
+          {shown: shown, page: items.length, rest: total - items.length});
+      } else {
+        var whole = Object.keys(counts).reduce(function (sum, key) {
+          var parts = key.split("|");
+          var wanted = (!wantSeverity || parts[0] === wantSeverity) && (!wantRule || parts[1] === wantRule);
+          return sum + (wanted ? counts[key] : 0);
+        }, 0);
+        status.textContent = say(document.body.getAttribute("data-capped-filter"),
+          {shown: shown, page: items.length, whole: whole, total: total});
+      }
       if (empty) empty.hidden = shown !== 0;
     }
 

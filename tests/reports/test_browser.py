@@ -3,6 +3,7 @@ reads right to left, hostile data runs nothing, and the page is whole with JavaS
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,41 @@ def test_the_report_is_whole_without_javascript(open_report: Any) -> None:
     note = page.locator("[data-js-off]")
     assert note.get_attribute("hidden") is None
     assert "Sorting, filtering and searching need JavaScript" in (note.text_content() or "")
+
+
+def test_a_capped_section_says_what_its_filters_match_in_the_whole_section(
+    browser: Any, tmp_path: Path
+) -> None:
+    from auditor.reporting.html_report import render_html
+    from auditor.reporting.view import Limits
+
+    result = scaled_result(2000, 300)
+    emails = [f for f in result.findings if f.kind == "invalid_email"]
+    per_rule = Counter(f.rule for f in emails)
+    assert len(per_rule) > 1 and len(emails) > 10
+    path = tmp_path / "capped.html"
+    path.write_text(render_html(result, limits=Limits(rows_per_kind=10)), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(path.as_uri())
+        section = page.locator("#kind-invalid-email")
+        section.scroll_into_view_if_needed()
+        status = section.locator(".toolbar .status")
+        assert status.text_content() == (
+            f"Showing 10 of the 10 on this page. In the whole section {len(emails)} of {len(emails)} match "
+            "these filters; the XLSX and JSON reports hold them all."
+        )
+        rule, count = per_rule.most_common()[-1]
+        section.locator('[data-filter="rule"]').select_option(rule)
+        shown = len(_visible_rules(section))
+        assert status.text_content().startswith(
+            f"Showing {shown} of the 10 on this page. In the whole section {count} of {len(emails)} match"
+        )
+        section.locator('[data-filter="rule"]').select_option("")
+        section.get_by_label("Search").fill("example")
+        page.wait_for_function(
+            "el => el.textContent.includes('reads this page only')", arg=status.element_handle(), timeout=5000
+        )
+        assert f"the other {len(emails) - 10} of this section" in (status.text_content() or "")
+    finally:
+        page.close()
