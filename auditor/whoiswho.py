@@ -37,7 +37,7 @@ import pandas as pd
 from auditor.config import Config
 from auditor.keys import company_keys, email_domains, website_domains, without_free_mail
 from auditor.terms import TYPE_STRENGTH
-from auditor.wording import FALLBACK, Words, catalogue, field_words, term
+from auditor.wording import FALLBACK, Words, catalogue, field_words, file_names, term
 
 if TYPE_CHECKING:
     from auditor.evidence import Evidence
@@ -356,7 +356,7 @@ def _either(
 
 
 def _place(fill: Filler, files: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    return fill("place.row", {"file": files, "row": rows}, len(files))
+    return fill("place.row", {"file": file_names(files), "row": rows}, len(files))
 
 
 def _deal_reason(facts: Mapping[str, np.ndarray], fill: Filler, size: int) -> np.ndarray:

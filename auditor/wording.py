@@ -12,10 +12,14 @@ without importing the report writers.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 from auditor.resources import reports_dir
 
@@ -160,3 +164,18 @@ def field_words(name: str) -> str:
     "lifecycle stage"): `[words]` of reports/i18n, else the field's name with spaces."""
     key = f"words.{name}"
     return Words(key) if key in catalogue(FALLBACK) else name.replace("_", " ")
+
+
+_FOLDERS = re.compile(r"^.*[\\/]")
+
+
+def file_name(path: str) -> str:
+    """How sentences name an input file: its name, without the folders it was read from (a record's
+    reference keeps the path as given). Shorter to read, and a shared report does not say where the
+    exports were kept."""
+    return _FOLDERS.sub("", path)
+
+
+def file_names(paths: np.ndarray) -> np.ndarray:
+    """`file_name` of each path."""
+    return pd.Series(paths, dtype=object).str.replace(_FOLDERS, "", regex=True).to_numpy(dtype=object)

@@ -55,6 +55,8 @@ class RecordFacts:
     filled: np.ndarray
     recency: np.ndarray
     activity: np.ndarray
+    # The record's activity date is its last modification (no activity date): the keep reason says so.
+    modified_only: np.ndarray
     owner: np.ndarray
     open_deals: np.ndarray
     account: np.ndarray
@@ -82,6 +84,9 @@ class RecordFacts:
             filled=(chosen[list(COMPLETENESS_FIELDS)] != "").sum(axis=1).to_numpy(dtype=np.int64),
             recency=activity.fillna(pd.Timestamp.min).to_numpy().astype("datetime64[ns]").astype(np.int64),
             activity=activity.dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object),
+            modified_only=(
+                chosen["last_activity_date"].isna() & chosen["last_modified_date"].notna()
+            ).to_numpy(),
             owner=chosen["owner"].to_numpy(dtype=object),
             open_deals=pd.to_numeric(deals, errors="coerce").fillna(0).to_numpy(),
             account=chosen["account_id"].to_numpy(dtype=object),
@@ -305,7 +310,12 @@ def _keep(facts: RecordFacts, positions: list[int]) -> Keep:
         )
     tied = [i for i in rivals if filled[i] == filled[chosen]]
     if len(tied) > 1 and facts.activity[rows[chosen]] and any(recency[i] < recency[chosen] for i in tied):
-        reasons.append(Words("keep.most_recent_activity", {"date": facts.activity[rows[chosen]]}))
+        recent = (
+            "keep.most_recently_modified"
+            if facts.modified_only[rows[chosen]]
+            else "keep.most_recent_activity"
+        )
+        reasons.append(Words(recent, {"date": facts.activity[rows[chosen]]}))
     if not reasons:
         reasons.append(Words("keep.first_listed"))
     return Keep(chosen, Words("keep.reasons", {"reasons": Several(reasons)}))

@@ -3,9 +3,11 @@ near-misses that must not (a namesake, a shared switchboard, a role mailbox, a c
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from tests.conftest import findings_of
@@ -325,3 +327,30 @@ def test_every_duplicate_finding_of_the_samples_is_ranked_by_its_own_evidence() 
         written = group.findings(0, len(group))
         assert list(group.measure("confidence")) == [f.evidence.confidence for f in written]
         assert list(group.measure("score")) == [f.evidence.score for f in written]
+
+
+def test_a_keep_reason_names_the_date_it_read_for_what_it_is() -> None:
+    import re
+
+    from auditor.demo import audit_samples, demo_config
+
+    result = audit_samples(demo_config())
+    records = result.records
+    said = Counter()
+    for finding in result.findings:
+        if finding.kind not in ("duplicate", "lead_is_contact"):
+            continue
+        found = re.search(
+            r"most recent(ly modified| activity) \((\d{4}-\d{2}-\d{2})\)", str(finding.evidence.keep.reason)
+        )
+        if not found:
+            continue
+        ref = finding.records[finding.evidence.keep.record]
+        (kept,) = records.index[(records["source_file"] == ref.file) & (records["source_row"] == ref.row)]
+        activity, modified = records.at[kept, "last_activity_date"], records.at[kept, "last_modified_date"]
+        if found.group(1) == " activity":
+            assert activity.strftime("%Y-%m-%d") == found.group(2)
+        else:
+            assert pd.isna(activity) and modified.strftime("%Y-%m-%d") == found.group(2)
+        said[found.group(1)] += 1
+    assert said[" activity"] and said["ly modified"]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.findings import FieldEvidence, RecordRef
-from auditor.wording import Several, Words, field_words, term
+from auditor.wording import Several, Words, field_words, file_name, term
 
 __all__ = [
     "field_evidence",
@@ -26,7 +26,7 @@ def with_article(record_type: str) -> str:
 
 def place(ref: RecordRef) -> Words:
     """ "Lead.csv row 12": where a record sits, as messages say it."""
-    return Words("place.row", {"file": ref.file, "row": ref.row})
+    return Words("place.row", {"file": file_name(ref.file), "row": ref.row})
 
 
 def field_value(field: str, value: object) -> Words:

@@ -17,6 +17,7 @@ from auditor.checking.rules._naming import record_names
 from auditor.checking.rules._reach import blind_reason
 from auditor.finding_groups import FindingColumns, record_refs
 from auditor.findings import FieldEvidence, Finding
+from auditor.wording import file_name
 
 
 def _reach(context: AuditContext) -> Reach:
@@ -85,7 +86,9 @@ def converted_contact_missing(rule: Rule, context: AuditContext) -> FindingColum
         missing = ~pc.is_in(pa.array(named, type=pa.string()), value_set=known_ids).to_numpy(
             zero_copy_only=False
         )
-        files = sorted(pd.unique(records["source_file"].take(contact_positions)).tolist())
+        files = sorted(
+            {file_name(file) for file in pd.unique(records["source_file"].take(contact_positions))}
+        )
         flagged.append(leads[missing])
         contact_counts.append(np.full(int(missing.sum()), len(known), dtype=np.int64))
         places.append(np.full(int(missing.sum()), ", ".join(files), dtype=object))
