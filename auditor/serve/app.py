@@ -1,12 +1,13 @@
 """The routes of `crm-audit serve`. No listing route exists: a job is reached only by its unguessable id,
 and only from the browser session that uploaded it.
 
-    GET    /                              the page
+    GET    /                              the page (?lang=xx, else the browser's language)
     GET    /static/{app.js,app.css}       its script and stylesheet
     POST   /jobs                          upload files and options; 202 {"id", "status"}
     GET    /jobs/{id}                     progress and outcome (JSON)
     DELETE /jobs/{id}                     delete the job's files now
-    GET    /jobs/{id}/report              the HTML report, for the page's sandboxed iframe
+    GET    /jobs/{id}/report              the HTML report, for the page's sandboxed iframe (once deleted,
+                                          a page saying so, to a browser showing it)
     GET    /jobs/{id}/download/{kind}     html, xlsx, json or csv, as a download
 
 Errors are JSON {"error": "one sentence that says what to do"} with the fitting status.
@@ -36,10 +37,12 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from auditor import __version__
+from auditor.baseline import read_baseline
 from auditor.catalogue import report_languages
 from auditor.config import config_from_mapping
 from auditor.errors import ConfigError
 from auditor.reporting.formats import FORMATS
+from auditor.reporting.i18n import Translator
 from auditor.serve.jobs import (
     Busy,
     DiskFull,
@@ -51,6 +54,7 @@ from auditor.serve.jobs import (
     TooManyJobs,
     TooManyUploads,
 )
+from auditor.serve.page import gone_page, page_language, script_text, wants_html
 from auditor.serve.security import Guard, SecurityMiddleware, page_policy, report_policy
 from auditor.serve.settings import MEGABYTE, ServeSettings
 from auditor.serve.uploads import (
@@ -62,7 +66,7 @@ from auditor.serve.uploads import (
     stored_suffix,
     too_large_message,
 )
-from auditor.serve.worker import run_job
+from auditor.serve.worker import BASELINE_SETTING, run_job
 
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 DOWNLOADS = {report.download: (report.media_type, report.file_name) for report in FORMATS}
@@ -120,7 +124,10 @@ class _Routes:
             cookie = self.guard.new_session()
             session = cookie.partition(".")[0]
         nonce = secrets.token_urlsafe(18)
+        t = Translator(page_language(request))
         html = _page_template().render(
+            t=t,
+            script_text=script_text(t),
             nonce=nonce,
             csrf_token=self.guard.csrf_token(session),
             version=__version__,
@@ -176,6 +183,12 @@ class _Routes:
                 raise UploadError(400, "Choose at least one CSV or Excel file to audit.")
             audit_settings = form_settings(upload.fields)
             inputs = await anyio.to_thread.run_sync(_check_files, upload.files)
+            if upload.baseline is not None:
+                await anyio.to_thread.run_sync(_check_baseline, upload.baseline)
+                audit_settings[BASELINE_SETTING] = {
+                    "path": str(upload.baseline.path),
+                    "name": upload.baseline.name,
+                }
         except UploadError as refused:
             await anyio.to_thread.run_sync(self.manager.discard, job)
             return error(refused.status, str(refused))
@@ -240,12 +253,14 @@ class _Routes:
         return JSONResponse(self.manager.status(found))
 
     async def report(self, request: Request) -> Response:
-        found = self._find(request, finished=True)
+        found = self._find(request, finished=True, shown=True)
         if isinstance(found, Response):
             return found
         try:
             html = await anyio.to_thread.run_sync(found.output("html").read_text, "utf-8")
         except FileNotFoundError:
+            if wants_html(request):
+                return gone_page(request)
             return error(410, "The report was deleted. Run the audit again.")
         if found.report_policy is None:
             found.report_policy = report_policy(html)
@@ -271,7 +286,9 @@ class _Routes:
             on_sent=lambda: self.manager.mark_fetched(found, kind),
         )
 
-    def _find(self, request: Request, *, finished: bool = False) -> Job | Response:
+    def _find(self, request: Request, *, finished: bool = False, shown: bool = False) -> Job | Response:
+        """The session's job, or the answer to give instead. `shown`: a browser may show the answer
+        itself (the report in the page's frame or a tab), so a deleted job is a page, not JSON."""
         session = self.guard.session_of(request)
         try:
             if session is None:
@@ -280,6 +297,8 @@ class _Routes:
         except JobMissing:
             return error(404, "No such audit. Results are shown only to the browser that uploaded the files.")
         except JobGone as gone:
+            if shown and wants_html(request):
+                return gone_page(request)
             return error(410, f"{gone} Run the audit again to see the results.")
         if finished and job.state != "done":
             message = job.error if job.state == "failed" else "The audit has not finished yet."
@@ -334,6 +353,16 @@ def _check_files(stored: list[StoredFile]) -> list[Path]:
     if refused:
         raise UploadError(415, f"{' '.join(refused)} {accepted_types()}")
     return inputs
+
+
+def _check_baseline(stored: StoredFile) -> None:
+    """Read the previous findings JSON now: a wrong file is refused in a second, like a wrong export,
+    rather than failing the audit after the upload. Raises UploadError (400) naming the file as given."""
+    try:
+        read_baseline(stored.path)
+    except ConfigError as wrong:
+        raise UploadError(400, f"{stored.name}: {wrong.describe()}") from None
+    stored.path.chmod(0o400)
 
 
 class _Download(Response):

@@ -188,7 +188,8 @@ class JobManager:
         """Queue an upload that has fully arrived: only now does it take a queue place, so a client
         trickling its upload holds none. Busy if every place is taken (the caller discards the job)."""
         assert self._executor is not None
-        stored = sum(path.stat().st_size for path in inputs)
+        # The whole folder: a previous audit's findings JSON, when given, is stored beside the exports.
+        stored = _bytes_under(job.folder)
         with self._lock:
             if self._closing.is_set() or self._waiting_or_running() >= self.settings.capacity:
                 raise Busy

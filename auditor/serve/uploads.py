@@ -28,6 +28,9 @@ TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 ACCEPTED_SUFFIXES = (*TEXT_SUFFIXES, *EXCEL_SUFFIXES)
 FIELDS = ("csrf_token", "as_of", "internal_domains", "partner_domains", "lang")
 FILE_FIELD = "files"
+# A findings JSON of an earlier audit, to compare with (at most one; not an export, so it does not
+# count against the number of files, only against the size limit).
+BASELINE_FIELD = "baseline"
 MAX_FIELD_BYTES = 4096
 MAX_NAME_CHARS = 120
 
@@ -67,6 +70,7 @@ class StoredFile:
 class Upload:
     fields: dict[str, str] = field(default_factory=dict)
     files: list[StoredFile] = field(default_factory=list)
+    baseline: StoredFile | None = None
 
 
 def display_name(raw: str, position: int) -> str:
@@ -212,27 +216,35 @@ class _PartReader:
         _, options = parse_options_header(self._disposition)
         name = options.get(b"name", b"").decode("utf-8", "replace")
         if not options.get(b"filename"):
-            if name == FILE_FIELD:
+            if name in (FILE_FIELD, BASELINE_FIELD):
                 return  # a file input left empty: browsers send a part without a file name
             if name not in FIELDS:
                 raise UploadError(400, f"Unexpected form field {name[:40]!r}.")
             self._field = name
             return
-        if name != FILE_FIELD:
+        if name not in (FILE_FIELD, BASELINE_FIELD):
             raise UploadError(400, f"Unexpected file field {name[:40]!r}.")
         if not self.token_seen:
             raise UploadError(403, "The form's security token is missing; reload the page and try again.")
         raw_name = options[b"filename"].decode("utf-8", "replace")
+        if name == BASELINE_FIELD:
+            if self.upload.baseline is not None:
+                raise UploadError(400, "Give one previous findings JSON at most.")
+            self._file = self._open(self.folder / "baseline", display_name(raw_name, 1))
+            self.upload.baseline = self._file
+            return
         if len(self.upload.files) >= self.max_files:
             raise UploadError(400, f"Too many files: at most {self.max_files} in one audit.")
         position = len(self.upload.files) + 1
+        self._file = self._open(self.folder / f"upload-{position:02d}", display_name(raw_name, position))
+        self.upload.files.append(self._file)
+
+    def _open(self, path: Path, name: str) -> StoredFile:
         # Our own name, never the client's: the label is kept apart from the path.
-        path = self.folder / f"upload-{position:02d}"
         self._handle = os.open(
             path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600
         )
-        self._file = StoredFile(path=path, name=display_name(raw_name, position))
-        self.upload.files.append(self._file)
+        return StoredFile(path=path, name=name)
 
     def _take(self, payload: bytes) -> None:
         if self._file is not None and self._handle is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,9 @@ from auditor.reporting.formats import FORMATS
 # The job's result files, by download name (auditor/reporting/formats.py); the server serves
 # exactly these.
 OUTPUTS = {report.download: report.file_name.removeprefix("crm-audit-") for report in FORMATS}
+# The settings' entry (beside the configuration's sections) for an uploaded findings JSON of an
+# earlier audit: {"path": where it is stored, "name": the name it was uploaded under}.
+BASELINE_SETTING = "baseline"
 
 
 def run_job(
@@ -31,13 +35,19 @@ def run_job(
     # Results hold personal data: readable by this user only, whatever the server's umask.
     os.umask(0o077)
     try:
-        config = config_from_mapping(settings, source="the form")
+        sections = dict(settings)
+        baseline = sections.pop(BASELINE_SETTING, None)
+        config = config_from_mapping(sections, source="the form")
         result = audit(
             inputs,
             config,
             progress=lambda step, detail: conn.send(("progress", step, detail)),
             display_names=names,
+            baseline=baseline["path"] if baseline else None,
         )
+        if result.baseline is not None and baseline:
+            # The reports name the earlier audit as the person uploaded it, not by the server's path.
+            result.baseline = replace(result.baseline, file=baseline["name"])
         out = Path(folder) / "out"
         out.mkdir(mode=0o700, exist_ok=True)
         for report in FORMATS:
