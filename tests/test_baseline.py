@@ -152,6 +152,15 @@ def test_a_clean_up_shows_as_fixed_and_nothing_else_moves(tmp_path: Path) -> Non
     assert {finding["baseline_status"] for finding in data["findings"]} == {"still_open"}
     assert f"Since {earlier}: 0 new, {len(result.findings)} still open, 1 fixed." in summary_text(result, [])
 
+    # The first screen gives each action its trend: the invalid emails lost one, nothing is new.
+    from auditor.reporting.view import Limits, build_view
+
+    trends = {k.kind: (k.new, k.fixed) for k in build_view(result).by_kind}
+    assert trends.pop("invalid_email") == (0, 1)
+    assert set(trends.values()) == {(0, 0)}
+    assert "Since the earlier audit: 0 new, 1 fixed" in render_html(result, limits=Limits(actions=20))
+    assert all(k.new is None for k in build_view(auditor.audit([after], CONFIG)).by_kind)
+
 
 def test_the_cli_marks_findings_and_refuses_a_file_that_is_not_a_findings_json(tmp_path: Path) -> None:
     before, _, _ = _cleaned_copy(tmp_path)

@@ -152,6 +152,9 @@ class KindCount:
     worst: str
     records: int  # distinct records its findings name
     share: float  # people records named ÷ people records
+    # Compared with an earlier audit (--baseline): its findings new since then, and those fixed.
+    new: int | None = None
+    fixed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -410,7 +413,7 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
         files_skipped=len(result.skipped),
         health=health_score(result),
         by_severity=_segments(summary["by_severity"], SEVERITIES),
-        by_kind=_kind_counts(findings, todo),
+        by_kind=_kind_counts(findings, todo, result.baseline),
         by_platform=_bars(records["platform"]),
         by_object=_bars(records["object"]),
         inputs=[_input_view(report, largest_input, lang) for report in read],
@@ -480,8 +483,14 @@ def _segments(counts: Mapping[str, int], order: Sequence[str]) -> list[Segment]:
     return segments
 
 
-def _kind_counts(findings: Findings, todo: list[Action]) -> list[KindCount]:
+def _kind_counts(findings: Findings, todo: list[Action], baseline: Baseline | None) -> list[KindCount]:
     pairs = findings.counts()
+    new: Counter[str] = Counter()
+    fixed: Counter[str] = Counter()
+    if baseline is not None:
+        is_new = ~np.asarray(baseline.still_open, dtype=bool)
+        new.update(findings.per_finding("kind")[is_new].tolist())
+        fixed.update(str(entry.get("kind", "")) for entry in baseline.fixed)
     totals = findings.tally("kind")
     largest = max(totals.values(), default=1)
     rows = []
@@ -505,6 +514,8 @@ def _kind_counts(findings: Findings, todo: list[Action]) -> list[KindCount]:
                 worst,
                 action.records,
                 action.share,
+                new=None if baseline is None else new[kind],
+                fixed=None if baseline is None else fixed[kind],
             )
         )
     return rows
