@@ -116,9 +116,9 @@ def file_profiles(result: AuditResult, *, labels_per_column: int = 8) -> list[Fi
     return profiles
 
 
-def owner_profile(result: AuditResult, *, limit: int = 25) -> OwnerProfile:
+def owner_profile(result: AuditResult, *, limit: int | None = 25) -> OwnerProfile:
     """People records per owner, and how many of them have an error or a warning: the owners with the
-    most to fix first."""
+    most to fix first (the first `limit`, or all)."""
     records = result.records
     mapped = any("owner" in report.columns.values() for report in result.inputs if not report.error)
     is_person = people(records)
@@ -136,7 +136,7 @@ def owner_profile(result: AuditResult, *, limit: int = 25) -> OwnerProfile:
     tally = tally.reset_index().sort_values(
         ["needs_fix", "records", "owner"], ascending=[False, False, True], kind="stable"
     )
-    shown = tally.head(limit)
+    shown = tally if limit is None else tally.head(limit)
     kinds = _kinds_per_owner(result, is_person, set(shown["owner"]))
     severity: dict[str, int] = {}
     for group in result.findings.groups:
@@ -156,7 +156,7 @@ def owner_profile(result: AuditResult, *, limit: int = 25) -> OwnerProfile:
         )
         for _, row in shown.iterrows()
     ]
-    return OwnerProfile(mapped, owners, len(tally), int(tally["records"].iloc[limit:].sum()))
+    return OwnerProfile(mapped, owners, len(tally), int(tally["records"].iloc[len(shown) :].sum()))
 
 
 def _fields(report: InputReport, records: pd.DataFrame, positions: np.ndarray) -> list[FieldProfile]:

@@ -32,6 +32,7 @@ from auditor.finding_groups import Findings
 from auditor.findings import ClusterEvidence, Evidence, FieldEvidence, LabelEvidence, evidence_dict
 from auditor.reporting.cells import inert
 from auditor.reporting.i18n import Translator, message_in
+from auditor.reporting.profile import owner_profile
 from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, Action, actions, health_score
 from auditor.reporting.xlsx_rows import (
     Column,
@@ -75,6 +76,7 @@ def write_xlsx(result: AuditResult, path: str | Path, *, lang: str | None = None
     kinds = [action.kind for action in todo]
     _summary_sheet(workbook.add_worksheet("summary"), result, todo, grouped, t, styles)
     _inputs_sheet(workbook.add_worksheet("inputs"), result, t, styles)
+    _owners_sheet(workbook.add_worksheet("owners"), result, t, styles)
     pending = []
     for kind in kinds:
         sheet = workbook.add_worksheet(kind[:31])
@@ -465,3 +467,36 @@ def _inputs_sheet(sheet: Worksheet, result: AuditResult, t: Translator, styles: 
         ]
         _write_cells(sheet, row, values)
     _finish_table(sheet, len(result.inputs), len(headers))
+
+
+def _owners_sheet(sheet: Worksheet, result: AuditResult, t: Translator, styles: _Styles) -> None:
+    """Every record owner with the people records to fix (the page lists the first few): the
+    clean-up shared out."""
+    owners = owner_profile(result, limit=None)
+    headers = [
+        t("col.owner"),
+        t("col.people"),
+        t("col.needs_fix"),
+        t("severity.error"),
+        t("severity.warning"),
+        t("severity.info"),
+        t("col.top_kinds"),
+    ]
+    _table_header(sheet, headers, [32, 14, 12, 9, 10, 9, 60], styles)
+    if not owners.mapped:
+        _write_cells(sheet, 1, [t("profile.no_owner_column")])
+        _finish_table(sheet, 1, len(headers))
+        return
+    for row, load in enumerate(owners.owners, start=1):
+        kinds = "; ".join(f"{t.kind_title(kind)} {t.number(records)}" for kind, records in load.kinds)
+        values: list[object] = [
+            load.owner or t("profile.no_owner"),
+            load.records,
+            load.needs_fix,
+            load.worst["error"],
+            load.worst["warning"],
+            load.worst["info"],
+            kinds,
+        ]
+        _write_cells(sheet, row, values)
+    _finish_table(sheet, len(owners.owners), len(headers))

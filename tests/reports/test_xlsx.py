@@ -62,8 +62,8 @@ def test_sheets_summary_inputs_and_one_per_kind(tmp_path: Path) -> None:
     write_xlsx(result, path)
     workbook = openpyxl.load_workbook(path)
     kinds = {finding.kind for finding in result.findings}
-    assert workbook.sheetnames[:2] == ["summary", "inputs"]
-    assert set(workbook.sheetnames[2:]) == kinds
+    assert workbook.sheetnames[:3] == ["summary", "inputs", "owners"]
+    assert set(workbook.sheetnames[3:]) == kinds
     for name in workbook.sheetnames[1:]:
         sheet = workbook[name]
         assert sheet.freeze_panes == "A2", name
@@ -158,3 +158,19 @@ def test_findings_without_any_records_table_still_write(tmp_path: Path) -> None:
         dict(zip(header, (cell.value for cell in row), strict=True)) for row in sheet.iter_rows(min_row=2)
     ]
     assert (row["File"], row["Row"], row["Message"]) == ("elsewhere.csv", 7, "Label.")
+
+
+def test_the_owners_sheet_lists_every_owner_with_the_records_to_fix(tmp_path: Path) -> None:
+    from auditor.demo import audit_samples, demo_config
+    from auditor.reporting.profile import owner_profile
+
+    result = audit_samples(demo_config())
+    path = tmp_path / "audit.xlsx"
+    write_xlsx(result, path, lang="fr")
+    rows = list(openpyxl.load_workbook(path)["owners"].iter_rows(values_only=True))
+    assert rows[0][:3] == ("Propriétaire", "Fiches de personnes", "À corriger")
+    expected = owner_profile(result, limit=None)
+    assert len(rows) - 1 == expected.total_owners
+    assert [row[2] for row in rows[1:]] == [load.needs_fix for load in expected.owners]
+    assert sum(row[1] for row in rows[1:]) == sum(load.records for load in expected.owners)
+    assert "(sans propriétaire)" in [row[0] for row in rows[1:]]
