@@ -324,6 +324,14 @@ def scaled_result(records: int, findings: int, *, seed: int = 7, lang: str = "en
         "record_type": types,
         "suggested_type": suggested,
         "temperature": np.asarray(("", "cold", "warm", "hot"), dtype=object)[rng.integers(0, 4, records)],
+        # Sixty CRM users, a few owning most records (as in a real org), and some records nobody owns.
+        "owner": np.where(
+            rng.random(records) < 0.04,
+            "",
+            np.asarray([f"005U{number:011d}AAA" for number in range(60)], dtype=object)[
+                np.minimum(rng.zipf(1.6, records) - 1, 59)
+            ],
+        ),
     }
     table = {name: pd.Series(values) for name, values in frame.items()}
     table["phone_raw"] = table["phone"]
@@ -384,7 +392,7 @@ def scaled_result(records: int, findings: int, *, seed: int = 7, lang: str = "en
     inputs = [
         InputReport(file=file, platform="hubspot" if "hubspot" in file else "salesforce",
                     object=("lead", "contact", "contact", "account")[number], rows=int((file_of == number).sum()),
-                    encoding="utf-8", delimiter=",", columns={"Email": "email"}, confidence=1.0, format="csv")
+                    encoding="utf-8", delimiter=",", columns={"Email": "email", "OwnerId": "owner"}, confidence=1.0, format="csv")
         for number, file in enumerate(_FILES)
     ]  # fmt: skip
     config = Config(as_of=AS_OF, lang=lang)
