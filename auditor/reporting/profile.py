@@ -66,9 +66,13 @@ class FileProfile:
         return PurePath(self.file).name
 
 
+# The owner of the records of a file that has no owner column.
+NO_OWNER_COLUMN = "\x1f"  # a control character: no owner name holds one (NUL would be cut by numpy)
+
+
 @dataclass(frozen=True)
 class OwnerLoad:
-    owner: str  # "" for records with no owner
+    owner: str  # "" for records with no owner, NO_OWNER_COLUMN for those of files without the column
     records: int  # people records
     worst: dict[str, int]  # records whose most severe finding is error / warning / info
     kinds: list[tuple[str, int]]  # the three most pressing kinds among their records, and how many each names
@@ -76,6 +80,10 @@ class OwnerLoad:
     @property
     def needs_fix(self) -> int:
         return self.worst["error"] + self.worst["warning"]
+
+    @property
+    def column_missing(self) -> bool:
+        return self.owner == NO_OWNER_COLUMN
 
 
 @dataclass(frozen=True)
@@ -120,9 +128,19 @@ def owner_profile(result: AuditResult, *, limit: int | None = 25) -> OwnerProfil
     """People records per owner, and how many of them have an error or a warning: the owners with the
     most to fix first (the first `limit`, or all)."""
     records = result.records
-    mapped = any("owner" in report.columns.values() for report in result.inputs if not report.error)
+    with_owner = {
+        f"{report.file}\x00{report.sheet or ''}"
+        for report in result.inputs
+        if not report.error and "owner" in report.columns.values()
+    }
+    mapped = bool(with_owner)
     is_person = people(records)
-    owner = records["owner"].to_numpy(dtype=object)[is_person]
+    owners_of = records["owner"].to_numpy(dtype=object)
+    # A record of a file with no owner column is not "without an owner": nobody can tell.
+    table = records["source_file"].astype(str) + "\x00" + records["source_sheet"].astype(str)
+    unknown = ~table.isin(with_owner).to_numpy()
+    owners_of = np.where(unknown, NO_OWNER_COLUMN, owners_of)
+    owner = owners_of[is_person]
     worst = worst_severity(result)[is_person]
     if not len(owner):
         return OwnerProfile(mapped, [], 0, 0)
@@ -137,7 +155,7 @@ def owner_profile(result: AuditResult, *, limit: int | None = 25) -> OwnerProfil
         ["needs_fix", "records", "owner"], ascending=[False, False, True], kind="stable"
     )
     shown = tally if limit is None else tally.head(limit)
-    kinds = _kinds_per_owner(result, is_person, set(shown["owner"]))
+    kinds = _kinds_per_owner(result, owners_of, is_person, set(shown["owner"]))
     severity: dict[str, int] = {}
     for group in result.findings.groups:
         severity[group.kind] = max(severity.get(group.kind, 0), SEVERITY_ORDER.get(group.severity, 0))
@@ -213,7 +231,7 @@ def _labels(report: InputReport, limit: int) -> list[LabelProfile]:
 
 
 def _kinds_per_owner(
-    result: AuditResult, is_person: np.ndarray, owners: set[object]
+    result: AuditResult, owners_of: np.ndarray, is_person: np.ndarray, owners: set[object]
 ) -> dict[object, Counter]:
     """For the owners shown, how many of their people records each kind of finding names."""
     findings = result.findings
@@ -223,7 +241,7 @@ def _kinds_per_owner(
     pairs = pd.DataFrame({"position": flat, "kind": np.repeat(findings.per_finding("kind"), sizes)})
     pairs = pairs[pairs["position"] >= 0]
     pairs = pairs[is_person[pairs["position"].to_numpy()]].drop_duplicates()
-    pairs["owner"] = result.records["owner"].to_numpy(dtype=object)[pairs["position"].to_numpy()]
+    pairs["owner"] = owners_of[pairs["position"].to_numpy()]
     pairs = pairs[pairs["owner"].isin(owners)]
     counted: dict[object, Counter] = {}
     for (owner, kind), size in pairs.groupby(["owner", "kind"], sort=True).size().items():

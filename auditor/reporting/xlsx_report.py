@@ -490,7 +490,7 @@ def _owners_sheet(sheet: Worksheet, result: AuditResult, t: Translator, styles: 
     for row, load in enumerate(owners.owners, start=1):
         kinds = "; ".join(f"{t.kind_title(kind)} {t.number(records)}" for kind, records in load.kinds)
         values: list[object] = [
-            load.owner or t("profile.no_owner"),
+            t("profile.owner_unknown") if load.column_missing else load.owner or t("profile.no_owner"),
             load.records,
             load.needs_fix,
             load.worst["error"],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import auditor
 from auditor.reporting.html_report import render_html
-from auditor.reporting.profile import file_profiles, owner_profile
+from auditor.reporting.profile import NO_OWNER_COLUMN, file_profiles, owner_profile
 
 HEADER = ["Id", "FirstName", "LastName", "Company", "Email", "Phone", "Status", "OwnerId", "CreatedDate"]
 ROWS = [
@@ -144,3 +144,16 @@ def test_owner_names_and_labels_reach_the_page_as_text(write_csv, run_audit) -> 
     assert "<b>Boss</b>" not in html and "&lt;b&gt;Boss&lt;/b&gt;" in html
     assert "<img src=x" not in html
     assert "Nettoyage par propriétaire" in html
+
+
+def test_records_of_a_file_without_an_owner_column_are_not_called_ownerless(write_csv, run_audit) -> None:
+    contacts = write_csv(
+        "Contact.csv",
+        [["Id", "FirstName", "LastName", "Email"], ["003000000000001AAA", "Ola", "Sowa", "not-an-email"]],
+    )
+    result = run_audit([write_csv("Lead.csv", [HEADER, *ROWS]), contacts])
+    owners = {load.owner: load for load in owner_profile(result).owners}
+    assert owners[NO_OWNER_COLUMN].records == 1 and owners[NO_OWNER_COLUMN].column_missing
+    assert owners[""].records == 1  # the lead whose OwnerId is empty
+    html = render_html(result, lang="en")
+    assert "(in files with no owner column)" in html and "\x1f" not in html

@@ -173,4 +173,4 @@ def test_the_owners_sheet_lists_every_owner_with_the_records_to_fix(tmp_path: Pa
     assert len(rows) - 1 == expected.total_owners
     assert [row[2] for row in rows[1:]] == [load.needs_fix for load in expected.owners]
     assert sum(row[1] for row in rows[1:]) == sum(load.records for load in expected.owners)
-    assert "(sans propriétaire)" in [row[0] for row in rows[1:]]
+    assert "(fichiers sans colonne propriétaire)" in [row[0] for row in rows[1:]]  # hand_kept_contacts.xlsx
