@@ -205,6 +205,7 @@ class FindingRow:
     record: RecordView | None
     more_records: int
     evidence: list[EvidenceItem]
+    days: int | None = None  # what the rule measured in days (a stale lead's days without activity)
 
 
 @dataclass(frozen=True)
@@ -282,6 +283,20 @@ class KindSection:
     clusters: list[ClusterView] = field(default_factory=list)
     labels: list[LabelRow] = field(default_factory=list)
     by_filter: dict[str, int] = field(default_factory=dict)  # findings per "severity|rule"
+
+    @property
+    def days(self) -> bool:
+        """The rows measure days: the table gets a column to sort them by."""
+        return any(row.days is not None for row in self.rows)
+
+    @property
+    def temperatures(self) -> bool:
+        """Every row is a lead, some rated: the table gets a column to sort them by temperature."""
+        records = [row.record for row in self.rows]
+        return (
+            all(record is not None and record.record_type == "lead" for record in records)
+            and any(record is not None and record.temperature for record in records)
+        )
 
     @property
     def capped(self) -> bool:
@@ -723,7 +738,14 @@ def _row(finding: Finding, positions: np.ndarray, lookup: _RecordLookup, lang: s
         record=record,
         more_records=max(0, len(finding.records) - 1),
         evidence=evidence,
+        days=_days(finding.evidence),
     )
+
+
+def _days(evidence: Evidence) -> int | None:
+    details = getattr(evidence, "details", None) or {}
+    days = details.get("days")
+    return int(days) if isinstance(days, int | float) and not isinstance(days, bool) else None
 
 
 def _evidence_items(evidence: Evidence, lang: str) -> tuple[list[EvidenceItem], set[str]]:

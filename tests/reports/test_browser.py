@@ -205,3 +205,29 @@ def test_a_capped_section_says_what_its_filters_match_in_the_whole_section(
         assert f"the other {len(emails) - 10} of this section" in (status.text_content() or "")
     finally:
         page.close()
+
+
+def test_stale_leads_sort_by_days_and_by_temperature(open_report: Any) -> None:
+    from auditor.demo import audit_samples, demo_config
+
+    page = open_report(audit_samples(demo_config())).page
+    section = page.locator("#kind-stale-lead")
+    section.scroll_into_view_if_needed()
+    headers = section.locator("thead th").all_text_contents()
+    days_at = next(i for i, text in enumerate(headers) if text.startswith("Days"))
+    warmth_at = next(i for i, text in enumerate(headers) if text.startswith("Temperature"))
+
+    def column(at: int) -> list[int]:
+        return [int(v) for v in section.locator(f"tbody tr td:nth-child({at + 1})").evaluate_all(
+            "cells => cells.map(cell => cell.getAttribute('data-value'))")]  # fmt: skip
+
+    days = section.locator("thead th").nth(days_at)
+    days.get_by_role("button").click()
+    days.get_by_role("button").click()
+    assert days.get_attribute("aria-sort") == "descending"
+    assert column(days_at) == sorted(column(days_at), reverse=True) and len(set(column(days_at))) > 3
+    warmth = section.locator("thead th").nth(warmth_at)
+    warmth.get_by_role("button").click()
+    warmth.get_by_role("button").click()
+    assert column(warmth_at) == sorted(column(warmth_at), reverse=True)  # the warmest first
+    assert len(set(column(warmth_at))) > 1
