@@ -10,7 +10,8 @@ and only from the browser session that uploaded it.
                                           a page saying so, to a browser showing it)
     GET    /jobs/{id}/download/{kind}     html, xlsx, json or csv, as a download
 
-Errors are JSON {"error": "one sentence that says what to do"} with the fitting status.
+Errors are JSON {"error": "what is wrong and what to do", "code": "<its key>"} with the fitting status,
+worded from the `[serve]` table of reports/i18n in the language of the page that asked (`say`).
 """
 
 from __future__ import annotations
@@ -54,7 +55,15 @@ from auditor.serve.jobs import (
     TooManyJobs,
     TooManyUploads,
 )
-from auditor.serve.page import gone_page, page_language, script_text, wants_html
+from auditor.serve.page import (
+    SERVE_PREFIX,
+    gone_page,
+    page_language,
+    say,
+    script_text,
+    server_words,
+    wants_html,
+)
 from auditor.serve.security import Guard, SecurityMiddleware, page_policy, report_policy
 from auditor.serve.settings import MEGABYTE, ServeSettings
 from auditor.serve.uploads import (
@@ -67,6 +76,7 @@ from auditor.serve.uploads import (
     too_large_message,
 )
 from auditor.serve.worker import BASELINE_SETTING, run_job
+from auditor.wording import Words
 
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 DOWNLOADS = {report.download: (report.media_type, report.file_name) for report in FORMATS}
@@ -107,8 +117,15 @@ def create_app(settings: ServeSettings | None = None, *, target: Target = run_jo
     return app
 
 
-def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status, headers=headers)
+def error(
+    request: Request, status: int, *sentences: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The JSON refusal: `sentences` (`server_words`) in the language of the page that sent `request`,
+    and `code`, the key of the first, for a script to tell refusals apart whatever the language."""
+    body = {"error": " ".join(say(request, sentence) for sentence in sentences)}
+    if sentences and isinstance(sentences[0], Words):
+        body["code"] = sentences[0].key.removeprefix(SERVE_PREFIX)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 class _Routes:
@@ -147,27 +164,27 @@ class _Routes:
     async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:
-            return error(404, "No such file.")
+            return error(request, 404, server_words("no_such_file"))
         return Response(_static_text(name), media_type=STATIC[name])
 
     async def create_job(self, request: Request) -> Response:
         session = self.guard.session_of(request)
         if session is None:
-            return error(403, "Your session has expired (was the server restarted?); reload the page.")
+            return error(request, 403, server_words("session_expired"))
         if not self.guard.same_origin(request):
-            return error(403, "Uploads are accepted only from this server's own page.")
+            return error(request, 403, server_words("other_origin"))
         header_token = request.headers.get("x-csrf-token")
         if header_token is not None and not self.guard.csrf_valid(session, header_token):
-            return error(403, "The form's security token is wrong or expired; reload the page.")
+            return error(request, 403, server_words("token_wrong"))
         declared = request.headers.get("content-length", "")
         most = self.settings.max_upload_bytes + UPLOAD_OVERHEAD
         if declared.isdigit() and int(declared) > most:
-            return error(413, _too_large(self.settings))
+            return error(request, 413, too_large_message(self.settings.max_upload_bytes))
         try:
             # A body without a declared length counts as the largest allowed until it has arrived.
             job = self.manager.open_job(session, int(declared) if declared.isdigit() else most)
         except (Busy, TooManyUploads, TooManyJobs, DiskFull) as refused:
-            return self._refusal(refused)
+            return self._refusal(request, refused)
         try:
             with anyio.fail_after(self.settings.upload_timeout):
                 upload = await receive_upload(
@@ -180,7 +197,7 @@ class _Routes:
                     token_from_header=header_token is not None,
                 )
             if not upload.files:
-                raise UploadError(400, "Choose at least one CSV or Excel file to audit.")
+                raise UploadError(400, server_words("no_files"))
             audit_settings = form_settings(upload.fields)
             inputs = await anyio.to_thread.run_sync(_check_files, upload.files)
             if upload.baseline is not None:
@@ -191,13 +208,13 @@ class _Routes:
                 }
         except UploadError as refused:
             await anyio.to_thread.run_sync(self.manager.discard, job)
-            return error(refused.status, str(refused))
+            return error(request, refused.status, *refused.sentences)
         except ClientDisconnect:
             await anyio.to_thread.run_sync(self.manager.discard, job)
-            return error(400, "The upload was interrupted.")
+            return error(request, 400, server_words("interrupted"))
         except TimeoutError:
             await anyio.to_thread.run_sync(self.manager.discard, job)
-            return error(408, "The upload took too long and was stopped; try again, or with fewer files.")
+            return error(request, 408, server_words("timed_out"))
         except BaseException:
             await anyio.to_thread.run_sync(self.manager.discard, job)
             raise
@@ -205,38 +222,28 @@ class _Routes:
             self.manager.submit(job, inputs, [stored.name for stored in upload.files], audit_settings)
         except Busy as busy:
             await anyio.to_thread.run_sync(self.manager.discard, job)
-            return self._refusal(busy)
+            return self._refusal(request, busy)
         return JSONResponse({"id": job.id, "status": f"/jobs/{job.id}"}, status_code=202)
 
-    def _refusal(self, refused: Exception) -> Response:
+    def _refusal(self, request: Request, refused: Exception) -> Response:
         """Why a new audit cannot start now, and what to do about it."""
         limits = self.settings
         if isinstance(refused, TooManyUploads):
-            return error(
-                429,
-                f"This browser is already sending {limits.max_uploads_per_session} upload(s), the most it "
-                "may send at once. Wait until they have arrived, then try again.",
-            )
+            return error(request, 429, server_words("uploads_at_once", count=limits.max_uploads_per_session))
         if isinstance(refused, TooManyJobs):
-            return error(
-                429,
-                f"This browser already keeps {limits.max_jobs_per_session} audits on the server, the most it "
-                "may. Delete the results you no longer need (Delete now), or wait until they expire, then "
-                "try again.",
-            )
+            return error(request, 429, server_words("jobs_kept", count=limits.max_jobs_per_session))
         if isinstance(refused, DiskFull):
             return error(
+                request,
                 507,
-                f"The server is full: uploads and results may take {limits.disk_limit / MEGABYTE:g} MB, "
-                "all audits together. Try again once earlier results are downloaded or expire, or audit "
-                "fewer or smaller files.",
-                {"retry-after": "60"},
+                server_words("disk_full", mb=limits.disk_limit / MEGABYTE),
+                headers={"retry-after": "60"},
             )
         return error(
+            request,
             429,
-            f"The server is busy: {limits.workers} audit(s) are running and {limits.max_queued} are "
-            "waiting. Try again in a minute.",
-            {"retry-after": "30"},
+            server_words("busy", workers=limits.workers, queued=limits.max_queued),
+            headers={"retry-after": "30"},
         )
 
     async def job(self, request: Request) -> Response:
@@ -245,12 +252,13 @@ class _Routes:
             return found
         if request.method == "DELETE":
             if not self._may_change(request):
-                return error(403, "The security token is missing or wrong; reload the page.")
-            await anyio.to_thread.run_sync(
-                self.manager.delete, found, "Its files were deleted at your request."
-            )
+                return error(request, 403, server_words("token_missing_or_wrong"))
+            await anyio.to_thread.run_sync(self.manager.delete, found, server_words("deleted_on_request"))
             return JSONResponse({"deleted": True})
-        return JSONResponse(self.manager.status(found))
+        status = self.manager.status(found)
+        if status["error"] is not None:
+            status["error"] = say(request, status["error"])
+        return JSONResponse(status)
 
     async def report(self, request: Request) -> Response:
         found = self._find(request, finished=True, shown=True)
@@ -261,7 +269,7 @@ class _Routes:
         except FileNotFoundError:
             if wants_html(request):
                 return gone_page(request)
-            return error(410, "The report was deleted. Run the audit again.")
+            return error(request, 410, server_words("report_deleted"))
         if found.report_policy is None:
             found.report_policy = report_policy(html)
         return HTMLResponse(html, headers={"content-security-policy": found.report_policy})
@@ -269,7 +277,7 @@ class _Routes:
     async def download(self, request: Request) -> Response:
         kind = request.path_params["kind"]
         if kind not in DOWNLOADS:
-            return error(404, f"No such download; choose one of {', '.join(DOWNLOADS)}.")
+            return error(request, 404, server_words("no_such_download", kinds=", ".join(DOWNLOADS)))
         found = self._find(request, finished=True)
         if isinstance(found, Response):
             return found
@@ -277,7 +285,7 @@ class _Routes:
             # Opened now: an open file survives the job's deletion while it streams.
             handle = await anyio.to_thread.run_sync(found.output(kind).open, "rb")
         except FileNotFoundError:
-            return error(410, "This result was deleted. Run the audit again.")
+            return error(request, 410, server_words("result_deleted"))
         media_type, filename = DOWNLOADS[kind]
         return _Download(
             handle,
@@ -295,14 +303,15 @@ class _Routes:
                 raise JobMissing
             job = self.manager.get(request.path_params["job_id"], session)
         except JobMissing:
-            return error(404, "No such audit. Results are shown only to the browser that uploaded the files.")
+            return error(request, 404, server_words("no_such_audit"))
         except JobGone as gone:
             if shown and wants_html(request):
                 return gone_page(request)
-            return error(410, f"{gone} Run the audit again to see the results.")
+            return error(request, 410, gone.reason, server_words("run_again"))
+        if job.state == "failed" and finished:
+            return error(request, 409, job.error or server_words("failed"))
         if finished and job.state != "done":
-            message = job.error if job.state == "failed" else "The audit has not finished yet."
-            return error(409, message or "The audit failed.")
+            return error(request, 409, server_words("not_finished"))
         return job
 
     def _may_change(self, request: Request) -> bool:
@@ -324,34 +333,36 @@ def form_settings(fields: dict[str, str]) -> dict[str, Any]:
         domains = [domain.lstrip("@") for domain in re.split(r"[\s,;]+", fields.get(key, "")) if domain]
         for domain in domains:
             if not _DOMAIN.match(domain):
-                raise UploadError(400, f"{domain[:60]!r} is not an email domain; write it like example.com.")
+                raise UploadError(400, server_words("not_a_domain", domain=repr(domain[:60])))
         if domains:
             audit[key] = domains
     mapping = {"audit": audit, "report": {"lang": fields.get("lang", "").strip() or "en"}}
     try:
         config_from_mapping(mapping, source="the form")
     except ConfigError as refused:
-        raise UploadError(400, str(refused)) from None
+        # The library words its settings' errors in English only: the detail stays English inside
+        # a sentence of the page's language.
+        raise UploadError(400, server_words("bad_option", detail=refused.describe())) from None
     return mapping
 
 
 def _check_files(stored: list[StoredFile]) -> list[Path]:
     """Judge every file by content; refuse the upload naming each wrong one. The files that pass are
     made read-only: the audit only reads them."""
-    refused: list[str] = []
+    refused: list[Words] = []
     inputs: list[Path] = []
     for upload in stored:
         try:
             suffix = stored_suffix(upload.path, upload.name)
         except UploadError as wrong:
-            refused.append(str(wrong))
+            refused.extend(wrong.sentences)
             continue
         path = upload.path.with_suffix(suffix)
         upload.path.rename(path)
         path.chmod(0o400)
         inputs.append(path)
     if refused:
-        raise UploadError(415, f"{' '.join(refused)} {accepted_types()}")
+        raise UploadError(415, *refused, accepted_types())
     return inputs
 
 
@@ -361,7 +372,11 @@ def _check_baseline(stored: StoredFile) -> None:
     try:
         read_baseline(stored.path)
     except ConfigError as wrong:
-        raise UploadError(400, f"{stored.name}: {wrong.describe()}") from None
+        # read_baseline words its errors in English only (the CLI's too): the detail stays English
+        # inside a sentence of the page's language.
+        raise UploadError(
+            400, server_words("bad_baseline", name=stored.name, detail=wrong.describe())
+        ) from None
     stored.path.chmod(0o400)
 
 
@@ -428,10 +443,6 @@ class _Download(Response):
                 pass  # how servers of ASGI 2.4 and later say that the client has gone
             watching.cancel_scope.cancel()
         return sent_in_full
-
-
-def _too_large(settings: ServeSettings) -> str:
-    return too_large_message(settings.max_upload_bytes)
 
 
 @cache

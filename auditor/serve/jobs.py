@@ -30,8 +30,10 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from auditor.serve.page import server_words
 from auditor.serve.settings import MEGABYTE, ServeSettings
 from auditor.serve.worker import OUTPUTS, run_job
+from auditor.wording import Words
 
 FOLDER_PREFIX = "crm-audit-serve-"
 PID_FILE = "server.pid"
@@ -65,7 +67,11 @@ class JobMissing(Exception):
 
 
 class JobGone(Exception):
-    """The job existed for this session and its files were deleted; str() says when and why."""
+    """The job existed for this session and its files were deleted; `reason` says when and why."""
+
+    def __init__(self, reason: Words) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 @dataclass
@@ -83,6 +89,7 @@ class Job:
     finished: float | None = None
     summary: dict[str, Any] | None = None
     skipped: list[dict[str, str]] = field(default_factory=list)
+    # Why the audit failed: `Words` of the `[serve]` table, worded for whoever asks, in their language.
     error: str | None = None
     fetched: set[str] = field(default_factory=set)
     pid: int | None = None
@@ -98,7 +105,7 @@ class Job:
 @dataclass
 class _Tombstone:
     owner: str
-    reason: str
+    reason: Words
     when: float
 
 
@@ -243,9 +250,9 @@ class JobManager:
             job.fetched.add(kind)
             done = set(OUTPUTS) <= job.fetched
         if done:
-            self.delete(job, "Its files were deleted once every result had been downloaded.")
+            self.delete(job, server_words("deleted_downloaded"))
 
-    def delete(self, job: Job, reason: str) -> None:
+    def delete(self, job: Job, reason: Words) -> None:
         """Delete a job's files now (stopping its audit if it runs) and remember why."""
         with self._lock:
             if self._jobs.pop(job.id, None) is None:
@@ -266,7 +273,7 @@ class JobManager:
                 job for job in self._jobs.values() if job.finished is not None and now - job.finished >= keep
             ]
         for job in expired:
-            self.delete(job, f"Its files were deleted {_duration(keep)} after the audit finished.")
+            self.delete(job, server_words("deleted_expired", duration=_duration(keep)))
 
     def disk_used(self) -> int:
         """Bytes held by every job: files on disk, and the declared size of uploads still arriving."""
@@ -296,12 +303,8 @@ class JobManager:
             stored = sum(other.disk_bytes for other in self._jobs.values() if other.state != "uploading")
         return stored > self.settings.disk_limit
 
-    def _disk_limit_reached(self) -> str:
-        return (
-            f"The audit's results took the server past its limit of {self.settings.disk_limit / MEGABYTE:g} MB "
-            "for the uploads and results of all audits together, so it was stopped. Try again once earlier "
-            "results are deleted, or audit fewer or smaller files."
-        )
+    def _disk_limit_reached(self) -> Words:
+        return server_words("disk_limit_reached", mb=self.settings.disk_limit / MEGABYTE)
 
     def _prune_tombstones(self) -> None:
         horizon = time.monotonic() - TOMBSTONE_SECONDS
@@ -345,7 +348,7 @@ class JobManager:
         # Our copy of the writing end must close, or the pipe never reports the worker's end.
         writer.close()
         outcome: tuple[str, Any] | None = None
-        stopped: str | None = None  # why the server stopped the audit, if it did
+        stopped: Words | None = None  # why the server stopped the audit, if it did
         deadline = time.monotonic() + self.settings.job_timeout
         next_disk_check = time.monotonic()
         try:
@@ -353,10 +356,7 @@ class JobManager:
                 now = time.monotonic()
                 remaining = deadline - now
                 if remaining <= 0:
-                    stopped = (
-                        f"The audit took longer than {_duration(self.settings.job_timeout)} and was stopped. "
-                        "Audit fewer or smaller files at once."
-                    )
+                    stopped = server_words("job_timeout", duration=_duration(self.settings.job_timeout))
                     break
                 if now >= next_disk_check:
                     next_disk_check = now + DISK_CHECK_SECONDS
@@ -390,7 +390,7 @@ class JobManager:
         self._finish(job, outcome, process, stopped)
 
     def _finish(
-        self, job: Job, outcome: tuple[str, Any] | None, process: BaseProcess, stopped: str | None
+        self, job: Job, outcome: tuple[str, Any] | None, process: BaseProcess, stopped: Words | None
     ) -> None:
         # The uploads are never needed again once the audit ends, whatever its outcome; nor are the
         # results of a failed audit, which cannot be downloaded.
@@ -410,17 +410,15 @@ class JobManager:
             else:
                 job.state = "failed"
                 if outcome is not None:
-                    job.error = str(outcome[1])
+                    # The worker's `Words` as sent; a plain text (a test's worker) as it is.
+                    failure = outcome[1]
+                    job.error = failure if isinstance(failure, Words) else str(failure)
                 elif stopped:
                     job.error = stopped
                 elif self._closing.is_set():
-                    job.error = "The server was stopped before the audit finished."
+                    job.error = server_words("server_stopped")
                 else:
-                    job.error = (
-                        f"The audit stopped unexpectedly: its worker process {_exit_description(process)}. "
-                        "This can happen when the files need more memory than this machine has; "
-                        "try fewer or smaller files."
-                    )
+                    job.error = server_words("worker_died", how=_exit_description(process))
             job.finished = time.monotonic()
 
 
@@ -447,12 +445,12 @@ def _kill(process: BaseProcess) -> None:
         process.join(timeout=5)
 
 
-def _exit_description(process: BaseProcess) -> str:
+def _exit_description(process: BaseProcess) -> Words:
     code = process.exitcode
     if code is not None and code < 0:
         with contextlib.suppress(ValueError):
-            return f"was ended by signal {signal.Signals(-code).name}"
-    return f"exited with status {code}"
+            return server_words("ended_by_signal", signal=signal.Signals(-code).name)
+    return server_words("exited_with", code=str(code))
 
 
 def _bytes_under(folder: Path) -> int:
@@ -465,10 +463,10 @@ def _bytes_under(folder: Path) -> int:
     return total
 
 
-def _duration(seconds: float) -> str:
+def _duration(seconds: float) -> Words:
     if seconds >= 120:
-        return f"{seconds / 60:g} minutes"
-    return f"{seconds:g} seconds"
+        return server_words("minutes", count=seconds / 60)
+    return server_words("seconds", count=seconds)
 
 
 def remove_abandoned_folders(parent: Path) -> None:

@@ -1,7 +1,10 @@
-"""The upload page's language: which one a request gets, and the words the page and its script say.
+"""The upload page's language: which one a request gets, and the words the page, its script and the
+server's answers to it say.
 
 The page speaks the report languages, from the same catalogue (the `[page]` table of
 reports/i18n/<lang>.toml), so that a language added for the reports is a language of the page too.
+What the server sends back to the page (why an upload was refused, why an audit failed, why a
+result is gone) is worded from the `[serve]` table, in the language of the page that asked.
 """
 
 from __future__ import annotations
@@ -15,9 +18,13 @@ from starlette.responses import HTMLResponse
 from auditor.catalogue import report_languages
 from auditor.reporting.i18n import Translator
 from auditor.serve.security import source_hash
-from auditor.wording import FALLBACK, catalogue
+from auditor.wording import FALLBACK, Words, catalogue, said
 
 PAGE_PREFIX = "page."
+SERVE_PREFIX = "serve."
+# The page's script names the page's language in this header on every request it makes: the form's
+# own `lang` field is the language of the report, which may be another.
+PAGE_LANG_HEADER = "x-page-lang"
 # Small enough to need no stylesheet of its own: one inline block, allowed by its hash.
 _GONE_STYLE = "body{font:15px/1.5 system-ui,sans-serif;color:#1d2430;margin:24px;max-width:60ch}"
 
@@ -44,6 +51,26 @@ def page_language(request: Request) -> str:
         if weight > 0 and code in known:
             ranked.append((-weight, position, code))
     return min(ranked)[2] if ranked else FALLBACK
+
+
+def request_language(request: Request) -> str:
+    """The language to answer a request in: the page's, as its script names it (X-Page-Lang); else
+    chosen as the page itself is (?lang, the browser's languages, English). Read from the headers
+    only, so that an upload refused before its form is read is answered in the page's language too."""
+    sent = request.headers.get(PAGE_LANG_HEADER, "").strip().lower()
+    return sent if sent in report_languages() else page_language(request)
+
+
+def server_words(key: str, **values: object) -> Words:
+    """A message of the server: template `key` of the `[serve]` table filled with `values`. As a `str`
+    it is the English (for logs and tests); `say` words it in the language of a request."""
+    return Words(SERVE_PREFIX + key, values)
+
+
+def say(request: Request, message: str) -> str:
+    """A server message in the language of the page that sent `request`: `Words` in that language
+    (English where it lacks the template), any other text (a test's worker) as it is."""
+    return said(message, request_language(request))[0]
 
 
 def script_text(t: Translator) -> dict[str, Any]:

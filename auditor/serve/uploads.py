@@ -22,7 +22,9 @@ from auditor.errors import InputError
 from auditor.loading.csv_reader import SAMPLE_BYTES
 from auditor.loading.encoding import detect_encoding
 from auditor.loading.excel_reader import EXCEL_SUFFIXES
+from auditor.serve.page import server_words
 from auditor.serve.settings import MEGABYTE
+from auditor.wording import Words
 
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab")
 ACCEPTED_SUFFIXES = (*TEXT_SUFFIXES, *EXCEL_SUFFIXES)
@@ -36,27 +38,30 @@ MAX_NAME_CHARS = 120
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-# Formats people pick by mistake, named in the message; anything else binary is caught by the text check.
+# Formats people pick by mistake, named in the message (by their key in the `[serve]` table);
+# anything else binary is caught by the text check.
 _KNOWN_FORMATS = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"%PDF-", "a PDF document"),
-    (b"\x1f\x8b\x08", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\x7fELF", "a program"),
-    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x89PNG\r\n\x1a\n", "format_png"),
+    (b"\xff\xd8\xff", "format_jpeg"),
+    (b"GIF87a", "format_gif"),
+    (b"GIF89a", "format_gif"),
+    (b"%PDF-", "format_pdf"),
+    (b"\x1f\x8b\x08", "format_gzip"),
+    (b"7z\xbc\xaf\x27\x1c", "format_7zip"),
+    (b"Rar!\x1a\x07", "format_rar"),
+    (b"\x7fELF", "format_program"),
+    (b"SQLite format 3\x00", "format_sqlite"),
 )
 
 
 class UploadError(Exception):
-    """A request the server refuses as a whole; `status` is the HTTP status, str() the message."""
+    """A request the server refuses as a whole: `status` is the HTTP status, `sentences` say why
+    (`server_words`, said in the language of the page that sent it); str() is their English."""
 
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
+    def __init__(self, status: int, *sentences: Words) -> None:
+        super().__init__(" ".join(sentences))
         self.status = status
+        self.sentences = sentences
 
 
 @dataclass
@@ -119,7 +124,7 @@ async def receive_upload(
     kind, options = parse_options_header(content_type)
     boundary = options.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary:
-        raise UploadError(400, "The upload must be sent as multipart/form-data, as the page does.")
+        raise UploadError(400, server_words("not_multipart"))
     reader = _PartReader(folder, max_bytes, max_files, token_is_valid, token_from_header)
     parser = MultipartParser(boundary, reader.callbacks())
     try:
@@ -129,13 +134,13 @@ async def receive_upload(
         parser.finalize()
         reader.process()
     except MultipartParseError:
-        raise UploadError(400, "The upload was cut off or malformed; try again.") from None
+        raise UploadError(400, server_words("malformed")) from None
     finally:
         reader.close()
     if not reader.finished:
-        raise UploadError(400, "The upload was cut off or malformed; try again.")
+        raise UploadError(400, server_words("malformed"))
     if not reader.token_seen:
-        raise UploadError(403, "The form's security token is missing; reload the page and try again.")
+        raise UploadError(403, server_words("token_missing"))
     upload = reader.upload
     for stored, name in zip(upload.files, unique_names([f.name for f in upload.files]), strict=True):
         stored.name = name
@@ -219,22 +224,22 @@ class _PartReader:
             if name in (FILE_FIELD, BASELINE_FIELD):
                 return  # a file input left empty: browsers send a part without a file name
             if name not in FIELDS:
-                raise UploadError(400, f"Unexpected form field {name[:40]!r}.")
+                raise UploadError(400, server_words("unexpected_field", name=repr(name[:40])))
             self._field = name
             return
         if name not in (FILE_FIELD, BASELINE_FIELD):
-            raise UploadError(400, f"Unexpected file field {name[:40]!r}.")
+            raise UploadError(400, server_words("unexpected_file_field", name=repr(name[:40])))
         if not self.token_seen:
-            raise UploadError(403, "The form's security token is missing; reload the page and try again.")
+            raise UploadError(403, server_words("token_missing"))
         raw_name = options[b"filename"].decode("utf-8", "replace")
         if name == BASELINE_FIELD:
             if self.upload.baseline is not None:
-                raise UploadError(400, "Give one previous findings JSON at most.")
+                raise UploadError(400, server_words("one_baseline"))
             self._file = self._open(self.folder / "baseline", display_name(raw_name, 1))
             self.upload.baseline = self._file
             return
         if len(self.upload.files) >= self.max_files:
-            raise UploadError(400, f"Too many files: at most {self.max_files} in one audit.")
+            raise UploadError(400, server_words("too_many_files", count=self.max_files))
         position = len(self.upload.files) + 1
         self._file = self._open(self.folder / f"upload-{position:02d}", display_name(raw_name, position))
         self.upload.files.append(self._file)
@@ -255,7 +260,7 @@ class _PartReader:
             self._file.size += len(payload)
         elif self._field is not None:
             if len(self._value) + len(payload) > MAX_FIELD_BYTES:
-                raise UploadError(400, f"The form field {self._field!r} is too long.")
+                raise UploadError(400, server_words("field_too_long", name=repr(self._field)))
             self._value.extend(payload)
 
     def _end_part(self) -> None:
@@ -266,7 +271,7 @@ class _PartReader:
             value = self._value.decode("utf-8", "replace")
             if self._field == "csrf_token":
                 if not self.token_is_valid(value):
-                    raise UploadError(403, "The form's security token is wrong or expired; reload the page.")
+                    raise UploadError(403, server_words("token_wrong"))
                 self.token_seen = True
             else:
                 self.upload.fields[self._field] = value
@@ -278,27 +283,26 @@ class _PartReader:
             self._handle = None
 
 
-def too_large_message(max_bytes: int, name: str | None = None) -> str:
-    where = f" (reached while receiving {name})" if name else ""
-    return (
-        f"The upload is larger than the {max_bytes / MEGABYTE:g} MB limit{where}. Audit fewer or smaller "
-        "files at once, or start the server with a higher --max-upload-mb."
-    )
+def too_large_message(max_bytes: int, name: str | None = None) -> Words:
+    """Why an upload over the limit is refused; `name`: the file that was arriving when it was reached."""
+    if name:
+        return server_words("too_large_at", mb=max_bytes / MEGABYTE, name=name)
+    return server_words("too_large", mb=max_bytes / MEGABYTE)
 
 
 def stored_suffix(path: Path, name: str) -> str:
     """The suffix to store an upload under, judged from its content: the loader picks its reader by
     content and suffix, so a CSV named .xlsx is still read as text. Raises UploadError (415) for a
-    file that is neither a spreadsheet nor text; its message names the file and what it is."""
+    file that is neither a spreadsheet nor text; its one sentence names the file and what it is."""
     given = PurePath(name).suffix.lower()
     if given not in ACCEPTED_SUFFIXES:
-        raise UploadError(415, f"{name} is neither a CSV nor an Excel file (by its name).")
+        raise UploadError(415, server_words("wrong_name", name=name))
     with path.open("rb") as handle:
         sample = handle.read(SAMPLE_BYTES)
         whole_file = not handle.read(1)
     for magic, what in _KNOWN_FORMATS:
         if sample.startswith(magic):
-            raise UploadError(415, f"{name} is not a CSV or Excel file (it looks like {what}).")
+            raise UploadError(415, server_words("looks_like", name=name, what=server_words(what)))
     if sample.startswith(_OLE_MAGIC):
         return ".xls"
     if sample.startswith(_ZIP_MAGIC):
@@ -308,7 +312,7 @@ def stored_suffix(path: Path, name: str) -> str:
     try:
         detect_encoding(sample, file=name, whole_file=whole_file)
     except InputError:
-        raise UploadError(415, f"{name} is not a CSV or Excel file (it holds binary data).") from None
+        raise UploadError(415, server_words("binary", name=name)) from None
     return given if given in TEXT_SUFFIXES else ".csv"
 
 
@@ -323,8 +327,8 @@ def _zip_suffix(path: Path, name: str, given: str) -> str:
         return ".xlsm" if given == ".xlsm" else ".xlsx"
     if "content.xml" in members and "mimetype" in members:
         return ".ods"
-    raise UploadError(415, f"{name} is a ZIP archive, not an Excel workbook.")
+    raise UploadError(415, server_words("zip_not_workbook", name=name))
 
 
-def accepted_types() -> str:
-    return "Upload CSV, TSV or TXT exports, or Excel workbooks (.xlsx, .xlsm, .xls, .ods)."
+def accepted_types() -> Words:
+    return server_words("accepted")

@@ -1,7 +1,8 @@
 """What runs inside a job's worker process: the audit, then every report written into the job's folder.
 
 The worker talks to the server over one pipe: ("progress", step, detail) while it runs, then
-("done", outcome) or ("failed", message). A worker that dies without a word (killed, out of memory,
+("done", outcome) or ("failed", why: `Words` of the `[serve]` table, pickled whole so that the server
+words it in the language of whoever asks). A worker that dies without a word (killed, out of memory,
 a crash in native code) is noticed by the server as the pipe closing; see `jobs.JobManager`.
 """
 
@@ -19,6 +20,7 @@ from auditor.api import audit
 from auditor.config import config_from_mapping
 from auditor.errors import AuditorError
 from auditor.reporting.formats import FORMATS
+from auditor.serve.page import server_words
 
 # The job's result files, by download name (auditor/reporting/formats.py); the server serves
 # exactly these.
@@ -63,10 +65,12 @@ def run_job(
             )
         )
     except AuditorError as error:
-        conn.send(("failed", str(error)))
+        # The library words its errors (an unreadable file, a wrong setting) in English only: the
+        # detail stays English inside a sentence the page shows in its own language.
+        conn.send(("failed", server_words("audit_failed", detail=str(error))))
     except Exception as error:
         # The person sees one line; the operator's terminal gets the traceback to report the bug.
         traceback.print_exc(file=sys.stderr)
-        conn.send(("failed", f"The audit stopped on an unexpected error ({type(error).__name__}: {error})."))
+        conn.send(("failed", server_words("audit_crashed", error=f"{type(error).__name__}: {error}")))
     finally:
         conn.close()

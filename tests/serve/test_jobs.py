@@ -121,4 +121,9 @@ def test_the_worker_reports_its_own_errors_in_one_line(tmp_path) -> None:
 
     reader, writer = Pipe(duplex=False)
     run_job(writer, str(tmp_path), [], [], {"audit": {"stale_after_days": 0}})
-    assert reader.recv() == ("failed", "the form: stale_after_days must be a positive number of days")
+    kind, why = reader.recv()
+    detail = "the form: stale_after_days must be a positive number of days"
+    assert (kind, why) == ("failed", f"The audit failed: {detail}")
+    # The wording itself crosses the pipe, so that the server says it in the language of the page that asks;
+    # the library's own detail stays English.
+    assert why.in_language("fr") == f"L'audit a échoué : {detail}"

@@ -131,8 +131,16 @@ def test_a_previous_audit_s_findings_are_compared_with(serve) -> None:
 @pytest.mark.parametrize(
     ("content", "says"),
     [
-        (b"{not json", "old.json: is not JSON. Give the findings JSON an earlier crm-audit audit wrote"),
-        (b'{"summary": {}}', "old.json: is not a crm-audit findings JSON (no list of findings)."),
+        (
+            b"{not json",
+            "The previous findings file old.json cannot be used: is not JSON. Give the findings JSON an "
+            "earlier crm-audit audit wrote",
+        ),
+        (
+            b'{"summary": {}}',
+            "The previous findings file old.json cannot be used: is not a crm-audit findings JSON (no list "
+            "of findings).",
+        ),
     ],
 )
 def test_a_wrong_previous_findings_file_is_refused_before_the_audit(serve, content, says) -> None:

@@ -1,14 +1,15 @@
 """The upload page in a real headless Chromium, in English and in Arabic (right to left): no WCAG 2.1
 AA violation axe-core can find at a phone's, a tablet's and a desktop's width, empty and with a
-finished audit; where focus goes after a refusal, a finished audit and "New audit"; what is said
-when the audit finishes; the report on its own in a new tab; and the page once every result has
-been downloaded and the server has deleted them.
+finished audit; where focus goes after a refusal (which the server words in the page's language), a
+finished audit and "New audit"; what is said when the audit finishes; the report on its own in a new
+tab; and the page once every result has been downloaded and the server has deleted them.
 
 Skips without Debian's chromium, except in CI, like tests/serve/test_browser.py.
 """
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
@@ -18,6 +19,8 @@ import pytest
 import auditor
 from auditor.config import Config
 from auditor.reporting.i18n import Translator
+from auditor.serve.page import server_words
+from auditor.wording import said
 from tests.axe import axe_violations
 from tests.conftest import AS_OF
 from tests.serve.conftest import CONTACT, LEAD, PNG, running_server
@@ -93,7 +96,19 @@ def _check_page(tmp_path: Path, lang: str, expected: dict) -> None:
         page.wait_for_selector("#message:not([hidden])")
         assert _focused(page) == "message"
         assert page.locator("#message").get_attribute("role") == "alert"
-        assert page.locator("#message").inner_text().startswith("photo.csv is not a CSV or Excel file")
+        # The server's refusal, in the page's language (an X-Page-Lang header on the upload).
+        refusal = page.locator("#message").inner_text()
+        why = (
+            server_words("looks_like", name="photo.csv", what=server_words("format_png")),
+            server_words("accepted"),
+        )
+        assert refusal == " ".join(said(sentence, lang)[0] for sentence in why)
+        if lang == "en":
+            assert refusal.startswith("photo.csv is not a CSV or Excel file (it looks like a PNG image).")
+        else:
+            # No Latin sentence: the only Latin words are the file's name and the names of formats.
+            names = {"photo", "csv", "CSV", "Excel", "PNG", "TSV", "TXT", "xlsx", "xlsm", "xls", "ods"}
+            assert set(re.findall(r"[A-Za-z]+", refusal)) <= names, refusal
         page.click("#file-list li button")
         assert _focused(page) == "files", "the removed file's button is gone: focus goes back to the chooser"
 

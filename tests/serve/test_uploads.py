@@ -108,13 +108,19 @@ def test_an_upload_without_files_is_refused(serve) -> None:
 @pytest.mark.parametrize(
     ("fields", "says"),
     [
-        ({"as_of": "2026-13-01"}, "the form: as_of must be a date written YYYY-MM-DD, not '2026-13-01'"),
+        (
+            {"as_of": "2026-13-01"},
+            "An option of the form cannot be used: as_of must be a date written YYYY-MM-DD, not '2026-13-01'",
+        ),
         (
             {"as_of": "9999-12-31"},
-            "the form: as_of 9999-12-31 is outside the dates an audit can count days to. "
-            "Give a date from 1678-01-01 to 2261-12-31",
+            "An option of the form cannot be used: as_of 9999-12-31 is outside the dates an audit can count "
+            "days to. Give a date from 1678-01-01 to 2261-12-31",
         ),
-        ({"lang": "de"}, "the form: --lang must be one of en, ar, es, fr, id, pl, not 'de'"),
+        (
+            {"lang": "de"},
+            "An option of the form cannot be used: --lang must be one of en, ar, es, fr, id, pl, not 'de'",
+        ),
         (
             {"internal_domains": "example.com, our company"},
             "'our' is not an email domain; write it like example.com.",

@@ -27,6 +27,9 @@
   const maxFiles = Number(form.dataset.maxFiles);
   const accepted = form.dataset.accept.split(",");
   const lang = form.dataset.lang;
+  // Every request names the page's language, so that the server answers in it (why an upload was
+  // refused, why an audit failed); the form's own "lang" field is the report's language.
+  const asked = { "X-Page-Lang": lang };
   const token = form.elements.csrf_token.value;
   const stepItems = Array.from(document.querySelectorAll("#steps li"));
   const steps = stepItems.map((li) => li.dataset.step);
@@ -165,6 +168,7 @@
     const request = new XMLHttpRequest();
     request.open("POST", "/jobs");
     request.setRequestHeader("X-CSRF-Token", token);
+    request.setRequestHeader("X-Page-Lang", lang);
     request.responseType = "json";
     request.upload.addEventListener("progress", (event) => {
       if (event.lengthComputable) {
@@ -199,7 +203,7 @@
     if (!job) return;
     let status;
     try {
-      const response = await fetch(`/jobs/${job.id}`, { cache: "no-store" });
+      const response = await fetch(`/jobs/${job.id}`, { cache: "no-store", headers: asked });
       status = await response.json();
       if (!response.ok) return fail(status.error || `HTTP ${response.status}`);
     } catch (error) {
@@ -278,7 +282,7 @@
     const current = job;
     let response;
     try {
-      response = await fetch(`/jobs/${current.id}`, { cache: "no-store" });
+      response = await fetch(`/jobs/${current.id}`, { cache: "no-store", headers: asked });
     } catch (error) {
       return; // the server is gone; closing the page says nothing more than this
     }
@@ -299,7 +303,8 @@
     const id = job.id;
     job = null;
     window.clearTimeout(watching);
-    return fetch(`/jobs/${id}`, { method: "DELETE", headers: { "X-CSRF-Token": token }, keepalive }).catch(() => {});
+    const headers = { ...asked, "X-CSRF-Token": token };
+    return fetch(`/jobs/${id}`, { method: "DELETE", headers, keepalive }).catch(() => {});
   }
 
   for (const link of downloads) {
