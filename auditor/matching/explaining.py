@@ -16,6 +16,7 @@ import pandas as pd
 
 from auditor.findings import SEVERITY_ORDER, ClusterEvidence, FieldComparison, Keep, PairEvidence
 from auditor.matching.comparisons import Comparison
+from auditor.survivorship import complete_fields, role_ranks
 from auditor.wording import Several, Words, field_words, term
 
 if TYPE_CHECKING:
@@ -23,24 +24,10 @@ if TYPE_CHECKING:
     from auditor.matching.estimating import Model
 
 _SWAPPABLE = {"first_name": "last_name", "last_name": "first_name"}
-# Fields whose filling makes a record "complete" when choosing the record to keep.
-COMPLETENESS_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "mobile",
-    "title",
-    "company",
-    "street",
-    "city",
-    "postcode",
-    "country",
-    "owner",
-    "birthdate",
-)
-# Which record to keep, in order of preference: a contact over a lead (it holds the relationship).
-_ROLE_RANK = {"customer": 3, "partner": 3, "employee": 3, "contact": 2, "unknown": 1, "lead": 0}
+# Which record to keep: the survivor ranks and the fields that make a record "complete" are the fix
+# plan's (rules/survivorship.toml), so that a plan keeps the record its finding names.
+COMPLETENESS_FIELDS = complete_fields()
+_ROLE_RANK = role_ranks()
 
 
 @dataclass
