@@ -29,6 +29,11 @@ def role_ranks() -> dict[str, int]:
     return {str(name): int(rank) for name, rank in _defaults()["survivor"]["role"].items()}
 
 
+def survivor_order() -> tuple[str, ...]:
+    """The shipped survivor order (the config may give another to a fix plan)."""
+    return tuple(_defaults()["survivor"]["order"])
+
+
 def complete_fields() -> tuple[str, ...]:
     """The fields whose filling makes a record "most complete"."""
     return tuple(_defaults()["survivor"]["complete"]["fields"])

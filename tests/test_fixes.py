@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -27,6 +28,7 @@ from auditor.errors import ConfigError
 from auditor.findings import ClusterEvidence
 from auditor.fixes import ACTION_OF_KIND, before_name, fixes_schema, plan, write_fixes
 from auditor.loading import load_file
+from auditor.matching.explaining import RecordFacts, _keep
 from auditor.survivorship import Candidate, Survivorship
 from tests.conftest import FIXTURES
 
@@ -470,6 +472,30 @@ def test_survivor_contact_over_lead_then_complete_then_recent_then_oldest() -> N
     old = _group(created_date=["2025-01-01", "2020-01-01", None])
     assert rules.survivor(old) == (1, ["oldest_creation"])
     assert rules.survivor(_group(email=["a@x.com", "b@x.com"])) == (0, ["first_listed"])
+
+
+def test_keep_and_the_plan_choose_the_same_record(result: AuditResult) -> None:
+    """The findings' Keep and the plan's survivor follow one order (rules/survivorship.toml): on
+    random groups of the samples' people they choose alike, and a full tie goes to the oldest."""
+    records = result.records
+    rules = Survivorship.of()
+    people = np.flatnonzero((records["object"] != "account").to_numpy())
+    generator = np.random.default_rng(17)
+    decided = set()
+    for _ in range(400):
+        positions = generator.choice(people, size=int(generator.integers(2, 5)), replace=False).tolist()
+        facts = RecordFacts.of(records, set(), np.array(positions))
+        survivor, criteria = rules.survivor(records.iloc[positions].reset_index(drop=True))
+        assert _keep(facts, positions).record == survivor, positions
+        decided.add(criteria[0])
+    assert {"role", "most_complete", "most_recent_activity"} <= decided
+    twins = records.iloc[[0, 0]].reset_index(drop=True)
+    twins["created_date"] = pd.to_datetime(pd.Series(["2026-02-01", "2025-02-01"])).astype(
+        twins["created_date"].dtype
+    )
+    keep = _keep(RecordFacts.of(twins, set(), np.array([0, 1])), [0, 1])
+    assert (keep.record, str(keep.reason)) == (1, "created first (2025-02-01)")
+    assert rules.survivor(twins) == (1, ["oldest_creation"])
 
 
 def test_the_config_can_reorder_the_survivor_rules() -> None:
