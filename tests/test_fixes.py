@@ -24,7 +24,7 @@ from auditor.api import AuditResult, audit
 from auditor.cli import main
 from auditor.config import config_from_mapping
 from auditor.demo import demo_config, sample_paths
-from auditor.errors import ConfigError
+from auditor.errors import AuditorError, ConfigError
 from auditor.findings import ClusterEvidence
 from auditor.fixes import ACTION_OF_KIND, before_name, fixes_schema, plan, write_fixes
 from auditor.loading import load_file
@@ -569,7 +569,7 @@ def test_a_plan_refuses_a_file_changed_since_the_audit(
         shutil.copy(samples / name, tmp_path / name)
     lines = (tmp_path / "salesforce_Lead.csv").read_text(encoding="utf-8").splitlines()
     (tmp_path / "salesforce_Lead.csv").write_text("\n".join([lines[0], *lines[2:]]) + "\n", encoding="utf-8")
-    with pytest.raises(Exception, match="changed since the audit"):
+    with pytest.raises(AuditorError, match="changed since the audit"):
         plan(result, {name: tmp_path / name for name in _names(result)})
 
 

@@ -126,9 +126,12 @@ class _Planner:
         records = self.result.records
         group = records.iloc[[self.sources.position(ref) for ref in refs]].reset_index(drop=True)
         if finding.kind == "lead_is_contact":
-            # The lead comes first; it converts into the record the rules keep among the others.
-            into, decided = self.rules.survivor(group.iloc[1:])
-            survivor, others = 1 + into, [0]
+            # The lead comes first; it converts into the record the rules keep among the others,
+            # and the others (a lead that is two contacts) stay as they are.
+            into, decided = self.rules.survivor(group.iloc[1:].reset_index(drop=True))
+            refs = [refs[0], refs[1 + into]]
+            group = group.iloc[[0, 1 + into]].reset_index(drop=True)
+            survivor, others = 1, [0]
         else:
             survivor, decided = self.rules.survivor(group)
             others = [index for index in range(len(refs)) if index != survivor]
