@@ -101,20 +101,31 @@ class Survivorship:
     def rule_for(self, field: str | None) -> str:
         return self.fields.get(field, self.default) if field else "survivor"
 
+    def keys(self, records: pd.DataFrame) -> dict[str, list[float]]:
+        """Each survivor criterion's sort key per record (the lowest wins), worked out for many
+        records at once: a plan asks once for every record its findings name."""
+        return {
+            "role": (-records["record_type"].map(self.ranks).fillna(1).to_numpy(dtype=float)).tolist(),
+            "most_complete": (
+                -(records[list(self.complete)] != "").sum(axis=1).to_numpy(dtype=float)
+            ).tolist(),
+            "most_recent_activity": (-_days(activity(records), missing=float("-inf"))).tolist(),
+            "oldest_creation": _days(records["created_date"], missing=float("inf")).tolist(),
+        }
+
     def survivor(self, group: pd.DataFrame) -> tuple[int, list[str]]:
         """The index (in `group`, records of one person in a finding's order) of the record to keep,
         and the criteria that decided, in order ("first_listed" when none could)."""
-        keys = {
-            "role": -group["record_type"].map(self.ranks).fillna(1).to_numpy(dtype=float),
-            "most_complete": -(group[list(self.complete)] != "").sum(axis=1).to_numpy(dtype=float),
-            "most_recent_activity": -_days(activity(group), missing=float("-inf")),
-            "oldest_creation": _days(group["created_date"], missing=float("inf")),
-        }
-        left = list(range(len(group)))
+        return self.pick(self.keys(group), range(len(group)))
+
+    def pick(self, keys: Mapping[str, Sequence[float]], members: Sequence[int]) -> tuple[int, list[str]]:
+        """`survivor` over `members`, rows of `keys`: the index in `members` of the record to keep."""
+        left = list(range(len(members)))
         decided: list[str] = []
         for criterion in self.order:
-            best = min(keys[criterion][index] for index in left)
-            kept = [index for index in left if keys[criterion][index] == best]
+            values = keys[criterion]
+            best = min(values[members[index]] for index in left)
+            kept = [index for index in left if values[members[index]] == best]
             if len(kept) < len(left):
                 decided.append(criterion)
                 left = kept

@@ -9,13 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from auditor.api import AuditResult
 from auditor.checking.rules._leads import ENDED_STATES, OPEN_STATES
 from auditor.findings import CONFIDENCES, ClusterEvidence, Finding, RecordRef
 from auditor.fixes.sources import Sources, Table
-from auditor.survivorship import Candidate, Survivorship, activity
+from auditor.survivorship import Candidate, Survivorship
 from auditor.terms import STATE_PRECEDENCE
 from auditor.wording import Words
 
@@ -84,6 +82,7 @@ class _Planner:
 
     def plan(self) -> Plan:
         findings = list(self.result.findings)
+        self._gather([finding for finding in findings if finding.kind in ACTION_OF_KIND])
         outcome: dict[int, tuple[str, dict[str, Any]]] = {}
         people = [
             number
@@ -108,6 +107,22 @@ class _Planner:
         without = [outcome[number][1] for number in sorted(outcome) if outcome[number][0] == "without"]
         return Plan(self.result.config.as_of.isoformat(), actions, without, list(self.touched.values()))
 
+    def _gather(self, findings: list[Finding]) -> None:
+        """What the actions read of the records their findings name, taken at once: a row at a
+        time from the records table and the files would take minutes on a big audit."""
+        refs = [ref for finding in findings for ref in finding.records]
+        positions = sorted({self.sources.position(ref) for ref in refs})
+        self.row_of = {position: row for row, position in enumerate(positions)}
+        facts = self.result.records.iloc[positions]
+        wanted = {"platform", "object", "account_id", "converted_account_id", "phone", "mobile"}
+        wanted |= {f"{name}_status" for name in ("phone", "mobile")} | set(self.rules.checked_by.values())
+        self.facts = {name: facts[name].astype("str").tolist() for name in sorted(wanted)}
+        self.keys = self.rules.keys(facts)
+        self.sources.prefetch(refs)
+
+    def _fact(self, name: str, ref: RecordRef) -> str:
+        return self.facts[name][self.row_of[self.sources.position(ref)]]
+
     # Merges and conversions
 
     def _person(self, finding: Finding) -> tuple[str, dict[str, Any]]:
@@ -123,19 +138,17 @@ class _Planner:
                     "overlaps_action",
                     f"{_name(ref)} is already in {holder}: review this group after that one",
                 )
-        records = self.result.records
-        group = records.iloc[[self.sources.position(ref) for ref in refs]].reset_index(drop=True)
+        rows = [self.row_of[self.sources.position(ref)] for ref in refs]
         if finding.kind == "lead_is_contact":
             # The lead comes first; it converts into the record the rules keep among the others,
             # and the others (a lead that is two contacts) stay as they are.
-            into, decided = self.rules.survivor(group.iloc[1:].reset_index(drop=True))
-            refs = [refs[0], refs[1 + into]]
-            group = group.iloc[[0, 1 + into]].reset_index(drop=True)
+            into, decided = self.rules.pick(self.keys, rows[1:])
+            refs, rows = [refs[0], refs[1 + into]], [rows[0], rows[1 + into]]
             survivor, others = 1, [0]
         else:
-            survivor, decided = self.rules.survivor(group)
+            survivor, decided = self.rules.pick(self.keys, rows)
             others = [index for index in range(len(refs)) if index != survivor]
-        values, dropped = self._values(refs, group, survivor)
+        values, dropped = self._values(refs, rows, survivor)
         reasons = _review_reasons(evidence)
         action: dict[str, Any] = {
             "action": "merge" if finding.kind == "duplicate" else "convert",
@@ -143,8 +156,8 @@ class _Planner:
         }
         action |= {
             "cluster": evidence.cluster,
-            "platform": str(group["platform"].iloc[survivor]),
-            "object": str(group["object"].iloc[survivor]),
+            "platform": self._fact("platform", refs[survivor]),
+            "object": self._fact("object", refs[survivor]),
             "confidence": evidence.confidence,
             "review": bool(reasons),
             "review_reasons": reasons,
@@ -160,7 +173,7 @@ class _Planner:
             action |= {
                 "lead": refs[0].to_dict(),
                 "into": refs[survivor].to_dict(),
-                "account": _account(group, survivor),
+                "account": self._account(refs[0], refs[survivor]),
             }
             label = f"the conversion of {_name(refs[0])}"
         action |= {"values": values, "dropped": dropped}
@@ -172,14 +185,13 @@ class _Planner:
         return "action", action
 
     def _values(
-        self, refs: list[RecordRef], group: pd.DataFrame, survivor: int
+        self, refs: list[RecordRef], rows: list[int], survivor: int
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         """The survivor's final value per original header of its file (with the record it comes
         from and the rule that chose it), and every value of the group the survivor does not keep."""
         tables = [self.sources.table(ref.file, ref.sheet) for ref in refs]
         cells = [self.sources.cells(ref) for ref in refs]
-        recency = activity(group).to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
-        recency[pd.isna(activity(group)).to_numpy()] = float("-inf")
+        recency = [-self.keys["most_recent_activity"][row] for row in rows]
         own_table = tables[survivor]
         placed: dict[str, set[str]] = {}
         for header in own_table.headers:
@@ -192,14 +204,14 @@ class _Planner:
             name = own_table.field_of(header)
             rule = self.rules.rule_for(name)
             own = cells[survivor][header]
-            candidates = [self._candidate(group, survivor, name, own.strip())]
+            candidates = [self._candidate(refs, survivor, name, own.strip())]
             if name and (rule != "survivor" or name in self.rules.checked_by):
                 for index in range(len(refs)):
                     if index == survivor:
                         continue
-                    for value in _values_of(tables[index], cells[index], group.iloc[index], name):
+                    for value in self._values_of(tables[index], cells[index], refs[index], name):
                         if _norm(value) not in placed.get(name, set()):
-                            candidates.append(self._candidate(group, index, name, value))
+                            candidates.append(self._candidate(refs, index, name, value))
             chosen = self.rules.choose(rule, candidates, recency)
             candidate = candidates[chosen]
             value = own if chosen == 0 else candidate.value
@@ -235,10 +247,25 @@ class _Planner:
                 dropped.append({"header": header, "value": value, "record": ref.to_dict()})
         return values, dropped
 
-    def _candidate(self, group: pd.DataFrame, index: int, name: str | None, value: str) -> Candidate:
+    def _candidate(self, refs: list[RecordRef], index: int, name: str | None, value: str) -> Candidate:
         status_column = self.rules.checked_by.get(name or "")
-        status = str(group[status_column].iloc[index]) if status_column else ""
+        status = self._fact(status_column, refs[index]) if status_column else ""
         return Candidate(index, value, invalid=status == "invalid", valid=status == "valid")
+
+    def _values_of(self, table: Table, cells: Mapping[str, str], ref: RecordRef, name: str) -> list[str]:
+        """A record's non-empty values for field `name`, as exported; a valid phone in its E.164
+        form, which reads the same in any file of any country."""
+        values = [cells[header].strip() for header in table.headers_of(name) if cells[header].strip()]
+        if name in ("phone", "mobile") and values and self._fact(f"{name}_status", ref) == "valid":
+            return [self._fact(name, ref)]
+        return values
+
+    def _account(self, lead: RecordRef, into: RecordRef) -> str | None:
+        """The account the converted lead joins: the contact's, else the one the lead names."""
+        for value in (self._fact("account_id", into), self._fact("converted_account_id", lead)):
+            if value.strip():
+                return value.strip()
+        return None
 
     # Closes
 
@@ -321,15 +348,6 @@ def _label_meaning(table: Table, header: str, targets: tuple[str, ...]) -> str |
     return None
 
 
-def _values_of(table: Table, cells: Mapping[str, str], record: pd.Series, name: str) -> list[str]:
-    """A record's non-empty values for field `name`, as exported; a valid phone in its E.164 form,
-    which reads the same in any file of any country."""
-    values = [cells[header].strip() for header in table.headers_of(name) if cells[header].strip()]
-    if name in ("phone", "mobile") and values and record[f"{name}_status"] == "valid":
-        return [str(record[name])]
-    return values
-
-
 def _review_reasons(evidence: ClusterEvidence) -> list[dict[str, str]]:
     """What makes a group risky: confidence below sure, and the risks its finding lists (owners,
     open deals, accounts, platforms ...)."""
@@ -345,14 +363,6 @@ def _review_reasons(evidence: ClusterEvidence) -> list[dict[str, str]]:
         code = risk.key.removeprefix("risk.") if isinstance(risk, Words) else "risk"
         reasons.append({"code": code, "text": str(risk)})
     return reasons
-
-
-def _account(group: pd.DataFrame, into: int) -> str | None:
-    """The account the converted lead joins: the contact's, else the one the lead names."""
-    for value in (group["account_id"].iloc[into], group["converted_account_id"].iloc[0]):
-        if str(value).strip():
-            return str(value).strip()
-    return None
 
 
 def _without(finding: Finding, code: str, reason: str) -> tuple[str, dict[str, Any]]:

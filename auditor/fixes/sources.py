@@ -4,8 +4,10 @@ record model has mapped and normalised away."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -23,19 +25,32 @@ class Table:
     report: InputReport
     raw: RawTable
     _index_of_row: dict[int, int]
+    # Rows taken ahead (`prefetch`): spreadsheet row -> its cells in header order.
+    _taken: dict[int, list[str]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def headers(self) -> list[str]:
         return [str(header) for header in self.raw.frame.columns]
 
     def field_of(self, header: str) -> str | None:
         return self.report.columns.get(header)
 
-    def headers_of(self, field: str) -> list[str]:
-        return [header for header in self.headers if self.report.columns.get(header) == field]
+    @cached_property
+    def _by_field(self) -> dict[str, list[str]]:
+        headers: dict[str, list[str]] = defaultdict(list)
+        for header in self.headers:
+            if header in self.report.columns:
+                headers[self.report.columns[header]].append(header)
+        return headers
+
+    def headers_of(self, name: str) -> list[str]:
+        """The headers mapped to field `name`, in the file's order."""
+        return self._by_field.get(name, [])
 
     def cells(self, row: int) -> dict[str, str]:
         """The record at spreadsheet row `row`, every header with its text as exported."""
+        if row in self._taken:
+            return dict(zip(self.headers, self._taken[row], strict=True))
         index = self._index_of_row.get(row)
         if index is None:
             raise AuditorError(
@@ -44,6 +59,15 @@ class Table:
                 hint="Audit it again before planning fixes",
             )
         return {header: str(value) for header, value in self.raw.frame.iloc[index].items()}
+
+    def take(self, rows: list[int]) -> None:
+        """Read these rows' cells at once (the rows no longer in the file are left to `cells`)."""
+        found = sorted({row for row in rows if row in self._index_of_row and row not in self._taken})
+        if not found:
+            return
+        taken = self.raw.frame.iloc[[self._index_of_row[row] for row in found]]
+        values = taken.astype("str").to_numpy(dtype=object).tolist()
+        self._taken.update(zip(found, values, strict=True))
 
 
 class Sources:
@@ -97,6 +121,14 @@ class Sources:
             rows = np.asarray(raw.row_numbers).tolist()
             self._tables[key] = Table(report, raw, {int(row): index for index, row in enumerate(rows)})
         return self._tables[key]
+
+    def prefetch(self, refs: list[RecordRef]) -> None:
+        """Take the rows of these records from their tables at once."""
+        by_table: dict[tuple[str, str | None], list[int]] = defaultdict(list)
+        for ref in refs:
+            by_table[(ref.file, ref.sheet or None)].append(ref.row)
+        for (file, sheet), rows in by_table.items():
+            self.table(file, sheet).take(rows)
 
     def cells(self, ref: RecordRef) -> dict[str, str]:
         """A record's original cells, checked against the audit: the same id where it has one."""
