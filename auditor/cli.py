@@ -213,8 +213,11 @@ def audit_command(
     if fixes:
         from auditor.fixes import write_fixes
 
-        write_fixes(result, fixes)
-        written.append(str(Path(fixes) / "plan.json"))
+        planned = write_fixes(result, fixes).count()
+        said = ", ".join(f"{count} {name}" for name, count in planned.items() if name != "without_fix")
+        written.append(
+            f"{Path(fixes) / 'plan.json'} ({said or 'no action'}; {planned['without_fix']} findings without a fix)"
+        )
     _finish(result, written, quiet=quiet)
 
 

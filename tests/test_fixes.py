@@ -247,7 +247,8 @@ def test_every_finding_has_one_action_or_a_reason(result: AuditResult, fixes: di
     counts = {kind: 0 for kind in ("merge", "convert", "close")}
     for action in fixes["actions"]:
         counts[action["action"]] += 1
-    assert counts["merge"] >= 7 and counts["convert"] == 3 and counts["close"] >= 4
+    # The figures the README gives.
+    assert counts == {"merge": 8, "convert": 3, "close": 4}
     claimed: list[tuple[str, int]] = []
     for action in fixes["actions"]:
         if action["action"] == "close":
@@ -589,7 +590,13 @@ def test_cli_writes_the_plan(tmp_path: Path) -> None:
     assert code in (0, 1) and err == ""
     written = json.loads((tmp_path / "fixes" / "plan.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(fixes_schema()).validate(written)
-    assert written["as_of"] == "2026-11-01" and (tmp_path / "fixes" / "before").is_dir()
+    assert written["as_of"] == "2026-11-01" and (tmp_path / "fixes" / "before" / "Lead.csv").is_file()
+    # Planning again replaces the restore file whole: nothing of an earlier plan stays behind.
+    (tmp_path / "fixes" / "before" / "Old.csv").write_text("stale", encoding="utf-8")
+    assert _run("audit", str(folder), "--as-of", "2026-11-01", "-q", "--fixes", str(tmp_path / "fixes"))[
+        0
+    ] in (0, 1)
+    assert sorted(path.name for path in (tmp_path / "fixes" / "before").iterdir()) == ["Lead.csv"]
 
 
 @pytest.mark.parametrize("bad", ["file", "input", "missing_parent"])
