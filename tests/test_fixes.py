@@ -362,6 +362,39 @@ def test_why_a_finding_has_no_fix(fixes: dict[str, Any], file: str, row: int, co
     assert entries[0]["reason"]
 
 
+def test_a_stale_lead_with_a_status_nobody_knows_waits_for_its_mapping(samples: Path, tmp_path: Path) -> None:
+    for path in samples.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    leads = tmp_path / "salesforce_Lead.csv"
+    rows = list(csv.reader(io.StringIO(leads.read_text(encoding="utf-8"), newline="")))
+    rows[69][rows[0].index("Status")] = "Parked (see notes)"  # row 70, a stale lead
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    leads.write_text(out.getvalue(), encoding="utf-8", newline="")
+    result = _audit(tmp_path)
+    fixes = plan(result, {name: tmp_path / name for name in _names(result)})
+    (entry,) = [
+        entry
+        for entry in fixes.without_fix
+        if entry["kind"] == "stale_lead" and entry["records"][0]["row"] == 70
+    ]
+    assert entry["reason_code"] == "unmapped_status"
+    assert entry["reason"] == (
+        "its 'Status' label 'Parked (see notes)' means no state the audit knows: "
+        "map it in the config's [vocabulary.state] first"
+    )
+    # Once the file's own label is given a meaning, the lead closes with it.
+    mapped = demo_config().with_overrides(vocabulary={"state": {"Parked (see notes)": "closed"}})
+    result = _audit(tmp_path, mapped)
+    fixes = plan(result, {name: tmp_path / name for name in _names(result)})
+    closes = [
+        action for action in fixes.actions if action["action"] == "close" and action["record"]["row"] == 71
+    ]
+    assert [(action["old"], action["new"]) for action in closes] == [
+        ("Open - Not Contacted", "Parked (see notes)")
+    ]
+
+
 def test_the_reasons_name_what_is_missing(fixes: dict[str, Any]) -> None:
     reasons = {entry["reason"] for entry in fixes["without_fix"]}
     assert (

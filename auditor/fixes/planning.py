@@ -284,14 +284,10 @@ class _Planner:
             ]
         else:
             columns = [header for header in labelled if meaning[header] in OPEN_STATES]
+        status = [header for name in _STATUS_FIELDS for header in table.headers_of(name)]
         if not columns and finding.kind == "stale_lead":
             # A lead whose labels say no state is open: its empty status is what to fill.
-            columns = [
-                header
-                for name in _STATUS_FIELDS
-                for header in table.headers_of(name)
-                if not cells[header].strip()
-            ][:1]
+            columns = [header for header in status if not cells[header].strip()][:1]
         if not columns:
             if finding.kind == "converted_lead_open":
                 return _without(
@@ -299,6 +295,14 @@ class _Planner:
                     "no_open_label",
                     "no label says it is open: its converted flag or converted contact contradicts "
                     "the rest, which a person must settle",
+                )
+            if status:
+                header = status[0]
+                return _without(
+                    finding,
+                    "unmapped_status",
+                    f"its {header!r} label {cells[header].strip()!r} means no state the audit knows: "
+                    "map it in the config's [vocabulary.state] first",
                 )
             return _without(
                 finding, "no_status_column", f"{_file_name(ref)} has no status column to close it in"
