@@ -268,22 +268,16 @@ def test_the_survivor_is_the_record_the_finding_keeps(result: AuditResult, fixes
     keeps = {}
     for finding in result.findings:
         if finding.kind in PEOPLE_KINDS:
-            survivor = finding.records[finding.evidence.keep.record]
-            keeps[finding.evidence.cluster, finding.records[0].row] = (survivor.file, survivor.row)
+            kept = finding.records[finding.evidence.keep.record]
+            keeps[frozenset((ref.file, ref.row) for ref in finding.records)] = (kept.file, kept.row)
     checked = 0
     for action in fixes["actions"]:
-        if action["action"] == "merge":
-            group = [action["survivor"], *action["merged"]]
-            survivor = action["survivor"]
-        elif action["action"] == "convert":
-            group = [action["lead"], action["into"]]
-            survivor = action["into"]
-        else:
+        if action["action"] == "close":
             continue
-        expected = [
-            keeps[key] for key in keeps if key[0] == action["cluster"] and key[1] in {r["row"] for r in group}
-        ]
-        assert expected and expected[0] == (survivor["file"], survivor["row"]), action["cluster"]
+        survivor = action["survivor"] if action["action"] == "merge" else action["into"]
+        gone = action["merged"] if action["action"] == "merge" else [action["lead"]]
+        group = frozenset((record["file"], record["row"]) for record in [survivor, *gone])
+        assert keeps[group] == (survivor["file"], survivor["row"]), action["cluster"]
         checked += 1
     assert checked == 11
 
