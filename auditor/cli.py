@@ -165,6 +165,12 @@ def _config(
     type=click.Path(dir_okay=False),
     help="A findings JSON of an earlier audit: mark each finding new or still open, and count the fixed.",
 )
+@click.option(
+    "--fixes",
+    type=click.Path(),
+    metavar="DIR",
+    help="Write a fix plan into DIR: plan.json (merges, conversions, closes) and before/ (the rows it changes).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary; only errors.")
 def audit_command(
     files: tuple[str, ...],
@@ -175,6 +181,7 @@ def audit_command(
     fail_on: str | None,
     ruleset: str | None,
     baseline: str | None,
+    fixes: str | None,
     quiet: bool,
     **options: Any,
 ) -> None:
@@ -187,7 +194,7 @@ def audit_command(
     \b
     Example:
       crm-audit audit Lead.csv Contact.csv Account.csv --internal-domain example.com \\
-          --as-of 2026-11-01 --html report.html --json findings.json
+          --as-of 2026-11-01 --html report.html --json findings.json --fixes fixes/
     """
     config = _config(**options, fail_on=fail_on, ruleset=ruleset)
     from auditor.api import expand_folders
@@ -195,9 +202,22 @@ def audit_command(
 
     outputs = {"html": html, "json": json, "xlsx": xlsx, "normalised": normalised}
     # Before the audit: a wrong output path found after minutes of work costs those minutes.
-    check_outputs(outputs, expand_folders(files), config=options.get("config_path"))
+    inputs = expand_folders(files)
+    check_outputs(outputs, inputs, config=options.get("config_path"))
+    if fixes:
+        from auditor.fixes import check_fixes_dir
+
+        check_fixes_dir(fixes, inputs)
     result = _run_audit(list(files), config, quiet=quiet, baseline=baseline)
     written = write_reports(result, **outputs)
+    if fixes:
+        from auditor.fixes import write_fixes
+
+        planned = write_fixes(result, fixes).count()
+        said = ", ".join(f"{count} {name}" for name, count in planned.items() if name != "without_fix")
+        written.append(
+            f"{Path(fixes) / 'plan.json'} ({said or 'no action'}; {planned['without_fix']} findings without a fix)"
+        )
     _finish(result, written, quiet=quiet)
 
 

@@ -57,6 +57,8 @@ class Config:
     vocabulary: Mapping[str, Mapping[str, str]] = field(default_factory=_frozen)
     # Extra pandera field checks, in the rule-set file's [[fields]] shape.
     fields: tuple[Mapping[str, Any], ...] = ()
+    # A fix plan's survivorship over rules/survivorship.toml: `order` and per field `fields`.
+    survivorship: Mapping[str, Any] = field(default_factory=_frozen)
 
     def __post_init__(self) -> None:
         if not FIRST_AS_OF <= self.as_of <= LAST_AS_OF:
@@ -100,7 +102,7 @@ def _thawed(value: Any) -> Any:
 
 
 def _config_from_state(state: dict[str, Any]) -> Config:
-    for key in ("severity", "columns", "vocabulary"):
+    for key in ("severity", "columns", "vocabulary", "survivorship"):
         value = state[key]
         state[key] = _frozen(
             {name: _frozen(item) if isinstance(item, Mapping) else item for name, item in value.items()}
@@ -124,7 +126,7 @@ def load_config(path: str | Path | None) -> Config:
 
 def config_from_mapping(data: Mapping[str, Any], *, source: str = "configuration") -> Config:
     """Build a Config from the TOML layout documented in the README (also used by `crm-audit serve`)."""
-    known_sections = {"audit", "rules", "columns", "vocabulary", "report", "fields"}
+    known_sections = {"audit", "rules", "columns", "vocabulary", "report", "fields", "survivorship"}
     unknown = sorted(set(data) - known_sections)
     if unknown:
         raise ConfigError(
@@ -178,6 +180,8 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str = "configuration
             values["vocabulary"] = _vocabulary(data["vocabulary"])
         if "fields" in data:
             values["fields"] = tuple(dict(item) for item in data["fields"])
+        if "survivorship" in data:
+            values["survivorship"] = _survivorship(data["survivorship"])
         return Config(**values)
     except ConfigError as error:
         error.file = error.file or source
@@ -186,6 +190,23 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str = "configuration
         raise ConfigError(
             f"invalid value ({error})", file=source, hint="See the README's configuration section"
         ) from None
+
+
+def _survivorship(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """[survivorship]: checked now (an unknown criterion, field or rule is refused before any file
+    is read), kept as given."""
+    from auditor.survivorship import Survivorship  # the record model loads pandera: only when asked
+
+    settings = {
+        str(key): tuple(value)
+        if isinstance(value, list)
+        else _frozen(value)
+        if isinstance(value, Mapping)
+        else value
+        for key, value in data.items()
+    }
+    Survivorship.of(settings)
+    return _frozen(settings)
 
 
 def parse_as_of(value: object) -> dt.date:

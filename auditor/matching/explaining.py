@@ -16,6 +16,7 @@ import pandas as pd
 
 from auditor.findings import SEVERITY_ORDER, ClusterEvidence, FieldComparison, Keep, PairEvidence
 from auditor.matching.comparisons import Comparison
+from auditor.survivorship import complete_fields, role_ranks, survivor_order
 from auditor.wording import Several, Words, field_words, term
 
 if TYPE_CHECKING:
@@ -23,24 +24,11 @@ if TYPE_CHECKING:
     from auditor.matching.estimating import Model
 
 _SWAPPABLE = {"first_name": "last_name", "last_name": "first_name"}
-# Fields whose filling makes a record "complete" when choosing the record to keep.
-COMPLETENESS_FIELDS = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "mobile",
-    "title",
-    "company",
-    "street",
-    "city",
-    "postcode",
-    "country",
-    "owner",
-    "birthdate",
-)
-# Which record to keep, in order of preference: a contact over a lead (it holds the relationship).
-_ROLE_RANK = {"customer": 3, "partner": 3, "employee": 3, "contact": 2, "unknown": 1, "lead": 0}
+# Which record to keep: the survivor ranks and the fields that make a record "complete" are the fix
+# plan's (rules/survivorship.toml), so that a plan keeps the record its finding names.
+COMPLETENESS_FIELDS = complete_fields()
+_ROLE_RANK = role_ranks()
+_SURVIVOR_ORDER = survivor_order()
 
 
 @dataclass
@@ -57,6 +45,9 @@ class RecordFacts:
     activity: np.ndarray
     # The record's activity date is its last modification (no activity date): the keep reason says so.
     modified_only: np.ndarray
+    # Creation, oldest first when all else ties (NaT last), and as the keep reason shows it.
+    created: np.ndarray
+    created_shown: np.ndarray
     owner: np.ndarray
     open_deals: np.ndarray
     account: np.ndarray
@@ -87,6 +78,12 @@ class RecordFacts:
             modified_only=(
                 chosen["last_activity_date"].isna() & chosen["last_modified_date"].notna()
             ).to_numpy(),
+            created=chosen["created_date"]
+            .fillna(pd.Timestamp.max)
+            .to_numpy()
+            .astype("datetime64[ns]")
+            .astype(np.int64),
+            created_shown=chosen["created_date"].dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object),
             owner=chosen["owner"].to_numpy(dtype=object),
             open_deals=pd.to_numeric(deals, errors="coerce").fillna(0).to_numpy(),
             account=chosen["account_id"].to_numpy(dtype=object),
@@ -290,35 +287,47 @@ def _pair(matches: MatchResult, index_of: dict[int, int], pair: int) -> PairEvid
 
 
 def _keep(facts: RecordFacts, positions: list[int]) -> Keep:
-    """The record to keep: a contact over a lead, then the most complete, then the most recent
-    activity; its reason names the criteria that decided."""
+    """The record to keep, by the survivor order of rules/survivorship.toml (a contact over a lead,
+    then the most complete, the most recent activity, the oldest creation): the order a fix plan
+    follows. Its reason names the criteria that decided."""
     rows = [int(facts.row_of[p]) for p in positions]
-    role = [int(facts.role_rank[r]) for r in rows]
-    filled = [int(facts.filled[r]) for r in rows]
-    recency = [int(facts.recency[r]) for r in rows]
-    order = sorted(range(len(positions)), key=lambda i: (-role[i], -filled[i], -recency[i], i))
-    chosen = order[0]
-    reasons: list[Words] = []
-    if min(role) < role[chosen]:
-        lowest = rows[role.index(min(role))]
-        kept, other = facts.record_type[rows[chosen]], facts.record_type[lowest]
-        reasons.append(Words("keep.type_over", {"kept": field_words(kept), "other": field_words(other)}))
-    rivals = [i for i in range(len(positions)) if role[i] == role[chosen]]
-    if any(filled[i] < filled[chosen] for i in rivals):
-        reasons.append(
-            Words("keep.most_complete", {"filled": filled[chosen], "fields": len(COMPLETENESS_FIELDS)})
+    keys = {
+        "role": [-int(facts.role_rank[r]) for r in rows],
+        "most_complete": [-int(facts.filled[r]) for r in rows],
+        "most_recent_activity": [-int(facts.recency[r]) for r in rows],
+        "oldest_creation": [int(facts.created[r]) for r in rows],
+    }
+    left = list(range(len(positions)))
+    decided: list[tuple[str, list[int]]] = []
+    for criterion in _SURVIVOR_ORDER:
+        best = min(keys[criterion][i] for i in left)
+        kept = [i for i in left if keys[criterion][i] == best]
+        if len(kept) < len(left):
+            decided.append((criterion, left))
+            left = kept
+        if len(left) == 1:
+            break
+    chosen = left[0]
+    reasons = [_keep_reason(facts, criterion, rows, rows[chosen], among) for criterion, among in decided]
+    return Keep(chosen, Words("keep.reasons", {"reasons": Several(reasons or [Words("keep.first_listed")])}))
+
+
+def _keep_reason(facts: RecordFacts, criterion: str, rows: list[int], kept: int, among: list[int]) -> Words:
+    """Why the kept record (`kept`, a row of the facts) won on `criterion` over the records `among`."""
+    if criterion == "role":
+        lowest = min((rows[i] for i in among), key=lambda row: int(facts.role_rank[row]))
+        return Words(
+            "keep.type_over",
+            {"kept": field_words(facts.record_type[kept]), "other": field_words(facts.record_type[lowest])},
         )
-    tied = [i for i in rivals if filled[i] == filled[chosen]]
-    if len(tied) > 1 and facts.activity[rows[chosen]] and any(recency[i] < recency[chosen] for i in tied):
-        recent = (
-            "keep.most_recently_modified"
-            if facts.modified_only[rows[chosen]]
-            else "keep.most_recent_activity"
+    if criterion == "most_complete":
+        return Words(
+            "keep.most_complete", {"filled": int(facts.filled[kept]), "fields": len(COMPLETENESS_FIELDS)}
         )
-        reasons.append(Words(recent, {"date": facts.activity[rows[chosen]]}))
-    if not reasons:
-        reasons.append(Words("keep.first_listed"))
-    return Keep(chosen, Words("keep.reasons", {"reasons": Several(reasons)}))
+    if criterion == "most_recent_activity":
+        recent = "keep.most_recently_modified" if facts.modified_only[kept] else "keep.most_recent_activity"
+        return Words(recent, {"date": facts.activity[kept]})
+    return Words("keep.oldest_created", {"date": facts.created_shown[kept]})
 
 
 def _risks(facts: RecordFacts, positions: list[int], weakest: float) -> list[str]:

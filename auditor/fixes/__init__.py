@@ -1,0 +1,15 @@
+"""From findings to fixes: a platform-neutral plan of merges, conversions and closes, with the
+survivorship rules of rules/survivorship.toml, and the restore file of every record it touches.
+
+    from auditor import audit
+    from auditor.fixes import plan, write_fixes
+
+    result = audit(["Lead.csv", "Contact.csv"])
+    fixes = plan(result)                  # Plan: .actions, .without_fix, .to_dict()
+    write_fixes(result, "fixes/")         # fixes/plan.json, fixes/before/*.csv
+"""
+
+from auditor.fixes.planning import ACTION_OF_KIND, Plan, plan
+from auditor.fixes.writing import before_name, check_fixes_dir, fixes_schema, write_fixes
+
+__all__ = ["ACTION_OF_KIND", "Plan", "before_name", "check_fixes_dir", "fixes_schema", "plan", "write_fixes"]

@@ -1,0 +1,126 @@
+"""Writing a fix plan: DIR/plan.json and the restore file DIR/before/, each table's touched records
+with their full original rows. Files are written beside their target and then moved in place, so
+a failed write leaves the previous plan whole."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from auditor.api import AuditResult
+from auditor.errors import AuditorError, ConfigError
+from auditor.findings import RecordRef
+from auditor.fixes.planning import Plan, plan_from
+from auditor.fixes.sources import Sources
+from auditor.loading import file_identity
+from auditor.reporting.cells import inert
+from auditor.resources import reports_dir
+
+PLAN_FILE = "plan.json"
+BEFORE_FOLDER = "before"
+
+
+def check_fixes_dir(folder: str | Path, inputs: Iterable[str | Path] = ()) -> None:
+    """Refuse, before any work, a fix folder that cannot be written: a file, an input, a folder
+    whose parent is missing, a folder not writable."""
+    path = Path(folder)
+    identity = file_identity(path)
+    if identity is not None and identity in {file_identity(given) for given in inputs}:
+        raise ConfigError(f"--fixes {folder} is an input file", hint="Give a folder for the plan")
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"--fixes {folder} is a file, not a folder", hint="Give a folder for the plan")
+    existing = path if path.is_dir() else path.resolve().parent
+    if not existing.is_dir():
+        raise ConfigError(f"--fixes {folder}: the folder {existing} does not exist", hint="Create it first")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(
+            f"--fixes {folder}: the folder {existing} is not writable", hint="Choose another folder"
+        )
+
+
+def write_fixes(
+    result: AuditResult, folder: str | Path, paths: Mapping[str, str | Path] | None = None
+) -> Plan:
+    """Plan the fixes of an audit and write them into `folder` (made when missing): plan.json and
+    before/. `paths` as for `auditor.fixes.plan`. Returns the plan."""
+    check_fixes_dir(folder)
+    folder = Path(folder)
+    sources = Sources(result, paths)
+    fixes = plan_from(result, sources)
+    folder.mkdir(exist_ok=True)
+    try:
+        _write_before(fixes.touched, sources, folder / BEFORE_FOLDER)
+        _replace(folder / PLAN_FILE, json.dumps(fixes.to_dict(), ensure_ascii=False, indent=1) + "\n")
+    except OSError as error:
+        raise AuditorError(f"could not write the fix plan in {folder}: {error.strerror or error}") from None
+    return fixes
+
+
+def before_name(file: str, sheet: str | None) -> str:
+    """The restore file of one input table: its file name, the sheet after " - ", as CSV."""
+    name = Path(file).name + (f" - {sheet}" if sheet else "")
+    name = re.sub(r'[/\\:*?"<>|\x00-\x1f]', "_", name)
+    return name if name.lower().endswith(".csv") else f"{name}.csv"
+
+
+def _write_before(touched: list[RecordRef], sources: Sources, target: Path) -> None:
+    """Each touched record's original row, with its table's original headers after `source_row`
+    (the spreadsheet row), cells made inert for spreadsheets. Written into a new folder that then
+    takes the place of the old one, so that no restore file of an earlier plan stays behind."""
+    by_table: dict[tuple[str, str | None], list[RecordRef]] = defaultdict(list)
+    for ref in touched:
+        by_table[(ref.file, ref.sheet or None)].append(ref)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
+    try:
+        names: set[str] = set()
+        for (file, sheet), refs in sorted(by_table.items(), key=lambda item: (item[0][0], item[0][1] or "")):
+            table = sources.table(file, sheet)
+            name = before_name(file, sheet)
+            stem, number = name.removesuffix(".csv"), 2
+            while name.casefold() in names:  # two inputs of one name in different folders
+                name, number = f"{stem} ({number}).csv", number + 1
+            names.add(name.casefold())
+            with (staging / name).open("w", encoding="utf-8", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["source_row", *(inert(header) for header in table.headers)])
+                for ref in sorted(refs, key=lambda ref: ref.row):
+                    cells = sources.cells(ref)
+                    writer.writerow([ref.row, *(inert(cells[header]) for header in table.headers)])
+        os.chmod(staging, 0o777 & ~_umask())
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+def _replace(path: Path, text: str) -> None:
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def fixes_schema() -> dict[str, Any]:
+    """The JSON Schema every plan.json this version writes validates against."""
+    return json.loads(reports_dir("fixes.schema.json").read_text(encoding="utf-8"))
