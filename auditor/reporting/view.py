@@ -8,6 +8,8 @@ formats. Every value here is plain text: escaping is the template's job (jinja2 
 
 from __future__ import annotations
 
+import base64
+import gzip
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -17,6 +19,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from auditor import __version__
 from auditor.api import AuditResult, InputReport
@@ -283,6 +287,9 @@ class KindSection:
     clusters: list[ClusterView] = field(default_factory=list)
     labels: list[LabelRow] = field(default_factory=list)
     by_filter: dict[str, int] = field(default_factory=dict)  # findings per "severity|rule"
+    # A capped section's every finding as a line "severity|rule<TAB>the data a search reads",
+    # gzipped and base64-encoded: the page counts a search over the whole section, not its page.
+    search_index: str = ""
 
     @property
     def days(self) -> bool:
@@ -293,9 +300,8 @@ class KindSection:
     def temperatures(self) -> bool:
         """Every row is a lead, some rated: the table gets a column to sort them by temperature."""
         records = [row.record for row in self.rows]
-        return (
-            all(record is not None and record.record_type == "lead" for record in records)
-            and any(record is not None and record.temperature for record in records)
+        return all(record is not None and record.record_type == "lead" for record in records) and any(
+            record is not None and record.temperature for record in records
         )
 
     @property
@@ -654,6 +660,9 @@ def _sections(
             by_severity={level: severities[level] for level in SEVERITIES if severities[level]},
             rules=sorted({part.rule for part in group.groups}),
             by_filter=_by_filter(group),
+            search_index=_search_index(records, group)
+            if len(group) > len(shown) and layout != "labels"
+            else "",
         )
         for finding in shown:
             if layout == "labels":
@@ -673,6 +682,55 @@ def _by_filter(group: Findings) -> dict[str, int]:
     for part in group.groups:
         counted[f"{part.severity}|{part.rule}"] += len(part)
     return dict(sorted(counted.items()))
+
+
+# What a search reads of a record, as the page marks it translate="no": names, contact data, ids, places.
+_SEARCHED = (
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "phone_raw",
+    "mobile_raw",
+    "company",
+    "source_id",
+)
+
+
+def _search_index(records: pd.DataFrame, group: Findings) -> str:
+    """Every finding of a capped section as one lowercased line of what a search on the page reads
+    (the records' names, contact data, ids and places, and the rule's code), behind its severity and
+    rule for the filters; gzipped and base64-encoded. The page decompresses it only when someone
+    searches."""
+    flat, sizes = group.located()
+    located = flat >= 0
+    at = flat[located]
+    parts = [_arrow(records[name].take(at)) for name in _SEARCHED]
+    files = pc.replace_substring_regex(_arrow(records["source_file"].take(at)), r"^.*[\\/]", "")
+    rows = pc.cast(pa.array(records["source_row"].to_numpy()[at]), pa.string())
+    parts.append(pc.binary_join_element_wise(files, rows, ":"))
+    text = pc.binary_join_element_wise(*parts, " ").to_numpy(zero_copy_only=False).astype(object)
+    finding = np.repeat(np.arange(len(sizes)), sizes)[located]
+    if len(finding) == len(sizes) and np.array_equal(finding, np.arange(len(sizes))):
+        per_finding = text  # one record each, in order: most sections
+    else:
+        joined = pd.Series(text).groupby(finding).agg(" ".join)
+        per_finding = np.full(len(sizes), "", dtype=object)
+        per_finding[joined.index.to_numpy()] = joined.to_numpy()
+    rules = group.per_finding("rule").astype(object)
+    searched = pa.array(rules + " " + per_finding, type=pa.string())
+    searched = pc.utf8_lower(pc.utf8_trim_whitespace(pc.replace_substring_regex(searched, r"\s+", " ")))
+    heads = pa.array(group.per_finding("severity").astype(object) + "|" + rules, type=pa.string())
+    lines = pc.binary_join_element_wise(heads, searched, "\t").to_pylist()
+    data = "\n".join(lines).encode("utf-8")
+    return base64.b64encode(gzip.compress(data, compresslevel=6, mtime=0)).decode("ascii")
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    array = values.array
+    if isinstance(array, pd.arrays.ArrowExtensionArray):
+        return pc.cast(array.__arrow_array__(), pa.string())
+    return pa.array(values.astype(str).to_numpy(dtype=object), type=pa.string())
 
 
 def _members(layout: str, limits: Limits) -> int:

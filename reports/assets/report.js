@@ -73,6 +73,28 @@
     function number(value) {
       return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, group);
     }
+    // Its every finding, as "severity|rule<TAB>searched text" lines, gzipped: decoded on the first
+    // search, so that a search counts over the whole section. Without DecompressionStream the search
+    // says it read the page only.
+    var indexNode = box.querySelector("script.search-index");
+    var index = null;
+    var loading = false;
+    function loadIndex() {
+      if (index || loading || !indexNode || typeof DecompressionStream === "undefined") return;
+      loading = true;
+      var binary = atob(indexNode.textContent.trim());
+      var bytes = new Uint8Array(binary.length);
+      for (var at = 0; at < binary.length; at += 1) bytes[at] = binary.charCodeAt(at);
+      var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      new Response(stream).text().then(function (text) {
+        index = text.split("\n").map(function (line) {
+          var tab = line.indexOf("\t");
+          var head = line.slice(0, tab).split("|");
+          return {severity: head[0], rule: head[1], text: line.slice(tab + 1)};
+        });
+        apply();
+      });
+    }
     function say(text, values) {
       return Object.keys(values).reduce(function (said, key) {
         return said.split("{" + key + "}").join(number(values[key]));
@@ -104,9 +126,18 @@
       });
       if (!counts) {
         status.textContent = say(template, {shown: shown, total: items.length});
-      } else if (query) {
+      } else if (query && !index) {
+        loadIndex();
         status.textContent = say(document.body.getAttribute("data-capped-search"),
           {shown: shown, page: items.length, rest: total - items.length});
+      } else if (query) {
+        var found = index.reduce(function (sum, line) {
+          var wanted = (!wantSeverity || line.severity === wantSeverity) && (!wantRule || line.rule === wantRule) &&
+            line.text.indexOf(query) !== -1;
+          return sum + (wanted ? 1 : 0);
+        }, 0);
+        status.textContent = say(document.body.getAttribute("data-capped-filter"),
+          {shown: shown, page: items.length, whole: found, total: total});
       } else {
         var whole = Object.keys(counts).reduce(function (sum, key) {
           var parts = key.split("|");
