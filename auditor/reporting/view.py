@@ -660,7 +660,9 @@ def _sections(
             by_severity={level: severities[level] for level in SEVERITIES if severities[level]},
             rules=sorted({part.rule for part in group.groups}),
             by_filter=_by_filter(group),
-            search_index=_search_index(records, group)
+            # In report order, whose positions are cached (ranked ones would be located again): a
+            # count does not depend on the order.
+            search_index=_search_index(records, grouped[kind])
             if len(group) > len(shown) and layout != "labels"
             else "",
         )
