@@ -8,7 +8,7 @@ and only from the browser session that uploaded it.
     DELETE /jobs/{id}                     delete the job's files now
     GET    /jobs/{id}/report              the HTML report, for the page's sandboxed iframe (once deleted,
                                           a page saying so, to a browser showing it)
-    GET    /jobs/{id}/download/{kind}     html, xlsx, json or csv, as a download
+    GET    /jobs/{id}/download/{kind}     html, xlsx, json, csv or fixes (the fix plan as a ZIP), as a download
 
 Errors are JSON {"error": "what is wrong and what to do", "code": "<its key>"} with the fitting status,
 worded from the `[serve]` table of reports/i18n in the language of the page that asked (`say`).
@@ -75,11 +75,13 @@ from auditor.serve.uploads import (
     stored_suffix,
     too_large_message,
 )
-from auditor.serve.worker import BASELINE_SETTING, run_job
+from auditor.serve.worker import BASELINE_SETTING, FIXES, run_job
 from auditor.wording import Words
 
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
-DOWNLOADS = {report.download: (report.media_type, report.file_name) for report in FORMATS}
+DOWNLOADS = {report.download: (report.media_type, report.file_name) for report in FORMATS} | {
+    FIXES: ("application/zip", "crm-audit-fixes.zip")
+}
 # Multipart headers and form fields on top of the files themselves.
 UPLOAD_OVERHEAD = MEGABYTE
 _DOMAIN = re.compile(r"^[^\s@/\\:]+\.[^\s@/\\:]+$")

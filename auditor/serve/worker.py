@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import traceback
+import zipfile
 from dataclasses import replace
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -19,12 +21,17 @@ from typing import Any
 from auditor.api import audit
 from auditor.config import config_from_mapping
 from auditor.errors import AuditorError
+from auditor.fixes import write_fixes
 from auditor.reporting.formats import FORMATS
 from auditor.serve.page import server_words
 
-# The job's result files, by download name (auditor/reporting/formats.py); the server serves
-# exactly these.
-OUTPUTS = {report.download: report.file_name.removeprefix("crm-audit-") for report in FORMATS}
+# The fix plan (plan.json and before/, as `crm-audit audit --fixes` writes them), as one ZIP archive.
+FIXES = "fixes"
+# The job's result files, by download name (auditor/reporting/formats.py, then the fix plan); the
+# server serves exactly these.
+OUTPUTS = {report.download: report.file_name.removeprefix("crm-audit-") for report in FORMATS} | {
+    FIXES: "fixes.zip"
+}
 # The settings' entry (beside the configuration's sections) for an uploaded findings JSON of an
 # earlier audit: {"path": where it is stored, "name": the name it was uploaded under}.
 BASELINE_SETTING = "baseline"
@@ -55,6 +62,8 @@ def run_job(
         for report in FORMATS:
             conn.send(("progress", "reports", report.download.upper()))
             report.write(result, out / OUTPUTS[report.download])
+        conn.send(("progress", "reports", FIXES.upper()))
+        _write_fixes_zip(result, out / OUTPUTS[FIXES], dict(zip(names, inputs, strict=True)))
         conn.send(
             (
                 "done",
@@ -74,3 +83,15 @@ def run_job(
         conn.send(("failed", server_words("audit_crashed", error=f"{type(error).__name__}: {error}")))
     finally:
         conn.close()
+
+
+def _write_fixes_zip(result: Any, target: Path, paths: dict[str, str]) -> None:
+    """The fix plan of the audit, written as `--fixes` writes it (the uploads re-read from where they
+    are stored, under the names they were uploaded as), then packed into one ZIP archive."""
+    with tempfile.TemporaryDirectory(dir=target.parent) as folder:
+        plan_folder = Path(folder) / "fixes"
+        write_fixes(result, plan_folder, paths=paths)
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(plan_folder.rglob("*")):
+                if path.is_file():
+                    archive.write(path, path.relative_to(plan_folder).as_posix())

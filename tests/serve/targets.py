@@ -69,7 +69,13 @@ def release(folder: Path) -> None:
 
 # Sizes of what `writes_results` writes: each more than one chunk of a download, and the CSV larger
 # than any socket buffer, so that a download of it the client abandons is still being sent when it goes.
-RESULT_SIZES = {"html": 512 * 1024, "xlsx": 512 * 1024, "json": 512 * 1024, "csv": 24 * 1024 * 1024}
+RESULT_SIZES = {
+    "html": 512 * 1024,
+    "xlsx": 512 * 1024,
+    "json": 512 * 1024,
+    "csv": 24 * 1024 * 1024,
+    "fixes": 512 * 1024,
+}
 
 
 def writes_results(

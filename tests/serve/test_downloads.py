@@ -9,10 +9,11 @@ from concurrent.futures import ThreadPoolExecutor
 import anyio
 import httpx2
 
+from auditor.serve.worker import OUTPUTS
 from tests.serve import targets
 from tests.serve.conftest import LEAD, fixture_bytes, live_server
 
-KINDS = ("html", "xlsx", "json", "csv")
+KINDS = tuple(OUTPUTS)
 
 
 def test_head_requests_do_not_count_as_downloads(serve) -> None:
@@ -28,7 +29,9 @@ def test_head_requests_do_not_count_as_downloads(serve) -> None:
             assert (
                 len(app.client.get(f"/jobs/{job_id}/download/{kind}").content) == targets.RESULT_SIZES[kind]
             )
-        assert app.client.get(f"/jobs/{job_id}").status_code == 410, "four whole downloads delete them"
+        assert app.client.get(f"/jobs/{job_id}").status_code == 410, (
+            "whole downloads of every result delete them"
+        )
 
 
 def test_downloads_the_client_abandons_do_not_count(serve) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import json
 import time
+import zipfile
+from pathlib import Path
 
 from starlette.testclient import TestClient
 
@@ -40,12 +44,20 @@ def test_results_are_deleted_once_every_download_is_taken(serve) -> None:
     with serve() as app:
         job_id = app.wait(app.upload([fixture_bytes(LEAD)]).json()["id"])["id"]
         assert app.client.get(f"/jobs/{job_id}/report").status_code == 200
-        for kind in ("html", "xlsx", "json"):
+        for kind in ("html", "xlsx", "json", "csv"):
             assert app.client.get(f"/jobs/{job_id}/download/{kind}").status_code == 200
             assert app.client.get(f"/jobs/{job_id}/download/{kind}").status_code == 200, "until all are taken"
         assert len(app.job_folders()) == 1
-        last = app.client.get(f"/jobs/{job_id}/download/csv")
-        assert last.status_code == 200 and last.content.startswith(b"source_file,")
+        last = app.client.get(f"/jobs/{job_id}/download/fixes")
+        assert last.status_code == 200 and last.headers["content-type"] == "application/zip"
+        with zipfile.ZipFile(io.BytesIO(last.content)) as archive:
+            names = archive.namelist()
+            plan = json.loads(archive.read("plan.json"))
+        # The fix plan as `--fixes` writes it: the restore file of each table it touches, by the
+        # names the files were uploaded under (never the server's storage names).
+        assert plan["schema_version"] == 1 and all(n == "plan.json" or n.startswith("before/") for n in names)
+        touched = {ref["file"] for action in plan["actions"] for ref in _records_of(action)}
+        assert touched and {f"before/{Path(file).name}" for file in touched} <= set(names)
         assert app.job_folders() == []
         gone = app.client.get(f"/jobs/{job_id}")
         assert gone.status_code == 410
@@ -104,3 +116,9 @@ def test_folders_left_by_a_killed_server_are_removed_at_the_next_start(tmp_path)
         page_token(client)
         assert not abandoned.exists()
         assert alive.exists()
+
+
+def _records_of(action: dict) -> list[dict]:
+    return [value for key, value in action.items() if key in ("record", "survivor", "lead", "into")] + list(
+        action.get("merged", [])
+    )

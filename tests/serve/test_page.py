@@ -11,6 +11,7 @@ import pytest
 
 from auditor.catalogue import report_languages
 from auditor.reporting.i18n import Translator
+from auditor.serve.worker import OUTPUTS
 from auditor.wording import catalogue
 from tests.conftest import AS_OF
 from tests.serve.conftest import LEAD, fixture_bytes
@@ -89,7 +90,7 @@ def test_every_text_the_page_and_its_script_use_is_in_the_catalogue_and_every_on
 def test_a_report_deleted_after_every_download_is_a_page_in_the_person_s_language(serve) -> None:
     with serve() as app:
         job_id = app.wait(app.upload([fixture_bytes(LEAD)]).json()["id"])["id"]
-        for kind in ("html", "xlsx", "json", "csv"):
+        for kind in OUTPUTS:
             assert app.client.get(f"/jobs/{job_id}/download/{kind}").status_code == 200
         frame = app.client.get(
             f"/jobs/{job_id}/report?lang=pl",

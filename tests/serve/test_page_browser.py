@@ -20,6 +20,7 @@ import auditor
 from auditor.config import Config
 from auditor.reporting.i18n import Translator
 from auditor.serve.page import server_words
+from auditor.serve.worker import OUTPUTS
 from auditor.wording import said
 from tests.axe import axe_violations
 from tests.conftest import AS_OF
@@ -129,7 +130,7 @@ def _check_page(tmp_path: Path, lang: str, expected: dict) -> None:
             t("page.js_step", number=number, count=len(steps), step=step)
             for number, step in enumerate(steps, 1)
         }
-        for kind in ("html", "xlsx", "json", "csv"):
+        for kind in OUTPUTS:
             assert page.get_by_role("link", name=t(f"page.dl_{kind}_name"), exact=True).count() == 1
         page.frame_locator("#report").locator("body").wait_for(timeout=30_000)
         _no_violations(page, "finished audit", exclude=["#report"])
@@ -146,7 +147,7 @@ def _check_page(tmp_path: Path, lang: str, expected: dict) -> None:
         alone.close()
 
         # Every result downloaded: the server deletes the audit, and the page stops offering it.
-        for kind in ("html", "xlsx", "json", "csv"):
+        for kind in OUTPUTS:
             with page.expect_download() as download:
                 page.click(f".downloads a[data-kind={kind}]")
             download.value.path()  # waits until it has arrived in full
