@@ -640,3 +640,37 @@ def test_cli_refuses_a_bad_fixes_folder_in_one_line(tmp_path: Path, bad: str) ->
     code, out, err = _run("audit", str(lead), "--quiet", "--fixes", str(target))
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and err.startswith("crm-audit: --fixes ")
+
+
+def test_a_reordered_survivorship_moves_the_findings_keep_with_the_plan(samples: Path) -> None:
+    """A config's [survivorship] order is the one the findings' Keep follows too: the report and the
+    plan never name different records to keep."""
+    config = demo_config().with_overrides(
+        survivorship={"order": ["oldest_creation", "most_recent_activity", "most_complete", "role"]}
+    )
+    reordered = _audit(samples, config)
+    fixes = plan(reordered, {name: samples / name for name in _names(reordered)}).to_dict()
+    by_default = _audit(samples).findings
+    merges = {
+        frozenset((ref["file"], ref["row"]) for ref in [action["survivor"], *action["merged"]]): action[
+            "survivor"
+        ]
+        for action in fixes["actions"]
+        if action["action"] == "merge"
+    }
+    kept_differently = 0
+    compared = 0
+    for finding in reordered.findings:
+        if finding.kind != "duplicate" or not isinstance(finding.evidence, ClusterEvidence):
+            continue
+        group = frozenset((ref.file, ref.row) for ref in finding.records)
+        if group not in merges:
+            continue
+        kept = finding.records[finding.evidence.keep.record]
+        assert (merges[group]["file"], merges[group]["row"]) == (kept.file, kept.row)
+        compared += 1
+        default = next(
+            f for f in by_default if f.kind == "duplicate" and {(r.file, r.row) for r in f.records} == group
+        )
+        kept_differently += default.records[default.evidence.keep.record].row != kept.row
+    assert compared and kept_differently  # the order changed what is kept, in both alike

@@ -36,6 +36,7 @@ from auditor.matching.explaining import RecordFacts, agreeing_fields, field_evid
 from auditor.matching.features import build_features
 from auditor.matching.settings import MatchSettings, default_settings
 from auditor.memory import return_free_memory
+from auditor.survivorship import Survivorship, survivor_order
 
 
 @dataclass
@@ -68,6 +69,9 @@ class MatchResult:
     _levels: np.ndarray | None = field(default=None, repr=False)
     _weights: np.ndarray | None = field(default=None, repr=False)
     _swapped: np.ndarray | None = field(default=None, repr=False)
+    # The order in which a finding's record to keep is chosen (rules/survivorship.toml, or the
+    # config's [survivorship] order): the fix plan chooses its survivor by the same.
+    survivor_order: tuple[str, ...] = field(default_factory=survivor_order)
     # What `prepare` worked out last: the records' facts and the pairs' evidence by pair number.
     _prepared: tuple[RecordFacts, dict[int, list[dict[str, object]]]] | None = field(default=None, repr=False)
 
@@ -280,6 +284,7 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         # Only which fields to show is kept: the features themselves (hundreds of megabytes for a
         # million records) go once matching is done.
         shown_fields=[features[comparison.feature].fields for comparison in comparisons],
+        survivor_order=Survivorship.of(config.survivorship).order,
         _levels=final_levels,
         _weights=final_weights,
         _swapped=final_view.swapped,

@@ -223,7 +223,7 @@ def group_evidence(matches: MatchResult, positions: list[int], *, max_pairs: int
             if len(inside) > len(shown)
             else ""
         ),
-        keep=_keep(facts, positions),
+        keep=_keep(facts, positions, matches.survivor_order),
         confidence="review" if vetoed else "sure" if weakest >= SURE else "likely",
         risks=_risks(facts, positions, weakest),
     )
@@ -270,7 +270,7 @@ def review_evidence(matches: MatchResult, pair: int, positions: list[int]) -> Cl
         pairs=[
             PairEvidence(index_of[left], index_of[right], score, matches.explain_review(pair), review=reason)
         ],
-        keep=_keep(facts, positions),
+        keep=_keep(facts, positions, matches.survivor_order),
         confidence="review",
         risks=[Words("risk.review", {"reason": reason}), *_risks(facts, positions, 1.0)],
     )
@@ -286,7 +286,7 @@ def _pair(matches: MatchResult, index_of: dict[int, int], pair: int) -> PairEvid
     )
 
 
-def _keep(facts: RecordFacts, positions: list[int]) -> Keep:
+def _keep(facts: RecordFacts, positions: list[int], order: tuple[str, ...] = _SURVIVOR_ORDER) -> Keep:
     """The record to keep, by the survivor order of rules/survivorship.toml (a contact over a lead,
     then the most complete, the most recent activity, the oldest creation): the order a fix plan
     follows. Its reason names the criteria that decided."""
@@ -299,7 +299,7 @@ def _keep(facts: RecordFacts, positions: list[int]) -> Keep:
     }
     left = list(range(len(positions)))
     decided: list[tuple[str, list[int]]] = []
-    for criterion in _SURVIVOR_ORDER:
+    for criterion in order:
         best = min(keys[criterion][i] for i in left)
         kept = [i for i in left if keys[criterion][i] == best]
         if len(kept) < len(left):
