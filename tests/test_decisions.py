@@ -275,3 +275,33 @@ def test_cli_counts_decisions_naming_records_not_in_the_audit(tmp_path: Path) ->
         "records_not_found": 3,
         "not_found_lines": [3, 4],
     }
+
+
+def test_a_cluster_held_together_by_a_pair_ruled_apart_splits(samples: list[Path], tmp_path: Path) -> None:
+    # A third record of the person of Lead rows 69 and 75 (a sure duplicate of two in the samples):
+    # row 69 again under another id, so that the three are one cluster.
+    lines = (samples[0].parent / "salesforce_Lead.csv").read_text(encoding="utf-8").splitlines()
+    copy = tmp_path / "salesforce_Lead_copy.csv"
+    copy.write_text(
+        f"{lines[0]}\n{lines[68].replace('00Q5g0000000068EAA', '00Q5g0000000999EAA')}\n", encoding="utf-8"
+    )
+    a, b, c = (
+        ("salesforce_Lead.csv", "00Q5g0000000068EAA"),
+        ("salesforce_Lead.csv", "00Q5g0000000074EAA"),
+        ("salesforce_Lead_copy.csv", "00Q5g0000000999EAA"),
+    )
+    paths = [*samples, copy]
+    before = [_pair_keys(f) for f in _audit(paths).finding_dicts() if f["kind"] == "duplicate"]
+    assert {a, b, c} in before
+    decisions = _write(tmp_path / "decisions.csv", [(*a, *b, "not_same_person")])
+    after = [_pair_keys(f) for f in _audit(paths, decisions).finding_dicts() if f["kind"] in PEOPLE_KINDS]
+    assert not any({a, b} <= keys for keys in after)
+    # The record the ruled-out pair does not concern still joins one of them.
+    assert {a, c} in after or {b, c} in after
+
+
+def test_a_form_cannot_name_a_decisions_file_on_the_server() -> None:
+    from auditor.config import config_from_mapping
+
+    with pytest.raises(ConfigError, match="only in a configuration file"):
+        config_from_mapping({"audit": {"decisions": "/etc/passwd"}}, source="the form")
