@@ -21,6 +21,7 @@ import pandas as pd
 
 from auditor.baseline import _file_name
 from auditor.errors import ConfigError
+from auditor.model import people
 
 HEADER = ("file_a", "id_a", "file_b", "id_b", "decision")
 DECISIONS = ("not_same_person", "same_person")
@@ -68,8 +69,9 @@ class Decisions:
 
     def resolve(self, records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The decided pairs as record positions: (apart left, apart right, together left, together
-        right). Counts the decisions applied and those naming a record not in `records`; a record key
-        held by several records (one file name in two folders) names them all."""
+        right). Counts the decisions applied and those naming a record not in `records`, or not a
+        person (an account: nobody to match); a record key held by several records (one file name
+        in two folders) names them all."""
         where = _positions_by_key(records)
         apart: list[tuple[int, int]] = []
         together: list[tuple[int, int]] = []
@@ -101,7 +103,10 @@ def _positions_by_key(records: pd.DataFrame) -> dict[tuple[str, str], list[int]]
     ids = records["source_id"].tolist()
     rows = records["source_row"].tolist()
     where: dict[tuple[str, str], list[int]] = defaultdict(list)
+    person = people(records)
     for position, (name, identity, row) in enumerate(zip(files, ids, rows, strict=True)):
+        if not person[position]:
+            continue
         identity = "" if identity is None or pd.isna(identity) else str(identity)
         where[(name, identity or f"row:{row}")].append(position)
     return where

@@ -305,3 +305,26 @@ def test_a_form_cannot_name_a_decisions_file_on_the_server() -> None:
 
     with pytest.raises(ConfigError, match="only in a configuration file"):
         config_from_mapping({"audit": {"decisions": "/etc/passwd"}}, source="the form")
+
+
+def test_a_decision_about_an_account_is_counted_as_not_found(
+    first: AuditResult, samples: list[Path], tmp_path: Path
+) -> None:
+    accounts = first.records[first.records["object"] == "account"]
+    account = accounts.iloc[0]
+    lead = first.records[first.records["source_file"].str.endswith("salesforce_Lead.csv")].iloc[0]
+    decisions = _write(
+        tmp_path / "decisions.csv",
+        [
+            (
+                Path(account["source_file"]).name,
+                account["source_id"],
+                "salesforce_Lead.csv",
+                lead["source_id"],
+                "same_person",
+            )
+        ],
+    )
+    second = _audit(samples, decisions)
+    assert second.to_dict()["decisions"]["not_found"] == 1
+    assert second.to_dict()["decisions"]["applied"] == 0

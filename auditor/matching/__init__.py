@@ -374,10 +374,16 @@ class _Rulings:
         return np.minimum(left, right) * self.people + np.maximum(left, right)
 
     def apart(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return np.isin(self._keys(left, right), self.apart_keys)
+        return self._among(left, right, self.apart_keys)
 
     def together(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return np.isin(self._keys(left, right), self.together_keys)
+        return self._among(left, right, self.together_keys)
+
+    def _among(self, left: np.ndarray, right: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        if not len(keys):
+            # No decision: no keys worked out for the tens of millions of candidates of a big audit.
+            return np.zeros(len(left), dtype=bool)
+        return np.isin(self._keys(left, right), keys)
 
     def overrule(self, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> np.ndarray:
         """`weight` with the decided pairs given their decision's weight."""
