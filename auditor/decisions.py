@@ -128,7 +128,11 @@ def read_decisions(path: str | Path) -> Decisions:
     except csv.Error as error:
         raise ConfigError(f"is not a CSV ({error})", file=name, hint=_HINT) from None
     if not rows or tuple(cell.strip().lower() for cell in rows[0]) != HEADER:
-        raise ConfigError("line 1: the header is not file_a,id_a,file_b,id_b,decision", file=name, hint=_HINT)
+        raise ConfigError(
+            "line 1: the header is not file_a,id_a,file_b,id_b,decision",
+            file=name,
+            hint="See docs/CONTRACT.md",
+        )
     decisions = []
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):

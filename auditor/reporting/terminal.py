@@ -93,7 +93,7 @@ def summary_text(result: AuditResult, written: list[str]) -> str:
             f"Decisions from {ruled.file}: {ruled.applied} applied"
             + (
                 f"; {missing} ignored: {ruled.records_not_found} record(s) they name are not in this audit"
-                f" (lines {', '.join(map(str, ruled.not_found_lines[:10]))}"
+                f" ({'lines' if missing > 1 else 'line'} {', '.join(map(str, ruled.not_found_lines[:10]))}"
                 f"{' ...' if missing > 10 else ''})."
                 if missing
                 else "."
