@@ -16,6 +16,7 @@ from auditor import TOOL, __version__
 from auditor.baseline import Baseline, comparable, compare, read_baseline
 from auditor.checking import AuditContext, Coverage, load_ruleset, measure_coverage, run_rules
 from auditor.config import Config
+from auditor.decisions import Decisions, read_decisions
 from auditor.detecting import Detection, detect
 from auditor.errors import AuditorError, InputError
 from auditor.evidence import Evidence, evidence_table
@@ -105,6 +106,8 @@ class AuditResult:
     coverage: list[Coverage] = field(default_factory=list)
     # The comparison with a previous audit's findings JSON, when one was given.
     baseline: Baseline | None = None
+    # A person's decisions about pairs (--decisions), with what applied, when a file was given.
+    decisions: Decisions | None = None
 
     def __post_init__(self) -> None:
         self.findings = Findings.of(self.findings, self.records)
@@ -145,14 +148,18 @@ class AuditResult:
 
     def head(self) -> dict[str, Any]:
         """The findings JSON without its findings: what every writer puts first."""
-        return {
-            "schema_version": 1,
-            "tool": {"name": TOOL, "version": __version__},
-            "as_of": self.config.as_of.isoformat(),
-            "inputs": [report.to_dict() for report in self.inputs],
-            "summary": self.summary(),
-            "coverage": [entry.to_dict() for entry in self.coverage],
-        } | ({"baseline": self.baseline.to_dict()} if self.baseline else {})
+        return (
+            {
+                "schema_version": 1,
+                "tool": {"name": TOOL, "version": __version__},
+                "as_of": self.config.as_of.isoformat(),
+                "inputs": [report.to_dict() for report in self.inputs],
+                "summary": self.summary(),
+                "coverage": [entry.to_dict() for entry in self.coverage],
+            }
+            | ({"baseline": self.baseline.to_dict()} if self.baseline else {})
+            | ({"decisions": self.decisions.to_dict()} if self.decisions else {})
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The findings JSON of docs/CONTRACT.md (schema_version 1, reports/findings.schema.json).
@@ -220,6 +227,7 @@ def audit(
     config = config or Config()
     # Read first: a wrong baseline should cost a second, not the audit.
     previous = read_baseline(baseline) if baseline is not None else None
+    decisions = read_decisions(config.decisions) if config.decisions else None
     say = progress or (lambda step, detail: None)
     # The rule set and its field checks are settled before any file is read: a mistake in the
     # config should cost a second, not the reading of every export.
@@ -231,7 +239,7 @@ def audit(
     who = suggest_types(records, config, evidence)
     say("matching people", f"{len(records)} records")
     return_free_memory()  # matching's peak is the audit's: it should not carry reading's leftovers
-    matches = match_people(records, config)
+    matches = match_people(records, config, decisions=decisions)
     adopt_matched_types(records, matches, who)
     # Validated before the rules: findings the rules keep as columns point into this very table.
     records = validate_records(records)
@@ -247,6 +255,7 @@ def audit(
         who=who,
         matches=matches,
         coverage=coverage,
+        decisions=decisions,
     )
     if previous is not None:
         say("comparing", f"with {baseline}")
@@ -269,7 +278,8 @@ def match(paths: Iterable[str | Path], config: Config | None = None) -> MatchRes
     frames, _, _, evidence = read_inputs(paths, config)
     records = combine_records(frames)
     suggest_types(records, config, evidence)
-    return match_people(records, config)
+    decisions = read_decisions(config.decisions) if config.decisions else None
+    return match_people(records, config, decisions=decisions)
 
 
 class ReadInputs(NamedTuple):

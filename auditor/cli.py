@@ -166,6 +166,11 @@ def _config(
     help="A findings JSON of an earlier audit: mark each finding new or still open, and count the fixed.",
 )
 @click.option(
+    "--decisions",
+    type=click.Path(dir_okay=False),
+    help="A CSV of pairs a person decided (file_a,id_a,file_b,id_b,decision: not_same_person or same_person).",
+)
+@click.option(
     "--fixes",
     type=click.Path(),
     metavar="DIR",
@@ -181,6 +186,7 @@ def audit_command(
     fail_on: str | None,
     ruleset: str | None,
     baseline: str | None,
+    decisions: str | None,
     fixes: str | None,
     quiet: bool,
     **options: Any,
@@ -196,7 +202,7 @@ def audit_command(
       crm-audit audit Lead.csv Contact.csv Account.csv --internal-domain example.com \\
           --as-of 2026-11-01 --html report.html --json findings.json --fixes fixes/
     """
-    config = _config(**options, fail_on=fail_on, ruleset=ruleset)
+    config = _config(**options, fail_on=fail_on, ruleset=ruleset, decisions=decisions)
     from auditor.api import expand_folders
     from auditor.reporting.writing import check_outputs, write_reports
 

@@ -59,6 +59,8 @@ class Config:
     fields: tuple[Mapping[str, Any], ...] = ()
     # A fix plan's survivorship over rules/survivorship.toml: `order` and per field `fields`.
     survivorship: Mapping[str, Any] = field(default_factory=_frozen)
+    # A decisions file (auditor/decisions.py): pairs a person ruled the same person or not.
+    decisions: str | None = None
 
     def __post_init__(self) -> None:
         if not FIRST_AS_OF <= self.as_of <= LAST_AS_OF:
@@ -121,10 +123,12 @@ def load_config(path: str | Path | None) -> Config:
         raise ConfigError("configuration file not found", file=str(path)) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"not valid TOML ({error})", file=str(path), hint="Check the syntax") from None
-    return config_from_mapping(data, source=str(path))
+    return config_from_mapping(data, source=str(path), folder=path.parent)
 
 
-def config_from_mapping(data: Mapping[str, Any], *, source: str = "configuration") -> Config:
+def config_from_mapping(
+    data: Mapping[str, Any], *, source: str = "configuration", folder: Path | None = None
+) -> Config:
     """Build a Config from the TOML layout documented in the README (also used by `crm-audit serve`)."""
     known_sections = {"audit", "rules", "columns", "vocabulary", "report", "fields", "survivorship"}
     unknown = sorted(set(data) - known_sections)
@@ -150,6 +154,14 @@ def config_from_mapping(data: Mapping[str, Any], *, source: str = "configuration
         for key in ("default_country", "platform", "object", "sheet", "fail_on"):
             if key in audit:
                 values[key] = str(audit.pop(key))
+        if "decisions" in audit and folder is None:
+            # A form (crm-audit serve) must not name files on the machine that runs the audit.
+            raise ConfigError("decisions can be set only in a configuration file", file=source)
+        if "decisions" in audit:
+            # Relative to the configuration file's folder, which travels with it, not to wherever
+            # the audit is started from.
+            decisions = Path(str(audit.pop("decisions")))
+            values["decisions"] = str(decisions if decisions.is_absolute() else folder / decisions)
         if audit:
             raise ConfigError(f"unknown setting {sorted(audit)[0]!r} in [audit]", file=source)
         if "ruleset" in rules:

@@ -125,7 +125,8 @@ class FieldComparison:
 @dataclass(slots=True)
 class PairEvidence:
     """Two records of a finding (`left`, `right`: their index in its records) and why they match;
-    `veto` when a veto pulled them apart, `review` when the pair was only set aside for review."""
+    `veto` when a veto pulled them apart, `review` when the pair was only set aside for review,
+    `decided` when a person's decision joined them."""
 
     left: int
     right: int
@@ -133,6 +134,8 @@ class PairEvidence:
     fields: list[FieldComparison]
     veto: str = ""
     review: str = ""
+    # "same_person" when a person's decision (--decisions) joined the two, whatever their score.
+    decided: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -145,6 +148,8 @@ class PairEvidence:
             data["veto"] = self.veto
         if self.review:
             data["review"] = self.review
+        if self.decided:
+            data["decided"] = self.decided
         return data
 
 

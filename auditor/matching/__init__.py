@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.config import Config
+from auditor.decisions import Decisions
 from auditor.matching.blocking import candidate_pairs
 from auditor.matching.clustering import cluster_people
 from auditor.matching.comparisons import PairView, evaluate_all, evaluate_pairs
@@ -84,6 +85,12 @@ class MatchResult:
             self.pairs["veto"].to_numpy(dtype=object)
             if "veto" in self.pairs
             else np.full(len(self.pairs), "")
+        )
+        # "same_person" where a person's decision joined the pair (--decisions), else "".
+        self.pair_decided = (
+            self.pairs["decided"].to_numpy(dtype=object)
+            if "decided" in self.pairs
+            else np.full(len(self.pairs), "", dtype=object)
         )
         pair_cluster = self.pairs["cluster"].to_numpy(dtype=np.int64)
         clusters = int(self.cluster.max()) + 1 if len(self.cluster) else 0
@@ -153,8 +160,24 @@ class MatchResult:
         return range(int(self._starts[cluster]), int(self._starts[cluster + 1]))
 
 
-def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings | None = None) -> MatchResult:
-    """Find the people recorded more than once, with no labels and no configuration."""
+# The weight a person's decision gives a pair while clustering: beyond any evidence, so that a pair
+# decided "same person" is always joined and one decided "not the same person" never is (average
+# linkage keeps apart any two groups holding such a pair).
+DECIDED_WEIGHT = 1e6
+
+
+def match_people(
+    records: pd.DataFrame,
+    config: Config,
+    settings: MatchSettings | None = None,
+    *,
+    decisions: Decisions | None = None,
+) -> MatchResult:
+    """Find the people recorded more than once, with no labels and no configuration.
+
+    `decisions` (a person's, auditor/decisions.py) cut the links of pairs decided "not the same
+    person" before clustering and keep them from review, and join the pairs decided "same person"
+    whatever their score; it counts what applied."""
     settings = settings or default_settings()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -166,6 +189,7 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         clock = now
 
     size = len(records)
+    decided = decisions.resolve(records) if decisions is not None else None
     if int((records["object"] != "account").sum()) < 2:
         # Nobody to match: no people, or one.
         records["duplicate_cluster"] = pd.Series("", index=records.index, dtype="str")
@@ -209,21 +233,34 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
     lap("training")
     threshold = float(np.log2(settings.model.match_probability / (1.0 - settings.model.match_probability)))
 
-    def score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    def evidence_score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         pair_levels, pair_tf = evaluate_all(comparisons, PairView(features, left, right))
         return model.match_weight(pair_levels, pair_tf)
 
+    rulings = _Rulings(features.positions, size, decided)
+    cluster_left, cluster_right, cluster_weights = rulings.links(candidates.left, candidates.right, weights)
+
+    def score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return rulings.overrule(left, right, evidence_score(left, right))
+
     clusters = cluster_people(
         people,
-        candidates.left,
-        candidates.right,
-        weights,
+        cluster_left,
+        cluster_right,
+        cluster_weights,
         threshold=threshold,
         max_cluster_size=settings.max_cluster_size,
         score=score,
     )
-    # Pairs only a review veto keeps apart, where the rest says "match" and no cluster joined them.
-    held = np.flatnonzero(model.for_review(levels) & (unvetoed >= threshold))
+    # The pairs a person joined keep their own score, not the weight their decision gave them.
+    joined = rulings.together(clusters.left, clusters.right)
+    if joined.any():
+        clusters.weight[joined] = evidence_score(clusters.left[joined], clusters.right[joined])
+    # Pairs only a review veto keeps apart, where the rest says "match" and no cluster joined them
+    # (nor a person set apart).
+    held = np.flatnonzero(
+        model.for_review(levels) & (unvetoed >= threshold) & ~rulings.apart(candidates.left, candidates.right)
+    )
     left_cluster, right_cluster = (
         clusters.label[candidates.left[held]],
         clusters.label[candidates.right[held]],
@@ -256,6 +293,11 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
     )
     explained["matched_on"] = agreeing_fields(comparisons, final_weights)
     explained["veto"] = model.vetoed(final_levels)
+    decided_pairs = rulings.together(explained_left, explained_right)
+    decided_pairs[inside:] = False
+    # A person's decision overrules a veto: the pair is one person, and says who decided it.
+    explained.loc[decided_pairs, "veto"] = ""
+    explained["decided"] = np.where(decided_pairs, "same_person", "").astype(object)
     pairs = explained.iloc[:inside].reset_index(drop=True)
     review = explained.iloc[inside:].reset_index(drop=True)
     labels = np.where(cluster >= 0, "C" + (cluster + 1).astype(str).astype(object), "")
@@ -274,6 +316,11 @@ def match_people(records: pd.DataFrame, config: Config, settings: MatchSettings 
         "blocking": [report.to_dict() for report in candidates.reports],
         "seconds": timings,
     }
+    if decisions is not None:
+        diagnostics["decisions"] = {
+            "applied": decisions.applied,
+            "not_found": len(decisions.not_found_lines),
+        }
     return MatchResult(
         pairs=pairs,
         cluster=cluster,
@@ -301,5 +348,69 @@ def _no_pairs() -> pd.DataFrame:
             "cluster": pd.Series([], dtype=np.int64),
             "matched_on": pd.Series([], dtype=object),
             "veto": pd.Series([], dtype=object),
+            "decided": pd.Series([], dtype=object),
         }
     )
+
+
+class _Rulings:
+    """A person's decisions in the matcher's terms: pairs of people (indices into the features)."""
+
+    def __init__(
+        self,
+        positions: np.ndarray,
+        size: int,
+        decided: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None,
+    ) -> None:
+        self.people = len(positions)
+        person_of = np.full(size, -1, dtype=np.int64)
+        person_of[positions] = np.arange(self.people, dtype=np.int64)
+        empty = np.zeros(0, dtype=np.int64)
+        apart_left, apart_right, together_left, together_right = decided or (empty,) * 4
+        self.apart_keys = self._known(person_of[apart_left], person_of[apart_right])
+        self.together_keys = self._known(person_of[together_left], person_of[together_right])
+
+    def _known(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        # A decision about an account (not a person) has nothing to act on.
+        known = (left >= 0) & (right >= 0)
+        return np.unique(self._keys(left[known], right[known]))
+
+    def _keys(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return np.minimum(left, right) * self.people + np.maximum(left, right)
+
+    def apart(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return self._among(left, right, self.apart_keys)
+
+    def together(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return self._among(left, right, self.together_keys)
+
+    def _among(self, left: np.ndarray, right: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        if not len(keys):
+            # No decision: no keys worked out for the tens of millions of candidates of a big audit.
+            return np.zeros(len(left), dtype=bool)
+        return np.isin(self._keys(left, right), keys)
+
+    def overrule(self, left: np.ndarray, right: np.ndarray, weight: np.ndarray) -> np.ndarray:
+        """`weight` with the decided pairs given their decision's weight."""
+        if not len(self.apart_keys) and not len(self.together_keys):
+            return weight
+        weight = weight.copy()
+        weight[self.apart(left, right)] = -DECIDED_WEIGHT
+        weight[self.together(left, right)] = DECIDED_WEIGHT
+        return weight
+
+    def links(
+        self, left: np.ndarray, right: np.ndarray, weight: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The candidate links clustering starts from: the decided ones overruled, and the pairs
+        decided "same person" that blocking never proposed added."""
+        if not len(self.apart_keys) and not len(self.together_keys):
+            return left, right, weight
+        weight = self.overrule(left, right, weight)
+        missing = self.together_keys[~np.isin(self.together_keys, self._keys(left, right))]
+        extra_left, extra_right = missing // self.people, missing % self.people
+        return (
+            np.concatenate([left, extra_left]),
+            np.concatenate([right, extra_right]),
+            np.concatenate([weight, np.full(len(missing), DECIDED_WEIGHT)]),
+        )

@@ -211,7 +211,11 @@ def group_evidence(matches: MatchResult, positions: list[int], *, max_pairs: int
     # Pairs are stored strongest first within a cluster.
     shown = inside[:max_pairs]
     facts = matches.facts_of(positions)
-    weakest = float(matches.pair_score[inside[-1]]) if inside else 1.0
+    # A pair a person decided is the same person counts as sure, whatever its score.
+    weakest = min(
+        (1.0 if matches.pair_decided[pair] else float(matches.pair_score[pair]) for pair in inside),
+        default=1.0,
+    )
     vetoed = any(matches.pair_veto[pair] for pair in inside)
     return ClusterEvidence(
         score=round(float(matches.pair_score[shown[0]]), 4) if shown else 0.0,
@@ -239,9 +243,11 @@ def certainty(matches: MatchResult, at: np.ndarray, named: np.ndarray) -> dict[s
     left, right = finding_of[matches.pair_left], finding_of[matches.pair_right]
     inside = np.flatnonzero((left >= 0) & (left == right))
     owner, scores = left[inside], matches.pair_score[inside]
+    # A pair a person decided is the same person counts as sure (its score is still the best shown).
+    sure = np.where(matches.pair_decided[inside] != "", 1.0, scores)
     best, weakest, vetoed = np.zeros(count), np.ones(count), np.zeros(count, dtype=bool)
     np.maximum.at(best, owner, scores)
-    np.minimum.at(weakest, owner, scores)
+    np.minimum.at(weakest, owner, sure)
     np.logical_or.at(vetoed, owner, np.array([bool(veto) for veto in matches.pair_veto[inside]], dtype=bool))
     confidence = np.where(vetoed, "review", np.where(weakest >= SURE, "sure", "likely")).astype(object)
     return {"score": np.round(best, 4), "confidence": confidence}
@@ -283,6 +289,7 @@ def _pair(matches: MatchResult, index_of: dict[int, int], pair: int) -> PairEvid
         score=round(float(matches.pair_score[pair]), 4),
         fields=matches.explain(pair),
         veto=term("veto", veto) if (veto := matches.pair_veto[pair]) else "",
+        decided=str(matches.pair_decided[pair]),
     )
 
 

@@ -86,6 +86,19 @@ def summary_text(result: AuditResult, written: list[str]) -> str:
                 else "."
             )
         )
+    if result.decisions:
+        ruled = result.decisions
+        missing = len(ruled.not_found_lines)
+        lines.append(
+            f"Decisions from {ruled.file}: {ruled.applied} applied"
+            + (
+                f"; {missing} ignored: {ruled.records_not_found} record(s) they name are not in this audit"
+                f" ({'lines' if missing > 1 else 'line'} {', '.join(map(str, ruled.not_found_lines[:10]))}"
+                f"{' ...' if missing > 10 else ''})."
+                if missing
+                else "."
+            )
+        )
     lines.extend(_blind_spot_lines(result))
     for path in written:
         lines.append(f"Wrote {path}")

@@ -71,10 +71,27 @@ def test_a_duplicate_without_its_score_is_refused(demo_json: dict) -> None:
 
 def test_fields_the_contract_adds_later_are_accepted(demo_json: dict) -> None:
     extended = copy.deepcopy(demo_json)
-    extended["decisions"] = {"file": "decisions.csv", "pairs": 2}
+    # (This stood for `decisions` until --decisions defined it: test_decisions_are_whole below.)
+    extended["undo"] = {"file": "undo.csv", "pairs": 2}
     extended["findings"][0]["plan_action"] = "merge"
     extended["inputs"][0]["engine"] = "dask"
     findings_json_validator().validate(extended)
+
+
+def test_decisions_are_whole(demo_json: dict) -> None:
+    decided = copy.deepcopy(demo_json)
+    decided["decisions"] = {
+        "file": "decisions.csv",
+        "decisions": 3,
+        "applied": 1,
+        "not_found": 2,
+        "records_not_found": 3,
+        "not_found_lines": [3, 4],
+    }
+    findings_json_validator().validate(decided)
+    del decided["decisions"]["not_found"]
+    with pytest.raises(jsonschema.ValidationError, match="not_found"):
+        findings_json_validator().validate(decided)
 
 
 def test_a_baseline_is_whole_and_a_status_is_one_of_two(demo_json: dict) -> None:
