@@ -19,6 +19,7 @@ from auditor.decisions import read_decisions
 from auditor.demo import demo_config, sample_paths
 from auditor.errors import ConfigError
 from auditor.fixes import plan
+from auditor.reporting.html_report import render_html
 
 PEOPLE_KINDS = ("duplicate", "lead_is_contact")
 
@@ -178,6 +179,11 @@ def test_a_pair_ruled_one_person_is_reported_as_a_sure_duplicate(
         if action["action"] == "merge" and {_key(action["survivor"]), *map(_key, action["merged"])} == wanted
     ]
     assert len(merges) == 1
+    # The report says a person joined them, and how many decisions applied.
+    html = render_html(second, lang="en")
+    assert html.count('<p class="decided">Joined by a person&#39;s decision</p>') == 1
+    assert "1 of 1 decisions applied." in html
+    assert 'class="decided"' not in render_html(first, lang="en")
 
 
 def test_a_config_file_names_the_decisions_relative_to_itself(tmp_path: Path) -> None:
@@ -267,6 +273,13 @@ def test_cli_counts_decisions_naming_records_not_in_the_audit(tmp_path: Path) ->
     )
     assert result.exit_code == 0, result.output
     assert "1 applied; 2 ignored: 3 record(s) they name are not in this audit (lines 3, 4)" in result.stdout
+    html = tmp_path / "report.html"
+    assert CliRunner().invoke(
+        main, ["audit", str(_lead_csv(tmp_path)), "--decisions", str(decisions), "--html", str(html), "-q"]
+    ).exit_code in (0, 1)
+    assert "2 decisions ignored: 3 records they name are not in this audit (lines 3, 4)." in html.read_text(
+        encoding="utf-8"
+    )
     assert json.loads(out.read_text(encoding="utf-8"))["decisions"] == {
         "file": str(decisions),
         "decisions": 3,

@@ -26,6 +26,7 @@ from auditor import __version__
 from auditor.api import AuditResult, InputReport
 from auditor.baseline import Baseline
 from auditor.checking.coverage import Coverage
+from auditor.decisions import Decisions
 from auditor.finding_groups import Findings, locate
 from auditor.findings import (
     ClusterEvidence,
@@ -259,6 +260,7 @@ class ClusterView:
     hidden_pairs: int
     risks: list[Phrase]
     evidence: list[EvidenceItem]
+    decided: bool = False  # a person's decision (--decisions) joined some of its records
 
 
 @dataclass(frozen=True)
@@ -383,6 +385,19 @@ class BaselineView:
 
 
 @dataclass(frozen=True)
+class DecisionsView:
+    """A person's decisions about pairs (--decisions): how many applied, and those naming records
+    this audit does not hold (ignored, never silently)."""
+
+    name: str
+    decisions: int
+    applied: int
+    not_found: int
+    records_not_found: int
+    lines: list[int]
+
+
+@dataclass(frozen=True)
 class ReportView:
     lang: str
     as_of: str
@@ -409,6 +424,7 @@ class ReportView:
     baseline: BaselineView | None = None
     files: list[FileProfile] = field(default_factory=list)
     owners: OwnerProfile | None = None
+    decisions: DecisionsView | None = None
 
 
 def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str | None = None) -> ReportView:
@@ -452,6 +468,7 @@ def build_view(result: AuditResult, *, limits: Limits | None = None, lang: str |
         baseline=_baseline_view(result.baseline),
         files=file_profiles(result, labels_per_column=limits.labels_per_column),
         owners=owner_profile(result, limit=limits.owners),
+        decisions=_decisions_view(result.decisions),
     )
 
 
@@ -466,6 +483,19 @@ def _baseline_view(baseline: Baseline | None) -> BaselineView | None:
         len(baseline.fixed),
         sorted(fixed.items(), key=lambda item: (-item[1], item[0])),
         baseline.not_audited_now,
+    )
+
+
+def _decisions_view(decisions: Decisions | None) -> DecisionsView | None:
+    if decisions is None:
+        return None
+    return DecisionsView(
+        PurePath(decisions.file).name,
+        len(decisions.decisions),
+        decisions.applied,
+        len(decisions.not_found_lines),
+        decisions.records_not_found,
+        decisions.not_found_lines[:10],
     )
 
 
@@ -915,6 +945,7 @@ def _cluster(
         hidden_pairs=max(0, len(evidence.pairs) - limits.pairs_per_cluster),
         risks=[_phrase(risk, lang) for risk in evidence.risks],
         evidence=others,
+        decided=any(pair.decided for pair in evidence.pairs),
     )
 
 
