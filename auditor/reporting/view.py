@@ -261,6 +261,8 @@ class ClusterView:
     risks: list[Phrase]
     evidence: list[EvidenceItem]
     decided: bool = False  # a person's decision (--decisions) joined some of its records
+    # How a decisions file names its records (file name, id or "row:N"), for "not the same person".
+    keys: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -946,6 +948,7 @@ def _cluster(
         risks=[_phrase(risk, lang) for risk in evidence.risks],
         evidence=others,
         decided=any(pair.decided for pair in evidence.pairs),
+        keys=[(PurePath(ref.file).name, ref.id or f"row:{ref.row}") for ref in finding.records],
     )
 
 

@@ -162,7 +162,52 @@
     apply();
   }
 
+  // "Not the same person" on a duplicate card: every pair of its records goes into a decisions file
+  // (file_a,id_a,file_b,id_b,decision) the person downloads and gives the next audit (--decisions).
+  function makeDecisions() {
+    var bar = document.querySelector(".decisions-bar");
+    var buttons = Array.prototype.slice.call(document.querySelectorAll("button.not-same"));
+    if (!bar || !buttons.length) return;
+    var count = bar.querySelector(".decisions-count");
+    var marked = new Set();
+    function cell(value) {
+      return /[",\r\n]/.test(value) ? '"' + value.replace(/"/g, '""') + '"' : value;
+    }
+    function show() {
+      bar.hidden = marked.size === 0;
+      count.textContent = bar.getAttribute("data-marked").split("{count}").join(String(marked.size));
+    }
+    buttons.forEach(function (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var on = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        if (on) marked.add(button); else marked.delete(button);
+        show();
+      });
+    });
+    bar.querySelector(".decisions-download").addEventListener("click", function () {
+      var lines = ["file_a,id_a,file_b,id_b,decision"];
+      buttons.forEach(function (button) {
+        if (!marked.has(button)) return;
+        var keys = JSON.parse(button.getAttribute("data-keys"));
+        for (var a = 0; a < keys.length; a += 1) {
+          for (var b = a + 1; b < keys.length; b += 1) {
+            lines.push([keys[a][0], keys[a][1], keys[b][0], keys[b][1], "not_same_person"].map(cell).join(","));
+          }
+        }
+      });
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(new Blob([lines.join("\n") + "\n"], {type: "text/csv"}));
+      link.download = "crm-audit-decisions.csv";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+    });
+  }
+
   document.querySelectorAll("[data-js-off]").forEach(function (note) { note.hidden = true; });
+  makeDecisions();
   document.querySelectorAll("table[data-sortable]").forEach(makeSortable);
   document.querySelectorAll("[data-filterable]").forEach(makeFilterable);
   // Printing shows everything, including the collapsed column mappings.

@@ -246,3 +246,48 @@ def test_stale_leads_sort_by_days_and_by_temperature(open_report: Any) -> None:
     warmth.get_by_role("button").click()
     assert column(warmth_at) == sorted(column(warmth_at), reverse=True)  # the warmest first
     assert len(set(column(warmth_at))) > 1
+
+
+def test_a_group_marked_not_the_same_person_downloads_as_decisions_the_next_audit_honours(
+    browser: Any, tmp_path: Path
+) -> None:
+    from auditor.api import audit
+    from auditor.demo import audit_samples, demo_config, sample_paths
+    from auditor.reporting.html_report import render_html
+
+    result = audit_samples(demo_config())
+    path = tmp_path / "demo.html"
+    path.write_text(render_html(result), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    try:
+        page.goto(path.as_uri())
+        card = page.locator("#kind-duplicate article.cluster").first
+        card.scroll_into_view_if_needed()
+        mark = card.get_by_role("button", name="Not the same person")
+        bar = page.locator(".decisions-bar")
+        assert bar.is_hidden()
+        mark.click()
+        assert mark.get_attribute("aria-pressed") == "true"
+        assert bar.is_visible() and "1 group(s) marked" in (bar.text_content() or "")
+        with page.expect_download() as download:
+            bar.get_by_role("button").click()
+        decisions = tmp_path / "decisions.csv"
+        download.value.save_as(decisions)
+    finally:
+        page.close()
+    lines = decisions.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "file_a,id_a,file_b,id_b,decision" and len(lines) >= 2
+    # The next audit of the same files with that file: the group is not reported again.
+    first_card = next(f for f in result.findings if f.kind == "duplicate")
+    group = {(Path(ref.file).name, ref.id or f"row:{ref.row}") for ref in first_card.records}
+    with sample_paths() as paths:
+        again = audit(
+            paths,
+            demo_config().with_overrides(decisions=str(decisions)),
+            display_names=[p.name for p in paths],
+        )
+    assert again.decisions is not None and again.decisions.applied == len(lines) - 1
+    for finding in again.findings:
+        if finding.kind in ("duplicate", "lead_is_contact"):
+            named = {(Path(ref.file).name, ref.id or f"row:{ref.row}") for ref in finding.records}
+            assert len(named & group) < 2, named
