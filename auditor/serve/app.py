@@ -41,6 +41,7 @@ from auditor import __version__
 from auditor.baseline import read_baseline
 from auditor.catalogue import report_languages
 from auditor.config import config_from_mapping
+from auditor.decisions import read_decisions
 from auditor.errors import ConfigError
 from auditor.reporting.formats import FORMATS
 from auditor.reporting.i18n import Translator
@@ -75,7 +76,7 @@ from auditor.serve.uploads import (
     stored_suffix,
     too_large_message,
 )
-from auditor.serve.worker import BASELINE_SETTING, FIXES, run_job
+from auditor.serve.worker import BASELINE_SETTING, DECISIONS_SETTING, FIXES, run_job
 from auditor.wording import Words
 
 STATIC = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
@@ -207,6 +208,12 @@ class _Routes:
                 audit_settings[BASELINE_SETTING] = {
                     "path": str(upload.baseline.path),
                     "name": upload.baseline.name,
+                }
+            if upload.decisions is not None:
+                await anyio.to_thread.run_sync(_check_decisions, upload.decisions)
+                audit_settings[DECISIONS_SETTING] = {
+                    "path": str(upload.decisions.path),
+                    "name": upload.decisions.name,
                 }
         except UploadError as refused:
             await anyio.to_thread.run_sync(self.manager.discard, job)
@@ -366,6 +373,18 @@ def _check_files(stored: list[StoredFile]) -> list[Path]:
     if refused:
         raise UploadError(415, *refused, accepted_types())
     return inputs
+
+
+def _check_decisions(stored: StoredFile) -> None:
+    """Read the decisions file now, as the previous findings JSON is: a wrong one is refused before
+    the audit, naming the file as given (the reader's detail, with its line, stays English)."""
+    try:
+        read_decisions(stored.path)
+    except ConfigError as wrong:
+        raise UploadError(
+            400, server_words("bad_decisions", name=stored.name, detail=wrong.describe())
+        ) from None
+    stored.path.chmod(0o400)
 
 
 def _check_baseline(stored: StoredFile) -> None:

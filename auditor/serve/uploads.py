@@ -33,6 +33,10 @@ FILE_FIELD = "files"
 # A findings JSON of an earlier audit, to compare with (at most one; not an export, so it does not
 # count against the number of files, only against the size limit).
 BASELINE_FIELD = "baseline"
+# A decisions file (auditor/decisions.py): pairs a person ruled not the same person, or the same.
+DECISIONS_FIELD = "decisions"
+# File inputs beside the exports: each takes one file at most, stored under the field's name.
+SINGLE_FILE_FIELDS = (BASELINE_FIELD, DECISIONS_FIELD)
 MAX_FIELD_BYTES = 4096
 MAX_NAME_CHARS = 120
 
@@ -76,6 +80,7 @@ class Upload:
     fields: dict[str, str] = field(default_factory=dict)
     files: list[StoredFile] = field(default_factory=list)
     baseline: StoredFile | None = None
+    decisions: StoredFile | None = None
 
 
 def display_name(raw: str, position: int) -> str:
@@ -221,22 +226,25 @@ class _PartReader:
         _, options = parse_options_header(self._disposition)
         name = options.get(b"name", b"").decode("utf-8", "replace")
         if not options.get(b"filename"):
-            if name in (FILE_FIELD, BASELINE_FIELD):
+            if name in (FILE_FIELD, *SINGLE_FILE_FIELDS):
                 return  # a file input left empty: browsers send a part without a file name
             if name not in FIELDS:
                 raise UploadError(400, server_words("unexpected_field", name=repr(name[:40])))
             self._field = name
             return
-        if name not in (FILE_FIELD, BASELINE_FIELD):
+        if name not in (FILE_FIELD, *SINGLE_FILE_FIELDS):
             raise UploadError(400, server_words("unexpected_file_field", name=repr(name[:40])))
         if not self.token_seen:
             raise UploadError(403, server_words("token_missing"))
         raw_name = options[b"filename"].decode("utf-8", "replace")
-        if name == BASELINE_FIELD:
-            if self.upload.baseline is not None:
-                raise UploadError(400, server_words("one_baseline"))
-            self._file = self._open(self.folder / "baseline", display_name(raw_name, 1))
-            self.upload.baseline = self._file
+        if name in SINGLE_FILE_FIELDS:
+            if getattr(self.upload, name) is not None:
+                refusal = (
+                    server_words("one_baseline") if name == BASELINE_FIELD else server_words("one_decisions")
+                )
+                raise UploadError(400, refusal)
+            self._file = self._open(self.folder / name, display_name(raw_name, 1))
+            setattr(self.upload, name, self._file)
             return
         if len(self.upload.files) >= self.max_files:
             raise UploadError(400, server_words("too_many_files", count=self.max_files))

@@ -35,6 +35,8 @@ OUTPUTS = {report.download: report.file_name.removeprefix("crm-audit-") for repo
 # The settings' entry (beside the configuration's sections) for an uploaded findings JSON of an
 # earlier audit: {"path": where it is stored, "name": the name it was uploaded under}.
 BASELINE_SETTING = "baseline"
+# The same for an uploaded decisions file (pairs ruled not the same person, or the same).
+DECISIONS_SETTING = "decisions_file"
 
 
 def run_job(
@@ -46,7 +48,11 @@ def run_job(
     try:
         sections = dict(settings)
         baseline = sections.pop(BASELINE_SETTING, None)
+        decisions = sections.pop(DECISIONS_SETTING, None)
         config = config_from_mapping(sections, source="the form")
+        if decisions:
+            # A file the server stored, never a path the form named (the form may not name files).
+            config = config.with_overrides(decisions=decisions["path"])
         result = audit(
             inputs,
             config,
@@ -57,6 +63,8 @@ def run_job(
         if result.baseline is not None and baseline:
             # The reports name the earlier audit as the person uploaded it, not by the server's path.
             result.baseline = replace(result.baseline, file=baseline["name"])
+        if result.decisions is not None and decisions:
+            result.decisions = replace(result.decisions, file=decisions["name"])
         out = Path(folder) / "out"
         out.mkdir(mode=0o700, exist_ok=True)
         for report in FORMATS:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +179,48 @@ def test_the_edges_that_show_a_control_and_its_focus_stand_out_3_to_1() -> None:
     assert ring, "the drop zone shows focus with a ring of a named colour"
     # The ring sits 2 px outside the zone, on the white card.
     assert _contrast(colours[ring.group(1)], white) >= 3
+
+
+def _upload_samples(app, extra: list[tuple[str, tuple[str, bytes, str]]] = ()):
+    from auditor.demo import sample_paths
+
+    with sample_paths() as paths:
+        parts = [("files", (path.name, path.read_bytes(), "application/octet-stream")) for path in paths]
+    return app.client.post(
+        "/jobs", data={"csrf_token": app.token, "as_of": AS_OF.isoformat()}, files=[*parts, *extra]
+    )
+
+
+def test_a_decisions_file_rules_a_group_apart(serve) -> None:
+    with serve() as app:
+        first = app.wait(_upload_samples(app).json()["id"])
+        findings = app.client.get(f"/jobs/{first['id']}/download/json").json()["findings"]
+        group = next(f for f in findings if f["kind"] == "duplicate" and len(f["records"]) == 2)
+        (a, b) = [(Path(ref["file"]).name, ref["id"] or f"row:{ref['row']}") for ref in group["records"]]
+        decisions = f"file_a,id_a,file_b,id_b,decision\n{a[0]},{a[1]},{b[0]},{b[1]},not_same_person\n"
+        response = _upload_samples(app, [("decisions", ("my-rulings.csv", decisions.encode(), "text/csv"))])
+        assert response.status_code == 202, response.text
+        status = app.wait(response.json()["id"])
+        assert status["state"] == "done", status
+        data = app.client.get(f"/jobs/{status['id']}/download/json").json()
+    assert data["decisions"]["file"] == "my-rulings.csv", "named as uploaded, not by the server's path"
+    assert data["decisions"]["applied"] == 1
+    pair = {a, b}
+    for finding in data["findings"]:
+        named = {(Path(ref["file"]).name, ref["id"] or f"row:{ref['row']}") for ref in finding["records"]}
+        assert not (finding["kind"] == "duplicate" and pair <= named)
+
+
+def test_a_wrong_decisions_file_is_refused_before_the_audit(serve) -> None:
+    with serve() as app:
+        bad = ("rulings.csv", b"who,what\nx,y\n", "text/csv")
+        response = app.client.post(
+            "/jobs",
+            data={"csrf_token": app.token},
+            files=[("files", (*fixture_bytes(LEAD), "text/csv")), ("decisions", bad)],
+        )
+        assert response.status_code == 400
+        assert response.json()["error"].startswith("The decisions file rulings.csv cannot be used: "), (
+            response.json()
+        )
+        assert app.job_folders() == []

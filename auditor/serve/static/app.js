@@ -157,6 +157,8 @@
     for (const name of ["as_of", "internal_domains", "partner_domains", "lang"]) body.append(name, form.elements[name].value);
     for (const file of chosen) body.append("files", file, file.name);
     if (previous.files.length) body.append("baseline", previous.files[0], previous.files[0].name);
+    const decisions = document.getElementById("decisions");
+    if (decisions.files.length) body.append("decisions", decisions.files[0], decisions.files[0].name);
 
     form.hidden = true;
     progress.hidden = false;
