@@ -15,18 +15,19 @@ records of a review group left apart still share it, which is what a reviewer lo
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from auditor.api import AuditResult
 from auditor.findings import RecordRef
 from auditor.fixes.planning import Plan, _state_of
 from auditor.fixes.sources import Sources
-from auditor.reporting.cells import inert
+from auditor.reporting.cells import inert_column
 from auditor.reporting.records_csv import NORMALISED_COLUMNS
 from auditor.survivorship import Candidate, Survivorship
 
@@ -89,18 +90,18 @@ def clean_frame(result: AuditResult, fixes: Plan, sources: Sources) -> pd.DataFr
 
 def write_clean(result: AuditResult, fixes: Plan, sources: Sources, folder: Path) -> Path:
     """Write DIR/clean/records.csv (written beside and moved in place, so a failed write leaves the
-    previous one whole); cells a spreadsheet would run as a formula are made inert."""
+    previous one whole) through Arrow's writer, as the normalised export is; cells a spreadsheet
+    would run as a formula are made inert."""
     frame = clean_frame(result, fixes, sources)
     target = folder / CLEAN_FOLDER
     target.mkdir(exist_ok=True)
     path = target / CLEAN_FILE
     part = target / f".{CLEAN_FILE}.part"
+    text = pd.DataFrame({column: inert_column(frame[column]) for column in CLEAN_COLUMNS})
+    schema = pa.schema([pa.field(column, pa.string()) for column in CLEAN_COLUMNS])
+    options = pacsv.WriteOptions(quoting_style="needed", quoting_header="none")
     try:
-        with part.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(CLEAN_COLUMNS)
-            for row in frame.itertuples(index=False, name=None):
-                writer.writerow([inert(str(value)) for value in row])
+        pacsv.write_csv(pa.Table.from_pandas(text, preserve_index=False).cast(schema), str(part), options)
         part.replace(path)
     finally:
         part.unlink(missing_ok=True)
