@@ -4,6 +4,7 @@ the matcher's review pair left for review; the clean set written from it and loa
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -21,6 +22,7 @@ from auditor.fixes.planning import Plan, plan_from
 from auditor.fixes.sources import Sources
 from auditor.loading import load_file
 from auditor.reporting.cells import inert
+from tests.conftest import FIXTURES
 
 EMAILS = ("email", "email_alt", "email_other")
 PHONES = ("phone", "mobile", "phone_other")
@@ -164,8 +166,15 @@ def test_every_email_and_phone_of_a_merged_group_is_kept_or_dropped(
 def test_the_clean_row_holds_the_values_the_plan_chose(
     result: AuditResult, sources: Sources, clean: pd.DataFrame, applied: list[dict[str, Any]]
 ) -> None:
+    assert _holds_plan_values(result, sources, clean, applied) >= 3
+
+
+def _holds_plan_values(
+    result: AuditResult, sources: Sources, clean: pd.DataFrame, applied: list[dict[str, Any]]
+) -> int:
     """For every changed header of a merge, the field it maps to holds the plan's value as the
-    model holds it: the canonical value of the record the plan took it from (a valid phone in E.164)."""
+    model holds it: the canonical value of the record the plan took it from (a valid phone in E.164).
+    Returns how many changed headers it checked."""
     changed = 0
     for action in applied:
         kept = _kept(action)
@@ -186,7 +195,7 @@ def test_the_clean_row_holds_the_values_the_plan_chose(
                     assert re.fullmatch(r"\+[1-9]\d{6,14}", row[name])
             else:
                 assert row[name].casefold() == entry["value"].strip().casefold()
-    assert changed >= 3
+    return changed
 
 
 def test_review_groups_stay_apart(
@@ -237,3 +246,22 @@ def test_write_fixes_writes_the_clean_set_and_a_risky_plan_merges_nothing(
     # Every group of the samples is risky: nothing is merged until a person reviews it.
     assert len(table.frame) == len(result.records)
     assert not table.frame["stands_for"].str.contains("; ").any()
+
+
+def test_a_plan_with_ready_merges_as_write_fixes_writes_it(tmp_path: Path) -> None:
+    """The multilingual fixture's groups are sure and of one owner: the plan merges them unreviewed,
+    and the clean set write_fixes writes holds each person once, with the plan's values."""
+    paths = sorted((FIXTURES / "multilingual").glob("*.csv"))
+    result = audit(paths)
+    write_fixes(result, tmp_path / "fixes")
+    planned = json.loads((tmp_path / "fixes" / "plan.json").read_text(encoding="utf-8"))
+    ready = [action for action in planned["actions"] if action["action"] != "close" and not action["review"]]
+    assert len(ready) >= 10
+    (table,) = load_file(tmp_path / "fixes" / "clean" / "records.csv")
+    clean = table.frame
+    sources = Sources(result)
+    test_one_row_per_person_after_the_applied_merges(result, clean, ready)
+    test_every_source_record_is_in_exactly_one_row(result, clean)
+    test_a_merged_row_stands_for_its_group_survivor_first(clean, ready)
+    test_every_email_and_phone_of_a_merged_group_is_kept_or_dropped(result, sources, clean, ready)
+    assert _holds_plan_values(result, sources, clean, ready) >= 1
