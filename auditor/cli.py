@@ -174,7 +174,7 @@ def _config(
     "--fixes",
     type=click.Path(),
     metavar="DIR",
-    help="Write a fix plan into DIR: plan.json (merges, conversions, closes) and before/ (the rows it changes).",
+    help="Write a fix plan into DIR: plan.json (merges, conversions, closes), before/ (the rows it changes) and clean/ (one row per person after it).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary; only errors.")
 def audit_command(
