@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from auditor.api import AuditResult
-from auditor.fixes.imports import IMPORT_FOLDER, README_FILE, write_imports
+from auditor.fixes.imports import IMPORT_FOLDER, README_FILE, import_specs, write_imports
 from auditor.resources import iter_rules_files, load_rules_toml
 from tests.test_fixes import fixes, result, samples, written  # noqa: F401 (module fixtures)
 
@@ -196,3 +196,43 @@ def test_review_and_cross_platform_merges_go_to_a_person(tmp_path: Path) -> None
     assert not (tmp_path / IMPORT_FOLDER).exists() or not _import_files(tmp_path)
     readme = (tmp_path / README_FILE).read_text(encoding="utf-8")
     assert "needs a person" in readme and "different platforms or objects" in readme
+
+
+def test_every_import_name_in_the_rules_is_a_header_the_platform_lists() -> None:
+    known = _vocabulary()
+    specs = import_specs()
+    assert set(specs) == {"salesforce", "hubspot", "dynamics365", "zoho", "pipedrive", "odoo"}
+    for platform, spec in specs.items():
+        names = {*spec.ids.values(), *spec.fields.values()}
+        for fields in spec.object_fields.values():
+            names |= set(fields.values())
+        assert names <= known[platform], (platform, names - known[platform])
+        assert len(spec.merge) >= 2
+
+
+def test_a_ready_conversion_updates_the_contact_and_leaves_the_conversion_to_a_person(tmp_path: Path) -> None:
+    dynamics = SimpleNamespace(
+        file="Kontakte.xlsx",
+        sheet="Kontakte",
+        platform="dynamics365",
+        object="contact",
+        columns={"(Nicht ändern) Kontakt": "source_id", "Mobiltelefon": "mobile", "E-Mail": "email"},
+    )
+    into = _ref("Kontakte.xlsx", 5, "0f5c-contact") | {"sheet": "Kontakte"}
+    convert = {
+        "action": "convert",
+        "cluster": "C3",
+        "lead": _ref("Lead.csv", 9, "00Q000000000009"),
+        "into": into,
+        "values": [
+            {"header": "Mobiltelefon", "value": "+4915112345678", "changed": True},
+            {"header": "E-Mail", "value": "same@example.com", "changed": False},
+        ],
+    }
+    write_imports({"actions": [convert]}, [dynamics, LEADS], tmp_path)
+    assert _rows(tmp_path / IMPORT_FOLDER / "dynamics365" / "update_contact.csv") == [
+        ["contactid", "mobilephone"],
+        ["0f5c-contact", "+4915112345678"],
+    ]
+    readme = (tmp_path / README_FILE).read_text(encoding="utf-8")
+    assert "convert Lead.csv row 9" in readme and "no importer converts a lead" in readme
