@@ -54,8 +54,12 @@ def test_results_are_deleted_once_every_download_is_taken(serve) -> None:
             names = archive.namelist()
             plan = json.loads(archive.read("plan.json"))
         # The fix plan as `--fixes` writes it: the restore file of each table it touches, by the
-        # names the files were uploaded under (never the server's storage names).
-        assert plan["schema_version"] == 1 and all(n == "plan.json" or n.startswith("before/") for n in names)
+        # names the files were uploaded under (never the server's storage names), the import files
+        # and the README saying how to apply them.
+        assert "README.md" in names
+        assert plan["schema_version"] == 1 and all(
+            n in ("plan.json", "README.md") or n.startswith(("before/", "import/")) for n in names
+        )
         touched = {ref["file"] for action in plan["actions"] for ref in _records_of(action)}
         assert touched and {f"before/{Path(file).name}" for file in touched} <= set(names)
         assert app.job_folders() == []
