@@ -19,6 +19,7 @@ from auditor.api import AuditResult
 from auditor.errors import AuditorError, ConfigError
 from auditor.findings import RecordRef
 from auditor.fixes.clean import write_clean
+from auditor.fixes.imports import write_imports
 from auditor.fixes.planning import Plan, plan_from
 from auditor.fixes.sources import Sources
 from auditor.loading import file_identity
@@ -51,7 +52,8 @@ def write_fixes(
     result: AuditResult, folder: str | Path, paths: Mapping[str, str | Path] | None = None
 ) -> Plan:
     """Plan the fixes of an audit and write them into `folder` (made when missing): plan.json,
-    before/ and clean/records.csv. `paths` as for `auditor.fixes.plan`. Returns the plan."""
+    before/, clean/records.csv, import/<platform>/ and README.md. `paths` as for
+    `auditor.fixes.plan`. Returns the plan."""
     check_fixes_dir(folder)
     folder = Path(folder)
     sources = Sources(result, paths)
@@ -60,6 +62,8 @@ def write_fixes(
     try:
         _write_before(fixes.touched, sources, folder / BEFORE_FOLDER)
         _replace(folder / PLAN_FILE, json.dumps(fixes.to_dict(), ensure_ascii=False, indent=1) + "\n")
+        # The import files and README are made from the plan as written, so they never say more than it.
+        write_imports(fixes.to_dict(), result.inputs, folder)
     except OSError as error:
         raise AuditorError(f"could not write the fix plan in {folder}: {error.strerror or error}") from None
     try:

@@ -25,7 +25,8 @@ from auditor.fixes import write_fixes
 from auditor.reporting.formats import FORMATS
 from auditor.serve.page import server_words
 
-# The fix plan (plan.json, before/ and clean/, as `crm-audit audit --fixes` writes them), as one ZIP archive.
+# The fix plan (plan.json, before/, clean/, import/ and README.md, as `crm-audit audit --fixes`
+# writes them), as one ZIP archive.
 FIXES = "fixes"
 # The job's result files, by download name (auditor/reporting/formats.py, then the fix plan); the
 # server serves exactly these.

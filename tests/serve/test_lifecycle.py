@@ -54,9 +54,13 @@ def test_results_are_deleted_once_every_download_is_taken(serve) -> None:
             names = archive.namelist()
             plan = json.loads(archive.read("plan.json"))
         # The fix plan as `--fixes` writes it: the restore file of each table it touches, by the
-        # names the files were uploaded under (never the server's storage names), and the clean set.
-        assert plan["schema_version"] == 1 and "clean/records.csv" in names
-        assert all(n in ("plan.json", "clean/records.csv") or n.startswith("before/") for n in names)
+        # names the files were uploaded under (never the server's storage names), the clean set, the
+        # import files and the README saying how to apply them.
+        assert plan["schema_version"] == 1 and "clean/records.csv" in names and "README.md" in names
+        assert all(
+            n in ("plan.json", "README.md", "clean/records.csv") or n.startswith(("before/", "import/"))
+            for n in names
+        )
         touched = {ref["file"] for action in plan["actions"] for ref in _records_of(action)}
         assert touched and {f"before/{Path(file).name}" for file in touched} <= set(names)
         assert app.job_folders() == []
