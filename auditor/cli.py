@@ -174,7 +174,7 @@ def _config(
     "--fixes",
     type=click.Path(),
     metavar="DIR",
-    help="Write a fix plan into DIR: plan.json (merges, conversions, closes), before/ (the rows it changes) and clean/ (one row per person after it).",
+    help="Write a fix plan into DIR: plan.json (merges, conversions, closes), before/ (the rows it changes), clean/ (one row per person after it) and import/ with README.md (files each CRM imports, and how).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no summary; only errors.")
 def audit_command(
