@@ -120,18 +120,8 @@ class Survivorship:
 
     def pick(self, keys: Mapping[str, Sequence[float]], members: Sequence[int]) -> tuple[int, list[str]]:
         """`survivor` over `members`, rows of `keys`: the index in `members` of the record to keep."""
-        left = list(range(len(members)))
-        decided: list[str] = []
-        for criterion in self.order:
-            values = keys[criterion]
-            best = min(values[members[index]] for index in left)
-            kept = [index for index in left if values[members[index]] == best]
-            if len(kept) < len(left):
-                decided.append(criterion)
-                left = kept
-            if len(left) == 1:
-                break
-        return left[0], decided or ["first_listed"]
+        chosen, decided = narrow(self.order, keys, members)
+        return chosen, [criterion for criterion, _ in decided] or ["first_listed"]
 
     def choose(self, rule: str, candidates: Sequence[Candidate], recency: Sequence[float]) -> int:
         """Which candidate a field's value comes from: an index into `candidates`, whose first is
@@ -165,3 +155,23 @@ def _days(dates: pd.Series, *, missing: float) -> Any:
     values = dates.to_numpy(dtype="datetime64[ns]").astype("int64").astype(float)
     values[pd.isna(dates).to_numpy()] = missing
     return values
+
+
+def narrow(
+    order: Sequence[str], keys: Mapping[str, Sequence[float]], members: Sequence[int]
+) -> tuple[int, list[tuple[str, list[int]]]]:
+    """The survivor order applied to `members` (rows of `keys`, the lowest key wins): the index in
+    `members` of the record kept, and each criterion that told records apart with the indexes still
+    in the running before it did (what a keep reason compares the kept record with)."""
+    left = list(range(len(members)))
+    decided: list[tuple[str, list[int]]] = []
+    for criterion in order:
+        values = keys[criterion]
+        best = min(values[members[index]] for index in left)
+        kept = [index for index in left if values[members[index]] == best]
+        if len(kept) < len(left):
+            decided.append((criterion, left))
+            left = kept
+        if len(left) == 1:
+            break
+    return left[0], decided

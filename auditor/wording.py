@@ -166,7 +166,9 @@ def field_words(name: str) -> str:
     return Words(key) if key in catalogue(FALLBACK) else name.replace("_", " ")
 
 
-_FOLDERS = re.compile(r"^.*[\\/]")
+# What comes before a file's name in a path, Windows' or POSIX's.
+FOLDERS = r"^.*[\\/]"
+_FOLDERS = re.compile(FOLDERS)
 
 
 def file_name(path: str) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from auditor.findings import SEVERITY_ORDER, ClusterEvidence, FieldComparison, Keep, PairEvidence
 from auditor.matching.comparisons import Comparison
-from auditor.survivorship import complete_fields, role_ranks, survivor_order
+from auditor.survivorship import complete_fields, narrow, role_ranks, survivor_order
 from auditor.wording import Several, Words, field_words, term
 
 if TYPE_CHECKING:
@@ -304,17 +304,7 @@ def _keep(facts: RecordFacts, positions: list[int], order: tuple[str, ...] = _SU
         "most_recent_activity": [-int(facts.recency[r]) for r in rows],
         "oldest_creation": [int(facts.created[r]) for r in rows],
     }
-    left = list(range(len(positions)))
-    decided: list[tuple[str, list[int]]] = []
-    for criterion in order:
-        best = min(keys[criterion][i] for i in left)
-        kept = [i for i in left if keys[criterion][i] == best]
-        if len(kept) < len(left):
-            decided.append((criterion, left))
-            left = kept
-        if len(left) == 1:
-            break
-    chosen = left[0]
+    chosen, decided = narrow(order, keys, range(len(positions)))
     reasons = [_keep_reason(facts, criterion, rows, rows[chosen], among) for criterion, among in decided]
     return Keep(chosen, Words("keep.reasons", {"reasons": Several(reasons or [Words("keep.first_listed")])}))
 

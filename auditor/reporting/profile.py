@@ -100,14 +100,14 @@ def file_profiles(result: AuditResult, *, labels_per_column: int = 8) -> list[Fi
     audited = [report for report in result.inputs if not report.error and report.role == "audited"]
     if not audited:
         return []
-    table = records["source_file"].astype(str) + "\x00" + records["source_sheet"].astype(str)
+    table = _table_of(records)
     codes, keys = pd.factorize(table, sort=False)
     code_of = {str(key): code for code, key in enumerate(keys)}
     profiles = []
     for report in audited:
         # Two inputs shown under one name (two folders' leads.csv) share their records' source_file:
         # profiled once, as the reports name them.
-        code = code_of.pop(f"{report.file}\x00{report.sheet or ''}", None)
+        code = code_of.pop(_table_key(report), None)
         if code is None:
             continue
         positions = np.flatnonzero(codes == code)
@@ -129,7 +129,7 @@ def owner_profile(result: AuditResult, *, limit: int | None = 25) -> OwnerProfil
     most to fix first (the first `limit`, or all)."""
     records = result.records
     with_owner = {
-        f"{report.file}\x00{report.sheet or ''}"
+        _table_key(report)
         for report in result.inputs
         if not report.error and "owner" in report.columns.values()
     }
@@ -137,7 +137,7 @@ def owner_profile(result: AuditResult, *, limit: int | None = 25) -> OwnerProfil
     is_person = people(records)
     owners_of = records["owner"].to_numpy(dtype=object)
     # A record of a file with no owner column is not "without an owner": nobody can tell.
-    table = records["source_file"].astype(str) + "\x00" + records["source_sheet"].astype(str)
+    table = _table_of(records)
     unknown = ~table.isin(with_owner).to_numpy()
     owners_of = np.where(unknown, NO_OWNER_COLUMN, owners_of)
     owner = owners_of[is_person]
@@ -247,3 +247,12 @@ def _kinds_per_owner(
     for (owner, kind), size in pairs.groupby(["owner", "kind"], sort=True).size().items():
         counted.setdefault(owner, Counter())[kind] = int(size)
     return counted
+
+
+def _table_of(records: pd.DataFrame) -> pd.Series:
+    """Each record's input table, as `_table_key` names a report's."""
+    return records["source_file"].astype(str) + "\x00" + records["source_sheet"].astype(str)
+
+
+def _table_key(report: InputReport) -> str:
+    return f"{report.file}\x00{report.sheet or ''}"

@@ -41,7 +41,7 @@ from auditor.model import CANONICAL_TYPES, TEMPERATURES
 from auditor.model import people as is_person
 from auditor.reporting.profile import FileProfile, OwnerProfile, file_profiles, owner_profile
 from auditor.reporting.summary import CLUSTER_KINDS, SEVERITIES, Action, HealthView, actions, health_score
-from auditor.wording import FALLBACK, Several, Words, said
+from auditor.wording import FALLBACK, FOLDERS, Several, Words, said
 
 LABEL_KINDS = ("unmapped_label",)
 
@@ -740,7 +740,7 @@ def _search_index(records: pd.DataFrame, group: Findings) -> str:
     located = flat >= 0
     at = flat[located]
     parts = [_arrow(records[name].take(at)) for name in _SEARCHED]
-    files = pc.replace_substring_regex(_arrow(records["source_file"].take(at)), r"^.*[\\/]", "")
+    files = pc.replace_substring_regex(_arrow(records["source_file"].take(at)), FOLDERS, "")
     rows = pc.cast(pa.array(records["source_row"].to_numpy()[at]), pa.string())
     parts.append(pc.binary_join_element_wise(files, rows, ":"))
     text = pc.binary_join_element_wise(*parts, " ").to_numpy(zero_copy_only=False).astype(object)

@@ -376,28 +376,30 @@ def _check_files(stored: list[StoredFile]) -> list[Path]:
 
 
 def _check_decisions(stored: StoredFile) -> None:
-    """Read the decisions file now, as the previous findings JSON is: a wrong one is refused before
-    the audit, naming the file as given (the reader's detail, with its line, stays English)."""
-    try:
-        read_decisions(stored.path)
-    except ConfigError as wrong:
-        raise UploadError(
-            400, server_words("bad_decisions", name=stored.name, detail=wrong.describe())
-        ) from None
-    stored.path.chmod(0o400)
+    """The decisions file, read now as the previous findings JSON is (see `_check_stored`)."""
+    _check_stored(
+        stored, read_decisions, lambda detail: server_words("bad_decisions", name=stored.name, detail=detail)
+    )
 
 
 def _check_baseline(stored: StoredFile) -> None:
-    """Read the previous findings JSON now: a wrong file is refused in a second, like a wrong export,
-    rather than failing the audit after the upload. Raises UploadError (400) naming the file as given."""
+    """The previous findings JSON, read now (see `_check_stored`)."""
+    _check_stored(
+        stored, read_baseline, lambda detail: server_words("bad_baseline", name=stored.name, detail=detail)
+    )
+
+
+def _check_stored(
+    stored: StoredFile, read: Callable[[Path], object], refusal: Callable[[str], Words]
+) -> None:
+    """Read a file given beside the exports now: a wrong one is refused in a second, like a wrong
+    export, rather than failing the audit after the upload. Raises UploadError (400) naming the file
+    as given. The reader words its errors in English only (the CLI's too): the detail stays English
+    inside a sentence of the page's language."""
     try:
-        read_baseline(stored.path)
+        read(stored.path)
     except ConfigError as wrong:
-        # read_baseline words its errors in English only (the CLI's too): the detail stays English
-        # inside a sentence of the page's language.
-        raise UploadError(
-            400, server_words("bad_baseline", name=stored.name, detail=wrong.describe())
-        ) from None
+        raise UploadError(400, refusal(wrong.describe())) from None
     stored.path.chmod(0o400)
 
 
