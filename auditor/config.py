@@ -30,6 +30,7 @@ def _frozen(mapping: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
 # nanoseconds: 1677-09-22 to 2262-04-11).
 FIRST_AS_OF = dt.date(1678, 1, 1)
 LAST_AS_OF = dt.date(2261, 12, 31)
+PHONE_FORMATS = ("as_exported", "e164")
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,8 @@ class Config:
     survivorship: Mapping[str, Any] = field(default_factory=_frozen)
     # A decisions file (auditor/decisions.py): pairs a person ruled the same person or not.
     decisions: str | None = None
+    # How a fix plan writes valid phones: "as_exported" leaves them, "e164" plans their E.164 form.
+    phone_format: str = "as_exported"
 
     def __post_init__(self) -> None:
         if not FIRST_AS_OF <= self.as_of <= LAST_AS_OF:
@@ -78,6 +81,10 @@ class Config:
             )
         if self.object is not None and self.object not in objects():
             raise ConfigError(f"unknown object {self.object!r}", hint=f"Use one of: {', '.join(objects())}")
+        if self.phone_format not in PHONE_FORMATS:
+            raise ConfigError(
+                f"phone_format must be one of {', '.join(PHONE_FORMATS)}, not {self.phone_format!r}"
+            )
         if self.stale_after_days < 1:
             raise ConfigError("stale_after_days must be a positive number of days")
         for code, level in self.severity.items():
@@ -130,7 +137,7 @@ def config_from_mapping(
     data: Mapping[str, Any], *, source: str = "configuration", folder: Path | None = None
 ) -> Config:
     """Build a Config from the TOML layout documented in the README (also used by `crm-audit serve`)."""
-    known_sections = {"audit", "rules", "columns", "vocabulary", "report", "fields", "survivorship"}
+    known_sections = {"audit", "rules", "columns", "vocabulary", "report", "fields", "survivorship", "fixes"}
     unknown = sorted(set(data) - known_sections)
     if unknown:
         raise ConfigError(
@@ -141,6 +148,7 @@ def config_from_mapping(
     audit = dict(data.get("audit", {}))
     rules = dict(data.get("rules", {}))
     report = dict(data.get("report", {}))
+    fixes = dict(data.get("fixes", {}))
     values: dict[str, Any] = {}
     try:
         if "as_of" in audit:
@@ -181,6 +189,10 @@ def config_from_mapping(
             values["lang"] = str(report.pop("lang"))
         if report:
             raise ConfigError(f"unknown setting {sorted(report)[0]!r} in [report]", file=source)
+        if "phone_format" in fixes:
+            values["phone_format"] = str(fixes.pop("phone_format"))
+        if fixes:
+            raise ConfigError(f"unknown setting {sorted(fixes)[0]!r} in [fixes]", file=source)
         if "columns" in data:
             values["columns"] = _frozen(
                 {

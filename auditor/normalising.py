@@ -666,6 +666,11 @@ def email_statuses(emails: pd.Series) -> pd.Series:
     return status
 
 
+def email_is_valid(address: str) -> bool:
+    """One address judged as email_statuses judges a column of them."""
+    return bool(email_statuses(pd.Series([address], dtype="str")).iloc[0] == "valid")
+
+
 @cache
 def _email_is_valid(address: str) -> bool:
     try:

@@ -18,7 +18,7 @@ from auditor.demo import demo_config, sample_paths
 from auditor.findings import RecordRef
 from auditor.fixes import write_fixes
 from auditor.fixes.clean import CLEAN_COLUMNS, clean_frame, record_name, write_clean
-from auditor.fixes.planning import Plan, plan_from
+from auditor.fixes.planning import RECORD_ACTIONS, Plan, plan_from
 from auditor.fixes.sources import Sources
 from auditor.loading import load_file
 from auditor.reporting.cells import inert
@@ -52,14 +52,16 @@ def fixes(result: AuditResult, sources: Sources) -> Plan:
     """The plan as a reviewer leaves it who approved every sure group and none set aside for review."""
     planned = plan_from(result, sources)
     for action in planned.actions:
-        if action["action"] != "close":
+        if action["action"] not in RECORD_ACTIONS:
             action["review"] = action["confidence"] == "review"
     return planned
 
 
 @pytest.fixture(scope="module")
 def applied(fixes: Plan) -> list[dict[str, Any]]:
-    found = [action for action in fixes.actions if action["action"] != "close" and not action["review"]]
+    found = [
+        action for action in fixes.actions if action["action"] not in RECORD_ACTIONS and not action["review"]
+    ]
     assert len(found) >= 5 and any(action["action"] == "convert" for action in found)
     return found
 
@@ -222,6 +224,22 @@ def test_closes_set_the_leads_state(clean: pd.DataFrame, sources: Sources, fixes
         assert row["lead_state"] in wanted.split()
 
 
+def test_updates_set_the_records_fields_and_type(clean: pd.DataFrame, sources: Sources, fixes: Plan) -> None:
+    updates = [action for action in fixes.actions if action["action"] == "update"]
+    assert {action["kind"] for action in updates} >= {"customer_as_lead", "invalid_email"}
+    for action in updates:
+        row = _row(clean, action["record"])
+        table = sources.table(action["record"]["file"], action["record"].get("sheet"))
+        for change in [action, *action["also"]]:
+            assert row[table.field_of(change["header"])] == change["new"]
+        if action["kind"] == "invalid_email":
+            assert row["email_status"] == "valid"
+        else:
+            # A customer's labels say no lead state once its lead status is cleared.
+            assert row["record_type"] == action["type"]
+            assert row["lead_state"] == ""
+
+
 def test_the_clean_file_loads_back_as_text_and_inert(clean: pd.DataFrame) -> None:
     for column in clean.columns:
         assert all(isinstance(value, str) for value in clean[column]), column
@@ -255,7 +273,11 @@ def test_a_plan_with_ready_merges_as_write_fixes_writes_it(tmp_path: Path) -> No
     result = audit(paths)
     write_fixes(result, tmp_path / "fixes")
     planned = json.loads((tmp_path / "fixes" / "plan.json").read_text(encoding="utf-8"))
-    ready = [action for action in planned["actions"] if action["action"] != "close" and not action["review"]]
+    ready = [
+        action
+        for action in planned["actions"]
+        if action["action"] not in RECORD_ACTIONS and not action["review"]
+    ]
     assert len(ready) >= 10
     (table,) = load_file(tmp_path / "fixes" / "clean" / "records.csv")
     clean = table.frame

@@ -26,7 +26,7 @@ from auditor.config import config_from_mapping
 from auditor.demo import demo_config, sample_paths
 from auditor.errors import AuditorError, ConfigError
 from auditor.findings import ClusterEvidence
-from auditor.fixes import ACTION_OF_KIND, before_name, fixes_schema, plan, write_fixes
+from auditor.fixes import ACTION_OF_KIND, RECORD_ACTIONS, before_name, fixes_schema, plan, write_fixes
 from auditor.loading import load_file
 from auditor.matching.explaining import RecordFacts, _keep
 from auditor.survivorship import Candidate, Survivorship
@@ -77,13 +77,13 @@ def _names(result: AuditResult) -> set[str]:
 def _applied(action: dict[str, Any]) -> bool:
     """Risky groups are applied as a reviewer who checked them would; pairs the matcher only set
     aside for review are not: they stay separate, as the plan says they should until a person decides."""
-    return action["action"] == "close" or action["confidence"] != "review"
+    return action["action"] in RECORD_ACTIONS or action["confidence"] != "review"
 
 
 def apply_plan(fixes: dict[str, Any], source: Path, target: Path) -> None:
-    """Copy the inputs and apply the plan's merges, conversions and closes: merged records and
-    converted leads are emptied (a loader skips empty rows and keeps the others' numbers), the
-    survivor gets its final values, a closed lead its new status. Each cell changed must hold
+    """Copy the inputs and apply the plan's merges, conversions, updates and closes: merged records
+    and converted leads are emptied (a loader skips empty rows and keeps the others' numbers), the
+    survivor gets its final values, an updated or closed record its new cells (a clear empties one). Each cell changed must hold
     what the plan says it holds now."""
     edits: dict[tuple[str, str | None], dict[int, dict[str, tuple[str | None, str]]]] = {}
     emptied: dict[tuple[str, str | None], set[int]] = {}
@@ -92,10 +92,11 @@ def apply_plan(fixes: dict[str, Any], source: Path, target: Path) -> None:
         return record["file"], record.get("sheet")
 
     for action in filter(_applied, fixes["actions"]):
-        if action["action"] == "close":
+        if action["action"] in RECORD_ACTIONS:
             record = action["record"]
             row = edits.setdefault(table(record), {}).setdefault(record["row"], {})
             for change in [action, *action["also"]]:
+                assert change["header"] not in row, ("two actions write one cell", record, change)
                 row[change["header"]] = (change["old"], change["new"])
             continue
         survivor = action["survivor"] if action["action"] == "merge" else action["into"]
@@ -103,6 +104,7 @@ def apply_plan(fixes: dict[str, Any], source: Path, target: Path) -> None:
         row = edits.setdefault(table(survivor), {}).setdefault(survivor["row"], {})
         for value in action["values"]:
             if value["changed"]:
+                assert value["header"] not in row, ("two actions write one cell", survivor, value)
                 row[value["header"]] = (None, value["value"])
         for record in gone:
             emptied.setdefault(table(record), set()).add(record["row"])
@@ -194,7 +196,7 @@ def test_applying_the_plan_leaves_no_merge_to_do_and_finds_nothing_new(
     result: AuditResult, fixes: dict[str, Any], samples: Path, tmp_path: Path
 ) -> None:
     applied = [action for action in fixes["actions"] if _applied(action)]
-    assert {action["action"] for action in applied} == {"merge", "convert", "close"}
+    assert {action["action"] for action in applied} == {"merge", "convert", "close", "update"}
     apply_plan(fixes, samples, tmp_path)
     again = _audit(tmp_path)
 
@@ -210,7 +212,7 @@ def test_applying_the_plan_leaves_no_merge_to_do_and_finds_nothing_new(
     closed = {
         (action["record"]["file"], action["record"]["row"])
         for action in applied
-        if action["action"] == "close"
+        if action["action"] in RECORD_ACTIONS
     }
     for finding in again.findings:
         if finding.kind in ("stale_lead", "converted_lead_open"):
@@ -218,12 +220,12 @@ def test_applying_the_plan_leaves_no_merge_to_do_and_finds_nothing_new(
     assert len(again.records) == len(result.records) - sum(
         len(action["merged"]) if action["action"] == "merge" else 1
         for action in applied
-        if action["action"] != "close"
+        if action["action"] not in RECORD_ACTIONS
     )
 
     # Every email and phone of every merged record is in the survivor or listed as dropped.
     for action in applied:
-        if action["action"] == "close":
+        if action["action"] in RECORD_ACTIONS:
             continue
         survivor = action["survivor"] if action["action"] == "merge" else action["into"]
         kept_emails, kept_phones = _contact_points(_locate(again, survivor))
@@ -244,14 +246,14 @@ def test_applying_the_plan_leaves_no_merge_to_do_and_finds_nothing_new(
 
 def test_every_finding_has_one_action_or_a_reason(result: AuditResult, fixes: dict[str, Any]) -> None:
     assert len(fixes["actions"]) + len(fixes["without_fix"]) == len(result.findings)
-    counts = {kind: 0 for kind in ("merge", "convert", "close")}
+    counts = {kind: 0 for kind in ("merge", "convert", "close", "update")}
     for action in fixes["actions"]:
         counts[action["action"]] += 1
     # The figures the README gives.
-    assert counts == {"merge": 8, "convert": 3, "close": 4}
+    assert counts == {"merge": 8, "convert": 3, "close": 4, "update": 7}
     claimed: list[tuple[str, int]] = []
     for action in fixes["actions"]:
-        if action["action"] == "close":
+        if action["action"] in RECORD_ACTIONS:
             continue
         group = (
             [action["survivor"], *action["merged"]]
@@ -272,7 +274,7 @@ def test_the_survivor_is_the_record_the_finding_keeps(result: AuditResult, fixes
             keeps[frozenset((ref.file, ref.row) for ref in finding.records)] = (kept.file, kept.row)
     checked = 0
     for action in fixes["actions"]:
-        if action["action"] == "close":
+        if action["action"] in RECORD_ACTIONS:
             continue
         survivor = action["survivor"] if action["action"] == "merge" else action["into"]
         gone = action["merged"] if action["action"] == "merge" else [action["lead"]]
@@ -283,7 +285,7 @@ def test_the_survivor_is_the_record_the_finding_keeps(result: AuditResult, fixes
 
 
 def test_risky_groups_are_planned_for_review_with_their_reasons(fixes: dict[str, Any]) -> None:
-    groups = [action for action in fixes["actions"] if action["action"] != "close"]
+    groups = [action for action in fixes["actions"] if action["action"] not in RECORD_ACTIONS]
     assert all(action["review"] for action in groups)  # every sample group spans owners or platforms
     codes = {reason["code"] for action in groups for reason in action["review_reasons"]}
     assert {"different_owners", "different_platforms", "confidence_review"} <= codes
@@ -318,7 +320,7 @@ def test_closes_use_a_label_the_file_already_uses(fixes: dict[str, Any]) -> None
     closes = {
         (action["record"]["file"], action["record"]["row"]): action
         for action in fixes["actions"]
-        if action["action"] == "close"
+        if action["action"] in RECORD_ACTIONS
     }
     converted = closes["salesforce_Lead.csv", 67]
     assert (converted["header"], converted["old"], converted["new"], converted["also"]) == (
@@ -354,6 +356,133 @@ def test_why_a_finding_has_no_fix(fixes: dict[str, Any], file: str, row: int, co
     ]
     assert [entry["reason_code"] for entry in entries] == [code]
     assert entries[0]["reason"]
+
+
+def _without_of(fixes: dict[str, Any], kind: str, file: str, row: int) -> dict[str, Any]:
+    (entry,) = [
+        entry
+        for entry in fixes["without_fix"]
+        if entry["kind"] == kind and (entry["records"][0]["file"], entry["records"][0]["row"]) == (file, row)
+    ]
+    return entry
+
+
+def test_a_lead_that_is_someone_else_gets_the_files_own_label(fixes: dict[str, Any]) -> None:
+    updates = {
+        (action["record"]["file"], action["record"]["row"]): action
+        for action in fixes["actions"]
+        if action["action"] == "update" and action["kind"] != "invalid_email"
+    }
+    hubspot = updates["hubspot_contacts_fr.csv", 55]
+    assert (hubspot["rule"], hubspot["type"]) == ("CL001", "customer")
+    assert (hubspot["header"], hubspot["old"], hubspot["new"]) == ("Phase du cycle de vie", "Lead", "Client")
+    # A customer with lead status "Nouveau" would contradict itself (CL007): the status is cleared.
+    assert hubspot["also"] == [{"header": "Statut du lead", "old": "Nouveau", "new": ""}]
+    pipedrive = updates["pipedrive_persons.csv", 38]
+    assert (pipedrive["header"], pipedrive["old"], pipedrive["new"], pipedrive["also"]) == (
+        "Person - Label",
+        "Hot lead",
+        "Customer",
+        [],
+    )
+    # A lead that is a lead by its object, not its labels, converts in the CRM; staff are no leads;
+    # a label the file never uses is not invented; a company name alone is not enough.
+    expected = {
+        ("customer_as_lead", "salesforce_Lead.csv", 62): "convert_in_crm",
+        ("partner_as_lead", "dynamics365_clientes_potenciales_es.xlsx", 50): "convert_in_crm",
+        ("employee_as_lead", "salesforce_Lead.csv", 66): "staff_record",
+        ("partner_as_lead", "hubspot_contacts_fr.csv", 58): "no_target_label",
+        ("employee_as_lead", "pipedrive_persons.csv", 43): "no_target_label",
+        ("customer_as_lead", "pipedrive_persons.csv", 21): "weak_evidence",
+        ("customer_as_lead", "salesforce_Lead.csv", 61): "merged_away",
+    }
+    for (kind, file, row), code in expected.items():
+        assert _without_of(fixes, kind, file, row)["reason_code"] == code, (kind, file, row)
+
+
+def test_an_invalid_email_is_repaired_only_when_it_can_mean_one_address(fixes: dict[str, Any]) -> None:
+    repairs = {
+        (action["record"]["file"], action["record"]["row"]): (action["header"], action["old"], action["new"])
+        for action in fixes["actions"]
+        if action["action"] == "update" and action["kind"] == "invalid_email"
+    }
+    assert repairs == {
+        ("hubspot_contacts_fr.csv", 63): (
+            "E-mail",
+            "juliette.rousseau@societe-orme,fr",
+            "juliette.rousseau@societe-orme.fr",
+        ),
+        ("salesforce_Lead.csv", 74): ("Email", "l.ferreira@@grupo-cumbre.es", "l.ferreira@grupo-cumbre.es"),
+        ("dynamics365_clientes_potenciales_es.xlsx", 54): (
+            "Correo electrónico",
+            "javier.castillo @ servicios-cumbre.es",
+            "javier.castillo@servicios-cumbre.es",
+        ),
+    }
+    # acme-like company domains without their ending could be .com, .co.uk or anything else.
+    entry = _without_of(fixes, "invalid_email", "salesforce_Lead.csv", 73)
+    assert entry["reason_code"] == "ambiguous" and "'mark.owens@harwick-sons'" in entry["reason"]
+
+
+def test_a_stale_lead_that_is_a_customer_is_moved_not_closed(samples: Path, tmp_path: Path) -> None:
+    for path in samples.iterdir():
+        shutil.copy(path, tmp_path / path.name)
+    contacts = tmp_path / "hubspot_contacts_fr.csv"
+    text = contacts.read_text(encoding="utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    rows[54][rows[0].index("Date de la dernière activité")] = "03/01/2024 10:00"  # row 55, a customer
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    contacts.write_text(out.getvalue(), encoding="utf-8-sig", newline="")
+    result = _audit(tmp_path)
+    kinds = {finding.kind for finding in result.findings if finding.records[0].row == 55}
+    assert {"stale_lead", "customer_as_lead"} <= kinds
+    fixes = plan(result, {name: tmp_path / name for name in _names(result)}).to_dict()
+    assert _without_of(fixes, "stale_lead", "hubspot_contacts_fr.csv", 55)["reason_code"] == "retyped"
+    assert [
+        action["new"]
+        for action in fixes["actions"]
+        if action.get("record", {}).get("row") == 55 and action["record"]["file"] == "hubspot_contacts_fr.csv"
+    ] == ["Client"]
+
+
+def test_phones_get_their_e164_form_when_the_config_asks(samples: Path, tmp_path: Path) -> None:
+    config = demo_config().with_overrides(phone_format="e164")
+    result = _audit(samples, config)
+    fixes = plan(result, {name: samples / name for name in _names(result)}).to_dict()
+    formats = [action for action in fixes["actions"] if action.get("kind") == "phone_format"]
+    assert len(formats) > 50
+    for action in formats:
+        assert re.fullmatch(r"\+[1-9][0-9]{6,14}", action["new"]), action
+        assert action["rule"] == "E164" and action["also"] == []
+    # A format is no finding's fix: every finding still has one action or one reason.
+    assert len(fixes["actions"]) - len(formats) + len(fixes["without_fix"]) == len(result.findings)
+    jsonschema.validate(fixes, fixes_schema())
+    # An extension is never cut off, and no merged-away record is formatted.
+    gone = {
+        (record["file"], record["row"])
+        for action in fixes["actions"]
+        if action["action"] in ("merge", "convert") and action["confidence"] != "review"
+        for record in (action["merged"] if action["action"] == "merge" else [action["lead"]])
+    }
+    assert not gone & {(action["record"]["file"], action["record"]["row"]) for action in formats}
+
+    apply_plan(fixes, samples, tmp_path)
+    again = _audit(tmp_path, config)
+    assert {_identity(finding) for finding in again.findings} <= {
+        _identity(finding) for finding in result.findings
+    }
+    for action in formats:
+        record = _locate(again, action["record"])
+        assert action["new"] in (record["phone_raw"], record["mobile_raw"]), action
+    # Formatted once, nothing is left to format.
+    again_plan = plan(again, {name: tmp_path / name for name in _names(again)})
+    formatted = {(action["record"]["file"], action["record"]["row"], action["header"]) for action in formats}
+    assert not formatted & {
+        (action["record"]["file"], action["record"]["row"], action["header"])
+        for action in again_plan.actions
+        if action.get("kind") == "phone_format"
+    }
 
 
 def test_a_stale_lead_with_a_status_nobody_knows_waits_for_its_mapping(samples: Path, tmp_path: Path) -> None:
@@ -588,6 +717,19 @@ def test_the_config_can_change_a_field_rule_and_the_plan_follows(result: AuditRe
 def test_a_wrong_survivorship_section_is_refused(section: dict[str, Any], says: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(says)):
         config_from_mapping({"survivorship": section})
+
+
+@pytest.mark.parametrize(
+    ("section", "says"),
+    [
+        ({"phone_format": "national"}, "phone_format must be one of as_exported, e164, not 'national'"),
+        ({"phones": "e164"}, "unknown setting 'phones' in [fixes]"),
+    ],
+)
+def test_a_wrong_fixes_section_is_refused(section: dict[str, Any], says: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(says)):
+        config_from_mapping({"fixes": section})
+    assert config_from_mapping({"fixes": {"phone_format": "e164"}}).phone_format == "e164"
 
 
 def test_a_plan_refuses_a_file_changed_since_the_audit(

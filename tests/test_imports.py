@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from auditor.api import AuditResult
+from auditor.fixes import RECORD_ACTIONS
 from auditor.fixes.imports import IMPORT_FOLDER, README_FILE, import_specs, write_imports
 from auditor.resources import iter_rules_files, load_rules_toml
 from tests.test_fixes import fixes, result, samples, written  # noqa: F401 (module fixtures)
@@ -58,13 +59,17 @@ def test_import_files_exist_for_each_platform_the_ready_actions_touch(
     fixes: dict[str, Any],  # noqa: F811
 ) -> None:
     ready = [action for action in fixes["actions"] if not action.get("review")]
-    touched = {_platform_of(result, action["record"]) for action in ready if action["action"] == "close"}
-    assert touched >= {"salesforce", "dynamics365"}  # the samples' closes
+    touched = {
+        _platform_of(result, action["record"]) for action in ready if action["action"] in RECORD_ACTIONS
+    }
+    assert touched >= {"salesforce", "dynamics365", "hubspot", "pipedrive"}  # the samples' closes and updates
     folders = {path.name for path in (written / IMPORT_FOLDER).iterdir()}
     assert folders == touched
     for platform in touched:
         assert list((written / IMPORT_FOLDER / platform).glob("update_*.csv"))
-    # every close's new value is in its platform's update file, on the record's id
+    # every close's and update's new value is in its platform's update file, on the record's id; a
+    # clear (which an empty import cell cannot say) is in the README for a person
+    readme = (written / README_FILE).read_text(encoding="utf-8")
     for action in ready:
         platform = _platform_of(result, action["record"])
         cells = {
@@ -74,8 +79,12 @@ def test_import_files_exist_for_each_platform_the_ready_actions_touch(
             if row[0] == action["record"]["id"]
             for cell in row
         }
-        assert action["new"] in cells
-    assert (written / README_FILE).read_text(encoding="utf-8").count("before/") >= 1
+        for change in [action, *action["also"]]:
+            if change["new"]:
+                assert change["new"] in cells
+            else:
+                assert f"clear {change['header']!r} (now {change['old']!r})" in readme
+    assert readme.count("before/") >= 1
 
 
 def test_every_import_header_is_one_the_platform_documents(written: Path) -> None:  # noqa: F811

@@ -10,7 +10,16 @@ migration-ready set of one row per person after it.
     write_fixes(result, "fixes/")         # fixes/plan.json, fixes/before/*.csv, fixes/clean/records.csv
 """
 
-from auditor.fixes.planning import ACTION_OF_KIND, Plan, plan
+from auditor.fixes.planning import ACTION_OF_KIND, RECORD_ACTIONS, Plan, plan
 from auditor.fixes.writing import before_name, check_fixes_dir, fixes_schema, write_fixes
 
-__all__ = ["ACTION_OF_KIND", "Plan", "before_name", "check_fixes_dir", "fixes_schema", "plan", "write_fixes"]
+__all__ = [
+    "ACTION_OF_KIND",
+    "RECORD_ACTIONS",
+    "Plan",
+    "before_name",
+    "check_fixes_dir",
+    "fixes_schema",
+    "plan",
+    "write_fixes",
+]

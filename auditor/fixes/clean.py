@@ -25,7 +25,7 @@ import pyarrow.csv as pacsv
 
 from auditor.api import AuditResult
 from auditor.findings import RecordRef
-from auditor.fixes.planning import Plan, _state_of
+from auditor.fixes.planning import RECORD_ACTIONS, Plan, _label_columns, _state_of
 from auditor.fixes.sources import Sources
 from auditor.reporting.cells import inert_column
 from auditor.reporting.records_csv import NORMALISED_COLUMNS
@@ -68,8 +68,8 @@ def clean_frame(result: AuditResult, fixes: Plan, sources: Sources) -> pd.DataFr
     gone: set[int] = set()
     rules = Survivorship.of(result.config.survivorship)
     for action in fixes.actions:
-        if action["action"] == "close":
-            _close(frame, action, sources)
+        if action["action"] in RECORD_ACTIONS:
+            _change(frame, action, sources)
             continue
         if action["review"]:
             continue
@@ -108,10 +108,12 @@ def write_clean(result: AuditResult, fixes: Plan, sources: Sources, folder: Path
     return path
 
 
+def _ref(record: Mapping[str, Any]) -> RecordRef:
+    return RecordRef(record["file"], int(record["row"]), record.get("id"), record.get("sheet"))
+
+
 def _position(sources: Sources, record: Mapping[str, Any]) -> int:
-    return sources.position(
-        RecordRef(record["file"], int(record["row"]), record.get("id"), record.get("sheet"))
-    )
+    return sources.position(_ref(record))
 
 
 def _merge(
@@ -152,15 +154,21 @@ def _candidate(
     return Candidate(index, value, invalid=check == "invalid", valid=check == "valid")
 
 
-def _close(frame: pd.DataFrame, action: Mapping[str, Any], sources: Sources) -> None:
-    """The lead's state columns as the plan sets them, and `lead_state` the state they mean."""
+def _change(frame: pd.DataFrame, action: Mapping[str, Any], sources: Sources) -> None:
+    """The record's fields as a close or an update sets them, an update's new type in
+    `record_type`, a repaired email's check, and `lead_state` the state its labels say after."""
     record = action["record"]
     position = _position(sources, record)
     table = sources.table(record["file"], record.get("sheet"))
+    cells = dict(sources.cells(_ref(record)))
     for change in [action, *action["also"]]:
+        cells[change["header"]] = change["new"]
         name = table.field_of(change["header"])
         if name in frame.columns:
-            frame.at[position, name] = change["new"]
-    state = _state_of(table, action["header"], action["new"])
-    if state:
-        frame.at[position, "lead_state"] = state
+            frame.at[position, name] = change["new"].strip()
+        if name == "email":
+            frame.at[position, "email_status"] = "valid"
+    if "type" in action:
+        frame.at[position, "record_type"] = action["type"]
+    states = (_state_of(table, header, cells[header]) for header in _label_columns(table))
+    frame.at[position, "lead_state"] = next((state for state in states if state), "")

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from auditor.fixes.planning import RECORD_ACTIONS
 from auditor.resources import iter_rules_files, load_rules_toml
 
 IMPORT_FOLDER = "import"
@@ -173,13 +174,14 @@ def write_imports(plan: Mapping[str, Any], inputs: Iterable[Any], folder: str | 
 
     for action in plan.get("actions", []):
         kind = action["action"]
-        if kind == "close":
+        if kind in RECORD_ACTIONS:
             changes = [action, *action.get("also", [])]
             ref = action["record"]
-            if action.get("review"):
-                by_hand.append(f"close {name(ref)}: marked for review")
-                continue
-            update(ref, ((change["header"], change["new"]) for change in changes), "close")
+            # An empty cell in an import file leaves the value as it is: a clear is for a person.
+            for change in changes:
+                if not change["new"]:
+                    by_hand.append(f"{kind} {name(ref)}: clear {change['header']!r} (now {change['old']!r})")
+            update(ref, ((change["header"], change["new"]) for change in changes if change["new"]), kind)
             continue
         survivor = action["survivor"] if kind == "merge" else action["into"]
         others = action.get("merged", []) if kind == "merge" else [action["lead"]]

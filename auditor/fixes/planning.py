@@ -9,26 +9,62 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from auditor.api import AuditResult
 from auditor.checking.rules._leads import ENDED_STATES, OPEN_STATES
+from auditor.checking.rules.cl007_lifecycle_conflict import conflicts
+from auditor.finding_groups import record_refs
 from auditor.findings import CONFIDENCES, ClusterEvidence, Finding, RecordRef
+from auditor.fixes.repairs import repair_email
 from auditor.fixes.sources import Sources, Table
+from auditor.normalising import email_is_valid
 from auditor.survivorship import Candidate, Survivorship
-from auditor.terms import STATE_PRECEDENCE
+from auditor.terms import STATE_PRECEDENCE, TYPE_PRECEDENCE
 from auditor.wording import Words
 
-# Which action each kind of finding gets; the others have none yet (updates come with the
-# platforms' import files).
+# Which action each kind of finding gets; the others have none (WHY_NO_FIX says why).
 ACTION_OF_KIND = {
     "duplicate": "merge",
     "lead_is_contact": "convert",
     "converted_lead_open": "close",
     "stale_lead": "close",
+    "customer_as_lead": "update",
+    "partner_as_lead": "update",
+    "employee_as_lead": "update",
+    "invalid_email": "update",
 }
+# The actions that change one record's cells, as against merges and conversions of a group.
+RECORD_ACTIONS = ("close", "update")
 # The states a close moves a lead to, in order of preference.
 CLOSE_TARGETS = {"stale_lead": ("disqualified", "closed"), "converted_lead_open": ("converted", "qualified")}
+# The type a lead's labels move to when the evidence says it is someone else.
+RETYPE_TARGETS = {
+    "customer_as_lead": "customer",
+    "partner_as_lead": "partner",
+    "employee_as_lead": "employee",
+}
+# Findings are planned in this order after the merges: a stale lead that is a customer is moved to
+# the customer stage, not disqualified as a lead.
+_PHASE = {**dict.fromkeys(RETYPE_TARGETS, 0), "invalid_email": 1, "converted_lead_open": 2, "stale_lead": 2}
+# Why the kinds with no action have none. English, as plan.json is.
+WHY_NO_FIX = {
+    "invalid_phone": "a wrong number cannot be guessed: ask the person, or look it up",
+    "unreachable": "there is no email or phone to correct: find one, or archive the record",
+    "placeholder": "a filler value stands where the real one is missing: replace it or delete the record by hand",
+    "missing_required": "the missing value has to come from the person or another source",
+    "suspicious_value": "check where the formula, markup or code came from, then remove it by hand",
+    "lifecycle_conflict": "which of the two labels is true takes a person who knows the account",
+    "type_mismatch": "the evidence is weaker than a label's word: check which type is true",
+    "unmapped_label": "map the label in the config's [vocabulary] and audit again",
+    "converted_contact_missing": "audit the contacts export alongside, or find the contact it became",
+}
 # Columns a lead's state may be written in, when the record has none of its labels saying one.
 _STATUS_FIELDS = ("state_label", "status_label")
+# Label columns that say who a person is (auditor.terms reads a record's type from them).
+_TYPE_FIELDS = tuple(
+    name for name in TYPE_PRECEDENCE if name in ("person_label", "stage_label", "type_label", "object_label")
+)
 _PHONE_FIELDS = ("phone", "mobile", "phone_other")
 
 
@@ -79,6 +115,10 @@ class _Planner:
         self.held: dict[tuple[str, str | None, int], str] = {}
         self.merged_away: dict[tuple[str, str | None, int], str] = {}
         self.touched: dict[tuple[str, str | None, int], RecordRef] = {}
+        # Record -> the headers an action already sets, and by which: two actions never write one cell.
+        self.edited: dict[tuple[str, str | None, int], dict[str, str]] = {}
+        # Record -> the update that moves it from lead to another type (it is then closed as none).
+        self.retyped: dict[tuple[str, str | None, int], str] = {}
 
     def plan(self) -> Plan:
         findings = list(self.result.findings)
@@ -94,17 +134,14 @@ class _Planner:
         people.sort(key=lambda number: (_confidence_rank(findings[number]), number))
         for number in people:
             outcome[number] = self._person(findings[number])
-        for number, finding in enumerate(findings):
-            if number in outcome:
-                continue
-            if ACTION_OF_KIND.get(finding.kind) == "close":
-                outcome[number] = self._close(finding)
-            else:
-                outcome[number] = _without(
-                    finding, "not_planned", f"no fix is planned for {finding.kind} findings yet"
-                )
+        rest = [number for number in range(len(findings)) if number not in outcome]
+        rest.sort(key=lambda number: (_PHASE.get(findings[number].kind, len(_PHASE)), number))
+        for number in rest:
+            outcome[number] = self._fix(findings[number])
         actions = [outcome[number][1] for number in sorted(outcome) if outcome[number][0] == "action"]
         without = [outcome[number][1] for number in sorted(outcome) if outcome[number][0] == "without"]
+        if self.result.config.phone_format == "e164":
+            actions += self._phone_formats()
         return Plan(self.result.config.as_of.isoformat(), actions, without, list(self.touched.values()))
 
     def _gather(self, findings: list[Finding]) -> None:
@@ -180,6 +217,9 @@ class _Planner:
         for ref in refs:
             self.held[_key(ref)] = label
             self.touched[_key(ref)] = ref
+        self.edited[_key(refs[survivor])] = dict.fromkeys(
+            (value["header"] for value in values if value["changed"]), label
+        )
         for index in others:
             self.merged_away[_key(refs[index])] = f"{label}, into {_name(refs[survivor])}"
         return "action", action
@@ -267,12 +307,178 @@ class _Planner:
                 return value.strip()
         return None
 
+    # Updates and closes: changes to one record's cells
+
+    def _fix(self, finding: Finding) -> tuple[str, dict[str, Any]]:
+        action = ACTION_OF_KIND.get(finding.kind)
+        if action == "close":
+            return self._close(finding)
+        if finding.kind in RETYPE_TARGETS:
+            return self._retype(finding)
+        if finding.kind == "invalid_email":
+            return self._repair_email(finding)
+        why = WHY_NO_FIX.get(finding.kind, f"no fix is planned for {finding.kind} findings")
+        return _without(finding, "not_planned", why)
+
+    def _change(
+        self, finding: Finding, changes: list[dict[str, str]], label: str, fields: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        """The action that makes `changes` to the finding's record, unless another action already
+        writes one of those cells (then the finding waits for that one: `overlaps_action`)."""
+        ref = finding.records[0]
+        edited = self.edited.setdefault(_key(ref), {})
+        for change in changes:
+            holder = edited.get(change["header"])
+            if holder:
+                return _without(
+                    finding,
+                    "overlaps_action",
+                    f"its {change['header']!r} is already set by {holder}: review it after that one",
+                )
+        for change in changes:
+            edited[change["header"]] = label
+        self.touched[_key(ref)] = ref
+        first, *also = changes
+        action = {"action": ACTION_OF_KIND[finding.kind], "rule": finding.rule, "kind": finding.kind}
+        return "action", action | {"record": ref.to_dict()} | fields | first | {"also": also}
+
+    def _retype(self, finding: Finding) -> tuple[str, dict[str, Any]]:
+        """A lead the evidence says is a customer, partner or employee: each label saying lead moves
+        to the file's own label for that type, and a lead status the new type contradicts
+        (rules/lifecycle_conflicts.toml: a customer with lead status "New") is cleared."""
+        ref = finding.records[0]
+        if _key(ref) in self.merged_away:
+            return _without(finding, "merged_away", f"{_name(ref)} goes in {self.merged_away[_key(ref)]}")
+        target = RETYPE_TARGETS[finding.kind]
+        if finding.severity == "info":
+            return _without(
+                finding,
+                "weak_evidence",
+                f"the evidence that it is a {target} is weak (a company name alone): check it first",
+            )
+        table = self.sources.table(ref.file, ref.sheet)
+        cells = self.sources.cells(ref)
+        columns = [
+            header
+            for header in table.headers
+            if table.field_of(header) in _TYPE_FIELDS
+            and _meaning(table, header, cells[header]).get("type") == "lead"
+        ]
+        if not columns:
+            kind = f"{self._fact('platform', ref)} {self._fact('object', ref)}"
+            if target == "employee":
+                return _without(
+                    finding,
+                    "staff_record",
+                    f"it is a lead because its file holds {kind} records: staff are no leads, "
+                    "so disqualify or delete it in the CRM",
+                )
+            return _without(
+                finding,
+                "convert_in_crm",
+                f"it is a lead because its file holds {kind} records: it becomes a {target} only by "
+                "conversion in the CRM, into a contact of its account",
+            )
+        changes = []
+        for header in columns:
+            label = _label_meaning(table, header, (target,), concept="type")
+            if label is None:
+                return _without(
+                    finding,
+                    "no_target_label",
+                    f"{_file_name(ref)} uses no label meaning {target} in its column {header!r}: "
+                    "set it by hand in the CRM",
+                )
+            changes.append({"header": header, "old": cells[header], "new": label})
+        moved = {table.field_of(header) for header in columns}
+        for header in _contradicted(table, cells, moved, target):
+            if header in columns:
+                return _without(
+                    finding,
+                    "conflicting_labels",
+                    f"its labels would contradict each other as {target}: a person must settle them",
+                )
+            changes.append({"header": header, "old": cells[header], "new": ""})
+        label = f"the update of {_name(ref)} to {target}"
+        planned = self._change(finding, changes, label, {"type": target})
+        if planned[0] == "action":
+            self.retyped[_key(ref)] = label
+        return planned
+
+    def _repair_email(self, finding: Finding) -> tuple[str, dict[str, Any]]:
+        """An invalid address with exactly one reading (auditor.fixes.repairs) gets it."""
+        ref = finding.records[0]
+        if _key(ref) in self.merged_away:
+            return _without(finding, "merged_away", f"{_name(ref)} goes in {self.merged_away[_key(ref)]}")
+        table = self.sources.table(ref.file, ref.sheet)
+        cells = self.sources.cells(ref)
+        broken = [
+            header
+            for header in table.headers_of("email")
+            if cells[header].strip() and not email_is_valid(cells[header].strip())
+        ]
+        changes = []
+        for header in broken:
+            repaired = repair_email(cells[header])
+            if repaired is None:
+                return _without(
+                    finding,
+                    "ambiguous",
+                    f"{cells[header].strip()!r} could have meant more than one address: correct it by hand",
+                )
+            changes.append({"header": header, "old": cells[header], "new": repaired})
+        if not changes:
+            return _without(
+                finding, "ambiguous", "no single column holds the invalid address: correct it by hand"
+            )
+        return self._change(finding, changes, f"the email repair of {_name(ref)}", {})
+
+    # Phones in E.164, asked for by the config ([fixes] phone_format): no finding, a format
+
+    def _phone_formats(self) -> list[dict[str, Any]]:
+        """Each valid phone and mobile not written in its E.164 form gets it, where one column holds
+        it and the number loses nothing (an extension stays as written); not on records merged
+        away, nor in a cell another action already sets."""
+        records = self.result.records
+        actions: list[dict[str, Any]] = []
+        for name in ("phone", "mobile"):
+            written = records[f"{name}_raw"].str.strip()
+            wanted = (records[f"{name}_status"] == "valid") & (written != records[name])
+            positions = np.flatnonzero(wanted.to_numpy())
+            if not len(positions):
+                continue
+            refs = record_refs(records, positions)
+            self.sources.prefetch(refs)
+            for ref, e164, raw in zip(
+                refs, records[name].take(positions).tolist(), written.take(positions).tolist(), strict=True
+            ):
+                if _key(ref) in self.merged_away or not _same_number(raw, e164):
+                    continue
+                table = self.sources.table(ref.file, ref.sheet)
+                cells = self.sources.cells(ref)
+                headers = [header for header in table.headers_of(name) if cells[header].strip()]
+                edited = self.edited.setdefault(_key(ref), {})
+                if len(headers) != 1 or headers[0] in edited:
+                    continue
+                edited[headers[0]] = f"the E.164 form of {_name(ref)}"
+                self.touched[_key(ref)] = ref
+                change = {"header": headers[0], "old": cells[headers[0]], "new": e164, "also": []}
+                actions.append(
+                    {"action": "update", "rule": "E164", "kind": "phone_format", "record": ref.to_dict()}
+                    | change
+                )
+        return actions
+
     # Closes
 
     def _close(self, finding: Finding) -> tuple[str, dict[str, Any]]:
         ref = finding.records[0]
         if _key(ref) in self.merged_away:
             return _without(finding, "merged_away", f"{_name(ref)} goes in {self.merged_away[_key(ref)]}")
+        if _key(ref) in self.retyped:
+            return _without(
+                finding, "retyped", f"{self.retyped[_key(ref)]} makes it no lead: it is not closed as one"
+            )
         table = self.sources.table(ref.file, ref.sheet)
         cells = self.sources.cells(ref)
         labelled = _label_columns(table)
@@ -319,10 +525,7 @@ class _Planner:
                     f"{_file_name(ref)} uses no label meaning {wanted} in its column {header!r}",
                 )
             changes.append({"header": header, "old": cells[header], "new": label})
-        first, *also = changes
-        self.touched[_key(ref)] = ref
-        action = {"action": "close", "rule": finding.rule, "kind": finding.kind, "record": ref.to_dict()}
-        return "action", action | first | {"also": also}
+        return self._change(finding, changes, f"the close of {_name(ref)}", {})
 
 
 def _label_columns(table: Table) -> list[str]:
@@ -332,21 +535,40 @@ def _label_columns(table: Table) -> list[str]:
     return sorted(headers, key=lambda header: order[table.field_of(header) or ""])
 
 
-def _state_of(table: Table, header: str, value: str) -> str:
-    """The state a label of the file means, as the audit read it ("" when none)."""
+def _meaning(table: Table, header: str, value: str) -> dict[str, str]:
+    """What a label of the file means, as the audit read it: {concept: value} ({} when nothing)."""
     text = value.strip()
     for entry in table.report.labels.get(header, []):
         if entry["label"] == text or entry["label"].casefold() == text.casefold():
-            return str(entry["maps_to"].get("state", ""))
-    return ""
+            return {concept: str(meant) for concept, meant in entry["maps_to"].items()}
+    return {}
 
 
-def _label_meaning(table: Table, header: str, targets: tuple[str, ...]) -> str | None:
-    """A label the file itself uses in `header` that means one of `targets` (the first target
-    first, then the most used label), or None."""
+def _state_of(table: Table, header: str, value: str) -> str:
+    """The state a label of the file means, as the audit read it ("" when none)."""
+    return _meaning(table, header, value).get("state", "")
+
+
+def _contradicted(table: Table, cells: Mapping[str, str], moved: set[str | None], target: str) -> list[str]:
+    """The record's label columns that would contradict its type labels (the fields `moved`) once
+    they say `target`, by the conflicts of rules/lifecycle_conflicts.toml."""
+    headers = []
+    for conflict in conflicts():
+        for mine, other in ((conflict.first, conflict.second), (conflict.second, conflict.first)):
+            if mine.field not in moved or mine.concept != "type" or target not in mine.values:
+                continue
+            for header in table.headers_of(other.field):
+                if _meaning(table, header, cells[header]).get(other.concept) in other.values:
+                    headers.append(header)
+    return list(dict.fromkeys(headers))
+
+
+def _label_meaning(table: Table, header: str, targets: tuple[str, ...], concept: str = "state") -> str | None:
+    """A label the file itself uses in `header` that means one of `targets` as `concept` (the
+    first target first, then the most used label), or None."""
     entries = table.report.labels.get(header, [])
     for target in targets:
-        found = [entry for entry in entries if entry["maps_to"].get("state") == target]
+        found = [entry for entry in entries if entry["maps_to"].get(concept) == target]
         if found:
             return str(max(found, key=lambda entry: entry["records"])["label"])
     return None
@@ -403,6 +625,13 @@ def _norm(value: str) -> str:
 
 def _digits(value: str) -> str:
     return re.sub(r"\D", "", value).lstrip("0")
+
+
+def _same_number(written: str, e164: str) -> bool:
+    """The E.164 form says all the written number does: its digits (less a trunk 0 or an
+    international 00) end the E.164 digits, so no extension or note is lost."""
+    digits = _digits(written)
+    return len(digits) >= 6 and _digits(e164).endswith(digits)
 
 
 def _same_phone(digits: str, kept: list[str]) -> bool:

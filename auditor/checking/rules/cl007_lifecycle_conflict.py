@@ -53,7 +53,7 @@ class _Conflict:
 
 
 @cache
-def _conflicts() -> tuple[_Conflict, ...]:
+def conflicts() -> tuple[_Conflict, ...]:
     """The table of contradictions in rules/lifecycle_conflicts.toml."""
     return tuple(
         _Conflict(
@@ -115,7 +115,7 @@ def lifecycle_conflict(rule: Rule, context: AuditContext) -> FindingColumns | li
     "No Longer Interested".
     """
     at, which, first, second = [], [], [], []
-    for number, conflict in enumerate(_conflicts()):
+    for number, conflict in enumerate(conflicts()):
         positions = np.flatnonzero(
             context.label_means(conflict.first.field, conflict.first.concept, conflict.first.values)
             & context.label_means(conflict.second.field, conflict.second.concept, conflict.second.values)
@@ -139,17 +139,17 @@ def lifecycle_conflict(rule: Rule, context: AuditContext) -> FindingColumns | li
 def _write(
     rule: Rule, records: pd.DataFrame, at: np.ndarray, named: np.ndarray, measured: Mapping[str, np.ndarray]
 ) -> list[Finding]:
-    conflicts = _conflicts()
+    table = conflicts()
     names = record_names(records, at)
     fields = {
         side.field
         for number in np.unique(measured["conflict"]).tolist()
-        for side in (conflicts[number].first, conflicts[number].second)
+        for side in (table[number].first, table[number].second)
     }
     values = {field: records[field].take(at).to_numpy(dtype=object) for field in fields}
     # Said once per conflict, field and meaning, not once a finding.
-    checks = {number: conflicts[number].check for number in np.unique(measured["conflict"]).tolist()}
-    whys = {number: conflicts[number].because for number in checks}
+    checks = {number: table[number].check for number in np.unique(measured["conflict"]).tolist()}
+    whys = {number: table[number].because for number in checks}
     said_fields = {field: field_words(field) for field in fields}
     said_meanings = {
         meaning: term("meaning", meaning)
@@ -165,7 +165,7 @@ def _write(
             strict=True,
         )
     ):
-        conflict = conflicts[number]
+        conflict = table[number]
         shown = [conflict.first.field, conflict.second.field]
         said_values = [values[field][index] for field in shown]
         meanings = [said_meanings[first], said_meanings[second]]
