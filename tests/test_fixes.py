@@ -743,6 +743,40 @@ def test_a_plan_refuses_a_file_changed_since_the_audit(
         plan(result, {name: tmp_path / name for name in _names(result)})
 
 
+def test_a_failed_plan_leaves_the_previous_one_whole(
+    result: AuditResult, samples: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "fixes"
+    paths = {name: samples / name for name in _names(result)}
+    write_fixes(result, folder, paths)
+    (folder / "notes.txt").write_text("the user's own", encoding="utf-8")
+    before = {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    # Another plan, whose last part fails to write: nothing of it may replace the first one's parts.
+    phones_only = _audit(samples, demo_config().with_overrides(select=("DQ002",)))
+
+    def broken(*args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("auditor.fixes.writing.write_clean", broken)
+    with pytest.raises(AuditorError, match="No space left on device"):
+        write_fixes(phones_only, folder, paths)
+    after = {path.relative_to(folder): path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+    assert after == before
+    monkeypatch.undo()
+
+    # A plan with nothing for an import file takes the old import files away; the user's file stays.
+    write_fixes(phones_only, folder, paths)
+    assert json.loads((folder / "plan.json").read_text(encoding="utf-8"))["actions"] == []
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "the user's own"
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "README.md",
+        "before",
+        "clean",
+        "notes.txt",
+        "plan.json",
+    ]
+
+
 # The command line
 
 

@@ -1,6 +1,7 @@
 """Writing a fix plan: DIR/plan.json and the restore file DIR/before/, each table's touched records
-with their full original rows. Files are written beside their target and then moved in place, so
-a failed write leaves the previous plan whole."""
+with their full original rows, then the clean set and the import files. Everything is written into
+a folder of its own inside DIR and moved in place only once all of it is written, so a failed write
+leaves the previous plan whole, and the parts of one plan are never mixed with another's."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from typing import Any
 from auditor.api import AuditResult
 from auditor.errors import AuditorError, ConfigError
 from auditor.findings import RecordRef
-from auditor.fixes.clean import write_clean
-from auditor.fixes.imports import write_imports
+from auditor.fixes.clean import CLEAN_FOLDER, write_clean
+from auditor.fixes.imports import IMPORT_FOLDER, README_FILE, write_imports
 from auditor.fixes.planning import Plan, plan_from
 from auditor.fixes.sources import Sources
 from auditor.loading import file_identity
@@ -28,6 +29,8 @@ from auditor.resources import reports_dir
 
 PLAN_FILE = "plan.json"
 BEFORE_FOLDER = "before"
+# Everything write_fixes puts in DIR; anything else there is the user's and is left alone.
+PLAN_PARTS = (PLAN_FILE, BEFORE_FOLDER, CLEAN_FOLDER, IMPORT_FOLDER, README_FILE)
 
 
 def check_fixes_dir(folder: str | Path, inputs: Iterable[str | Path] = ()) -> None:
@@ -58,19 +61,38 @@ def write_fixes(
     folder = Path(folder)
     sources = Sources(result, paths)
     fixes = plan_from(result, sources)
-    folder.mkdir(exist_ok=True)
     try:
-        _write_before(fixes.touched, sources, folder / BEFORE_FOLDER)
-        _replace(folder / PLAN_FILE, json.dumps(fixes.to_dict(), ensure_ascii=False, indent=1) + "\n")
-        # The import files and README are made from the plan as written, so they never say more than it.
-        write_imports(fixes.to_dict(), result.inputs, folder)
+        folder.mkdir(exist_ok=True)
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".plan."))
     except OSError as error:
         raise AuditorError(f"could not write the fix plan in {folder}: {error.strerror or error}") from None
     try:
-        write_clean(result, fixes, sources, folder)
+        _write_before(fixes.touched, sources, staging / BEFORE_FOLDER)
+        (staging / PLAN_FILE).write_text(
+            json.dumps(fixes.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        # The import files and README are made from the plan as written, so they never say more than it.
+        write_imports(fixes.to_dict(), result.inputs, staging)
+        write_clean(result, fixes, sources, staging)
+        _move_in(staging, folder)
     except OSError as error:
-        raise AuditorError(f"could not write the clean set in {folder}: {error.strerror or error}") from None
+        raise AuditorError(f"could not write the fix plan in {folder}: {error.strerror or error}") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return fixes
+
+
+def _move_in(staging: Path, folder: Path) -> None:
+    """Put the new plan's parts in place of the old plan's, each by a rename; a part the new plan
+    has not (no import file this time) goes, so nothing of an earlier plan stays behind."""
+    retired = staging / ".retired"
+    retired.mkdir()
+    for name in PLAN_PARTS:
+        if (folder / name).exists():
+            os.replace(folder / name, retired / name)
+    for name in PLAN_PARTS:
+        if (staging / name).exists():
+            os.replace(staging / name, folder / name)
 
 
 def before_name(file: str, sheet: str | None) -> str:
@@ -82,52 +104,25 @@ def before_name(file: str, sheet: str | None) -> str:
 
 def _write_before(touched: list[RecordRef], sources: Sources, target: Path) -> None:
     """Each touched record's original row, with its table's original headers after `source_row`
-    (the spreadsheet row), cells made inert for spreadsheets. Written into a new folder that then
-    takes the place of the old one, so that no restore file of an earlier plan stays behind."""
+    (the spreadsheet row), cells made inert for spreadsheets, into the new folder `target`."""
     by_table: dict[tuple[str, str | None], list[RecordRef]] = defaultdict(list)
     for ref in touched:
         by_table[(ref.file, ref.sheet or None)].append(ref)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}."))
-    try:
-        names: set[str] = set()
-        for (file, sheet), refs in sorted(by_table.items(), key=lambda item: (item[0][0], item[0][1] or "")):
-            table = sources.table(file, sheet)
-            name = before_name(file, sheet)
-            stem, number = name.removesuffix(".csv"), 2
-            while name.casefold() in names:  # two inputs of one name in different folders
-                name, number = f"{stem} ({number}).csv", number + 1
-            names.add(name.casefold())
-            with (staging / name).open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["source_row", *(inert(header) for header in table.headers)])
-                for ref in sorted(refs, key=lambda ref: ref.row):
-                    cells = sources.cells(ref)
-                    writer.writerow([ref.row, *(inert(cells[header]) for header in table.headers)])
-        os.chmod(staging, 0o777 & ~_umask())
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-
-
-def _replace(path: Path, text: str) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    target.mkdir()
+    names: set[str] = set()
+    for (file, sheet), refs in sorted(by_table.items(), key=lambda item: (item[0][0], item[0][1] or "")):
+        table = sources.table(file, sheet)
+        name = before_name(file, sheet)
+        stem, number = name.removesuffix(".csv"), 2
+        while name.casefold() in names:  # two inputs of one name in different folders
+            name, number = f"{stem} ({number}).csv", number + 1
+        names.add(name.casefold())
+        with (target / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["source_row", *(inert(header) for header in table.headers)])
+            for ref in sorted(refs, key=lambda ref: ref.row):
+                cells = sources.cells(ref)
+                writer.writerow([ref.row, *(inert(cells[header]) for header in table.headers)])
 
 
 def fixes_schema() -> dict[str, Any]:
