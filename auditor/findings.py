@@ -24,6 +24,7 @@ KINDS = (
     "partner_as_lead",
     "stale_lead",
     "invalid_email",
+    "mistyped_email_domain",
     "invalid_phone",
     "unreachable",
     "placeholder",

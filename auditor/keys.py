@@ -3,7 +3,7 @@
 Used by who-is-who (a lead at a customer's domain) and by matching (the same person twice). Every
 function here works on whole columns in Arrow kernels: a million addresses or company names take
 well under a second. The word lists live in rules/: freemail.txt, role_addresses.txt,
-email_providers.csv, lookalikes.csv, legal_forms.txt.
+email_providers.csv, lookalikes.csv, legal_forms.txt, mistyped_domains.txt.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from rapidfuzz.distance import OSA
 
 from auditor.folding import fold
 from auditor.resources import load_word_list, rules_dir
@@ -31,6 +32,24 @@ _ADDRESS_SHAPE = r"^[^@\s]+@[^@\s]+\.[^@\s.]+$"
 @cache
 def free_mail_domains() -> frozenset[str]:
     return load_word_list("freemail.txt")
+
+
+def mistyped_domain(domain: str) -> str | None:
+    """The very common mail domain (rules/mistyped_domains.txt) that `domain` is one typing slip
+    from, when it is exactly one and `domain` is no known mail domain itself; else None."""
+    domain = domain.strip().casefold()
+    if len(domain) < 6 or domain in free_mail_domains():
+        return None
+    # Cut short rather than mistyped: yahoo.co may have been yahoo.co.uk as well as yahoo.com.
+    if any(known.startswith(f"{domain}.") for known in free_mail_domains()):
+        return None
+    near = [target for target in _typo_targets() if OSA.distance(domain, target, score_cutoff=1) <= 1]
+    return near[0] if len(near) == 1 else None
+
+
+@cache
+def _typo_targets() -> tuple[str, ...]:
+    return tuple(sorted(load_word_list("mistyped_domains.txt")))
 
 
 @cache

@@ -424,6 +424,33 @@ def test_an_invalid_email_is_repaired_only_when_it_can_mean_one_address(fixes: d
     assert entry["reason_code"] == "ambiguous" and "'mark.owens@harwick-sons'" in entry["reason"]
 
 
+def test_a_mistyped_mail_domain_is_planned_and_gone_once_applied(samples: Path, tmp_path: Path) -> None:
+    source, target = tmp_path / "source", tmp_path / "target"
+    source.mkdir(), target.mkdir()
+    for path in samples.iterdir():
+        shutil.copy(path, source / path.name)
+    leads = source / "salesforce_Lead.csv"
+    rows = list(csv.reader(io.StringIO(leads.read_text(encoding="utf-8"), newline="")))
+    email = rows[0].index("Email")
+    row = 9  # spreadsheet row 10, a lead with a company address: now a Gmail one, mistyped
+    rows[row][email] = rows[row][email].split("@")[0] + "@gmial.com"
+    out = io.StringIO(newline="")
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    leads.write_text(out.getvalue(), encoding="utf-8", newline="")
+    result = _audit(source)
+    assert [finding.kind for finding in result.findings].count("mistyped_email_domain") == 1
+    fixes = plan(result, {name: source / name for name in _names(result)}).to_dict()
+    (action,) = [action for action in fixes["actions"] if action.get("kind") == "mistyped_email_domain"]
+    assert (action["record"]["row"], action["header"]) == (row + 1, "Email")
+    assert action["new"] == action["old"].replace("@gmial.com", "@gmail.com")
+    apply_plan(fixes, source, target)
+    again = _audit(target)
+    assert "mistyped_email_domain" not in {finding.kind for finding in again.findings}
+    assert {_identity(finding) for finding in again.findings} <= {
+        _identity(finding) for finding in result.findings
+    }
+
+
 def test_a_stale_lead_that_is_a_customer_is_moved_not_closed(samples: Path, tmp_path: Path) -> None:
     for path in samples.iterdir():
         shutil.copy(path, tmp_path / path.name)

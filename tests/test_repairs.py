@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from auditor.fixes.repairs import repair_email
+from auditor.fixes.repairs import repair_domain, repair_email
 from auditor.normalising import email_is_valid
 
 
@@ -65,3 +65,20 @@ def test_a_repair_is_always_a_valid_new_address(written: str) -> None:
 def test_a_valid_address_is_never_changed(address: str) -> None:
     if email_is_valid(address):
         assert repair_email(address) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("jan@gmial.com", "jan@gmail.com"),
+        ("Jan.Kowalski@Hotmail.con", "Jan.Kowalski@hotmail.com"),
+        ("marie@outlok.fr", "marie@outlook.fr"),
+        ("jan@gmail.com", None),  # right already
+        ("jan@ymail.com", None),  # a provider of its own
+        ("jan@yahoo.co", None),  # yahoo.com or yahoo.co.uk
+        ("jan@love.com", None),  # not live.com: short domains are not guessed at
+        ("jan@gmial", None),  # invalid: DQ001's repair, not this one
+    ],
+)
+def test_a_mistyped_common_domain_is_repaired(written: str, meant: str | None) -> None:
+    assert repair_domain(written) == meant

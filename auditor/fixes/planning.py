@@ -16,7 +16,7 @@ from auditor.checking.rules._leads import ENDED_STATES, OPEN_STATES
 from auditor.checking.rules.cl007_lifecycle_conflict import conflicts
 from auditor.finding_groups import record_refs
 from auditor.findings import CONFIDENCES, ClusterEvidence, Finding, RecordRef
-from auditor.fixes.repairs import repair_email
+from auditor.fixes.repairs import repair_domain, repair_email
 from auditor.fixes.sources import Sources, Table
 from auditor.normalising import email_is_valid
 from auditor.survivorship import Candidate, Survivorship
@@ -33,6 +33,7 @@ ACTION_OF_KIND = {
     "partner_as_lead": "update",
     "employee_as_lead": "update",
     "invalid_email": "update",
+    "mistyped_email_domain": "update",
 }
 # The actions that change one record's cells, as against merges and conversions of a group.
 RECORD_ACTIONS = ("close", "update")
@@ -46,7 +47,16 @@ RETYPE_TARGETS = {
 }
 # Findings are planned in this order after the merges: a stale lead that is a customer is moved to
 # the customer stage, not disqualified as a lead.
-_PHASE = {**dict.fromkeys(RETYPE_TARGETS, 0), "invalid_email": 1, "converted_lead_open": 2, "stale_lead": 2}
+_PHASE = {
+    **dict.fromkeys(RETYPE_TARGETS, 0),
+    **dict.fromkeys(("invalid_email", "mistyped_email_domain"), 1),
+    **dict.fromkeys(("converted_lead_open", "stale_lead"), 2),
+}
+# How an email finding's address is repaired: each email column it judged, to the one address meant.
+EMAIL_REPAIRS = {
+    "invalid_email": (lambda value: not email_is_valid(value), repair_email),
+    "mistyped_email_domain": (lambda value: repair_domain(value) is not None, repair_domain),
+}
 # Why the kinds with no action have none. English, as plan.json is.
 WHY_NO_FIX = {
     "invalid_phone": "a wrong number cannot be guessed: ask the person, or look it up",
@@ -315,7 +325,7 @@ class _Planner:
             return self._close(finding)
         if finding.kind in RETYPE_TARGETS:
             return self._retype(finding)
-        if finding.kind == "invalid_email":
+        if finding.kind in EMAIL_REPAIRS:
             return self._repair_email(finding)
         why = WHY_NO_FIX.get(finding.kind, f"no fix is planned for {finding.kind} findings")
         return _without(finding, "not_planned", why)
@@ -406,20 +416,22 @@ class _Planner:
         return planned
 
     def _repair_email(self, finding: Finding) -> tuple[str, dict[str, Any]]:
-        """An invalid address with exactly one reading (auditor.fixes.repairs) gets it."""
+        """An invalid address with exactly one reading, or one on a mistyped common domain
+        (auditor.fixes.repairs), gets the address meant."""
         ref = finding.records[0]
         if _key(ref) in self.merged_away:
             return _without(finding, "merged_away", f"{_name(ref)} goes in {self.merged_away[_key(ref)]}")
+        judged, repair = EMAIL_REPAIRS[finding.kind]
         table = self.sources.table(ref.file, ref.sheet)
         cells = self.sources.cells(ref)
         broken = [
             header
             for header in table.headers_of("email")
-            if cells[header].strip() and not email_is_valid(cells[header].strip())
+            if cells[header].strip() and judged(cells[header].strip())
         ]
         changes = []
         for header in broken:
-            repaired = repair_email(cells[header])
+            repaired = repair(cells[header])
             if repaired is None:
                 return _without(
                     finding,
@@ -429,7 +441,7 @@ class _Planner:
             changes.append({"header": header, "old": cells[header], "new": repaired})
         if not changes:
             return _without(
-                finding, "ambiguous", "no single column holds the invalid address: correct it by hand"
+                finding, "ambiguous", "no single column holds the address it judged: correct it by hand"
             )
         return self._change(finding, changes, f"the email repair of {_name(ref)}", {})
 

@@ -1,5 +1,6 @@
 """Repairs a fix plan proposes only when exactly one reading of a broken value exists: an email
-address wrapped or punctuated by copy and paste, or whose mail provider lost its top-level domain.
+address wrapped or punctuated by copy and paste, whose mail provider lost its top-level domain, or
+whose very common domain took a typing slip (gmial.com).
 Anything that could be read two ways ("jan@acme", "anna@yahoo") gets no repair: a wrong address
 written into a CRM is worse than an invalid one a person can see."""
 
@@ -8,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from auditor.keys import free_mail_domains
+from auditor.keys import free_mail_domains, mistyped_domain
 from auditor.normalising import email_is_valid
 
 # What copy and paste leaves around an address: a mailto: link, a pair of angle brackets or quotes
@@ -45,6 +46,14 @@ def repair_email(value: str) -> str | None:
     if repaired == value or not email_is_valid(repaired):
         return None
     return repaired
+
+
+def repair_domain(value: str) -> str | None:
+    """A valid address on a domain one typing slip from exactly one very common mail domain
+    (`auditor.keys.mistyped_domain`: jan@gmial.com), on that domain; else None."""
+    local, at, domain = value.strip().rpartition("@")
+    meant = mistyped_domain(domain) if at and email_is_valid(value.strip()) else None
+    return f"{local}@{meant}" if meant else None
 
 
 @cache
