@@ -41,6 +41,12 @@ class _Group(click.Group):
         except AuditorError as error:
             _say(f"crm-audit: {error}", err=True)
             sys.exit(error.exit_status)
+        except click.UsageError as error:
+            # A wrong option value or a missing argument: one line like every other error, with
+            # where the help is instead of click's usage block.
+            command = " ".join(["crm-audit", *(error.ctx.command_path.split()[1:] if error.ctx else [])])
+            _say(f"crm-audit: {error.format_message()} See '{command} --help'.", err=True)
+            sys.exit(error.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
         except KeyboardInterrupt:

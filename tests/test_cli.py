@@ -233,3 +233,18 @@ def test_inspect_prints_the_learnt_matching_weights(exports: list[Path]) -> None
     assert code == 0 and len(inspected["inputs"]) == 3
     assert inspected["matching"]["floors"][0]["weight"] == 10.0
     assert inspected["matching_diagnostics"]["candidate_pairs"] > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["audit", "x.csv", "--lang", "xx"], "crm-audit: Invalid value for '--lang': 'xx' is not one of"),
+        (["audit"], "crm-audit: Missing argument 'FILES...'. See 'crm-audit audit --help'."),
+        (["audit", "--bogus", "x"], "crm-audit: No such option '--bogus'. See 'crm-audit audit --help'."),
+        (["nope"], "crm-audit: No such command 'nope'. See 'crm-audit --help'."),
+    ],
+)
+def test_a_wrong_command_line_is_one_line_too(args: list[str], says: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2 and out == ""
+    assert err.startswith(says) and err.count("\n") == 1, err
