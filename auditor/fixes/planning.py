@@ -436,7 +436,7 @@ class _Planner:
                 return _without(
                     finding,
                     "ambiguous",
-                    f"{cells[header].strip()!r} could have meant more than one address: correct it by hand",
+                    f"{cells[header].strip()!r} has no one address it can only have meant: correct it by hand",
                 )
             changes.append({"header": header, "old": cells[header], "new": repaired})
         if not changes:
