@@ -154,7 +154,7 @@ def pairwise_scores(ids: pd.Series, clusters: pd.Series, truth: pd.DataFrame) ->
 # Kinds scored against planted.csv, as the planted-export test scores them (tests/rules/scoring.py).
 SCORED_KINDS = (
     "duplicate", "lead_is_contact", "customer_as_lead", "partner_as_lead", "employee_as_lead",
-    "converted_lead_open", "stale_lead", "invalid_email", "invalid_phone", "unreachable", "placeholder",
+    "converted_lead_open", "stale_lead", "invalid_email", "mistyped_email_domain", "invalid_phone", "unreachable", "placeholder",
     "suspicious_value", "missing_required", "type_mismatch", "lifecycle_conflict", "unmapped_label",
 )  # fmt: skip
 

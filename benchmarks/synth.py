@@ -277,6 +277,12 @@ STREETS = np.array(
 MOBILE = np.array(["+33 6 1", "+48 601", "+34 612", "+49 151", "+62 812", "+55 11 9", "+1 415", "+966 50"])
 MOBILE_DIGITS = np.array([7, 6, 6, 8, 8, 8, 7, 7])
 FREEMAIL = np.array(["gmail.com", "yahoo.com", "outlook.com", "wp.pl", "gmx.de", "orange.fr", "yahoo.co.id"])
+# The slips people make typing the biggest of them.
+MISTYPED = {
+    "gmail.com": np.array(["gmial.com", "gmai.com", "gmail.con"]),
+    "yahoo.com": np.array(["yaho.com", "yahooo.com"]),
+    "outlook.com": np.array(["outlok.com", "outlook.cm"]),
+}
 # The organisation whose CRM this is: its staff have users and mailboxes at this domain.
 ORG_DOMAIN = "vantagelabs.io"
 AS_OF = "2026-11-01"
@@ -311,6 +317,7 @@ SHARES = {
     "converted flag, open status": 0.004,
     "converted status, no flag": 0.003,
     "invalid email": 0.015,
+    "mistyped email domain": 0.003,  # gmial.com, yaho.com: a slip in a very common mail domain
     "invalid phone": 0.015,
     "placeholder": 0.01,
     "no email or phone": 0.01,
@@ -968,6 +975,13 @@ def _spoil(
     table.loc[rows, "email"] = broken
     bad_email[rows] = True
     org.plant("invalid_email", ids[rows])
+    domains = pd.Series(email, dtype=object).str.rpartition("@")[2].to_numpy(dtype=object)
+    rows = take("mistyped email domain", np.isin(domains, list(MISTYPED)))
+    for domain, slips in MISTYPED.items():
+        at = rows[domains[rows] == domain]
+        local = pd.Series(email[at], dtype=object).str.rpartition("@")[0]
+        table.loc[at, "email"] = (local + "@" + pd.Series(_pick(rng, slips, len(at)))).to_numpy(dtype=object)
+    org.plant("mistyped_email_domain", ids[rows])
     rows = take("invalid phone")
     country = table["country"].to_numpy(dtype=int)[rows]
     table.loc[rows, "phone"] = DIAL[country] + " 12"

@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.folding import fold
-from auditor.normalising import country_codes, email_statuses, parse_dates, unread_date_reasons
+from auditor.normalising import (
+    country_codes,
+    email_is_valid,
+    email_statuses,
+    parse_dates,
+    unread_date_reasons,
+)
 from auditor.resources import load_rules_toml
 
 
@@ -296,3 +302,9 @@ def test_fold_ignores_case_and_diacritics(text: str) -> None:
 
     stripped = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     assert fold(text.upper()) == fold(text) == fold(stripped.upper()) or "ł" in text.lower()
+
+
+@given(st.one_of(st.emails(), st.text(max_size=40), st.text(alphabet="ab@.-_+'\"<> \n", max_size=20)))
+def test_one_address_is_judged_as_a_column_judges_it(address: str) -> None:
+    column = email_statuses(pd.Series([address], dtype="str")).iloc[0] == "valid"
+    assert email_is_valid(address) == column

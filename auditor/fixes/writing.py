@@ -68,9 +68,7 @@ def write_fixes(
         raise AuditorError(f"could not write the fix plan in {folder}: {error.strerror or error}") from None
     try:
         _write_before(fixes.touched, sources, staging / BEFORE_FOLDER)
-        (staging / PLAN_FILE).write_text(
-            json.dumps(fixes.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
-        )
+        _write_plan(fixes, staging / PLAN_FILE)
         # The import files and README are made from the plan as written, so they never say more than it.
         write_imports(fixes.to_dict(), result.inputs, staging)
         write_clean(result, fixes, sources, staging)
@@ -80,6 +78,20 @@ def write_fixes(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return fixes
+
+
+def _write_plan(fixes: Plan, path: Path) -> None:
+    """plan.json with one action, and one finding without a fix, a line: readable in a pager and
+    diffable, and written by json's C encoder (an indented dump runs in Python: 20 s a 90 MB plan)."""
+    plan = fixes.to_dict()
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("{" + json.dumps("schema_version") + ": " + json.dumps(plan["schema_version"]) + ",\n")
+        handle.write(json.dumps("as_of") + ": " + json.dumps(plan["as_of"]) + ",\n")
+        for number, key in enumerate(("actions", "without_fix")):
+            handle.write(json.dumps(key) + ": [")
+            for index, entry in enumerate(plan[key]):
+                handle.write(("\n" if index == 0 else ",\n") + json.dumps(entry, ensure_ascii=False))
+            handle.write(("\n" if plan[key] else "") + "]" + (",\n" if number == 0 else "}\n"))
 
 
 def _move_in(staging: Path, folder: Path) -> None:

@@ -138,6 +138,16 @@ PLACEHOLDER_NAMES = [
 ]  # fmt: skip
 _PLACEHOLDER_EMAILS = ["test@test.com", "noemail@{domain}", "a@a.com", "none@{domain}", "test@example.com"]
 _INVALID_EMAILS = ["{local}@{stem}", "{local}@@{domain}", "{local}.{domain}", "{local}@{stem}..{tld}"]
+# Typing slips in the very common mail domains (rules/mistyped_domains.txt): mistyped_email_domain.
+_MISTYPED_DOMAINS = [
+    "gmial.com",
+    "gmai.com",
+    "gmail.con",
+    "yaho.com",
+    "outlok.com",
+    "hotmial.com",
+    "hotmail.con",
+]
 
 KINDS = (
     "customer_as_lead",
@@ -148,6 +158,7 @@ KINDS = (
     "lifecycle_conflict",
     "type_mismatch",
     "invalid_email",
+    "mistyped_email_domain",
     "invalid_phone",
     "unreachable",
     "placeholder",
@@ -301,6 +312,9 @@ class Maker:
         stem, _, tld = domain.partition(".")
         return self.pick(_INVALID_EMAILS).format(local=local, domain=domain, stem=stem, tld=tld)
 
+    def mistyped_email(self, person: Person) -> str:
+        return f"{person.email.split('@')[0]}@{self.pick(_MISTYPED_DOMAINS)}"
+
     def placeholder_email(self, person: Person) -> str:
         return self.pick(_PLACEHOLDER_EMAILS).format(domain=person.domain)
 
@@ -332,6 +346,9 @@ def data_quality_plants(columns: dict[str, str]) -> list[tuple[str, Spoil]]:
     def invalid_email(maker: Maker, person: Person, values: dict[str, str]) -> None:
         values[columns["email"]] = maker.invalid_email(person)
 
+    def mistyped_email_domain(maker: Maker, person: Person, values: dict[str, str]) -> None:
+        values[columns["email"]] = maker.mistyped_email(person)
+
     def invalid_phone(maker: Maker, person: Person, values: dict[str, str]) -> None:
         values[columns["phone"]] = maker.invalid_phone(person.country_code)
 
@@ -353,6 +370,7 @@ def data_quality_plants(columns: dict[str, str]) -> list[tuple[str, Spoil]]:
 
     return [
         ("invalid_email", invalid_email),
+        ("mistyped_email_domain", mistyped_email_domain),
         ("invalid_phone", invalid_phone),
         ("unreachable", unreachable),
         ("placeholder", placeholder),
