@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import math
 import re
+import shlex
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from auditor.api import AuditResult
+from auditor.cli import main
 from auditor.errors import ConfigError
 from auditor.fixes.imports import IMPORT_FOLDER, README_FILE, import_specs, picklists_from, write_imports
 from auditor.resources import iter_rules_files, load_rules_toml
@@ -504,3 +507,43 @@ def test_salesforce_merge_rows_never_hold_more_than_three_records(tmp_path: Path
         own = [row for row in rows if row[0] == action["survivor"]["id"]]
         duplicates = [cell for row in own for cell in row[1:] if cell]
         assert sorted(duplicates) == sorted(ref["id"] for ref in action["merged"])
+
+
+# The project README's examples, one per platform, are what the tool writes
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _readme_examples() -> list[tuple[list[str], list[tuple[str, list[str]]]]]:
+    """Each example of the README's "One example per platform": its command's arguments, and each
+    file it shows with the lines shown."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### One example per platform", 1)[1].split("\n## ", 1)[0]
+    examples = []
+    for part in section.split("```sh\n")[1:]:
+        command, rest = part.split("\n```", 1)
+        shown = re.findall(r"`fixes/(import/[^`]+\.csv)`:\n\n```csv\n(.*?)```", rest, flags=re.S)
+        examples.append((shlex.split(command), [(name, lines.splitlines()) for name, lines in shown]))
+    return examples
+
+
+def test_the_readme_shows_one_example_per_platform_as_the_tool_writes_it(tmp_path: Path) -> None:
+    examples = _readme_examples()
+    shown = {name.split("/")[1] for _, files in examples for name, _ in files}
+    assert shown == set(import_specs())
+    for number, (command, files) in enumerate(examples):
+        assert command[:2] == ["crm-audit", "audit"] and files, command
+        folder = tmp_path / str(number)
+        arguments = [
+            str(folder)
+            if argument == "fixes/"
+            else str(ROOT / argument)
+            if (ROOT / argument).exists()
+            else argument
+            for argument in command[2:]
+        ]
+        outcome = CliRunner().invoke(main, ["audit", *arguments, "-q"], catch_exceptions=False)
+        assert outcome.exit_code in (0, 1), outcome.output
+        for name, lines in files:
+            wrote = (folder / name).read_text(encoding="utf-8").splitlines()
+            assert wrote[: len(lines)] == lines, (command, name)
