@@ -484,7 +484,7 @@ def test_each_platform_merge_list_takes_its_merge_apis_names_master_first(tmp_pa
         assert rows[0] == headers
         assert rows[1][:2] == [f"{platform}-{obj}-master", f"{platform}-{obj}-dup"]
         said = f"`merge_{obj}.csv`: {', '.join(headers)} are " + (
-            "our names" if ours else "the parameter names"
+            "our names" if ours else f"{import_specs()[platform].label}'s own names"
         )
         assert said in readme, said
 
@@ -529,6 +529,7 @@ def _readme_examples() -> list[tuple[list[str], list[tuple[str, list[str]]]]]:
 
 def test_the_readme_shows_one_example_per_platform_as_the_tool_writes_it(tmp_path: Path) -> None:
     examples = _readme_examples()
+    known = _vocabulary()
     shown = {name.split("/")[1] for _, files in examples for name, _ in files}
     assert shown == set(import_specs())
     for number, (command, files) in enumerate(examples):
@@ -547,3 +548,41 @@ def test_the_readme_shows_one_example_per_platform_as_the_tool_writes_it(tmp_pat
         for name, lines in files:
             wrote = (folder / name).read_text(encoding="utf-8").splitlines()
             assert wrote[: len(lines)] == lines, (command, name)
+        # every file each example writes has the headers its platform documents
+        for path in _import_files(folder):
+            platform, obj = path.parent.name, path.stem.split("_", 1)[1]
+            headers = _rows(path)[0]
+            if path.name.startswith("merge_"):
+                assert headers == MERGE_SHAPES.get((platform, obj), (headers,))[0], path
+            else:
+                assert set(headers) <= known[platform], (path, set(headers) - known[platform])
+                assert headers[0] == import_specs()[platform].ids[obj]
+
+
+def test_a_cell_of_several_labels_is_kept_whole_and_listed(tmp_path: Path) -> None:
+    people = SimpleNamespace(
+        file="people.csv",
+        sheet=None,
+        platform="pipedrive",
+        object="person",
+        columns={"Person - ID": "source_id", "Person - Label": "person_label"},
+        labels=_labels(
+            "Person - Label",
+            ("Cliente", {"type": "customer"}),
+            ("Prospect chaud, Cliente", {"type": "customer", "temperature": "hot"}),
+        ),
+    )
+    plan = {
+        "actions": [
+            _close(_ref("people.csv", 2, "11"), "Person - Label", "Cliente"),
+            _close(_ref("people.csv", 3, "12"), "Person - Label", "Prospect chaud, Cliente"),
+        ]
+    }
+    write_imports(plan, [people], tmp_path)
+    assert _rows(tmp_path / IMPORT_FOLDER / "pipedrive" / "update_person.csv") == [
+        ["id", "label"],
+        ["11", "Customer"],
+        ["12", "Prospect chaud, Cliente"],
+    ]
+    readme = (tmp_path / README_FILE).read_text(encoding="utf-8")
+    assert "label: 'Prospect chaud, Cliente' kept as exported (1 record): it holds several labels" in readme

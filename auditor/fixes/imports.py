@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -21,7 +21,7 @@ from typing import Any
 from auditor.errors import ConfigError
 from auditor.folding import fold
 from auditor.resources import iter_rules_files, load_rules_toml
-from auditor.terms import CONCEPTS, LABEL_COLUMNS
+from auditor.terms import CONCEPTS, LABEL_COLUMNS, MULTI_LABEL_SEPARATORS
 
 IMPORT_FOLDER = "import"
 README_FILE = "README.md"
@@ -289,14 +289,20 @@ class _Imports:
         if picklist is not None and value in picklist.values:
             return value
         found = None
-        if picklist is not None:
+        # A cell of several labels ("Hot lead, Customer") has no one meaning to write: translating it
+        # by the meaning the audit read would drop the other labels.
+        several = any(
+            len([part for part in value.split(mark) if part.strip()]) > 1 for mark in MULTI_LABEL_SEPARATORS
+        )
+        if picklist is not None and not several:
             found = picklist.api_value(value, _meanings(report, header, value), LABEL_COLUMNS[canonical])
         if found is None:
-            reason = (
-                "no API value of that meaning is known for it"
-                if picklist is not None
-                else f"no {spec.label} picklist values are known for {api}"
-            )
+            if several:
+                reason = "it holds several labels"
+            elif picklist is not None:
+                reason = "no API value of that meaning is known for it"
+            else:
+                reason = f"no {spec.label} picklist values are known for {api}"
             target.to_check[(api, value, reason)] += 1
             return value
         written, how = found
@@ -391,7 +397,7 @@ class _Imports:
                     + (
                         f"are our names: {spec.label}'s merge of {obj} records takes no such parameters"
                         if spec.merge_headers_ours(obj)
-                        else f"are the parameter names of {spec.label}'s merge"
+                        else f"are {spec.label}'s own names for its merge"
                     )
                 )
             written.files[platform] = names
@@ -447,10 +453,10 @@ def _records(count: int) -> str:
     return f"{count} record" + ("" if count == 1 else "s")
 
 
-def merge_rows(headers: Iterable[str], master: str, duplicates: list[str]) -> list[list[str]]:
+def merge_rows(headers: Sequence[str], master: str, duplicates: list[str]) -> list[list[str]]:
     """Rows of one merge in the platform's shape: the master, then as many duplicates as one
     request takes (the merge columns after the first); a bigger group makes several rows."""
-    size = len(tuple(headers)) - 1
+    size = len(headers) - 1
     rows = []
     for start in range(0, len(duplicates), size):
         chunk = duplicates[start : start + size]
