@@ -55,6 +55,9 @@ class Decisions:
     # distinct records they name that were not found.
     not_found_lines: list[int] = field(default_factory=list)
     records_not_found: int = 0
+    # Per line: the record positions each side names (applied), or the records not found (ignored).
+    found: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
+    missing: dict[int, list[str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The findings JSON's top-level `decisions` object."""
@@ -75,16 +78,19 @@ class Decisions:
         where = _positions_by_key(records)
         apart: list[tuple[int, int]] = []
         together: list[tuple[int, int]] = []
-        self.applied, self.not_found_lines = 0, []
+        self.applied, self.not_found_lines, self.found, self.missing = 0, [], {}, {}
         missing: set[tuple[str, str]] = set()
         for decision in self.decisions:
             key_a, key_b = decision.keys
             found_a, found_b = where.get(key_a, []), where.get(key_b, [])
             if not found_a or not found_b:
-                missing.update(key for key, found in ((key_a, found_a), (key_b, found_b)) if not found)
+                gone = [key for key, found in ((key_a, found_a), (key_b, found_b)) if not found]
+                missing.update(gone)
+                self.missing[decision.line] = [f"{name} {identity}" for name, identity in gone]
                 self.not_found_lines.append(decision.line)
                 continue
             self.applied += 1
+            self.found[decision.line] = (found_a, found_b)
             chosen = apart if decision.decision == "not_same_person" else together
             chosen.extend((a, b) for a in found_a for b in found_b if a != b)
         self.records_not_found = len(missing)
@@ -96,6 +102,38 @@ class Decisions:
             return both[:, 0], both[:, 1]
 
         return (*arrays(apart), *arrays(together))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one decision did in an audit: whether it applied, the duplicate cluster that holds both
+    its records afterwards ("" for none: a pair kept apart should have none), the records it names
+    that the audit does not hold, and the positions of those it does."""
+
+    decision: Decision
+    applied: bool
+    cluster: str = ""
+    missing: tuple[str, ...] = ()
+    # The record positions each side names, when applied.
+    positions: tuple[list[int], list[int]] = ([], [])
+
+
+def outcomes(decisions: Decisions, records: pd.DataFrame) -> list[Outcome]:
+    """Each decision of an applied decisions file, with what it did to `records` (the audit's
+    records table, whose positions `Decisions.resolve` recorded), in file order."""
+    clusters = records["duplicate_cluster"].to_numpy(dtype=object) if "duplicate_cluster" in records else None
+    done = []
+    for decision in decisions.decisions:
+        found = decisions.found.get(decision.line)
+        if found is None:
+            done.append(Outcome(decision, False, missing=tuple(decisions.missing.get(decision.line, []))))
+            continue
+        shared = (
+            set() if clusters is None else {clusters[a] for a in found[0]} & {clusters[b] for b in found[1]}
+        )
+        shared = {name for name in shared if isinstance(name, str) and name}
+        done.append(Outcome(decision, True, cluster=", ".join(sorted(shared)), positions=found))
+    return done
 
 
 def _positions_by_key(records: pd.DataFrame) -> dict[tuple[str, str], list[int]]:

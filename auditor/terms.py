@@ -62,7 +62,7 @@ TEMPERATURE_PRECEDENCE = ("rating_label", "person_label", "type_label", "stage_l
 # What a record is when none of its labels says: the object of its file.
 OBJECT_DEFAULT_TYPE = {"lead": "lead", "contact": "contact", "person": "contact"}
 # Pipedrive and hand-kept sheets put several labels in one cell.
-_MULTI_LABEL_SEPARATORS = (",", ";", "|")
+MULTI_LABEL_SEPARATORS = (",", ";", "|")
 
 
 @dataclass(frozen=True)
@@ -277,7 +277,7 @@ def _lookup_label(vocabulary: Vocabulary, concepts: tuple[str, ...], label: str)
             found[concept] = term
     if found:
         return found
-    for separator in _MULTI_LABEL_SEPARATORS:
+    for separator in MULTI_LABEL_SEPARATORS:
         if separator in label:
             parts = [part for part in label.split(separator) if part.strip()]
             for part in parts:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -20,6 +21,7 @@ from auditor.demo import demo_config, sample_paths
 from auditor.errors import ConfigError
 from auditor.fixes import plan
 from auditor.reporting.html_report import render_html
+from auditor.reporting.xlsx_report import write_xlsx
 
 PEOPLE_KINDS = ("duplicate", "lead_is_contact")
 
@@ -341,3 +343,59 @@ def test_a_decision_about_an_account_is_counted_as_not_found(
     second = _audit(samples, decisions)
     assert second.to_dict()["decisions"]["not_found"] == 1
     assert second.to_dict()["decisions"]["applied"] == 0
+
+
+def test_the_xlsx_lists_each_decision_with_what_it_changed_and_marks_the_records(
+    first: AuditResult, samples: list[Path], tmp_path: Path
+) -> None:
+    records = first.records
+    alone = records[
+        (records["duplicate_cluster"] == "")
+        & (records["record_type"] == "lead")
+        & records["source_file"].str.endswith("salesforce_Lead.csv")
+        & (records["source_id"] != "")
+    ]
+    a, b = alone.iloc[0]["source_id"], alone.iloc[1]["source_id"]
+    (file_c, id_c), (file_d, id_d) = (_key(record) for record in _chosen(first)[0]["records"])
+    rows = [
+        ("salesforce_Lead.csv", a, "salesforce_Lead.csv", b, "same_person"),
+        (file_c, id_c, file_d, id_d, "not_same_person"),
+        # names records this audit does not hold, in cells a spreadsheet would run
+        ("=2+5.csv", "@SUM(A1)", "salesforce_Lead.csv", a, "not_same_person"),
+    ]
+    second = _audit(samples, _write(tmp_path / "decisions.csv", rows))
+    joined = next(
+        f
+        for f in second.finding_dicts()
+        if f["kind"] == "duplicate"
+        and _pair_keys(f) == {("salesforce_Lead.csv", a), ("salesforce_Lead.csv", b)}
+    )
+    path = tmp_path / "findings.xlsx"
+    write_xlsx(second, path, lang="en")
+    book = openpyxl.load_workbook(path)
+
+    sheet = [[cell.value for cell in row] for row in book["decisions"].iter_rows()]
+    assert sheet[0] == ["file_a", "id_a", "file_b", "id_b", "decision", "Line", "What it changed"]
+    assert sheet[1] == [
+        "salesforce_Lead.csv", a, "salesforce_Lead.csv", b, "same_person", 2,
+        f"Reported as one person, in cluster {joined['evidence']['cluster']}",
+    ]  # fmt: skip
+    assert sheet[2][4:] == ["not_same_person", 3, "Never reported or planned as one person"]
+    assert sheet[3][:2] == ["'=2+5.csv", "'@SUM(A1)"]
+    assert sheet[3][6] == "Ignored: =2+5.csv @SUM(A1) not in this audit"
+    assert not [cell for ws in book for row in ws.iter_rows() for cell in row if cell.data_type == "f"]
+
+    # the duplicate rows of the records a decision names say so
+    duplicates = [[cell.value for cell in row] for row in book["duplicate"].iter_rows()]
+    column = duplicates[0].index("Decision")
+    ids = duplicates[0].index("Id")
+    said = {row[ids]: row[column] for row in duplicates[1:] if row[column]}
+    assert said == {
+        a: f"Same person as salesforce_Lead.csv {b} (line 2)",
+        b: f"Same person as salesforce_Lead.csv {a} (line 2)",
+    }
+    # without a decisions file: no sheet and no column
+    write_xlsx(first, tmp_path / "plain.xlsx", lang="en")
+    plain = openpyxl.load_workbook(tmp_path / "plain.xlsx")
+    assert "decisions" not in plain.sheetnames
+    assert "Decision" not in [cell.value for cell in next(plain["duplicate"].iter_rows())]

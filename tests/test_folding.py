@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditor.folding import ascii_fold_array
@@ -52,6 +52,9 @@ def test_examples() -> None:
     ]
 
 
+# No deadline: the first example pays Arrow's one-time kernel set-up, which on a loaded machine
+# (the full suite on two workers) took 340 ms and failed the default 200 ms as "flaky".
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(["Anna", "ANNA", "Test", "N/A", "Zoë", None]), min_size=1, max_size=50))
 def test_per_distinct_gives_what_every_value_gives(texts: list[str | None]) -> None:
     # Past 50k values per_distinct may judge distinct values only: repeat the drawn ones that far.

@@ -28,6 +28,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from auditor import TOOL
 from auditor.api import AuditResult
+from auditor.decisions import Outcome, outcomes
 from auditor.finding_groups import Findings
 from auditor.findings import ClusterEvidence, Evidence, FieldEvidence, LabelEvidence, evidence_dict
 from auditor.reporting.cells import inert
@@ -77,11 +78,16 @@ def write_xlsx(result: AuditResult, path: str | Path, *, lang: str | None = None
     _summary_sheet(workbook.add_worksheet("summary"), result, todo, grouped, t, styles)
     _inputs_sheet(workbook.add_worksheet("inputs"), result, t, styles)
     _owners_sheet(workbook.add_worksheet("owners"), result, t, styles)
+    decided = None
+    if result.decisions is not None:
+        done = outcomes(result.decisions, result.records)
+        _decisions_sheet(workbook.add_worksheet("decisions"), done, t, styles)
+        decided = _decided_records(done, t)
     pending = []
     for kind in kinds:
         sheet = workbook.add_worksheet(kind[:31])
         build = _cluster_sheet if kind in CLUSTER_KINDS else _finding_sheet
-        pending.append(build(sheet, _SheetFindings(grouped[kind], result.records), t, styles))
+        pending.append(build(sheet, _SheetFindings(grouped[kind], result.records, decided), t, styles))
     workbook.close()
     splice_rows(path, pending)
 
@@ -107,6 +113,8 @@ class _SheetFindings:
 
     findings: Findings
     records: pd.DataFrame
+    # With a decisions file: what the decisions say of each record they name, by record position.
+    decided: _Decided | None = None
 
     def layout(self, *, at_least_one: bool) -> _Layout:
         """Where each finding's rows go: one row per record it names (and one row, with no record,
@@ -341,6 +349,7 @@ def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
 
     kept = member == np.repeat(np.array(keeps, dtype=np.int64), sizes)
     record_columns = group.record_columns(layout.rows, layout.owner, member)
+    decided = [] if group.decided is None else [group.decided.at(layout.rows)]
     values = [
         _per_row(clusters, sizes),
         _per_row(scores, sizes, pa.float64()),
@@ -351,6 +360,7 @@ def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
         _per_row(matched, sizes),
         _per_row(risks, sizes),
         _per_row([message_in(t.lang, finding)[0] for finding in findings], sizes),
+        *decided,
     ]
     severity = _severity_styles(group.findings, sizes, styles)
     # Alternate clusters are shaded so that a cluster's rows read as one group.
@@ -365,8 +375,11 @@ def _cluster_sheet(sheet: Worksheet, group: _SheetFindings, t: Translator, style
         t("findings.matched_on"),
         t("findings.risks"),
         t("xlsx.message"),
+        *([t("decisions.column")] if decided else []),
     ]
-    widths = [9, 8, 8, 10, 8, 24, 14, 7, 20, 14, 16, 22, 30, 18, 26, 12, 12, 10, 26, 30, 60]
+    widths = [9, 8, 8, 10, 8, 24, 14, 7, 20, 14, 16, 22, 30, 18, 26, 12, 12, 10, 26, 30, 60, 40][
+        : len(headers)
+    ]
     numbers = {1, 7}  # the score and the spreadsheet row of the record
     columns = [
         Column(header, width, number=index in numbers, styles=severity if index == 3 else bands)
@@ -500,3 +513,75 @@ def _owners_sheet(sheet: Worksheet, result: AuditResult, t: Translator, styles: 
         ]
         _write_cells(sheet, row, values)
     _finish_table(sheet, len(owners.owners), len(headers))
+
+
+@dataclass
+class _Decided:
+    """What a decisions file says of the records it names (by record position), for the cluster
+    sheets' decision column."""
+
+    positions: np.ndarray  # sorted
+    texts: np.ndarray
+
+    def at(self, rows: np.ndarray) -> pa.Array:
+        """The text of each row's record ("" for a record no decision names, or no record)."""
+        if not len(self.positions):
+            return pa.array(np.full(len(rows), "", dtype=object), type=pa.string())
+        where = np.clip(np.searchsorted(self.positions, rows), 0, len(self.positions) - 1)
+        named = self.positions[where] == rows
+        return pa.array(np.where(named, self.texts[where], ""), type=pa.string())
+
+
+def _decided_records(done: list[Outcome], t: Translator) -> _Decided:
+    """Each record an applied decision names, with every decision about it: who it is (or is not)
+    the same person as, and the decisions file's line."""
+    said: dict[int, list[str]] = {}
+    for outcome in done:
+        if not outcome.applied:
+            continue
+        decision = outcome.decision
+        key = "decisions.same_as" if decision.decision == "same_person" else "decisions.not_same_as"
+        sides = outcome.positions
+        for positions, other in (
+            (sides[0], (decision.file_b, decision.id_b)),
+            (sides[1], (decision.file_a, decision.id_a)),
+        ):
+            text = t(key, other=" ".join(other), line=decision.line)
+            for position in positions:
+                said.setdefault(position, []).append(text)
+    positions = np.array(sorted(said), dtype=np.int64)
+    texts = np.array(["; ".join(said[position]) for position in positions.tolist()], dtype=object)
+    return _Decided(positions, texts)
+
+
+def _decisions_sheet(sheet: Worksheet, done: list[Outcome], t: Translator, styles: _Styles) -> None:
+    """Each line of the decisions file, under the file's own headers, with what it changed."""
+    headers = ["file_a", "id_a", "file_b", "id_b", "decision", t("decisions.line"), t("decisions.changed")]
+    _table_header(sheet, headers, [28, 22, 28, 22, 16, 7, 60], styles)
+    for row, outcome in enumerate(done, start=1):
+        decision = outcome.decision
+        if not outcome.applied:
+            changed = t("decisions.ignored", records=", ".join(outcome.missing))
+        elif decision.decision == "same_person":
+            changed = (
+                t("decisions.joined", cluster=outcome.cluster)
+                if outcome.cluster
+                else t("decisions.joined_nowhere")
+            )
+        else:
+            changed = (
+                t("decisions.apart_in_cluster", cluster=outcome.cluster)
+                if outcome.cluster
+                else t("decisions.kept_apart")
+            )
+        values = [
+            decision.file_a,
+            decision.id_a,
+            decision.file_b,
+            decision.id_b,
+            decision.decision,
+            decision.line,
+            changed,
+        ]
+        _write_cells(sheet, row, values)
+    _finish_table(sheet, len(done), len(headers))
