@@ -406,11 +406,11 @@ def _note_evidence(inputs: list[InputReport], evidence: Evidence, config: Config
             report.notes.append(Words("note.staff_domains", {"domains": said}))
 
 
-EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet", ".parq")
 
 
 def expand_folders(paths: Iterable[str | Path]) -> list[Path]:
-    """A folder stands for the exports directly inside it (CSV, TSV, text and workbooks, by name);
+    """A folder stands for the exports directly inside it (CSV, TSV, text, workbooks and Parquet, by name);
     files are kept as given, even with another suffix, so that their content can be judged."""
     expanded: list[Path] = []
     for path in map(Path, paths):

@@ -191,7 +191,7 @@ def audit_command(
     quiet: bool,
     **options: Any,
 ) -> None:
-    """Audit CRM export FILES (CSV, XLSX; a folder stands for the exports in it) and write the
+    """Audit CRM export FILES (CSV, XLSX, Parquet; a folder stands for the exports in it) and write the
     reports you ask for.
 
     \b
