@@ -44,7 +44,7 @@ def row_rule_masks(records: pd.DataFrame, ruleset: RuleSet) -> list[np.ndarray]:
     """Where each row rule of the rule set passes, over these records. A row rule reads a
     record's own fields and those of its input table (in_files_with), never what who-is-who or
     matching derive, so running it on each whole input table apart gives what it gives on the
-    combined records (tests/engines/test_row_rules.py holds every row rule to it)."""
+    combined records (tests/engines/test_parity.py holds every row rule to it)."""
     return [_passes(check, records) for check in ruleset.schema().checks]
 
 

@@ -182,7 +182,7 @@ def _cluster(settings: EngineSettings, say: Progress) -> Iterator[Any]:
             threads_per_worker=1,
             processes=True,
             memory_limit=memory,
-            dashboard_address=None,
+            dashboard_address=":0",  # its HTTP server starts anyway: on a free port, not 8787
             silence_logs=logging.ERROR,
             host="127.0.0.1",
         )
