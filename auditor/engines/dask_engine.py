@@ -26,6 +26,7 @@ import logging
 import os
 import re
 import shutil
+import socket
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -231,8 +232,9 @@ class _Run:
             if ours is not None:
                 inputs_of[number] = [InputReport(file=source.name, role="not audited", reason=ours)]
                 continue
+            here = not source.url and os.path.exists(source.where)
             read[number] = self.client.submit(
-                _read_tables, source.where, source.name, source.url, self.config, pure=False
+                _read_tables, source.where, source.name, source.url, here, self.config, pure=False
             )
         default = known_region(self.config.default_country or "")
         facts = {
@@ -342,9 +344,16 @@ class _Run:
         return results
 
 
-def _read_tables(where: str, name: str, url: bool, config: Config) -> list[TableRead]:
-    """On a worker: one input file read as the local engine reads it (`read_file`)."""
+def _read_tables(where: str, name: str, url: bool, here: bool, config: Config) -> list[TableRead]:
+    """On a worker: one input file read as the local engine reads it (`read_file`). `here`: the
+    client sees the local path, so a worker that does not is on another machine."""
     vocabulary = builtin_vocabulary().with_overrides(config.vocabulary)
+    if here and not os.path.exists(where):
+        error = (
+            f"is not on the disk of the Dask worker at {socket.gethostname()}: workers read a local "
+            "path as it is, so put the inputs on a disk they share, or give them as URLs"
+        )
+        return [TableRead(InputReport(file=name, error=error))]
     if not url:
         return read_file(where, name, config, vocabulary)
     with _fetched(where, name) as local:
