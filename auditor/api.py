@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from auditor import TOOL, __version__
-from auditor.baseline import Baseline, comparable, compare, read_baseline
+from auditor.baseline import Baseline, comparable, read_baseline
 from auditor.checking import AuditContext, Coverage, load_ruleset, measure_coverage, run_rules
 from auditor.config import Config
 from auditor.decisions import Decisions, read_decisions
@@ -31,6 +32,9 @@ from auditor.normalising import build_records, infer_phone_regions, validate_rec
 from auditor.terms import UnmappedLabel, Vocabulary, builtin_vocabulary
 from auditor.whoiswho import WhoIsWho, adopt_matched_types, suggest_types
 from auditor.wording import Several, Words
+
+if TYPE_CHECKING:
+    from auditor.engines.dask_engine import DaskEngine
 
 # Set by the CLI's users to see where an error came from: a file that fails is then not set aside.
 _DEBUG = bool(os.environ.get("CRM_AUDIT_DEBUG"))
@@ -240,22 +244,22 @@ def audit(
     ruleset = load_ruleset(config)
     ruleset.schema()
     row_masks = None
-    if config.engine.name == "local":
-        frames, inputs, unmapped, evidence = read_inputs(
-            paths, config, progress=say, display_names=display_names
-        )
-    else:
-        from auditor.engines.dask_engine import read_on_cluster
-
-        (frames, inputs, unmapped, evidence), row_masks = read_on_cluster(
-            paths, config, ruleset, progress=say, display_names=display_names
-        )
-    records = combine_records(frames)
-    say("who is who", f"{len(records)} records")
-    who = suggest_types(records, config, evidence)
-    say("matching people", f"{len(records)} records")
-    return_free_memory()  # matching's peak is the audit's: it should not carry reading's leftovers
-    matches = match_people(records, config, decisions=decisions)
+    with _cluster_of(config, say) as cluster:
+        if cluster is None:
+            frames, inputs, unmapped, evidence = read_inputs(
+                paths, config, progress=say, display_names=display_names
+            )
+        else:
+            (frames, inputs, unmapped, evidence), row_masks = cluster.read(
+                paths, config, ruleset, display_names=display_names
+            )
+        records = combine_records(frames)
+        say("who is who", f"{len(records)} records")
+        who = suggest_types(records, config, evidence)
+        say("matching people", f"{len(records)} records")
+        return_free_memory()  # matching's peak is the audit's: it should not carry reading's leftovers
+        compare = cluster.compare if cluster is not None else None
+        matches = match_people(records, config, decisions=decisions, compare=compare)
     adopt_matched_types(records, matches, who)
     # Validated before the rules: findings the rules keep as columns point into this very table.
     records = validate_records(records)
@@ -278,6 +282,16 @@ def audit(
         audited = [report.file for report in inputs if report.role == "audited" and not report.error]
         result.baseline = compare(map(comparable, result.findings), previous, str(baseline), audited)
     return result
+
+
+def _cluster_of(config: Config, say: Progress) -> contextlib.AbstractContextManager[DaskEngine | None]:
+    """The Dask cluster the audit runs on while reading and matching, or None for the local engine
+    (which never imports dask)."""
+    if config.engine.name == "local":
+        return contextlib.nullcontext()
+    from auditor.engines.dask_engine import DaskEngine
+
+    return DaskEngine(config.engine, progress=say)
 
 
 def inspect(

@@ -29,7 +29,7 @@ import shutil
 import socket
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +55,8 @@ from auditor.engines import INSTALL_HINT, EngineSettings
 from auditor.errors import AuditorError, ConfigError
 from auditor.evidence import Evidence
 from auditor.loading import written_by_crm_audit
+from auditor.matching.comparisons import PAIRS_AT_A_TIME, Comparison, evaluate_pairs
+from auditor.matching.features import Features
 from auditor.normalising import (
     countries_held,
     note_phones_read,
@@ -69,7 +71,7 @@ from auditor.wording import Words
 
 try:
     import distributed
-except ImportError:  # the `dask` extra is optional; `read_on_cluster` says how to install it
+except ImportError:  # the `dask` extra is optional; `DaskEngine` says how to install it
     distributed = None  # type: ignore[assignment]
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -77,22 +79,112 @@ _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 CONNECT_SECONDS = 10
 
 
-def read_on_cluster(
-    paths: Iterable[str | Path],
-    config: Config,
-    ruleset: RuleSet,
-    *,
-    progress: Progress | None = None,
-    display_names: Sequence[str] | None = None,
-) -> tuple[ReadInputs, list[np.ndarray]]:
-    """What `auditor.api.read_inputs` reads, read by the cluster of `config.engine`, and where each
-    row rule of `ruleset` passes over the combined records (what `run_rules(row_masks=)` takes)."""
-    if distributed is None:
-        raise ConfigError("the Dask engine is not installed", hint=INSTALL_HINT)
-    say = progress or (lambda step, detail: None)
-    sources = _sources(paths, display_names)
-    with _cluster(config.engine, say) as client:
-        return _Run(client, config, ruleset, say).read(sources)
+class DaskEngine:
+    """A Dask cluster for one audit (`EngineSettings` say which), open while used as a context
+    manager: `read` does `auditor.api.read_inputs`' work on its workers, and `compare` compares
+    candidate pairs there (a `PairComparer` for `match_people`)."""
+
+    def __init__(self, settings: EngineSettings, *, progress: Progress | None = None) -> None:
+        if distributed is None:
+            raise ConfigError("the Dask engine is not installed", hint=INSTALL_HINT)
+        self.settings = settings
+        self.say = progress or (lambda step, detail: None)
+        self._open = contextlib.ExitStack()
+        self.client: Any = None
+
+    def __enter__(self) -> DaskEngine:
+        self.client = self._open.enter_context(_cluster(self.settings, self.say))
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.client = None
+        self._open.close()
+
+    @property
+    def workers(self) -> int:
+        return len(self.client.scheduler_info().get("workers", {}))
+
+    def read(
+        self,
+        paths: Iterable[str | Path],
+        config: Config,
+        ruleset: RuleSet,
+        *,
+        display_names: Sequence[str] | None = None,
+    ) -> tuple[ReadInputs, list[np.ndarray]]:
+        """What `auditor.api.read_inputs` reads, read by the workers, and where each row rule of
+        `ruleset` passes over the combined records (what `run_rules(row_masks=)` takes)."""
+        return _Reading(self, config, ruleset).read(_sources(paths, display_names))
+
+    def compare(
+        self, comparisons: list[Comparison], features: Features, left: np.ndarray, right: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`evaluate_pairs` over the candidate pairs, a part of them to each task: each worker
+        gets a copy of the people's features once, the pairs go out in parts of at most
+        `PAIRS_AT_A_TIME`, and the levels come back into their places."""
+        levels = np.zeros((len(left), len(comparisons)), dtype=np.int8, order="F")
+        tf_codes = np.full((len(left), len(comparisons)), -1, dtype=np.int32, order="F")
+        if not len(left):
+            return levels, tf_codes
+        self.say("comparing", f"sending the features of {len(features):,} people to {self.workers} worker(s)")
+        shared = self.client.scatter(features, broadcast=True, hash=False)
+        # Enough parts to keep every worker busy to the end, none larger than evaluate_pairs' own.
+        size = max(1, min(PAIRS_AT_A_TIME, -(-len(left) // (4 * max(self.workers, 1)))))
+        starts = range(0, len(left), size)
+        parts = {
+            start: self.client.submit(
+                evaluate_pairs,
+                comparisons,
+                shared,
+                left[start : start + size],
+                right[start : start + size],
+                pure=False,
+            )
+            for start in starts
+        }
+        for start, (part_levels, part_codes) in self.gathered(
+            parts,
+            lambda start: f"comparing candidate pairs {start:,} to {start + size:,}",
+            "comparing",
+            "parts of the candidate pairs compared",
+        ):
+            levels[start : start + len(part_levels)] = part_levels
+            tf_codes[start : start + len(part_codes)] = part_codes
+        del shared
+        return levels, tf_codes
+
+    def gathered(
+        self, futures: dict[Any, Any], doing: Callable[[Any], str], step: str, done_words: str
+    ) -> Iterator[tuple[Any, Any]]:
+        """Each future's key and result as it finishes, with the step's progress in parts done; a
+        worker that died or a cluster lost is said in one line, naming what it was `doing`."""
+        key_of = {future.key: key for key, future in futures.items()}
+        self.say(step, f"0 of {len(futures)} {done_words}")
+        for done, future in enumerate(
+            distributed.as_completed(list(futures.values()), loop=self.client.loop), 1
+        ):
+            key = key_of[future.key]
+            try:
+                result = future.result()
+            except distributed.KilledWorker:
+                raise AuditorError(
+                    f"a Dask worker died while {doing(key)}, most likely out of memory",
+                    hint="Give each worker more memory (--memory-per-worker), or split the file",
+                ) from None
+            except (ModuleNotFoundError, ImportError) as error:
+                raise AuditorError(
+                    f"the Dask workers cannot run crm-audit ({_first_line(error)})",
+                    hint='Install "crm-audit[dask]" on every worker, the same version as here',
+                ) from None
+            except (OSError, CancelledError) as error:  # the scheduler went away
+                raise AuditorError(
+                    f"lost the Dask cluster while {doing(key)} ({_first_line(error)})",
+                    hint="Check that the scheduler and its workers still run, then audit again",
+                ) from None
+            finally:
+                future.release()
+            self.say(step, f"{done} of {len(futures)} {done_words}")
+            yield key, result
 
 
 @dataclass
@@ -204,15 +296,18 @@ class _TableFacts:
     by_default: int
 
 
-class _Run:
-    def __init__(self, client: Any, config: Config, ruleset: RuleSet, say: Progress) -> None:
-        self.client = client
+class _Reading:
+    """One `DaskEngine.read`: the files' tasks, the phone regions settled between them, the
+    records and row-rule masks gathered in the order of the files."""
+
+    def __init__(self, engine: DaskEngine, config: Config, ruleset: RuleSet) -> None:
+        self.engine = engine
+        self.client = engine.client
         self.config = config
         self.ruleset = ruleset
-        self.say = say
 
     def read(self, sources: list[_Source]) -> tuple[ReadInputs, list[np.ndarray]]:
-        workers = len(self.client.scheduler_info().get("workers", {})) or "no"
+        workers = self.engine.workers or "no"
         seen = SeenFiles()
         urls: dict[str, str] = {}
         inputs_of: dict[int, list[InputReport]] = {}
@@ -314,34 +409,9 @@ class _Run:
     def _gathered(
         self, futures: dict[int, Any], sources: list[_Source], step: str, done_words: str
     ) -> dict[int, Any]:
-        """Each future's result as it finishes, with the step's progress in files done; a worker
-        that died or a scheduler lost is said in one line, naming the file."""
-        number_of = {future.key: number for number, future in futures.items()}
-        results: dict[int, Any] = {}
-        self.say(step, f"0 of {len(futures)} {done_words}")
-        for future in distributed.as_completed(list(futures.values()), loop=self.client.loop):
-            number = number_of[future.key]
-            try:
-                results[number] = future.result()
-            except distributed.KilledWorker:
-                raise AuditorError(
-                    f"a Dask worker died while reading {sources[number].name}, most likely out of memory",
-                    hint="Give each worker more memory (--memory-per-worker), or split the file",
-                ) from None
-            except (ModuleNotFoundError, ImportError) as error:
-                raise AuditorError(
-                    f"the Dask workers cannot run crm-audit ({_first_line(error)})",
-                    hint='Install "crm-audit[dask]" on every worker, the same version as here',
-                ) from None
-            except (OSError, CancelledError) as error:  # the scheduler went away
-                raise AuditorError(
-                    f"lost the Dask cluster while reading {sources[number].name} ({_first_line(error)})",
-                    hint="Check that the scheduler and its workers still run, then audit again",
-                ) from None
-            finally:
-                future.release()
-            self.say(step, f"{len(results)} of {len(futures)} {done_words} ({sources[number].name})")
-        return results
+        return dict(
+            self.engine.gathered(futures, lambda number: f"reading {sources[number].name}", step, done_words)
+        )
 
 
 def _read_tables(where: str, name: str, url: bool, here: bool, config: Config) -> list[TableRead]:

@@ -19,7 +19,6 @@ import pytest
 from click.testing import CliRunner
 
 import auditor
-from auditor.checking import load_ruleset
 from auditor.cli import main
 from auditor.config import Config
 from auditor.demo import sample_paths
@@ -126,17 +125,13 @@ def test_a_scheduler_nobody_runs_is_said_in_one_line(monkeypatch: pytest.MonkeyP
     assert outcome.output.count("\n") == 1 and "Traceback" not in outcome.output
 
 
-def test_a_worker_that_dies_is_said_in_one_line_naming_the_file(
-    dask_cluster: distributed.LocalCluster,
-) -> None:
+def test_a_worker_that_dies_is_said_in_one_line_naming_the_file(scheduler: str) -> None:
     """A worker killed under a task (as the nanny kills one over its memory limit) fails the audit
-    with the file it was reading, not a traceback."""
-    with distributed.Client(dask_cluster, set_as_default=False) as client:
-        dying = client.submit(os._exit, 1, pure=False)
-        run = dask_engine._Run(client, Config(), load_ruleset(Config()), lambda step, detail: None)
-        source = dask_engine._Source("/exports/Lead.csv", "exports/Lead.csv", url=False)
+    with the file it was reading, not a traceback. (This cluster retries no task.)"""
+    with dask_engine.DaskEngine(EngineSettings(name="dask", scheduler=scheduler)) as engine:
+        dying = engine.client.submit(os._exit, 1, pure=False)
         with pytest.raises(AuditorError) as raised:
-            run._gathered({0: dying}, [source], "loading", "files read")
+            list(engine.gathered({0: dying}, lambda _: "reading exports/Lead.csv", "loading", "files read"))
     said = str(raised.value)
     assert said.startswith("a Dask worker died while reading exports/Lead.csv, most likely out of memory")
     assert "--memory-per-worker" in said and "\n" not in said

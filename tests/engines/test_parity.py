@@ -87,8 +87,16 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Confi
 
 
 def test_the_planted_export(planted: tuple, on_cluster: EngineSettings) -> None:
+    """Also: the candidate pairs are compared on the workers, in parts, each part's levels put back
+    in its place."""
     paths, config, result = planted
-    local, dask = result.to_dict(), auditor.audit(paths, config, engine=on_cluster).to_dict()
+    said: list[tuple[str, str]] = []
+    on_workers = auditor.audit(paths, config, engine=on_cluster, progress=lambda *step: said.append(step))
+    local, dask = result.to_dict(), on_workers.to_dict()
+    compared = [detail for step, detail in said if step == "comparing" and " of " in detail]
+    parts = int(compared[-1].split(" of ")[1].split()[0])
+    assert parts > 1 and compared[-1] == f"{parts} of {parts} parts of the candidate pairs compared"
+    assert on_workers.matches.diagnostics["candidate_pairs"] == result.matches.diagnostics["candidate_pairs"]
     kinds = set(local["summary"]["by_kind"])
     assert {"duplicate", "lead_is_contact", "customer_as_lead", "invalid_phone"} <= kinds
     _same(local, dask)
