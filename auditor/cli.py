@@ -124,8 +124,9 @@ def _engine_options(function: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Choice(["local", "dask"]),
             help="Where the audit runs: local (this process; the default) or dask (a Dask cluster; "
             'pip install "crm-audit[dask]"). Same findings either way. Today the Dask engine '
-            "distributes loading, normalising and row rules; matching and set rules run in this "
-            "process, so its memory still bounds the org size.",
+            "distributes loading, normalising, row rules and the comparison of candidate pairs; "
+            "the rest of matching and the set rules run in this process, so its memory still "
+            "bounds the org size.",
         ),
         click.option(
             "--scheduler",

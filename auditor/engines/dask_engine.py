@@ -1,4 +1,5 @@
-"""The Dask engine: the audit's per-table steps on the workers of a Dask cluster.
+"""The Dask engine: the audit's per-table steps and the comparison of candidate pairs on the workers
+of a Dask cluster.
 
 What runs where, today:
 
@@ -9,14 +10,18 @@ What runs where, today:
   table (`auditor.checking.row_rule_masks`). Inputs are local paths the workers can read (the same
   path on every machine: a shared disk) or fsspec URLs, which each worker fetches itself.
 - In this process, over what the workers send back: the choice of the phone regions (from each
-  table's country counts), then everything that needs all records at once: who-is-who's evidence,
-  matching (blocking, comparisons, EM, clustering), the set rules, the coverage and the reports.
-  The normalised records are gathered here for that, so this process's memory still bounds the
-  size of the org an audit can take; moving blocking and comparisons onto the cluster is next
-  (issue 18).
+  table's country counts), who-is-who's evidence, and matching's features and blocking.
+- On the workers again: the comparison of the candidate pairs (`evaluate_pairs`, the costliest
+  kernels of matching), a part of the pairs to each task, each worker holding a copy of the
+  people's features.
+- In this process: EM, clustering, the set rules, the coverage and the reports.
+
+The normalised records and the matching features are held here for that, so this process's memory
+still bounds the size of the org an audit can take; blocking by shuffled keys, with each
+partition's features only, is next (issue 18).
 
 The findings are exactly the local engine's (tests/engines/test_parity.py): the same functions run
-on the same tables, numbered in the same order.
+on the same tables, numbered in the same order, and each pair's levels are its own.
 """
 
 from __future__ import annotations
