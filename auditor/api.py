@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from auditor import TOOL, __version__
-from auditor.baseline import Baseline, comparable, read_baseline
+from auditor.baseline import Baseline, comparable, compare, read_baseline
 from auditor.checking import AuditContext, Coverage, load_ruleset, measure_coverage, run_rules
 from auditor.config import Config
 from auditor.decisions import Decisions, read_decisions
@@ -258,8 +258,8 @@ def audit(
         who = suggest_types(records, config, evidence)
         say("matching people", f"{len(records)} records")
         return_free_memory()  # matching's peak is the audit's: it should not carry reading's leftovers
-        compare = cluster.compare if cluster is not None else None
-        matches = match_people(records, config, decisions=decisions, compare=compare)
+        pairs_compared_by = cluster.compare if cluster is not None else None
+        matches = match_people(records, config, decisions=decisions, compare=pairs_compared_by)
     adopt_matched_types(records, matches, who)
     # Validated before the rules: findings the rules keep as columns point into this very table.
     records = validate_records(records)
