@@ -16,7 +16,6 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from auditor.errors import InputError
 from auditor.loading.table import RawTable, dedupe_headers, trim_records
@@ -27,6 +26,9 @@ PARQUET_MAGIC = b"PAR1"
 
 def read_parquet(path: Path, *, display_name: str) -> RawTable:
     """One table: the file's columns as text, in the file's order, one record per row."""
+    # Loaded only for a Parquet input: an audit of CSV and workbooks should not carry its reader.
+    import pyarrow.parquet as pq
+
     try:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as error:
