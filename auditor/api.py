@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -18,6 +19,7 @@ from auditor.checking import AuditContext, Coverage, load_ruleset, measure_cover
 from auditor.config import Config
 from auditor.decisions import Decisions, read_decisions
 from auditor.detecting import Detection, detect
+from auditor.engines import EngineSettings, engine_settings
 from auditor.errors import AuditorError, InputError
 from auditor.evidence import Evidence, evidence_table
 from auditor.finding_groups import Findings
@@ -27,9 +29,12 @@ from auditor.matching import MatchResult, match_people
 from auditor.memory import return_free_memory
 from auditor.model import ALL_FIELDS
 from auditor.normalising import build_records, infer_phone_regions, validate_records
-from auditor.terms import UnmappedLabel, builtin_vocabulary
+from auditor.terms import UnmappedLabel, Vocabulary, builtin_vocabulary
 from auditor.whoiswho import WhoIsWho, adopt_matched_types, suggest_types
 from auditor.wording import Several, Words
+
+if TYPE_CHECKING:
+    from auditor.engines.dask_engine import DaskEngine
 
 # Set by the CLI's users to see where an error came from: a file that fails is then not set aside.
 _DEBUG = bool(os.environ.get("CRM_AUDIT_DEBUG"))
@@ -216,6 +221,7 @@ def audit(
     progress: Progress | None = None,
     display_names: Sequence[str] | None = None,
     baseline: str | Path | None = None,
+    engine: EngineSettings | str | None = None,
 ) -> AuditResult:
     """Audit CRM exports: load, detect, map terms, normalise, find who is who, match people, check rules.
 
@@ -223,8 +229,12 @@ def audit(
     `display_names` replaces the file names used in findings (the web app passes the uploaded names).
     `baseline`, a findings JSON of an earlier audit, marks each finding new or still open and lists
     the earlier findings that are gone (auditor/baseline.py).
+    `engine` says where the audit runs ("local", "dask", or `EngineSettings`; default: the config's
+    `engine`, else local): the findings are the same (auditor/engines).
     """
     config = config or Config()
+    if engine is not None:
+        config = config.with_overrides(engine=engine_settings(engine, config.engine))
     # Read first: a wrong baseline should cost a second, not the audit.
     previous = read_baseline(baseline) if baseline is not None else None
     decisions = read_decisions(config.decisions) if config.decisions else None
@@ -233,19 +243,29 @@ def audit(
     # config should cost a second, not the reading of every export.
     ruleset = load_ruleset(config)
     ruleset.schema()
-    frames, inputs, unmapped, evidence = read_inputs(paths, config, progress=say, display_names=display_names)
-    records = combine_records(frames)
-    say("who is who", f"{len(records)} records")
-    who = suggest_types(records, config, evidence)
-    say("matching people", f"{len(records)} records")
-    return_free_memory()  # matching's peak is the audit's: it should not carry reading's leftovers
-    matches = match_people(records, config, decisions=decisions)
+    row_masks = None
+    with _cluster_of(config, say) as cluster:
+        if cluster is None:
+            frames, inputs, unmapped, evidence = read_inputs(
+                paths, config, progress=say, display_names=display_names
+            )
+        else:
+            (frames, inputs, unmapped, evidence), row_masks = cluster.read(
+                paths, config, ruleset, display_names=display_names
+            )
+        records = combine_records(frames)
+        say("who is who", f"{len(records)} records")
+        who = suggest_types(records, config, evidence)
+        say("matching people", f"{len(records)} records")
+        return_free_memory()  # matching's peak is the audit's: it should not carry reading's leftovers
+        pairs_compared_by = cluster.compare if cluster is not None else None
+        matches = match_people(records, config, decisions=decisions, compare=pairs_compared_by)
     adopt_matched_types(records, matches, who)
     # Validated before the rules: findings the rules keep as columns point into this very table.
     records = validate_records(records)
     context = AuditContext(records=records, config=config, unmapped_labels=unmapped, matches=matches, who=who)
     say("rules", f"{len(records)} records")
-    findings = run_rules(context, ruleset)
+    findings = run_rules(context, ruleset, row_masks=row_masks)
     coverage = measure_coverage(context, ruleset)
     result = AuditResult(
         config=config,
@@ -262,6 +282,16 @@ def audit(
         audited = [report.file for report in inputs if report.role == "audited" and not report.error]
         result.baseline = compare(map(comparable, result.findings), previous, str(baseline), audited)
     return result
+
+
+def _cluster_of(config: Config, say: Progress) -> contextlib.AbstractContextManager[DaskEngine | None]:
+    """The Dask cluster the audit runs on while reading and matching, or None for the local engine
+    (which never imports dask)."""
+    if config.engine.name == "local":
+        return contextlib.nullcontext()
+    from auditor.engines.dask_engine import DaskEngine
+
+    return DaskEngine(config.engine, progress=say)
 
 
 def inspect(
@@ -314,57 +344,100 @@ def read_inputs(
     unmapped: list[UnmappedLabel] = []
     evidence = Evidence()
     offset = 0
-    seen = _SeenFiles()
+    seen = SeenFiles()
     for path, name in zip(paths, names, strict=True):
         say("loading", name)
-        read_before = len(frames), len(inputs), len(unmapped), offset
         ours = written_by_crm_audit(path) or seen.again(path, name)
         if ours is not None:
             inputs.append(InputReport(file=name, role="not audited", reason=ours))
             continue
-        try:
-            tables = load_file(path, sheet=config.sheet)
-            for table in tables:
-                table.file = name
-                say("mapping", name if table.sheet is None else f"{name} [{table.sheet}]")
-                detection = detect_table(table, config)
-                if detection.role != "audited":
-                    if detection.role == "evidence":
-                        evidence.add(detection.object, evidence_table(table, detection, vocabulary))
-                    inputs.append(_input_report(table, detection, {}))
-                    continue
-                records, terms = build_records(
-                    table, detection, vocabulary=vocabulary, default_country=config.default_country
+        for table in read_file(path, name, config, vocabulary, progress=say):
+            inputs.append(table.report)
+            if table.evidence is not None:
+                evidence.add(*table.evidence)
+            if table.records is not None:
+                offset = table.number_from(offset)
+                frames.append(table.records)
+                unmapped.extend(table.unmapped)
+    note_evidence(inputs, evidence, config)
+    infer_phone_regions(frames, inputs, config)
+    return ReadInputs(frames, inputs, unmapped, evidence)
+
+
+@dataclass
+class TableRead:
+    """One table of one input as `read_file` read it: what the inputs list says of it, and either
+    its records (an audited table, positions from 0 until `number_from` numbers them across the
+    audit) with the labels nobody knows, or what it proves (an evidence table: its kind and rows)."""
+
+    report: InputReport
+    records: pd.DataFrame | None = None
+    unmapped: list[UnmappedLabel] = field(default_factory=list)
+    evidence: tuple[str, pd.DataFrame] | None = None
+
+    def number_from(self, offset: int) -> int:
+        """Number the records from `offset` (their positions in the audit's combined records), and
+        their unmapped labels' positions with them; the next table's offset."""
+        assert self.records is not None
+        self.records.index = pd.RangeIndex(offset, offset + len(self.records))
+        for label in self.unmapped:
+            label.positions = label.positions + offset
+        return offset + len(self.records)
+
+
+def read_file(
+    path: str | Path,
+    name: str,
+    config: Config,
+    vocabulary: Vocabulary,
+    *,
+    progress: Progress | None = None,
+) -> list[TableRead]:
+    """Load, detect, map terms and normalise one input file (its records not yet numbered across
+    the audit): a table each, or one report saying why the file could not be read. A file that
+    fails costs only itself; wrong settings (an `AuditorError` other than `InputError`) would fail
+    every file alike, and stop the audit."""
+    say = progress or (lambda step, detail: None)
+    read: list[TableRead] = []
+    try:
+        for table in load_file(path, sheet=config.sheet):
+            table.file = name
+            say("mapping", name if table.sheet is None else f"{name} [{table.sheet}]")
+            detection = detect_table(table, config)
+            if detection.role != "audited":
+                evidence = (
+                    (detection.object, evidence_table(table, detection, vocabulary))
+                    if detection.role == "evidence"
+                    else None
                 )
-                records.index = pd.RangeIndex(offset, offset + len(records))
-                for label in terms.unmapped:
-                    label.positions = label.positions + offset
-                    unmapped.append(label)
-                offset += len(records)
-                frames.append(records)
-                inputs.append(_input_report(table, detection, terms.label_maps))
-        except InputError as error:
-            inputs.append(InputReport(file=name, error=error.describe()))
-        except AuditorError:  # the settings are wrong, not the file: every file would fail alike
+                read.append(TableRead(_input_report(table, detection, {}), evidence=evidence))
+                continue
+            records, terms = build_records(
+                table, detection, vocabulary=vocabulary, default_country=config.default_country
+            )
+            read.append(
+                TableRead(_input_report(table, detection, terms.label_maps), records, list(terms.unmapped))
+            )
+    except InputError as error:
+        return [TableRead(InputReport(file=name, error=error.describe()))]
+    except AuditorError:  # the settings are wrong, not the file: every file would fail alike
+        raise
+    except Exception as error:
+        if _DEBUG:
             raise
-        except Exception as error:
-            if _DEBUG:
-                raise
-            del frames[read_before[0] :], inputs[read_before[1] :], unmapped[read_before[2] :]
-            offset = read_before[3]
-            inputs.append(
+        return [
+            TableRead(
                 InputReport(
                     file=name,
                     error=f"could not be read ({type(error).__name__}: {error}); the other files were "
                     "audited. Please report it; set CRM_AUDIT_DEBUG=1 to see the details",
                 )
             )
-    _note_evidence(inputs, evidence, config)
-    infer_phone_regions(frames, inputs, config)
-    return ReadInputs(frames, inputs, unmapped, evidence)
+        ]
+    return read
 
 
-class _SeenFiles:
+class SeenFiles:
     """The files read so far in one audit. One export given twice (twice on the command line, a
     folder and a file in it, a hard link, the same download saved as "Lead (1).csv") would make
     every record its own duplicate: it is read once."""
@@ -391,7 +464,7 @@ class _SeenFiles:
         return None
 
 
-def _note_evidence(inputs: list[InputReport], evidence: Evidence, config: Config) -> None:
+def note_evidence(inputs: list[InputReport], evidence: Evidence, config: Config) -> None:
     """Say on each user table what it taught: the staff domains taken as internal."""
     learnt = [
         (domain, count) for domain, count in evidence.staff_domains() if domain not in config.internal_domains
@@ -406,11 +479,11 @@ def _note_evidence(inputs: list[InputReport], evidence: Evidence, config: Config
             report.notes.append(Words("note.staff_domains", {"domains": said}))
 
 
-EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods")
+EXPORT_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".parquet", ".parq")
 
 
 def expand_folders(paths: Iterable[str | Path]) -> list[Path]:
-    """A folder stands for the exports directly inside it (CSV, TSV, text and workbooks, by name);
+    """A folder stands for the exports directly inside it (CSV, TSV, text, workbooks and Parquet, by name);
     files are kept as given, even with another suffix, so that their content can be judged."""
     expanded: list[Path] = []
     for path in map(Path, paths):

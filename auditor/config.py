@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from auditor.catalogue import objects, platforms, report_languages
+from auditor.engines import EngineSettings, parse_size
 from auditor.errors import ConfigError
 from auditor.findings import SEVERITIES
 
@@ -64,6 +65,8 @@ class Config:
     decisions: str | None = None
     # How a fix plan writes valid phones: "as_exported" leaves them, "e164" plans their E.164 form.
     phone_format: str = "as_exported"
+    # Where the audit runs (auditor/engines): this process, or a Dask cluster.
+    engine: EngineSettings = field(default_factory=EngineSettings)
 
     def __post_init__(self) -> None:
         if not FIRST_AS_OF <= self.as_of <= LAST_AS_OF:
@@ -137,7 +140,9 @@ def config_from_mapping(
     data: Mapping[str, Any], *, source: str = "configuration", folder: Path | None = None
 ) -> Config:
     """Build a Config from the TOML layout documented in the README (also used by `crm-audit serve`)."""
-    known_sections = {"audit", "rules", "columns", "vocabulary", "report", "fields", "survivorship", "fixes"}
+    known_sections = {
+        "audit", "rules", "columns", "vocabulary", "report", "fields", "survivorship", "fixes", "engine",
+    }  # fmt: skip
     unknown = sorted(set(data) - known_sections)
     if unknown:
         raise ConfigError(
@@ -206,6 +211,8 @@ def config_from_mapping(
             values["fields"] = tuple(dict(item) for item in data["fields"])
         if "survivorship" in data:
             values["survivorship"] = _survivorship(data["survivorship"])
+        if "engine" in data:
+            values["engine"] = _engine(data["engine"])
         return Config(**values)
     except ConfigError as error:
         error.file = error.file or source
@@ -231,6 +238,28 @@ def _survivorship(data: Mapping[str, Any]) -> Mapping[str, Any]:
     }
     Survivorship.of(settings)
     return _frozen(settings)
+
+
+def _engine(data: Mapping[str, Any]) -> EngineSettings:
+    """[engine]: name = "local" | "dask", and for Dask scheduler, workers, memory_per_worker."""
+    settings = dict(data)
+    values: dict[str, Any] = {}
+    for key in ("name", "scheduler"):
+        if key in settings:
+            values[key] = str(settings.pop(key))
+    if "workers" in settings:
+        workers = settings.pop("workers")
+        if isinstance(workers, bool) or not isinstance(workers, int):
+            raise ConfigError(f"workers must be a whole number, not {workers!r}")
+        values["workers"] = workers
+    if "memory_per_worker" in settings:
+        values["memory_per_worker"] = parse_size(settings.pop("memory_per_worker"))
+    if settings:
+        raise ConfigError(
+            f"unknown setting {sorted(settings)[0]!r} in [engine]",
+            hint="Known settings: name, scheduler, workers, memory_per_worker",
+        )
+    return EngineSettings(**values)
 
 
 def parse_as_of(value: object) -> dt.date:

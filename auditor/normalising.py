@@ -177,42 +177,83 @@ def infer_phone_regions(frames: list[pd.DataFrame], inputs: list[InputReport], c
     After the record's own country, in this order: `config.default_country`; the country most of
     the file's records with a country have; the same over every file audited; the one country the
     file's UI language is spoken in (rules/phones.toml says what "most" is, and which languages).
-    `frames` are `read_inputs`' records, one per audited input, in the order of `inputs`.
+    `frames` are `read_inputs`' records, one per audited input, in the order of `inputs`. The steps
+    are apart so that an engine holding each table elsewhere (auditor/engines) runs the same ones:
+    per table `waiting_phones` and `countries_held`, over the audit `phone_regions`, per table
+    `read_waiting_phones`, and `note_phones_read`.
     """
     audited = [report for report in inputs if report.role == "audited" and not report.error]
     default = known_region(config.default_country or "")
-    unchecked = [
-        {field: (frame[f"{field}_status"] == UNCHECKED).to_numpy() for field in _PHONE_FIELDS}
-        for frame in frames
-    ]
+    unchecked = [waiting_phones(frame) for frame in frames]
     pending = [sum(int(mask.sum()) for mask in masks.values()) for masks in unchecked]
-    settings = load_rules_toml("phones.toml")["inference"]
     # Countries are counted only when some phone waits for one.
-    counts = [_country_counts(frame) for frame in frames] if any(pending) and not default else []
+    counts = [countries_held(frame) for frame in frames] if any(pending) and not default else []
+    regions = phone_regions(audited, pending, counts, default)
+    for frame, report, masks, waiting, chosen in zip(
+        frames, audited, unchecked, pending, regions, strict=True
+    ):
+        valid = read_waiting_phones(frame, masks, chosen[0], guessed=not default) if chosen else 0
+        by_default = read_by_default(frame) if default else 0
+        note_phones_read(report, default, chosen, waiting=waiting, valid=valid, by_default=by_default)
+
+
+def waiting_phones(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per phone field, the records whose number `build_records` could not read for want of a country."""
+    return {field: (frame[f"{field}_status"] == UNCHECKED).to_numpy() for field in _PHONE_FIELDS}
+
+
+def phone_regions(
+    audited: list[InputReport], pending: list[int], counts: list[Counter[str]], default: str | None
+) -> list[tuple[str, str] | None]:
+    """Per audited table, the region its waiting numbers are read by and why (None: no number
+    waits, or nothing points to a region), from each table's waiting count and, without a default
+    country, its `countries_held` (empty when no table has a number waiting)."""
+    settings = load_rules_toml("phones.toml")["inference"]
     overall = _dominant(sum(counts, Counter()), settings) if counts else None
-    for index, (frame, report, masks) in enumerate(zip(frames, audited, unchecked, strict=True)):
+    regions: list[tuple[str, str] | None] = []
+    for index, report in enumerate(audited):
         own = _dominant(counts[index], settings) if counts else None
-        chosen = _region_for(report, default, own, overall) if pending[index] else None
-        valid = 0
-        if chosen:
-            for field, mask in masks.items():
-                if not mask.any():
-                    continue
-                rows = frame.index[mask]
-                e164, status = normalise_phones(
-                    frame.loc[rows, f"{field}_raw"], pd.Series(chosen[0], index=rows, dtype="str")
-                )
-                # A guessed country may be the wrong one: a number that is valid there is taken, one
-                # that is not stays unchecked (it may well be another country's), never invalid.
-                # Only a country the user gave (or the record's own) makes a number invalid.
-                took = (status == "valid").to_numpy() if not default else np.ones(len(rows), dtype=bool)
-                frame.loc[rows[took], field] = e164.to_numpy()[took]
-                frame.loc[rows[took], f"{field}_status"] = status.to_numpy()[took]
-                valid += int(took.sum())
-        if default:  # `build_records` read most of them by it already
-            _say_read(report, _read_by_default(frame), default, Words("note.phone_why.default"))
-        elif chosen:
-            _say_read(report, pending[index], *chosen, valid=valid)
+        regions.append(_region_for(report, default, own, overall) if pending[index] else None)
+    return regions
+
+
+def read_waiting_phones(
+    frame: pd.DataFrame, masks: dict[str, np.ndarray], region: str, *, guessed: bool
+) -> int:
+    """Read the waiting numbers (`waiting_phones`) by `region`, in place; how many it took."""
+    valid = 0
+    for field, mask in masks.items():
+        if not mask.any():
+            continue
+        rows = frame.index[mask]
+        e164, status = normalise_phones(
+            frame.loc[rows, f"{field}_raw"], pd.Series(region, index=rows, dtype="str")
+        )
+        # A guessed country may be the wrong one: a number that is valid there is taken, one
+        # that is not stays unchecked (it may well be another country's), never invalid.
+        # Only a country the user gave (or the record's own) makes a number invalid.
+        took = (status == "valid").to_numpy() if guessed else np.ones(len(rows), dtype=bool)
+        frame.loc[rows[took], field] = e164.to_numpy()[took]
+        frame.loc[rows[took], f"{field}_status"] = status.to_numpy()[took]
+        valid += int(took.sum())
+    return valid
+
+
+def note_phones_read(
+    report: InputReport,
+    default: str | None,
+    chosen: tuple[str, str] | None,
+    *,
+    waiting: int,
+    valid: int,
+    by_default: int,
+) -> None:
+    """Say on the table's input how its national numbers were read: by the default country
+    (`by_default` of them, `read_by_default`), or by the region chosen for the `waiting` ones."""
+    if default:  # `build_records` read most of them by it already
+        _say_read(report, by_default, default, Words("note.phone_why.default"))
+    elif chosen:
+        _say_read(report, waiting, *chosen, valid=valid)
 
 
 _PHONE_FIELDS = ("phone", "mobile")
@@ -232,7 +273,8 @@ def _region_for(
     return (region, Words("note.phone_why.language", {"language": report.language})) if region else None
 
 
-def _country_counts(frame: pd.DataFrame) -> Counter[str]:
+def countries_held(frame: pd.DataFrame) -> Counter[str]:
+    """How many of the table's records are in each country (records without one left out)."""
     counts = frame["country_code"].value_counts()
     return Counter({str(code): int(count) for code, count in counts.items() if code})
 
@@ -247,7 +289,7 @@ def _dominant(counts: Counter[str], settings: dict[str, Any]) -> tuple[str, int]
     return (region, int(100 * top / total)) if top / total >= settings["dominant_share"] else None
 
 
-def _read_by_default(frame: pd.DataFrame) -> int:
+def read_by_default(frame: pd.DataFrame) -> int:
     """How many phones `build_records` read by the default country: those written nationally, on
     records without a country, that could be a phone number at all."""
     no_country = (frame["country_code"] == "").to_numpy()

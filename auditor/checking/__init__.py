@@ -2,7 +2,7 @@
 
 from auditor.checking.context import AuditContext
 from auditor.checking.coverage import Coverage
-from auditor.checking.engine import measure_coverage, run_rules
+from auditor.checking.engine import measure_coverage, row_rule_masks, run_rules
 from auditor.checking.registry import REGISTRY, Rule, all_rules
 from auditor.checking.rulesets import RuleSet, available_rulesets, load_ruleset
 
@@ -16,5 +16,6 @@ __all__ = [
     "available_rulesets",
     "load_ruleset",
     "measure_coverage",
+    "row_rule_masks",
     "run_rules",
 ]

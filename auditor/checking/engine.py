@@ -6,7 +6,7 @@ objects and keeps only the boolean masks.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
@@ -29,14 +29,28 @@ from auditor.finding_groups import (
 from auditor.findings import FieldEvidence, Finding
 
 
-def run_rules(context: AuditContext, ruleset: RuleSet | None = None) -> Findings:
+def run_rules(
+    context: AuditContext, ruleset: RuleSet | None = None, *, row_masks: Sequence[np.ndarray] | None = None
+) -> Findings:
     """Every rule of the rule set (the config's by default) over the context's records. Findings
-    that rules keep as columns are written when a report reads them (see auditor.finding_groups)."""
+    that rules keep as columns are written when a report reads them (see auditor.finding_groups).
+    `row_masks`, where the row rules' checks were already run table by table (`row_rule_masks`,
+    by the Dask engine's workers), holds what they found, in the rule set's order."""
     with collector_paused():
-        return _run_rules(context, ruleset)
+        return _run_rules(context, ruleset, row_masks)
 
 
-def _run_rules(context: AuditContext, ruleset: RuleSet | None) -> Findings:
+def row_rule_masks(records: pd.DataFrame, ruleset: RuleSet) -> list[np.ndarray]:
+    """Where each row rule of the rule set passes, over these records. A row rule reads a
+    record's own fields and those of its input table (in_files_with), never what who-is-who or
+    matching derive, so running it on each whole input table apart gives what it gives on the
+    combined records (tests/engines/test_parity.py holds every row rule to it)."""
+    return [_passes(check, records) for check in ruleset.schema().checks]
+
+
+def _run_rules(
+    context: AuditContext, ruleset: RuleSet | None, row_masks: Sequence[np.ndarray] | None
+) -> Findings:
     ruleset = ruleset or load_ruleset(context.config)
     schema = ruleset.schema()
     records = context.records
@@ -48,15 +62,16 @@ def _run_rules(context: AuditContext, ruleset: RuleSet | None) -> Findings:
     # takes the checks not yet started, from the last. Findings are sorted at the end, so the order
     # rules finish in does not show.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        started = [pool.submit(_passes, check, records) for check in schema.checks]
+        checks = schema.checks if row_masks is None else []
+        started = [pool.submit(_passes, check, records) for check in checks]
         for rule in set_rules:
             groups.extend(_groups(rule, rule.report(rule, context, **ruleset.parameters_for(rule))))
-        masks: list[np.ndarray | None] = [None] * len(started)
+        masks: list[np.ndarray | None] = [None] * len(started) if row_masks is None else list(row_masks)
         for number in reversed(range(len(started))):
             if started[number].cancel():
                 masks[number] = _passes(schema.checks[number], records)
-        for rule, mask, future in zip(row_rules, masks, started, strict=True):
-            failing = np.flatnonzero(~(mask if mask is not None else future.result()))
+        for number, (rule, mask) in enumerate(zip(row_rules, masks, strict=True)):
+            failing = np.flatnonzero(~(mask if mask is not None else started[number].result()))
             write = partial(_write_row_rule, rule, context.config, ruleset.parameters_for(rule))
             groups.append(rule.columns(context, failing, {}, write))
     for field_check in ruleset.fields:

@@ -12,6 +12,7 @@ from auditor import TOOL
 from auditor.errors import InputError
 from auditor.loading.csv_reader import read_csv
 from auditor.loading.excel_reader import EXCEL_SUFFIXES, read_workbook
+from auditor.loading.parquet_reader import PARQUET_MAGIC, PARQUET_SUFFIXES, read_parquet
 from auditor.loading.table import RaggedRow, RawTable
 from auditor.model import CONTRACT_COLUMNS
 from auditor.wording import Words
@@ -23,7 +24,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
 def load_file(path: str | Path, *, sheet: str | None = None) -> list[RawTable]:
-    """Read one export into one table (CSV) or one per sheet holding records (workbooks).
+    """Read one export into one table (CSV, Parquet) or one per sheet holding records (workbooks).
 
     The file is opened for reading only. Its kind is judged by content first, then by name, so a
     workbook saved as ".csv" is still read as a workbook and junk named ".xlsx" is refused clearly.
@@ -45,6 +46,8 @@ def load_file(path: str | Path, *, sheet: str | None = None) -> list[RawTable]:
         ) from None
     if magic.startswith((_ZIP_MAGIC, _OLE_MAGIC)) or path.suffix.lower() in EXCEL_SUFFIXES:
         return read_workbook(path, display_name=name, sheet=sheet)
+    if magic.startswith(PARQUET_MAGIC) or path.suffix.lower() in PARQUET_SUFFIXES:
+        return [read_parquet(path, display_name=name)]
     return [read_csv(path, display_name=name)]
 
 

@@ -45,7 +45,13 @@ def read_workbook(path: Path, *, display_name: str, sheet: str | None = None) ->
             file=display_name,
             hint="Open it in Excel and save it again, or export as CSV",
         )
-    if suffix == ".xls" and "fork" in multiprocessing.get_all_start_methods():
+    # A daemon process (a Dask worker started by `dask worker`) may not start children: there the
+    # .xls is read in the process itself, and a crafted one costs the worker, not only the file.
+    if (
+        suffix == ".xls"
+        and "fork" in multiprocessing.get_all_start_methods()
+        and not multiprocessing.current_process().daemon
+    ):
         return _read_apart(path, display_name, sheet)
     return _read(path, display_name, sheet)
 

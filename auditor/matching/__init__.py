@@ -21,6 +21,7 @@ rules/matching.toml):
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +32,10 @@ from auditor.config import Config
 from auditor.decisions import Decisions
 from auditor.matching.blocking import candidate_pairs
 from auditor.matching.clustering import cluster_people
-from auditor.matching.comparisons import PairView, evaluate_all, evaluate_pairs
+from auditor.matching.comparisons import Comparison, PairView, evaluate_all, evaluate_pairs
 from auditor.matching.estimating import Model, fit_prior, match_probability, train
 from auditor.matching.explaining import RecordFacts, agreeing_fields, field_evidence
-from auditor.matching.features import build_features
+from auditor.matching.features import Features, build_features
 from auditor.matching.settings import MatchSettings, default_settings
 from auditor.memory import return_free_memory
 from auditor.survivorship import Survivorship, survivor_order
@@ -166,18 +167,25 @@ class MatchResult:
 DECIDED_WEIGHT = 1e6
 
 
+# How the candidate pairs are compared: `evaluate_pairs` in this process, or the same function run
+# by an engine's workers on parts of the pairs (auditor/engines): each pair's levels are its own.
+PairComparer = Callable[[list[Comparison], Features, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
 def match_people(
     records: pd.DataFrame,
     config: Config,
     settings: MatchSettings | None = None,
     *,
     decisions: Decisions | None = None,
+    compare: PairComparer | None = None,
 ) -> MatchResult:
     """Find the people recorded more than once, with no labels and no configuration.
 
     `decisions` (a person's, auditor/decisions.py) cut the links of pairs decided "not the same
     person" before clustering and keep them from review, and join the pairs decided "same person"
-    whatever their score; it counts what applied."""
+    whatever their score; it counts what applied. `compare` compares the candidate pairs
+    (`PairComparer`; default `evaluate_pairs`, here)."""
     settings = settings or default_settings()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -209,7 +217,7 @@ def match_people(
     )
     return_free_memory()  # every blocking rule's pairs, joined and sorted, were temporaries
     lap("blocking")
-    levels, tf_codes = evaluate_pairs(comparisons, features, candidates.left, candidates.right)
+    levels, tf_codes = (compare or evaluate_pairs)(comparisons, features, candidates.left, candidates.right)
     return_free_memory()
     lap("comparing")
     model = train(

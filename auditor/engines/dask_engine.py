@@ -1,0 +1,523 @@
+"""The Dask engine: the audit's per-table steps and the comparison of candidate pairs on the workers
+of a Dask cluster.
+
+What runs where, today:
+
+- On the workers, one task per input file, with the functions the local engine calls: loading as
+  text (`auditor.loading`), detection, mapping terms and normalising (`auditor.api.read_file`),
+  reading the national phone numbers by the country the audit settles on
+  (`auditor.normalising.read_waiting_phones`), and the row rules' checks on each whole input
+  table (`auditor.checking.row_rule_masks`). Inputs are local paths the workers can read (the same
+  path on every machine: a shared disk) or fsspec URLs, which each worker fetches itself.
+- In this process, over what the workers send back: the choice of the phone regions (from each
+  table's country counts), who-is-who's evidence, and matching's features and blocking.
+- On the workers again: the comparison of the candidate pairs (`evaluate_pairs`, the costliest
+  kernels of matching), a part of the pairs to each task, each worker holding a copy of the
+  people's features.
+- In this process: EM, clustering, the set rules, the coverage and the reports.
+
+The normalised records and the matching features are held here for that, so this process's memory
+still bounds the size of the org an audit can take; blocking by shuffled keys, with each
+partition's features only, is next (issue 18).
+
+The findings are exactly the local engine's (tests/engines/test_parity.py): the same functions run
+on the same tables, numbered in the same order, and each pair's levels are its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import shutil
+import socket
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import CancelledError
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from auditor.api import (
+    EXPORT_SUFFIXES,
+    InputReport,
+    Progress,
+    ReadInputs,
+    SeenFiles,
+    TableRead,
+    expand_folders,
+    note_evidence,
+    read_file,
+)
+from auditor.checking import RuleSet, row_rule_masks
+from auditor.config import Config
+from auditor.engines import INSTALL_HINT, EngineSettings
+from auditor.errors import AuditorError, ConfigError
+from auditor.evidence import Evidence
+from auditor.loading import written_by_crm_audit
+from auditor.matching.comparisons import PAIRS_AT_A_TIME, Comparison, evaluate_pairs
+from auditor.matching.features import Features
+from auditor.normalising import (
+    countries_held,
+    note_phones_read,
+    phone_regions,
+    read_by_default,
+    read_waiting_phones,
+    waiting_phones,
+)
+from auditor.phones import known_region
+from auditor.terms import UnmappedLabel, builtin_vocabulary
+from auditor.wording import Words
+
+try:
+    import distributed
+except ImportError:  # the `dask` extra is optional; `DaskEngine` says how to install it
+    distributed = None  # type: ignore[assignment]
+
+_URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+# How long to wait for a scheduler named by --scheduler to answer before saying it cannot be reached.
+CONNECT_SECONDS = 10
+
+
+class DaskEngine:
+    """A Dask cluster for one audit (`EngineSettings` say which), open while used as a context
+    manager: `read` does `auditor.api.read_inputs`' work on its workers, and `compare` compares
+    candidate pairs there (a `PairComparer` for `match_people`)."""
+
+    def __init__(self, settings: EngineSettings, *, progress: Progress | None = None) -> None:
+        if distributed is None:
+            raise ConfigError("the Dask engine is not installed", hint=INSTALL_HINT)
+        self.settings = settings
+        self.say = progress or (lambda step, detail: None)
+        self._open = contextlib.ExitStack()
+        self.client: Any = None
+
+    def __enter__(self) -> DaskEngine:
+        self.client = self._open.enter_context(_cluster(self.settings, self.say))
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self.client = None
+        self._open.close()
+
+    @property
+    def workers(self) -> int:
+        return len(self.client.scheduler_info().get("workers", {}))
+
+    def read(
+        self,
+        paths: Iterable[str | Path],
+        config: Config,
+        ruleset: RuleSet,
+        *,
+        display_names: Sequence[str] | None = None,
+    ) -> tuple[ReadInputs, list[np.ndarray]]:
+        """What `auditor.api.read_inputs` reads, read by the workers, and where each row rule of
+        `ruleset` passes over the combined records (what `run_rules(row_masks=)` takes)."""
+        return _Reading(self, config, ruleset).read(_sources(paths, display_names))
+
+    def compare(
+        self, comparisons: list[Comparison], features: Features, left: np.ndarray, right: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`evaluate_pairs` over the candidate pairs, a part of them to each task: each worker
+        gets a copy of the people's features once, the pairs go out in parts of at most
+        `PAIRS_AT_A_TIME`, and the levels come back into their places."""
+        levels = np.zeros((len(left), len(comparisons)), dtype=np.int8, order="F")
+        tf_codes = np.full((len(left), len(comparisons)), -1, dtype=np.int32, order="F")
+        if not len(left):
+            return levels, tf_codes
+        self.say("comparing", f"sending the features of {len(features):,} people to {self.workers} worker(s)")
+        shared = self.client.scatter(features, broadcast=True, hash=False)
+        # Parts as large as evaluate_pairs' own (a smaller part costs more per pair: 8 parts of
+        # 120k pairs took 1.3x the time of the whole), but one for each worker at least.
+        size = max(1, min(PAIRS_AT_A_TIME, -(-len(left) // max(self.workers, 1))))
+        starts = range(0, len(left), size)
+        parts = {
+            start: self.client.submit(
+                evaluate_pairs,
+                comparisons,
+                shared,
+                left[start : start + size],
+                right[start : start + size],
+                pure=False,
+            )
+            for start in starts
+        }
+        for start, (part_levels, part_codes) in self.gathered(
+            parts,
+            lambda start: f"comparing candidate pairs {start:,} to {min(start + size, len(left)):,}",
+            "comparing",
+            "parts of the candidate pairs compared",
+        ):
+            levels[start : start + len(part_levels)] = part_levels
+            tf_codes[start : start + len(part_codes)] = part_codes
+        del shared
+        return levels, tf_codes
+
+    def gathered(
+        self, futures: dict[Any, Any], doing: Callable[[Any], str], step: str, done_words: str
+    ) -> Iterator[tuple[Any, Any]]:
+        """Each future's key and result as it finishes, with the step's progress in parts done; a
+        worker that died or a cluster lost is said in one line, naming what it was `doing`."""
+        key_of = {future.key: key for key, future in futures.items()}
+        self.say(step, f"0 of {len(futures)} {done_words}")
+        for done, future in enumerate(
+            distributed.as_completed(list(futures.values()), loop=self.client.loop), 1
+        ):
+            key = key_of[future.key]
+            try:
+                result = future.result()
+            except distributed.KilledWorker:
+                raise AuditorError(
+                    f"a Dask worker died while {doing(key)}, most likely out of memory",
+                    hint="Give each worker more memory (--memory-per-worker)",
+                ) from None
+            except (ModuleNotFoundError, ImportError) as error:
+                raise AuditorError(
+                    f"the Dask workers cannot run crm-audit ({_first_line(error)})",
+                    hint='Install "crm-audit[dask]" on every worker, the same version as here',
+                ) from None
+            except (OSError, CancelledError) as error:  # the scheduler went away
+                raise AuditorError(
+                    f"lost the Dask cluster while {doing(key)} ({_first_line(error)})",
+                    hint="Check that the scheduler and its workers still run, then audit again",
+                ) from None
+            finally:
+                future.release()
+            self.say(step, f"{done} of {len(futures)} {done_words}")
+            yield key, result
+
+
+@dataclass
+class _Source:
+    """One input as the workers find it: a local path (absolute, since a worker's folder is not
+    ours) or a URL, and the name the findings give it."""
+
+    where: str
+    name: str
+    url: bool
+
+
+def _sources(paths: Iterable[str | Path], display_names: Sequence[str] | None) -> list[_Source]:
+    if display_names is not None:
+        return [
+            _Source(str(path) if _is_url(path) else os.path.abspath(path), name, _is_url(path))
+            for path, name in zip(paths, display_names, strict=True)
+        ]
+    sources: list[_Source] = []
+    for path in paths:
+        if _is_url(path):
+            sources.extend(_Source(url, url, True) for url in _expand_url(str(path)))
+        else:
+            sources.extend(
+                _Source(os.path.abspath(found), str(found), False) for found in expand_folders([path])
+            )
+    return sources
+
+
+def _is_url(path: str | Path) -> bool:
+    return isinstance(path, str) and bool(_URL.match(path))
+
+
+def _expand_url(url: str) -> list[str]:
+    """A URL naming a folder stands for the exports directly inside it, as a local folder does."""
+    import fsspec
+
+    try:
+        filesystem, path = fsspec.core.url_to_fs(url)
+    except (ImportError, ValueError) as error:
+        # fsspec names the package a protocol needs (s3fs, gcsfs, adlfs) in its message.
+        raise ConfigError(
+            f"{url}: cannot be read ({error})", hint="Install the filesystem package it names"
+        ) from None
+    try:
+        if not filesystem.isdir(path):
+            return [url]
+        inside = sorted(
+            entry
+            for entry in filesystem.ls(path, detail=False)
+            if Path(entry).suffix.lower() in EXPORT_SUFFIXES and not Path(entry).name.startswith(("~$", "."))
+        )
+    except OSError:
+        return [url]  # the worker that reads it says what is wrong, as for a local path
+    return [filesystem.unstrip_protocol(entry) for entry in inside] or [url]
+
+
+@contextlib.contextmanager
+def _cluster(settings: EngineSettings, say: Progress) -> Iterator[Any]:
+    """A client of the scheduler `settings` names, or of a local cluster started for this audit
+    (and stopped after it)."""
+    # The cluster's own logs (a worker restarting, a port taken) are not the user's to read: what
+    # matters reaches them as one line from this module.
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+    if settings.scheduler is not None:
+        say("connecting", f"to the Dask scheduler at {settings.scheduler}")
+        try:
+            client = distributed.Client(settings.scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as error:
+            raise AuditorError(
+                f"cannot reach the Dask scheduler at {settings.scheduler} ({_first_line(error)})",
+                hint="Check the address (tcp://HOST:8786) and that `dask scheduler` runs there, "
+                "or leave out --scheduler to start a local cluster",
+            ) from None
+        with client:
+            yield client
+        return
+    workers = settings.workers or os.cpu_count() or 1
+    memory: int | str = settings.memory_per_worker or "auto"
+    say("starting", f"a local Dask cluster of {workers} worker(s)")
+    import dask
+
+    # Worker processes that are not daemons may start children: a legacy .xls is read in a child
+    # of capped memory (auditor/loading/excel_reader.py), which a daemon could not start.
+    with dask.config.set({"distributed.worker.daemon": False}):
+        cluster = distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            memory_limit=memory,
+            dashboard_address=":0",  # its HTTP server starts anyway: on a free port, not 8787
+            silence_logs=logging.ERROR,
+            host="127.0.0.1",
+        )
+    with cluster, distributed.Client(cluster, set_as_default=False) as client:
+        yield client
+
+
+@dataclass
+class _TableFacts:
+    """What the client needs of a table a worker read and keeps: what the inputs list says of it,
+    its unmapped labels and evidence, its size, and the facts the phone regions are chosen by."""
+
+    read: TableRead  # without its records, which stay on the worker
+    audited: bool
+    rows: int
+    waiting: int
+    countries: Counter[str]
+    by_default: int
+
+
+class _Reading:
+    """One `DaskEngine.read`: the files' tasks, the phone regions settled between them, the
+    records and row-rule masks gathered in the order of the files."""
+
+    def __init__(self, engine: DaskEngine, config: Config, ruleset: RuleSet) -> None:
+        self.engine = engine
+        self.client = engine.client
+        self.config = config
+        self.ruleset = ruleset
+
+    def read(self, sources: list[_Source]) -> tuple[ReadInputs, list[np.ndarray]]:
+        workers = self.engine.workers or "no"
+        seen = SeenFiles()
+        urls: dict[str, str] = {}
+        inputs_of: dict[int, list[InputReport]] = {}
+        read: dict[int, Any] = {}
+        for number, source in enumerate(sources):
+            # A URL is read once however often it is given; copies under other URLs are not
+            # compared (that would mean fetching every file of one size here).
+            if source.url:
+                ours = (
+                    Words("input_reason.same_file", {"file": urls[source.where]})
+                    if source.where in urls
+                    else None
+                )
+                urls.setdefault(source.where, source.name)
+            else:
+                ours = written_by_crm_audit(source.where) or seen.again(source.where, source.name)
+            if ours is not None:
+                inputs_of[number] = [InputReport(file=source.name, role="not audited", reason=ours)]
+                continue
+            here = not source.url and os.path.exists(source.where)
+            read[number] = self.client.submit(
+                _read_tables, source.where, source.name, source.url, here, self.config, pure=False
+            )
+        default = known_region(self.config.default_country or "")
+        facts = {
+            number: self.client.submit(_facts_of, future, default, pure=False)
+            for number, future in read.items()
+        }
+        facts_of = self._gathered(facts, sources, "loading", f"files read on {workers} worker(s)")
+
+        # The inputs, evidence and positions in the order of the files, as the local engine has them.
+        inputs: list[InputReport] = []
+        unmapped: list[UnmappedLabel] = []
+        evidence = Evidence()
+        audited: list[_TableFacts] = []
+        offsets: dict[int, list[int]] = {}
+        offset = 0
+        for number in range(len(sources)):
+            if number in inputs_of:
+                inputs.extend(inputs_of[number])
+                continue
+            offsets[number] = []
+            for table in facts_of[number]:
+                inputs.append(table.read.report)
+                if table.read.evidence is not None:
+                    evidence.add(*table.read.evidence)
+                if table.audited:
+                    for label in table.read.unmapped:
+                        label.positions = label.positions + offset
+                    unmapped.extend(table.read.unmapped)
+                    offsets[number].append(offset)
+                    audited.append(table)
+                    offset += table.rows
+        note_evidence(inputs, evidence, self.config)
+        reports = [table.read.report for table in audited]
+        regions = phone_regions(
+            reports,
+            [table.waiting for table in audited],
+            [table.countries for table in audited] if not default else [],
+            default,
+        )
+        chosen = iter(regions)
+        finished = {
+            number: self.client.submit(
+                _finish_tables,
+                future,
+                offsets[number],
+                [next(chosen) for _ in offsets[number]],
+                default,
+                self.ruleset,
+                pure=False,
+            )
+            for number, future in read.items()
+        }
+        del read, facts
+        done = self._gathered(finished, sources, "phones and row rules", "files done")
+        frames: list[pd.DataFrame] = []
+        masks: list[list[np.ndarray]] = []
+        for table, region, (records, table_masks, valid) in zip(
+            audited, regions, (part for number in sorted(done) for part in done[number]), strict=True
+        ):
+            note_phones_read(
+                table.read.report,
+                default,
+                region,
+                waiting=table.waiting,
+                valid=valid,
+                by_default=table.by_default,
+            )
+            frames.append(records)
+            masks.append(table_masks)
+        rules = len(self.ruleset.schema().checks)
+        row_masks = [
+            np.concatenate([table_masks[rule] for table_masks in masks]) if masks else np.ones(0, dtype=bool)
+            for rule in range(rules)
+        ]
+        return ReadInputs(frames, inputs, unmapped, evidence), row_masks
+
+    def _gathered(
+        self, futures: dict[int, Any], sources: list[_Source], step: str, done_words: str
+    ) -> dict[int, Any]:
+        return dict(
+            self.engine.gathered(futures, lambda number: f"reading {sources[number].name}", step, done_words)
+        )
+
+
+def _read_tables(where: str, name: str, url: bool, here: bool, config: Config) -> list[TableRead]:
+    """On a worker: one input file read as the local engine reads it (`read_file`). `here`: the
+    client sees the local path, so a worker that does not is on another machine."""
+    vocabulary = builtin_vocabulary().with_overrides(config.vocabulary)
+    if here and not os.path.exists(where):
+        error = (
+            f"is not on the disk of the Dask worker at {socket.gethostname()}: workers read a local "
+            "path as it is, so put the inputs on a disk they share, or give them as URLs"
+        )
+        return [TableRead(InputReport(file=name, error=error))]
+    if not url:
+        return read_file(where, name, config, vocabulary)
+    with _fetched(where, name) as local:
+        if isinstance(local, TableRead):
+            return [local]
+        ours = written_by_crm_audit(local)
+        if ours is not None:
+            return [TableRead(InputReport(file=name, role="not audited", reason=ours))]
+        return read_file(local, name, config, vocabulary)
+
+
+@contextlib.contextmanager
+def _fetched(url: str, name: str) -> Iterator[Path | TableRead]:
+    """A copy of the file at `url` in the worker's own folder (the loaders judge a file by its
+    bytes and read some formats by seeking), or the report of why it cannot be fetched."""
+    import fsspec
+
+    folder = Path(tempfile.mkdtemp(dir=_scratch_folder(), prefix="crm-audit-"))
+    try:
+        target = folder / (Path(url.split("?")[0]).name or "input")
+        try:
+            with fsspec.open(url, "rb") as remote, target.open("wb") as local:
+                shutil.copyfileobj(remote, local, 1 << 22)
+        except (OSError, ValueError, ImportError) as error:
+            yield TableRead(
+                InputReport(
+                    file=name,
+                    error=f"cannot be fetched ({_first_line(error)}). Check the URL and the worker's access to it",
+                )
+            )
+            return
+        yield target
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _scratch_folder() -> str | None:
+    with contextlib.suppress(ValueError, AttributeError):
+        return distributed.get_worker().local_directory
+    return None
+
+
+def _facts_of(tables: list[TableRead], default: str | None) -> list[_TableFacts]:
+    """On a worker: the facts the client needs of each table read (`_TableFacts`)."""
+    facts = []
+    for table in tables:
+        records = table.records
+        if records is None:
+            facts.append(_TableFacts(table, False, 0, 0, Counter(), 0))
+            continue
+        waiting = sum(int(mask.sum()) for mask in waiting_phones(records).values())
+        facts.append(
+            _TableFacts(
+                TableRead(table.report, None, table.unmapped, table.evidence),
+                True,
+                len(records),
+                waiting,
+                countries_held(records) if not default else Counter(),
+                read_by_default(records) if default else 0,
+            )
+        )
+    return facts
+
+
+def _finish_tables(
+    tables: list[TableRead],
+    offsets: list[int],
+    regions: list[tuple[str, str] | None],
+    default: str | None,
+    ruleset: RuleSet,
+) -> list[tuple[pd.DataFrame, list[np.ndarray], int]]:
+    """On a worker: each audited table numbered across the audit, its waiting phones read by the
+    region chosen for it, and its row rules' checks run; its records, masks and phones read."""
+    finished = []
+    audited = [table for table in tables if table.records is not None]
+    for table, offset, region in zip(audited, offsets, regions, strict=True):
+        records = table.records
+        assert records is not None
+        records.index = pd.RangeIndex(offset, offset + len(records))
+        valid = (
+            read_waiting_phones(records, waiting_phones(records), region[0], guessed=not default)
+            if region
+            else 0
+        )
+        finished.append((records, row_rule_masks(records, ruleset), valid))
+    return finished
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return (text.splitlines()[0] if text else type(error).__name__)[:200]

@@ -1,0 +1,148 @@
+"""The Dask engine on a cluster started apart, as people run one: a `dask scheduler` and a `dask
+worker` process of two workers on 127.0.0.1 (random ports), audited through `--scheduler`; and what
+the engine says, in one line, when the cluster cannot be reached, a worker dies, or dask is not
+installed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import auditor
+from auditor.cli import main
+from auditor.config import Config
+from auditor.demo import sample_paths
+from auditor.engines import EngineSettings, dask_engine
+from auditor.errors import AuditorError
+from tests.conftest import AS_OF
+
+distributed = pytest.importorskip("distributed", reason='the Dask engine\'s tests need "crm-audit[dask]"')
+
+DEMO_CONFIG = str(Path(__file__).resolve().parents[2] / "auditor" / "samples" / "demo.toml")
+
+
+@pytest.fixture(scope="module")
+def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The address of a scheduler and two workers started with dask's own command line, in a
+    folder of their own (the engine must hand them absolute paths)."""
+    folder = tmp_path_factory.mktemp("cluster")
+    file = folder / "scheduler.json"
+    dask = [sys.executable, "-m", "dask"]
+    # No task is retried on a worker that died: the test that kills one waits for no restart.
+    environment = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+    started = [
+        subprocess.Popen(
+            [*dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(file)],
+            cwd=folder, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    ]  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not file.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        address = json.loads(file.read_text())["address"]
+        started.append(
+            subprocess.Popen(
+                [*dask, "worker", "--scheduler-file", str(file), "--nworkers", "2", "--nthreads", "1",
+                 "--memory-limit", "1.5GiB", "--no-dashboard", "--host", "127.0.0.1"],
+                cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            )
+        )  # fmt: skip
+        with distributed.Client(address, timeout=30) as client:
+            client.wait_for_workers(2, timeout=90)
+        yield address
+    finally:
+        for process in reversed(started):
+            os.killpg(process.pid, signal.SIGTERM)
+        for process in reversed(started):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+
+
+def test_an_audit_through_scheduler_equals_the_local_one(scheduler: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    with sample_paths() as paths:
+        files = [str(path) for path in paths]
+        for engine, options in (("local", []), ("dask", ["--engine", "dask", "--scheduler", scheduler])):
+            outcome = runner.invoke(
+                main,
+                [
+                    "audit",
+                    *files,
+                    "--config",
+                    DEMO_CONFIG,
+                    "--json",
+                    str(tmp_path / f"{engine}.json"),
+                    "-q",
+                    *options,
+                ],
+            )
+            assert outcome.exit_code in (0, 1), outcome.output
+    local, dask = (json.loads((tmp_path / f"{engine}.json").read_text()) for engine in ("local", "dask"))
+    assert local["summary"]["findings"] > 50
+    assert dask == local
+
+
+def test_a_legacy_workbook_on_workers_that_may_not_fork(scheduler: str) -> None:
+    """`dask worker` starts its workers as daemons, which may not start the child a legacy .xls is
+    read in elsewhere: they read it themselves, and find what the local engine finds."""
+    workbook = Path(__file__).resolve().parents[1] / "fixtures" / "hostile" / "legacy.xls"
+    config = Config(as_of=AS_OF)
+    local = auditor.audit([workbook], config).to_dict()
+    dask = auditor.audit(
+        [workbook], config, engine=EngineSettings(name="dask", scheduler=scheduler)
+    ).to_dict()
+    assert local["summary"]["records"] > 0 and not local["inputs"][0]["error"]
+    assert dask == local
+
+
+def test_a_scheduler_nobody_runs_is_said_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dask_engine, "CONNECT_SECONDS", 1)
+    with socket.socket() as free:
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    with sample_paths() as paths:
+        outcome = CliRunner().invoke(
+            main, ["audit", str(paths[0]), "-q", "--engine", "dask", "--scheduler", f"tcp://127.0.0.1:{port}"]
+        )
+    assert outcome.exit_code == 2
+    line = f"crm-audit: cannot reach the Dask scheduler at tcp://127.0.0.1:{port}"
+    assert outcome.output.startswith(line), outcome.output
+    assert outcome.output.count("\n") == 1 and "Traceback" not in outcome.output
+
+
+def test_a_worker_that_dies_is_said_in_one_line_naming_the_file(scheduler: str) -> None:
+    """A worker killed under a task (as the nanny kills one over its memory limit) fails the audit
+    with the file it was reading, not a traceback. (This cluster retries no task.)"""
+    with dask_engine.DaskEngine(EngineSettings(name="dask", scheduler=scheduler)) as engine:
+        dying = engine.client.submit(os._exit, 1, pure=False)
+        with pytest.raises(AuditorError) as raised:
+            list(engine.gathered({0: dying}, lambda _: "reading exports/Lead.csv", "loading", "files read"))
+    said = str(raised.value)
+    assert said.startswith("a Dask worker died while reading exports/Lead.csv, most likely out of memory")
+    assert "--memory-per-worker" in said and "\n" not in said
+
+
+def test_without_dask_the_engine_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dask_engine, "distributed", None)
+    with sample_paths() as paths:
+        outcome = CliRunner().invoke(main, ["audit", str(paths[0]), "-q", "--engine", "dask"])
+    assert outcome.exit_code == 2
+    assert (
+        outcome.output
+        == 'crm-audit: the Dask engine is not installed. Install it with: pip install "crm-audit[dask]"\n'
+    )

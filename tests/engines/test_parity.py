@@ -1,0 +1,187 @@
+"""The Dask engine gives exactly the local engine's findings: the same kinds, records, clusters,
+evidence, coverage and inputs, compared as the whole findings JSON (which carries no timings), on
+the demo samples, the planted eighteen-file export, the neglected org the matching tests generate,
+and the near-namesakes of tests/matching.
+
+And why it may run the row rules on each input table apart, before matching: a row rule reads a
+record's own fields and those of its table, never what who-is-who or matching derive. Held here for
+every row rule, on the demo samples and the planted export."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+import auditor
+from auditor.api import read_inputs
+from auditor.checking import load_ruleset, row_rule_masks
+from auditor.cli import main
+from auditor.config import Config
+from auditor.demo import demo_config, sample_paths
+from auditor.engines import EngineSettings
+from auditor.loading import load_file
+from tests.conftest import AS_OF
+from tests.rules.planted import write_planted
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _both(
+    paths: Sequence[Path | str], config: Config, on_cluster: EngineSettings, **options: object
+) -> tuple[dict, dict]:
+    local = auditor.audit(paths, config, **options)  # type: ignore[arg-type]
+    dask = auditor.audit(paths, config, engine=on_cluster, **options)  # type: ignore[arg-type]
+    return local.to_dict(), dask.to_dict()
+
+
+def _same(local: dict, dask: dict) -> None:
+    for key in local:
+        assert dask[key] == local[key], f"the engines differ in {key!r}"
+    assert dask == local
+
+
+def test_the_demo_samples_through_the_cli(tmp_path: Path) -> None:
+    """The engine starts its own local cluster of two worker processes."""
+    with sample_paths() as paths:
+        files = [str(path) for path in paths]
+        config = str(ROOT / "auditor" / "samples" / "demo.toml")
+        runner = CliRunner()
+        for engine in ("local", "dask"):
+            options = ["--engine", engine] + (
+                ["--workers", "2", "--memory-per-worker", "1.5GiB"] if engine == "dask" else []
+            )
+            outcome = runner.invoke(
+                main,
+                [
+                    "audit",
+                    *files,
+                    "--config",
+                    config,
+                    "--json",
+                    str(tmp_path / f"{engine}.json"),
+                    "-q",
+                    *options,
+                ],
+            )
+            assert outcome.exit_code in (0, 1), outcome.output
+    local, dask = (json.loads((tmp_path / f"{engine}.json").read_text()) for engine in ("local", "dask"))
+    assert local["summary"]["findings"] > 50
+    _same(local, dask)
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[Path], Config, auditor.AuditResult]:
+    """The planted export, and its audit by the local engine."""
+    written = write_planted(tmp_path_factory.mktemp("planted"), seed=11)
+    config = Config(as_of=AS_OF, **written.settings)
+    return written.paths, config, auditor.audit(written.paths, config)
+
+
+def test_the_planted_export(planted: tuple, on_cluster: EngineSettings) -> None:
+    """Also: the candidate pairs are compared on the workers, in parts, each part's levels put back
+    in its place."""
+    paths, config, result = planted
+    said: list[tuple[str, str]] = []
+    on_workers = auditor.audit(paths, config, engine=on_cluster, progress=lambda *step: said.append(step))
+    local, dask = result.to_dict(), on_workers.to_dict()
+    compared = [detail for step, detail in said if step == "comparing" and " of " in detail]
+    parts = int(compared[-1].split(" of ")[1].split()[0])
+    assert parts > 1 and compared[-1] == f"{parts} of {parts} parts of the candidate pairs compared"
+    assert on_workers.matches.diagnostics["candidate_pairs"] == result.matches.diagnostics["candidate_pairs"]
+    kinds = set(local["summary"]["by_kind"])
+    assert {"duplicate", "lead_is_contact", "customer_as_lead", "invalid_phone"} <= kinds
+    _same(local, dask)
+
+
+def test_the_generated_neglected_org(tmp_path: Path, on_cluster: EngineSettings) -> None:
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    assert spec is not None and spec.loader is not None
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    synth.generate(tmp_path, leads=3000, contacts=800)
+    files = [tmp_path / f"{name}.csv" for name in ("Lead", "Contact", "Account", "User")]
+    local, dask = _both(files, Config(as_of=AS_OF), on_cluster)
+    assert local["summary"]["by_kind"]["duplicate"] > 10
+    _same(local, dask)
+
+
+def test_the_near_namesakes_and_a_default_country(on_cluster: EngineSettings) -> None:
+    folder = ROOT / "tests" / "matching" / "odoo_near_namesakes"
+    local, dask = _both([folder], Config(as_of=AS_OF, default_country="FR"), on_cluster)
+    assert local["summary"]["by_kind"].get("duplicate")
+    _same(local, dask)
+
+
+def test_parquet_urls_and_display_names(tmp_path: Path, on_cluster: EngineSettings) -> None:
+    """Inputs given as URLs (fsspec: each worker fetches its file) and as Parquet, under the names
+    the findings give them, as the web page passes uploads."""
+    with sample_paths() as paths:
+        copies = []
+        for path in paths:
+            copy = tmp_path / path.name
+            shutil.copyfile(path, copy)
+            copies.append(copy)
+    lead = next(copy for copy in copies if copy.name == "salesforce_Lead.csv")
+    (table,) = load_file(lead)
+    unloaded = tmp_path / "salesforce_Lead.parquet"
+    pq.write_table(pa.Table.from_pandas(table.frame, preserve_index=False), unloaded)
+    given = [unloaded if copy == lead else copy for copy in copies]
+    names = [copy.name for copy in given]
+    local = auditor.audit(given, demo_config(), display_names=names).to_dict()
+    urls = [copy.resolve().as_uri() for copy in given]
+    dask = auditor.audit(urls, demo_config(), display_names=names, engine=on_cluster).to_dict()
+    assert [entry["format"] for entry in dask["inputs"]].count("parquet") == 1
+    _same(local, dask)
+
+
+def test_a_url_folder_stands_for_its_exports(tmp_path: Path, on_cluster: EngineSettings) -> None:
+    with sample_paths() as paths:
+        for path in paths:
+            if path.suffix == ".csv":
+                shutil.copyfile(path, tmp_path / path.name)
+    result = auditor.audit([tmp_path.as_uri()], demo_config(), engine=on_cluster)
+    assert sorted(Path(report.file).name for report in result.inputs) == sorted(
+        path.name for path in tmp_path.glob("*.csv")
+    )
+    assert all(report.file.startswith("file://") and not report.error for report in result.inputs)
+    missing = auditor.audit([(tmp_path / "nowhere.csv").as_uri()], demo_config(), engine=on_cluster)
+    (report,) = missing.skipped
+    assert report.error.startswith("cannot be fetched") and "\n" not in report.error
+
+
+# What matching and who-is-who write once the tables are read.
+DERIVED = ("suggested_type", "suggested_reason", "duplicate_cluster")
+
+
+def test_row_rules_per_table_before_matching_find_what_they_find_on_the_audit(planted: tuple) -> None:
+    with sample_paths() as paths:
+        demo = list(paths), demo_config(), auditor.audit(paths, demo_config())
+    for paths, config, result in (demo, planted):
+        ruleset = load_ruleset(config)
+        per_table = [row_rule_masks(frame, ruleset) for frame in read_inputs(paths, config).frames]
+        joined = [np.concatenate([masks[rule] for masks in per_table]) for rule in range(len(per_table[0]))]
+        on_the_audit = row_rule_masks(result.records, ruleset)
+        assert sum(int((~mask).sum()) for mask in on_the_audit) >= 10  # the rules do flag records here
+        for rule, (apart, whole) in enumerate(zip(joined, on_the_audit, strict=True)):
+            assert np.array_equal(apart, whole), ruleset.schema().checks[rule].name
+
+
+def test_no_row_rule_reads_what_matching_derives(planted: tuple) -> None:
+    _, config, result = planted
+    ruleset = load_ruleset(config)
+    records = result.records.copy()
+    before = row_rule_masks(records, ruleset)
+    for column in DERIVED:
+        records[column] = records[column].where(records[column] == "zzz", "employee")
+    after = row_rule_masks(records, ruleset)
+    for rule, (first, second) in enumerate(zip(before, after, strict=True)):
+        assert np.array_equal(first, second), ruleset.schema().checks[rule].name
