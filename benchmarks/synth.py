@@ -975,12 +975,14 @@ def _spoil(
     table.loc[rows, "email"] = broken
     bad_email[rows] = True
     org.plant("invalid_email", ids[rows])
-    domains = pd.Series(email, dtype=object).str.rpartition("@")[2].to_numpy(dtype=object)
+    domains = np.array([address.rpartition("@")[2] for address in email], dtype=object)
     rows = take("mistyped email domain", np.isin(domains, list(MISTYPED)))
     for domain, slips in MISTYPED.items():
         at = rows[domains[rows] == domain]
-        local = pd.Series(email[at], dtype=object).str.rpartition("@")[0]
-        table.loc[at, "email"] = (local + "@" + pd.Series(_pick(rng, slips, len(at)))).to_numpy(dtype=object)
+        local = [address.rpartition("@")[0] for address in email[at]]
+        table.loc[at, "email"] = [
+            f"{mailbox}@{slip}" for mailbox, slip in zip(local, _pick(rng, slips, len(at)), strict=True)
+        ]
     org.plant("mistyped_email_domain", ids[rows])
     rows = take("invalid phone")
     country = table["country"].to_numpy(dtype=int)[rows]
