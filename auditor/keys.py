@@ -34,6 +34,7 @@ def free_mail_domains() -> frozenset[str]:
     return load_word_list("freemail.txt")
 
 
+@cache  # DQ007, its findings' words and a fix plan each ask about the same few domains
 def mistyped_domain(domain: str) -> str | None:
     """The very common mail domain (rules/mistyped_domains.txt) that `domain` is one typing slip
     from, when it is exactly one and `domain` is no known mail domain itself; else None."""

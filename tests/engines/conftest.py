@@ -3,11 +3,16 @@
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
+from auditor.cli import main
 from auditor.engines import EngineSettings
 
 distributed = pytest.importorskip("distributed", reason='the Dask engine\'s tests need "crm-audit[dask]"')
@@ -37,3 +42,12 @@ def dask_cluster() -> Iterator[distributed.LocalCluster]:
 def on_cluster(dask_cluster: distributed.LocalCluster) -> EngineSettings:
     """The Dask engine on the test cluster (through --scheduler's path: an existing cluster)."""
     return EngineSettings(name="dask", scheduler=dask_cluster.scheduler_address)
+
+
+def cli_findings(files: Sequence[str], config: str, out: Path, *options: str) -> dict[str, Any]:
+    """The findings JSON `crm-audit audit FILES --config CONFIG OPTIONS` writes to `out`."""
+    outcome = CliRunner().invoke(
+        main, ["audit", *files, "--config", config, "--json", str(out), "-q", *options]
+    )
+    assert outcome.exit_code in (0, 1), outcome.output
+    return json.loads(out.read_text(encoding="utf-8"))

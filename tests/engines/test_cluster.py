@@ -25,6 +25,7 @@ from auditor.demo import sample_paths
 from auditor.engines import EngineSettings, dask_engine
 from auditor.errors import AuditorError
 from tests.conftest import AS_OF
+from tests.engines.conftest import cli_findings
 
 distributed = pytest.importorskip("distributed", reason='the Dask engine\'s tests need "crm-audit[dask]"')
 
@@ -74,25 +75,12 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_an_audit_through_scheduler_equals_the_local_one(scheduler: str, tmp_path: Path) -> None:
-    runner = CliRunner()
     with sample_paths() as paths:
         files = [str(path) for path in paths]
-        for engine, options in (("local", []), ("dask", ["--engine", "dask", "--scheduler", scheduler])):
-            outcome = runner.invoke(
-                main,
-                [
-                    "audit",
-                    *files,
-                    "--config",
-                    DEMO_CONFIG,
-                    "--json",
-                    str(tmp_path / f"{engine}.json"),
-                    "-q",
-                    *options,
-                ],
-            )
-            assert outcome.exit_code in (0, 1), outcome.output
-    local, dask = (json.loads((tmp_path / f"{engine}.json").read_text()) for engine in ("local", "dask"))
+        local = cli_findings(files, DEMO_CONFIG, tmp_path / "local.json")
+        dask = cli_findings(
+            files, DEMO_CONFIG, tmp_path / "dask.json", "--engine", "dask", "--scheduler", scheduler
+        )
     assert local["summary"]["findings"] > 50
     assert dask == local
 

@@ -10,7 +10,6 @@ every row rule, on the demo samples and the planted export."""
 from __future__ import annotations
 
 import importlib.util
-import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,17 +18,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
 
 import auditor
 from auditor.api import read_inputs
 from auditor.checking import load_ruleset, row_rule_masks
-from auditor.cli import main
 from auditor.config import Config
 from auditor.demo import demo_config, sample_paths
 from auditor.engines import EngineSettings
 from auditor.loading import load_file
 from tests.conftest import AS_OF
+from tests.engines.conftest import cli_findings
 from tests.rules.planted import write_planted
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,26 +52,18 @@ def test_the_demo_samples_through_the_cli(tmp_path: Path) -> None:
     with sample_paths() as paths:
         files = [str(path) for path in paths]
         config = str(ROOT / "auditor" / "samples" / "demo.toml")
-        runner = CliRunner()
-        for engine in ("local", "dask"):
-            options = ["--engine", engine] + (
-                ["--workers", "2", "--memory-per-worker", "1.5GiB"] if engine == "dask" else []
-            )
-            outcome = runner.invoke(
-                main,
-                [
-                    "audit",
-                    *files,
-                    "--config",
-                    config,
-                    "--json",
-                    str(tmp_path / f"{engine}.json"),
-                    "-q",
-                    *options,
-                ],
-            )
-            assert outcome.exit_code in (0, 1), outcome.output
-    local, dask = (json.loads((tmp_path / f"{engine}.json").read_text()) for engine in ("local", "dask"))
+        local = cli_findings(files, config, tmp_path / "local.json", "--engine", "local")
+        dask = cli_findings(
+            files,
+            config,
+            tmp_path / "dask.json",
+            "--engine",
+            "dask",
+            "--workers",
+            "2",
+            "--memory-per-worker",
+            "1.5GiB",
+        )
     assert local["summary"]["findings"] > 50
     _same(local, dask)
 
