@@ -152,8 +152,8 @@ def scores(found: set[tuple[str, str]], truth: set[tuple[str, str]]) -> dict[str
     return {"found": len(found), "precision": precision, "recall": recall, "f1": f1}
 
 
-def run(name: str, folder: Path, misses: int = 0) -> dict[str, dict[str, float]]:
-    """Audit one data set; the scores of the merged and the surfaced pairs."""
+def write_exports(name: str, folder: Path) -> tuple[list[Path], pd.Series]:
+    """One data set written as CRM exports into `folder`: their paths, and the truth per exported id."""
     tables = load(name)
     if len(tables) == 1:
         export, entity = as_export(tables[0], HUBSPOT, "", seed=1)
@@ -167,12 +167,18 @@ def run(name: str, folder: Path, misses: int = 0) -> dict[str, dict[str, float]]
         export_a.to_csv(paths[0], index=False)
         export_b.to_csv(paths[1], index=False)
         entities = pd.concat([entity_a, entity_b])
+    return paths, entities
+
+
+def run(name: str, folder: Path, misses: int = 0) -> dict[str, dict[str, float]]:
+    """Audit one data set; the scores of the merged and the surfaced pairs."""
+    paths, entities = write_exports(name, folder)
     start = time.perf_counter()
     result = auditor.audit(paths, Config(as_of=dt.date(2026, 11, 1)))
     seconds = time.perf_counter() - start
     merged, surfaced = reported_pairs(result)
     truth = true_pairs(entities)
-    if len(tables) == 2:
+    if len(paths) == 2:
         # Linking A to B: only pairs across the two exports count, on both sides.
         def across(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
             return {(a, b) for a, b in pairs if a.startswith("A") != b.startswith("A")}
