@@ -15,7 +15,7 @@ from auditor import __version__
 from auditor.catalogue import objects, platforms, report_languages
 from auditor.config import FAIL_ON, Config, load_config, parse_as_of
 from auditor.engines import EngineSettings, parse_size
-from auditor.errors import AuditorError, ConfigError
+from auditor.errors import AuditorError, ConfigError, OutputTooLarge
 
 if TYPE_CHECKING:
     from auditor.api import AuditResult
@@ -114,8 +114,17 @@ def _audit_options(function: Callable[..., Any]) -> Callable[..., Any]:
 def _report_options(function: Callable[..., Any]) -> Callable[..., Any]:
     from auditor.reporting.formats import FORMATS
 
+    function = click.option(
+        "--findings-parquet",
+        type=click.Path(),
+        metavar="DIR",
+        help="Write the findings as a Parquet dataset into DIR (a row per record a finding names): for audits whose JSON or XLSX would be too large.",
+    )(function)
     for report in reversed(FORMATS):
-        function = click.option(report.option, type=click.Path(dir_okay=False), help=report.help)(function)
+        # The records export alone may name a folder: a Parquet dataset, for audits of any size.
+        folder = report.name == "normalised"
+        help = report.help + (" A folder (DIR/) gets a Parquet dataset." if folder else "")
+        function = click.option(report.option, type=click.Path(dir_okay=folder), help=help)(function)
     return function
 
 
@@ -255,6 +264,7 @@ def audit_command(
     json: str | None,
     xlsx: str | None,
     normalised: str | None,
+    findings_parquet: str | None,
     fail_on: str | None,
     ruleset: str | None,
     baseline: str | None,
@@ -280,7 +290,13 @@ def audit_command(
     from auditor.api import expand_folders
     from auditor.reporting.writing import check_outputs, write_reports
 
-    outputs = {"html": html, "json": json, "xlsx": xlsx, "normalised": normalised}
+    outputs = {
+        "html": html,
+        "json": json,
+        "xlsx": xlsx,
+        "normalised": normalised,
+        "findings_parquet": findings_parquet,
+    }
     # Before the audit: a wrong output path found after minutes of work costs those minutes.
     inputs = expand_folders(files)
     check_outputs(outputs, inputs, config=options.get("config_path"))
@@ -289,7 +305,11 @@ def audit_command(
 
         check_fixes_dir(fixes, inputs)
     result = _run_audit(list(files), config, quiet=quiet, baseline=baseline)
-    written = write_reports(result, **outputs)
+    too_large = None
+    try:
+        written = write_reports(result, **outputs)
+    except OutputTooLarge as error:  # the rest is written: say what, then what was not
+        written, too_large = error.written, error
     if fixes:
         from auditor.fixes import write_fixes
 
@@ -298,6 +318,12 @@ def audit_command(
         written.append(
             f"{Path(fixes) / 'plan.json'} ({said or 'no action'}; {planned['without_fix']} findings without a fix)"
         )
+    if too_large is not None:
+        if not quiet:
+            from auditor.reporting.terminal import summary_text
+
+            _say(summary_text(result, written))
+        raise too_large
     _finish(result, written, quiet=quiet)
 
 

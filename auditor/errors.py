@@ -28,3 +28,12 @@ class InputError(AuditorError):
 
 class ConfigError(AuditorError):
     """The configuration or the command line asks for something that cannot be done."""
+
+
+class OutputTooLarge(AuditorError):
+    """A report the audit's size does not fit in its format was not written; `written` lists the
+    outputs that were."""
+
+    def __init__(self, reason: str, *, written: list[str], hint: str | None = None) -> None:
+        super().__init__(reason, hint=hint)
+        self.written = written

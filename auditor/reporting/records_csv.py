@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -52,6 +53,10 @@ EXTRA_COLUMNS = (
     "converted_date",
 )
 NORMALISED_COLUMNS = CONTRACT_COLUMNS + EXTRA_COLUMNS
+# Every value is text but the spreadsheet row.
+NORMALISED_SCHEMA = pa.schema(
+    [pa.field(name, pa.int64() if name == "source_row" else pa.string()) for name in NORMALISED_COLUMNS]
+)
 
 
 # Rows converted and written at a time: bounds the memory of the export (a whole million-record
@@ -84,12 +89,16 @@ def write_normalised(result: AuditResult, path: str | Path) -> None:
     header never needs quotes."""
     records = result.records
     codes = codes_per_record(records, result.findings)
-    schema = pa.schema(
-        [pa.field(name, pa.int64() if name == "source_row" else pa.string()) for name in NORMALISED_COLUMNS]
-    )
+    schema = NORMALISED_SCHEMA
     options = pacsv.WriteOptions(quoting_style="needed", quoting_header="none")
     with pacsv.CSVWriter(str(path), schema, write_options=options) as writer:
-        for start in range(0, max(len(records), 1), _CHUNK_ROWS):
-            rows = slice(start, start + _CHUNK_ROWS)
-            frame = _frame(records.iloc[rows], codes.iloc[rows])
+        for frame in normalised_chunks(records, codes, _CHUNK_ROWS):
             writer.write_table(pa.Table.from_pandas(frame, preserve_index=False).cast(schema))
+
+
+def normalised_chunks(records: pd.DataFrame, codes: pd.Series, rows: int) -> Iterator[pd.DataFrame]:
+    """The export's rows, `rows` at a time (one empty frame for no records): what the CSV and the
+    Parquet dataset (auditor/reporting/datasets.py) both write."""
+    for start in range(0, max(len(records), 1), rows):
+        part = slice(start, start + rows)
+        yield _frame(records.iloc[part], codes.iloc[part])

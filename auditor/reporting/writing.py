@@ -17,11 +17,19 @@ import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+import numpy as np
+
 from auditor.api import AuditResult
-from auditor.errors import AuditorError, ConfigError
+from auditor.errors import AuditorError, ConfigError, OutputTooLarge
 from auditor.finding_groups import collector_paused
 from auditor.loading import file_identity
 from auditor.memory import return_free_memory
+from auditor.reporting.datasets import (
+    check_dataset_dir,
+    is_folder_output,
+    write_findings_parquet,
+    write_normalised_parquet,
+)
 from auditor.reporting.formats import BY_NAME, FORMATS
 
 Writer = Callable[[AuditResult, str], None]
@@ -41,16 +49,31 @@ def write_reports(
     json: str | Path | None = None,
     xlsx: str | Path | None = None,
     normalised: str | Path | None = None,
+    findings_parquet: str | Path | None = None,
 ) -> list[str]:
-    """Write each report asked for (auditor/reporting/formats.py) and return their paths. Refuses,
-    before writing anything, the paths `check_outputs` refuses."""
+    """Write each report asked for (auditor/reporting/formats.py) and return their paths.
+    `normalised` naming a folder (one that exists, or ending in a slash) and `findings_parquet` are
+    Parquet datasets (auditor/reporting/datasets.py). Refuses, before writing anything, the paths
+    `check_outputs` refuses. A JSON or XLSX too large for its format (`too_large`) is not written:
+    the rest is, and then an error names what was not and says to use the Parquet datasets."""
     wanted = {"html": html, "json": json, "xlsx": xlsx, "normalised": normalised}
+    check_outputs(wanted | {"findings_parquet": findings_parquet}, [report.file for report in result.inputs])
+    datasets = [
+        (str(path), writer)
+        for path, writer in (
+            (normalised if normalised and is_folder_output(normalised) else None, write_normalised_parquet),
+            (findings_parquet, write_findings_parquet),
+        )
+        if path
+    ]
+    if datasets and datasets[0][1] is write_normalised_parquet:
+        wanted["normalised"] = None
+    refused = too_large(result, [name for name, path in wanted.items() if path])
     jobs = [
         (report.name, str(wanted[report.name]), _in_place(report.write))
         for report in FORMATS
-        if wanted[report.name]
+        if wanted[report.name] and report.name not in refused
     ]
-    check_outputs(wanted, [report.file for report in result.inputs])
     # Reports write findings, rows and cells by the hundred thousand, none of them in a cycle: the
     # cycle collector only slows them (benchmarks/README.md).
     with collector_paused():
@@ -63,7 +86,44 @@ def write_reports(
         else:
             for _, path, writer in jobs:
                 writer(result, path)
-    return [path for _, path, _ in jobs]
+        for path, dataset_writer in datasets:
+            dataset_writer(result, path)
+    written = [path for _, path, _ in jobs] + [path for path, _ in datasets]
+    if refused:
+        raise OutputTooLarge(
+            "; ".join(f"--{name} {wanted[name]} was not written: {why}" for name, why in refused.items()),
+            written=written,
+            hint="Write the findings with --findings-parquet DIR and the records with --normalised DIR/",
+        )
+    return written
+
+
+# The most rows an Excel sheet holds, below its header row.
+XLSX_SHEET_ROWS = 1_048_575
+# The most records the findings JSON names: about 580 bytes each (measured on benchmarks/synth.py),
+# so some 1.2 GB of JSON, past what a browser, jq or a JSON reader holding the whole document in
+# memory takes (a V8 string stops at 0.5-1 GB). A million-record audit names about 700k.
+JSON_RECORDS = 2_000_000
+
+
+def too_large(result: AuditResult, names: Iterable[str]) -> dict[str, str]:
+    """Among the reports `names`, those that cannot hold this audit's findings, and why."""
+    refused = {}
+    if "json" in names:
+        named = int(result.findings.located()[1].sum())
+        if named > JSON_RECORDS:
+            refused["json"] = (
+                f"its findings name {named:,} records, more than a findings JSON is kept to ({JSON_RECORDS:,})"
+            )
+    if "xlsx" in names:
+        rows: dict[str, int] = {}
+        for group in result.findings.groups:
+            rows[group.kind] = rows.get(group.kind, 0) + int(np.maximum(group.sizes(), 1).sum())
+        over = {kind: count for kind, count in rows.items() if count > XLSX_SHEET_ROWS}
+        if over:
+            kind, count = max(over.items(), key=lambda item: item[1])
+            refused["xlsx"] = f"its {kind} sheet would need {count:,} rows, and an Excel sheet holds {XLSX_SHEET_ROWS:,}"
+    return refused
 
 
 def check_outputs(
@@ -76,6 +136,7 @@ def check_outputs(
     that is an input or the config file (by file identity, so a hard link or a symlink to an input
     counts), two outputs on one path, a folder, a parent folder that is missing or not writable.
     `outputs` maps each report's name (html, json ...) to its path."""
+    inputs = list(inputs)
     protected = {file_identity(path): f"an input file ({path})" for path in inputs}
     if config:
         protected[file_identity(config)] = f"the config file ({config})"
@@ -85,7 +146,11 @@ def check_outputs(
         if not given:
             continue
         path = Path(given)
-        option = "--normalised" if name == "normalised" else f"--{name}"
+        option = "--" + name.replace("_", "-")
+        if name == "findings_parquet" or (name == "normalised" and is_folder_output(given)):
+            check_dataset_dir(option, given, inputs)
+            claimed[file_identity(path) or path.resolve()] = option
+            continue
         identity = file_identity(path) or path.resolve()
         if identity in protected:
             raise ConfigError(
