@@ -12,8 +12,8 @@ What runs where, today:
 - In this process, over what the workers send back: the choice of the phone regions (from each
   table's country counts), who-is-who's evidence, and matching's features and blocking.
 - On the workers again: the comparison of the candidate pairs (`evaluate_pairs`, the costliest
-  kernels of matching), a part of the pairs to each task, each worker holding a copy of the
-  people's features.
+  kernels of matching), a part of the pairs to each task, each part sent with the features of its
+  own people only (`Features.of_pairs`): a worker's memory grows with the part, not the org.
 - In this process: EM, clustering, the set rules, the coverage and the reports.
 
 The normalised records and the matching features are held here for that, so this process's memory
@@ -27,6 +27,7 @@ on the same tables, numbered in the same order, and each pair's levels are its o
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import re
@@ -60,7 +61,7 @@ from auditor.engines import INSTALL_HINT, EngineSettings
 from auditor.errors import AuditorError, ConfigError
 from auditor.evidence import Evidence
 from auditor.loading import written_by_crm_audit
-from auditor.matching.comparisons import PAIRS_AT_A_TIME, Comparison, evaluate_pairs
+from auditor.matching.comparisons import PAIRS_AT_A_TIME, Comparison, evaluate_cut_pairs
 from auditor.matching.features import Features
 from auditor.normalising import (
     countries_held,
@@ -82,6 +83,8 @@ except ImportError:  # the `dask` extra is optional; `DaskEngine` says how to in
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 # How long to wait for a scheduler named by --scheduler to answer before saying it cannot be reached.
 CONNECT_SECONDS = 10
+# Parts of the candidate pairs sent out per worker at a time: one running, one waiting to start.
+PARTS_IN_FLIGHT = 2
 
 
 class DaskEngine:
@@ -124,73 +127,84 @@ class DaskEngine:
     def compare(
         self, comparisons: list[Comparison], features: Features, left: np.ndarray, right: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        """`evaluate_pairs` over the candidate pairs, a part of them to each task: each worker
-        gets a copy of the people's features once, the pairs go out in parts of at most
-        `PAIRS_AT_A_TIME`, and the levels come back into their places."""
+        """`evaluate_pairs` over the candidate pairs, a part of them to each task. A part travels
+        with the features of its own people only (`Features.of_pairs`), so a worker's memory grows
+        with the part, not with the org; at most `PARTS_IN_FLIGHT` parts per worker are out at a
+        time, so this process never holds every part's features at once. The levels come back
+        into their places."""
         levels = np.zeros((len(left), len(comparisons)), dtype=np.int8, order="F")
         tf_codes = np.full((len(left), len(comparisons)), -1, dtype=np.int32, order="F")
         if not len(left):
             return levels, tf_codes
-        self.say("comparing", f"sending the features of {len(features):,} people to {self.workers} worker(s)")
-        shared = self.client.scatter(features, broadcast=True, hash=False)
+        workers = max(self.workers, 1)
         # Parts as large as evaluate_pairs' own (a smaller part costs more per pair: 8 parts of
         # 120k pairs took 1.3x the time of the whole), but one for each worker at least.
-        size = max(1, min(PAIRS_AT_A_TIME, -(-len(left) // max(self.workers, 1))))
-        starts = range(0, len(left), size)
-        parts = {
-            start: self.client.submit(
-                evaluate_pairs,
-                comparisons,
-                shared,
-                left[start : start + size],
-                right[start : start + size],
-                pure=False,
+        size = max(1, min(PAIRS_AT_A_TIME, -(-len(left) // workers)))
+        waiting = iter(range(0, len(left), size))
+        parts = -(-len(left) // size)
+
+        def send(start: int) -> Any:
+            cut = features.of_pairs(left[start : start + size], right[start : start + size])
+            future = self.client.submit(evaluate_cut_pairs, comparisons, cut, pure=False)
+            started[future.key] = start
+            return future
+
+        started: dict[str, int] = {}
+        running = distributed.as_completed(
+            [send(start) for start in itertools.islice(waiting, PARTS_IN_FLIGHT * workers)],
+            loop=self.client.loop,
+        )
+        self.say("comparing", f"0 of {parts} parts of the candidate pairs compared")
+        for done, future in enumerate(running, 1):
+            start = started.pop(future.key)
+            part_levels, part_codes = self._result(
+                future, f"comparing candidate pairs {start:,} to {min(start + size, len(left)):,}"
             )
-            for start in starts
-        }
-        for start, (part_levels, part_codes) in self.gathered(
-            parts,
-            lambda start: f"comparing candidate pairs {start:,} to {min(start + size, len(left)):,}",
-            "comparing",
-            "parts of the candidate pairs compared",
-        ):
             levels[start : start + len(part_levels)] = part_levels
             tf_codes[start : start + len(part_codes)] = part_codes
-        del shared
+            following = next(waiting, None)
+            if following is not None:
+                running.add(send(following))
+            self.say("comparing", f"{done} of {parts} parts of the candidate pairs compared")
         return levels, tf_codes
 
     def gathered(
         self, futures: dict[Any, Any], doing: Callable[[Any], str], step: str, done_words: str
     ) -> Iterator[tuple[Any, Any]]:
-        """Each future's key and result as it finishes, with the step's progress in parts done; a
-        worker that died or a cluster lost is said in one line, naming what it was `doing`."""
+        """Each future's key and result as it finishes, with the step's progress in parts done."""
         key_of = {future.key: key for key, future in futures.items()}
         self.say(step, f"0 of {len(futures)} {done_words}")
         for done, future in enumerate(
             distributed.as_completed(list(futures.values()), loop=self.client.loop), 1
         ):
             key = key_of[future.key]
-            try:
-                result = future.result()
-            except distributed.KilledWorker:
-                raise AuditorError(
-                    f"a Dask worker died while {doing(key)}, most likely out of memory",
-                    hint="Give each worker more memory (--memory-per-worker)",
-                ) from None
-            except (ModuleNotFoundError, ImportError) as error:
-                raise AuditorError(
-                    f"the Dask workers cannot run crm-audit ({_first_line(error)})",
-                    hint='Install "crm-audit[dask]" on every worker, the same version as here',
-                ) from None
-            except (OSError, CancelledError) as error:  # the scheduler went away
-                raise AuditorError(
-                    f"lost the Dask cluster while {doing(key)} ({_first_line(error)})",
-                    hint="Check that the scheduler and its workers still run, then audit again",
-                ) from None
-            finally:
-                future.release()
+            result = self._result(future, doing(key))
             self.say(step, f"{done} of {len(futures)} {done_words}")
             yield key, result
+
+    @staticmethod
+    def _result(future: Any, doing: str) -> Any:
+        """A finished task's result, the task then let go; a worker that died or a cluster lost
+        is said in one line, naming what it was `doing`."""
+        try:
+            return future.result()
+        except distributed.KilledWorker:
+            raise AuditorError(
+                f"a Dask worker died while {doing}, most likely out of memory",
+                hint="Give each worker more memory (--memory-per-worker)",
+            ) from None
+        except (ModuleNotFoundError, ImportError) as error:
+            raise AuditorError(
+                f"the Dask workers cannot run crm-audit ({_first_line(error)})",
+                hint='Install "crm-audit[dask]" on every worker, the same version as here',
+            ) from None
+        except (OSError, CancelledError) as error:  # the scheduler went away
+            raise AuditorError(
+                f"lost the Dask cluster while {doing} ({_first_line(error)})",
+                hint="Check that the scheduler and its workers still run, then audit again",
+            ) from None
+        finally:
+            future.release()
 
 
 @dataclass

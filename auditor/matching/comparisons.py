@@ -24,7 +24,7 @@ from rapidfuzz.distance import OSA, Indel, JaroWinkler
 from rapidfuzz.process import cpdist
 
 from auditor.keys import acronyms
-from auditor.matching.features import Feature, Features
+from auditor.matching.features import Feature, Features, PairFeatures
 from auditor.matching.names import share_group, skeletons
 from auditor.wording import Several, Words, field_words, term
 
@@ -797,6 +797,19 @@ def evaluate_pairs(
         levels[start:stop], tf_codes[start:stop] = evaluate_all(
             comparisons, PairView(features, left[start:stop], right[start:stop])
         )
+    return levels, tf_codes
+
+
+def evaluate_cut_pairs(comparisons: list[Comparison], cut: PairFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """`evaluate_pairs` of pairs with the features of only their people (`Features.of_pairs`),
+    the term-frequency codes put back into the whole vocabularies: what `evaluate_pairs` gives
+    those pairs with all the features."""
+    levels, tf_codes = evaluate_pairs(comparisons, cut.features, cut.left, cut.right)
+    for column, comparison in enumerate(comparisons):
+        for index, level in enumerate(comparison.levels):
+            if level.tf:
+                at = np.flatnonzero((levels[:, column] == index) & (tf_codes[:, column] >= 0))
+                tf_codes[at, column] = cut.whole_codes[level.feature][tf_codes[at, column]]
     return levels, tf_codes
 
 

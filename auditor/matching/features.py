@@ -277,6 +277,57 @@ class Features:
     def __len__(self) -> int:
         return len(self.positions)
 
+    def of_pairs(self, left: np.ndarray, right: np.ndarray) -> PairFeatures:
+        """The features of only the people in the pairs (`left[i]`, `right[i]`), each vocabulary
+        cut to the values they hold: what a Dask task compares a part of the pairs with, in memory
+        that grows with the part, not with the org. Codes keep their order and equality (a
+        vocabulary several features share, as first and last names do, is cut once for all of
+        them), so every comparison sees the pairs as it would in the whole."""
+        people, inverse = np.unique(np.concatenate([left, right]), return_inverse=True)
+        shared_by: dict[int, list[Feature]] = {}
+        for feature in self.by_name.values():
+            shared_by.setdefault(id(feature.values), []).append(feature)
+        cut: dict[str, Feature] = {}
+        kept: dict[str, np.ndarray] = {}
+        for group in shared_by.values():
+            codes = [feature.codes[people] for feature in group]
+            used = np.unique(np.concatenate([block[block >= 0] for block in codes]))
+            if not len(used) and group[0].size:
+                used = np.zeros(1, dtype=np.int64)  # a vocabulary is never empty (see from_columns)
+            values = group[0].values
+            values = values[used] if isinstance(values, np.ndarray) else values.take(pa.array(used))
+            for feature, block in zip(group, codes, strict=True):
+                renumbered = np.full(block.shape, -1, dtype=np.int32)
+                held = block >= 0
+                renumbered[held] = np.searchsorted(used, block[held])
+                cut[feature.name] = Feature(
+                    name=feature.name,
+                    fields=feature.fields,
+                    codes=renumbered,
+                    values=values,
+                    shared=None if feature.shared is None else feature.shared[used],
+                    # Per-value tables made with the features (the names' skeletons), cut alike.
+                    _derived={name: table[used] for name, table in feature._derived.items()},
+                )
+                kept[feature.name] = used
+        return PairFeatures(
+            Features(positions=self.positions[people], by_name=cut),
+            inverse[: len(left)],
+            inverse[len(left) :],
+            kept,
+        )
+
+
+@dataclass
+class PairFeatures:
+    """`Features.of_pairs`: the cut features, the pairs as positions into them, and per feature the
+    whole vocabulary's code of each cut code (to put codes a comparison returns back)."""
+
+    features: Features
+    left: np.ndarray
+    right: np.ndarray
+    whole_codes: dict[str, np.ndarray]
+
 
 def build_features(records: pd.DataFrame) -> Features:
     """Features of every record that is a person (accounts are companies, not people)."""
