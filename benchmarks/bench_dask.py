@@ -70,7 +70,9 @@ def child(data: Path, workers: int, memory: str, parts: int | None) -> None:
     from auditor.engines import EngineSettings
 
     config = Config(as_of=dt.date.fromisoformat(AS_OF))
-    paths = sorted((data / f"unload-{parts}").iterdir()) if parts else [data / f"{name}.csv" for name in FILES]
+    paths = (
+        sorted((data / f"unload-{parts}").iterdir()) if parts else [data / f"{name}.csv" for name in FILES]
+    )
     row: dict[str, object] = {"workers": workers}
     if workers == 0:
         started = time.perf_counter()
@@ -113,11 +115,13 @@ def _kind_scores(result, planted: Path) -> dict[str, dict[str, float]]:  # type:
 
     sys.path.insert(0, str(HERE))
     from bench_scale import SCORED_KINDS  # it puts the repository on the path for tests.rules
+
     from tests.rules.scoring import flagged_by_kind, precision_recall
 
     truth = pd.read_csv(planted, dtype=str)
     flagged = flagged_by_kind(
-        ((finding.kind, [str(ref.id) for ref in finding.records]) for finding in result.findings), SCORED_KINDS
+        ((finding.kind, [str(ref.id) for ref in finding.records]) for finding in result.findings),
+        SCORED_KINDS,
     )
     return precision_recall(flagged, {kind: set(ids) for kind, ids in truth.groupby("kind")["id"]})
 

@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Any
 
 from auditor.api import AuditResult
-from auditor.errors import AuditorError, ConfigError
+from auditor.errors import AuditorError
 from auditor.findings import RecordRef
 from auditor.fixes.clean import CLEAN_FOLDER, write_clean
 from auditor.fixes.imports import IMPORT_FOLDER, README_FILE, write_imports
 from auditor.fixes.planning import Plan, plan_from
 from auditor.fixes.sources import Sources
-from auditor.loading import file_identity
 from auditor.reporting.cells import inert
+from auditor.reporting.datasets import check_output_folder
 from auditor.resources import reports_dir
 
 PLAN_FILE = "plan.json"
@@ -36,19 +36,7 @@ PLAN_PARTS = (PLAN_FILE, BEFORE_FOLDER, CLEAN_FOLDER, IMPORT_FOLDER, README_FILE
 def check_fixes_dir(folder: str | Path, inputs: Iterable[str | Path] = ()) -> None:
     """Refuse, before any work, a fix folder that cannot be written: a file, an input, a folder
     whose parent is missing, a folder not writable."""
-    path = Path(folder)
-    identity = file_identity(path)
-    if identity is not None and identity in {file_identity(given) for given in inputs}:
-        raise ConfigError(f"--fixes {folder} is an input file", hint="Give a folder for the plan")
-    if path.exists() and not path.is_dir():
-        raise ConfigError(f"--fixes {folder} is a file, not a folder", hint="Give a folder for the plan")
-    existing = path if path.is_dir() else path.resolve().parent
-    if not existing.is_dir():
-        raise ConfigError(f"--fixes {folder}: the folder {existing} does not exist", hint="Create it first")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise ConfigError(
-            f"--fixes {folder}: the folder {existing} is not writable", hint="Choose another folder"
-        )
+    check_output_folder("--fixes", folder, inputs, holds="the plan")
 
 
 def write_fixes(

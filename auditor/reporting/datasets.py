@@ -64,14 +64,10 @@ def is_folder_output(path: str | Path) -> bool:
 
 
 def check_dataset_dir(option: str, folder: str | Path, inputs: Iterable[str | Path] = ()) -> None:
-    """Refuse, before any work, a dataset folder that cannot be written: a file (an input among
-    them), a folder whose parent is missing, a folder not writable."""
+    """Refuse, before any work, a dataset folder that cannot be written (`check_output_folder`) or
+    that holds other files."""
+    check_output_folder(option, folder, inputs, holds="the dataset")
     path = Path(folder)
-    identity = file_identity(path)
-    if identity is not None and identity in {file_identity(given) for given in inputs}:
-        raise ConfigError(f"{option} {folder} is an input file", hint="Give a folder for the dataset")
-    if path.exists() and not path.is_dir():
-        raise ConfigError(f"{option} {folder} is a file, not a folder", hint="Give a folder for the dataset")
     if path.is_dir():
         # A reader of the folder reads every file in it but those named with "." or "_" first.
         foreign = sorted(
@@ -85,11 +81,24 @@ def check_dataset_dir(option: str, folder: str | Path, inputs: Iterable[str | Pa
                 f"{', ...' if len(foreign) > 3 else ''}), which a reader of the folder would read as its rows",
                 hint="Give an empty folder or a new one",
             )
+
+
+def check_output_folder(option: str, folder: str | Path, inputs: Iterable[str | Path], *, holds: str) -> None:
+    """Refuse an output folder (for `holds`: "the plan", "the dataset") that cannot be written: a
+    file (an input among them), a folder whose parent is missing, a folder not writable."""
+    path = Path(folder)
+    identity = file_identity(path)
+    if identity is not None and identity in {file_identity(given) for given in inputs}:
+        raise ConfigError(f"{option} {folder} is an input file", hint=f"Give a folder for {holds}")
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"{option} {folder} is a file, not a folder", hint=f"Give a folder for {holds}")
     existing = path if path.is_dir() else path.resolve().parent
     if not existing.is_dir():
         raise ConfigError(f"{option} {folder}: the folder {existing} does not exist", hint="Create it first")
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise ConfigError(f"{option} {folder}: the folder {existing} is not writable", hint="Choose another folder")
+        raise ConfigError(
+            f"{option} {folder}: the folder {existing} is not writable", hint="Choose another folder"
+        )
 
 
 def write_findings_parquet(result: AuditResult, folder: str | Path) -> None:

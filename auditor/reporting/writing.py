@@ -122,7 +122,9 @@ def too_large(result: AuditResult, names: Iterable[str]) -> dict[str, str]:
         over = {kind: count for kind, count in rows.items() if count > XLSX_SHEET_ROWS}
         if over:
             kind, count = max(over.items(), key=lambda item: item[1])
-            refused["xlsx"] = f"its {kind} sheet would need {count:,} rows, and an Excel sheet holds {XLSX_SHEET_ROWS:,}"
+            refused["xlsx"] = (
+                f"its {kind} sheet would need {count:,} rows, and an Excel sheet holds {XLSX_SHEET_ROWS:,}"
+            )
     return refused
 
 

@@ -54,7 +54,7 @@ def test_any_part_of_the_pairs_compares_as_in_the_whole(planted: tuple, seed: in
 
 
 def test_a_cut_holds_only_its_people_and_their_values(planted: tuple) -> None:
-    records, _, candidates, (_, tf_codes) = planted
+    records, _, candidates, _ = planted
     features = build_features(records)
     left, right = candidates.left[:10], candidates.right[:10]
     cut = features.of_pairs(left, right)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 import auditor
 from auditor.cli import main
@@ -112,9 +112,9 @@ def test_an_audit_without_findings_leaves_a_dataset_with_its_columns(tmp_path: P
 
 def test_dataset_folders_are_checked_before_the_audit(tmp_path: Path) -> None:
     (tmp_path / "taken.parquet").write_text("a file")
-    with pytest.raises(ConfigError, match="--findings-parquet .*taken.parquet is a file, not a folder"):
+    with pytest.raises(ConfigError, match=r"--findings-parquet .*taken.parquet is a file, not a folder"):
         check_outputs({"findings_parquet": tmp_path / "taken.parquet"}, [])
-    with pytest.raises(ConfigError, match="--normalised .*does not exist"):
+    with pytest.raises(ConfigError, match=r"--normalised .*does not exist"):
         check_outputs({"normalised": f"{tmp_path}/missing/records/"}, [])
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("kept")
@@ -122,21 +122,17 @@ def test_dataset_folders_are_checked_before_the_audit(tmp_path: Path) -> None:
         check_outputs({"normalised": tmp_path / "mine"}, [])
 
 
-def test_the_cli_writes_both_datasets(demo: auditor.AuditResult, tmp_path: Path) -> None:
+def _audit_samples(*options: str) -> Result:
+    """`crm-audit audit` of the demo samples with its config and `options`."""
     with sample_paths() as paths:
-        outcome = CliRunner().invoke(
-            main,
-            [
-                "audit",
-                *map(str, paths),
-                "--config",
-                str(Path(auditor.__file__).parent / "samples" / "demo.toml"),
-                "--findings-parquet",
-                str(tmp_path / "findings"),
-                "--normalised",
-                f"{tmp_path / 'records'}/",
-            ],
-        )
+        config = str(Path(auditor.__file__).parent / "samples" / "demo.toml")
+        return CliRunner().invoke(main, ["audit", *map(str, paths), "--config", config, *options])
+
+
+def test_the_cli_writes_both_datasets(demo: auditor.AuditResult, tmp_path: Path) -> None:
+    outcome = _audit_samples(
+        "--findings-parquet", str(tmp_path / "findings"), "--normalised", f"{tmp_path / 'records'}/"
+    )
     assert outcome.exit_code == demo.exit_status(), outcome.output
     assert str(tmp_path / "findings") in outcome.output and str(tmp_path / "records") in outcome.output
     assert len(pd.read_parquet(tmp_path / "records")) == len(demo.records)
@@ -147,31 +143,19 @@ def test_a_json_and_xlsx_too_large_are_refused_and_the_rest_written(
 ) -> None:
     monkeypatch.setattr(writing, "JSON_RECORDS", 10)
     monkeypatch.setattr(writing, "XLSX_SHEET_ROWS", 5)
-    with sample_paths() as paths:
-        outcome = CliRunner().invoke(
-            main,
-            [
-                "audit",
-                *map(str, paths),
-                "--config",
-                str(Path(auditor.__file__).parent / "samples" / "demo.toml"),
-                "--json",
-                str(tmp_path / "f.json"),
-                "--xlsx",
-                str(tmp_path / "f.xlsx"),
-                "--html",
-                str(tmp_path / "r.html"),
-                "--findings-parquet",
-                str(tmp_path / "findings"),
-            ],
-        )
+    outcome = _audit_samples(
+        *("--json", str(tmp_path / "f.json"), "--xlsx", str(tmp_path / "f.xlsx")),
+        *("--html", str(tmp_path / "r.html"), "--findings-parquet", str(tmp_path / "findings")),
+    )
     assert outcome.exit_code == 2
     assert not (tmp_path / "f.json").exists() and not (tmp_path / "f.xlsx").exists()
     assert (tmp_path / "r.html").exists() and list((tmp_path / "findings").glob("part-*.parquet"))
     error = outcome.output.strip().splitlines()[-1]
     assert error.startswith("crm-audit: --json ") and "more than a findings JSON is kept to (10)" in error
     assert "--xlsx " in error and "an Excel sheet holds 5" in error
-    assert error.endswith("Write the findings with --findings-parquet DIR and the records with --normalised DIR/")
+    assert error.endswith(
+        "Write the findings with --findings-parquet DIR and the records with --normalised DIR/"
+    )
     assert "r.html" in outcome.output.split(error)[0]  # the summary lists what was written
 
 
