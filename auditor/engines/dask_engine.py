@@ -62,7 +62,8 @@ from auditor.errors import AuditorError, ConfigError
 from auditor.evidence import Evidence
 from auditor.loading import written_by_crm_audit
 from auditor.matching.comparisons import PAIRS_AT_A_TIME, Comparison, evaluate_cut_pairs
-from auditor.matching.features import Features
+from auditor.matching.features import Features, PairFeatures
+from auditor.memory import return_free_memory
 from auditor.normalising import (
     countries_held,
     note_phones_read,
@@ -77,8 +78,18 @@ from auditor.wording import Words
 
 try:
     import distributed
+    from dask.sizeof import sizeof
 except ImportError:  # the `dask` extra is optional; `DaskEngine` says how to install it
     distributed = None  # type: ignore[assignment]
+else:
+    # What a worker holds of a table it read, as Dask counts memory: without this Dask sees a few
+    # hundred bytes per table, spills nothing in time, and a worker of 1.5 GB holding tables of
+    # 250k records pauses for good.
+    @sizeof.register(TableRead)
+    def _table_size(table: TableRead) -> int:
+        evidence = table.evidence[1] if table.evidence is not None else None
+        return 1_000 + sum(sizeof(frame) for frame in (table.records, evidence) if frame is not None)
+
 
 _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 # How long to wait for a scheduler named by --scheduler to answer before saying it cannot be reached.
@@ -145,7 +156,7 @@ class DaskEngine:
 
         def send(start: int) -> Any:
             cut = features.of_pairs(left[start : start + size], right[start : start + size])
-            future = self.client.submit(evaluate_cut_pairs, comparisons, cut, pure=False)
+            future = self.client.submit(_compare_part, comparisons, cut, pure=False)
             started[future.key] = start
             return future
 
@@ -435,8 +446,17 @@ class _Reading:
 
 
 def _read_tables(where: str, name: str, url: bool, here: bool, config: Config) -> list[TableRead]:
-    """On a worker: one input file read as the local engine reads it (`read_file`). `here`: the
-    client sees the local path, so a worker that does not is on another machine."""
+    """On a worker: one input file read as the local engine reads it (`read_file`), and the
+    reading's temporaries handed back to the system (a worker is paused by its process's memory,
+    which would still count them)."""
+    try:
+        return _read_tables_of(where, name, url, here, config)
+    finally:
+        return_free_memory()
+
+
+def _read_tables_of(where: str, name: str, url: bool, here: bool, config: Config) -> list[TableRead]:
+    """`here`: the client sees the local path, so a worker that does not is on another machine."""
     vocabulary = builtin_vocabulary().with_overrides(config.vocabulary)
     if here and not os.path.exists(where):
         error = (
@@ -529,7 +549,16 @@ def _finish_tables(
             else 0
         )
         finished.append((records, row_rule_masks(records, ruleset), valid))
+    return_free_memory()
     return finished
+
+
+def _compare_part(comparisons: list[Comparison], cut: PairFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """On a worker: one part of the candidate pairs compared, its temporaries handed back."""
+    try:
+        return evaluate_cut_pairs(comparisons, cut)
+    finally:
+        return_free_memory()
 
 
 def _first_line(error: BaseException) -> str:

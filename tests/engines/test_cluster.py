@@ -134,3 +134,20 @@ def test_without_dask_the_engine_says_how_to_install_it(monkeypatch: pytest.Monk
         outcome.output
         == 'crm-audit: the Dask engine is not installed. Install it with: pip install "crm-audit[dask]"\n'
     )
+
+
+def test_dask_counts_the_tables_a_worker_holds_as_their_records_weigh() -> None:
+    """Else it spills nothing in time, and workers holding tables it counts as a few hundred bytes
+    pause for good (benchmarks/README.md, "Out of core on the workers")."""
+    from dask.sizeof import sizeof
+
+    from auditor.api import read_file
+    from auditor.terms import builtin_vocabulary
+
+    with sample_paths() as paths:
+        lead = next(path for path in paths if path.name == "salesforce_Lead.csv")
+        tables = read_file(lead, lead.name, Config(as_of=AS_OF), builtin_vocabulary())
+    assert dask_engine.distributed is not None
+    weighed = int(tables[0].records.memory_usage(deep=True).sum())
+    assert weighed > 10_000
+    assert sizeof(tables) >= weighed
