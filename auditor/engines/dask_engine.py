@@ -96,6 +96,11 @@ _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 CONNECT_SECONDS = 10
 # Parts of the candidate pairs sent out per worker at a time: one running, one waiting to start.
 PARTS_IN_FLIGHT = 2
+# How often a step with nothing finished looks at the workers, and how many looks that find them all
+# paused at their memory limit say that nothing will run again (a paused worker that frees memory
+# resumes within seconds).
+WATCH_SECONDS = 20.0
+STALLED_CHECKS = 6
 
 
 class DaskEngine:
@@ -160,22 +165,23 @@ class DaskEngine:
             started[future.key] = start
             return future
 
+        def doing(future: Any) -> str:
+            start = started[future.key]
+            return f"comparing candidate pairs {start:,} to {min(start + size, len(left)):,}"
+
+        def refill() -> Any:
+            following = next(waiting, None)
+            return None if following is None else send(following)
+
         started: dict[str, int] = {}
-        running = distributed.as_completed(
-            [send(start) for start in itertools.islice(waiting, PARTS_IN_FLIGHT * workers)],
-            loop=self.client.loop,
-        )
+        first = [send(start) for start in itertools.islice(waiting, PARTS_IN_FLIGHT * workers)]
         self.say("comparing", f"0 of {parts} parts of the candidate pairs compared")
-        for done, future in enumerate(running, 1):
+        for done, future in enumerate(self._finished(first, doing, refill), 1):
+            what = doing(future)
             start = started.pop(future.key)
-            part_levels, part_codes = self._result(
-                future, f"comparing candidate pairs {start:,} to {min(start + size, len(left)):,}"
-            )
+            part_levels, part_codes = self._result(future, what)
             levels[start : start + len(part_levels)] = part_levels
             tf_codes[start : start + len(part_codes)] = part_codes
-            following = next(waiting, None)
-            if following is not None:
-                running.add(send(following))
             self.say("comparing", f"{done} of {parts} parts of the candidate pairs compared")
         return levels, tf_codes
 
@@ -185,13 +191,49 @@ class DaskEngine:
         """Each future's key and result as it finishes, with the step's progress in parts done."""
         key_of = {future.key: key for key, future in futures.items()}
         self.say(step, f"0 of {len(futures)} {done_words}")
-        for done, future in enumerate(
-            distributed.as_completed(list(futures.values()), loop=self.client.loop), 1
-        ):
+        finished = self._finished(list(futures.values()), lambda future: doing(key_of[future.key]))
+        for done, future in enumerate(finished, 1):
             key = key_of[future.key]
             result = self._result(future, doing(key))
             self.say(step, f"{done} of {len(futures)} {done_words}")
             yield key, result
+
+    def _finished(
+        self, futures: list[Any], doing: Callable[[Any], str], refill: Callable[[], Any] | None = None
+    ) -> Iterator[Any]:
+        """The futures as they finish (after each, `refill` may send one more). Where nothing
+        finishes for `STALLED_CHECKS` waits of `WATCH_SECONDS` while every worker is paused at its
+        memory limit, nothing ever will (a paused worker starts no task, and one whose memory is
+        not Dask's to spill stays paused): that is said in one line, not waited for."""
+        pending = set(futures)
+        stalled = 0
+        while pending:
+            try:
+                with self.client.as_current():  # the engine's client is nobody's default
+                    done, pending = distributed.wait(
+                        list(pending), timeout=WATCH_SECONDS, return_when="FIRST_COMPLETED"
+                    )
+            except TimeoutError:
+                stalled = stalled + 1 if self._all_paused() else 0
+                if stalled >= STALLED_CHECKS:
+                    raise AuditorError(
+                        f"every Dask worker is paused at its memory limit while "
+                        f"{doing(next(iter(pending)))}, and nothing can run",
+                        hint="Give each worker more memory (--memory-per-worker), "
+                        "or give a big export in smaller parts",
+                    ) from None
+                continue
+            stalled = 0
+            pending = set(pending)
+            for future in done:
+                yield future
+                more = refill() if refill is not None else None
+                if more is not None:
+                    pending.add(more)
+
+    def _all_paused(self) -> bool:
+        workers = self.client.scheduler_info().get("workers", {}).values()
+        return bool(workers) and all(worker.get("status") == "paused" for worker in workers)
 
     @staticmethod
     def _result(future: Any, doing: str) -> Any:

@@ -125,6 +125,40 @@ def test_a_worker_that_dies_is_said_in_one_line_naming_the_file(scheduler: str) 
     assert "--memory-per-worker" in said and "\n" not in said
 
 
+def test_workers_paused_at_their_memory_limit_are_said_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A paused worker starts no task; where every worker stays paused the audit would wait
+    forever. Here the workers pause at 1% of their memory, so at once."""
+    import logging
+
+    import dask
+
+    monkeypatch.setattr(dask_engine, "WATCH_SECONDS", 0.3)
+    monkeypatch.setattr(dask_engine, "STALLED_CHECKS", 3)
+    with (
+        dask.config.set({"distributed.worker.memory.pause": 0.01}),
+        distributed.LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            memory_limit="1GiB",
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+            host="127.0.0.1",
+        ) as cluster,
+        dask_engine.DaskEngine(EngineSettings(name="dask", scheduler=cluster.scheduler_address)) as engine,
+    ):
+        for _ in range(100):  # the worker's memory monitor pauses it within its first ticks
+            workers = engine.client.scheduler_info()["workers"].values()
+            if all(worker["status"] == "paused" for worker in workers):
+                break
+            time.sleep(0.1)
+        stuck = engine.client.submit(sum, [1, 2], pure=False)
+        with pytest.raises(AuditorError) as raised:
+            list(engine.gathered({0: stuck}, lambda _: "reading exports/Lead.csv", "loading", "files read"))
+    said = str(raised.value)
+    assert said.startswith("every Dask worker is paused at its memory limit while reading exports/Lead.csv")
+    assert "--memory-per-worker" in said and "smaller parts" in said and "\n" not in said
+
+
 def test_without_dask_the_engine_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dask_engine, "distributed", None)
     with sample_paths() as paths:
