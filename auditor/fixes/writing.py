@@ -24,7 +24,7 @@ from auditor.fixes.imports import IMPORT_FOLDER, README_FILE, write_imports
 from auditor.fixes.planning import Plan, plan_from
 from auditor.fixes.sources import Sources
 from auditor.reporting.cells import inert
-from auditor.reporting.datasets import check_output_folder
+from auditor.reporting.folders import check_output_folder
 from auditor.resources import reports_dir
 
 PLAN_FILE = "plan.json"

@@ -18,15 +18,15 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from auditor.api import AuditResult
-from auditor.errors import AuditorError, ConfigError
-from auditor.loading import file_identity
+from auditor.errors import AuditorError
+from auditor.reporting.folders import PART_GLOB, check_dataset_dir
 from auditor.reporting.positions import codes_per_record
 from auditor.reporting.records_csv import NORMALISED_SCHEMA, normalised_chunks
 
@@ -35,7 +35,6 @@ from auditor.reporting.records_csv import NORMALISED_SCHEMA, normalised_chunks
 PART_ROWS = 1_000_000
 GROUP_ROWS = 200_000
 PART_NAME = "part-{:05d}.parquet"
-PART_GLOB = "part-*.parquet"
 
 FINDINGS_SCHEMA = pa.schema(
     [
@@ -55,50 +54,6 @@ FINDINGS_SCHEMA = pa.schema(
         pa.field("baseline_status", pa.string()),  # new or open with --baseline, else null
     ]
 )
-
-
-def is_folder_output(path: str | Path) -> bool:
-    """Whether an output path names a folder: one that exists, or a path ending in a slash."""
-    text = str(path)
-    return text.endswith(("/", os.sep)) or Path(text).is_dir()
-
-
-def check_dataset_dir(option: str, folder: str | Path, inputs: Iterable[str | Path] = ()) -> None:
-    """Refuse, before any work, a dataset folder that cannot be written (`check_output_folder`) or
-    that holds other files."""
-    check_output_folder(option, folder, inputs, holds="the dataset")
-    path = Path(folder)
-    if path.is_dir():
-        # A reader of the folder reads every file in it but those named with "." or "_" first.
-        foreign = sorted(
-            entry.name
-            for entry in path.iterdir()
-            if not entry.name.startswith((".", "_")) and not entry.match(PART_GLOB)
-        )
-        if foreign:
-            raise ConfigError(
-                f"{option} {folder} holds files that are not a dataset's parts ({', '.join(foreign[:3])}"
-                f"{', ...' if len(foreign) > 3 else ''}), which a reader of the folder would read as its rows",
-                hint="Give an empty folder or a new one",
-            )
-
-
-def check_output_folder(option: str, folder: str | Path, inputs: Iterable[str | Path], *, holds: str) -> None:
-    """Refuse an output folder (for `holds`: "the plan", "the dataset") that cannot be written: a
-    file (an input among them), a folder whose parent is missing, a folder not writable."""
-    path = Path(folder)
-    identity = file_identity(path)
-    if identity is not None and identity in {file_identity(given) for given in inputs}:
-        raise ConfigError(f"{option} {folder} is an input file", hint=f"Give a folder for {holds}")
-    if path.exists() and not path.is_dir():
-        raise ConfigError(f"{option} {folder} is a file, not a folder", hint=f"Give a folder for {holds}")
-    existing = path if path.is_dir() else path.resolve().parent
-    if not existing.is_dir():
-        raise ConfigError(f"{option} {folder}: the folder {existing} does not exist", hint="Create it first")
-    if not os.access(existing, os.W_OK | os.X_OK):
-        raise ConfigError(
-            f"{option} {folder}: the folder {existing} is not writable", hint="Choose another folder"
-        )
 
 
 def write_findings_parquet(result: AuditResult, folder: str | Path) -> None:

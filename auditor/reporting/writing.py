@@ -15,6 +15,7 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
+from importlib import import_module
 from pathlib import Path
 
 import numpy as np
@@ -24,12 +25,7 @@ from auditor.errors import AuditorError, ConfigError, OutputTooLarge
 from auditor.finding_groups import collector_paused
 from auditor.loading import file_identity
 from auditor.memory import return_free_memory
-from auditor.reporting.datasets import (
-    check_dataset_dir,
-    is_folder_output,
-    write_findings_parquet,
-    write_normalised_parquet,
-)
+from auditor.reporting.folders import check_dataset_dir, is_folder_output
 from auditor.reporting.formats import BY_NAME, FORMATS
 
 Writer = Callable[[AuditResult, str], None]
@@ -61,12 +57,12 @@ def write_reports(
     datasets = [
         (str(path), writer)
         for path, writer in (
-            (normalised if normalised and is_folder_output(normalised) else None, write_normalised_parquet),
-            (findings_parquet, write_findings_parquet),
+            (normalised if normalised and is_folder_output(normalised) else None, "write_normalised_parquet"),
+            (findings_parquet, "write_findings_parquet"),
         )
         if path
     ]
-    if datasets and datasets[0][1] is write_normalised_parquet:
+    if datasets and datasets[0][1] == "write_normalised_parquet":
         wanted["normalised"] = None
     refused = too_large(result, [name for name, path in wanted.items() if path])
     jobs = [
@@ -87,7 +83,7 @@ def write_reports(
             for _, path, writer in jobs:
                 writer(result, path)
         for path, dataset_writer in datasets:
-            dataset_writer(result, path)
+            getattr(import_module("auditor.reporting.datasets"), dataset_writer)(result, path)
     written = [path for _, path, _ in jobs] + [path for path, _ in datasets]
     if refused:
         raise OutputTooLarge(
