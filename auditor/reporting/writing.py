@@ -98,7 +98,8 @@ def write_reports(
 XLSX_SHEET_ROWS = 1_048_575
 # The most records the findings JSON names: about 580 bytes each (measured on benchmarks/synth.py),
 # so some 1.2 GB of JSON, past what a browser, jq or a JSON reader holding the whole document in
-# memory takes (a V8 string stops at 0.5-1 GB). A million-record audit names about 700k.
+# memory takes (a V8 string stops at 0.5-1 GB). synth.py's neglected org names 0.83 records per
+# record audited, so the JSON holds such an org up to about 2.4M records.
 JSON_RECORDS = 2_000_000
 
 
