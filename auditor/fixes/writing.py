@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -24,7 +23,7 @@ from auditor.fixes.imports import IMPORT_FOLDER, README_FILE, write_imports
 from auditor.fixes.planning import Plan, plan_from
 from auditor.fixes.sources import Sources
 from auditor.reporting.cells import inert
-from auditor.reporting.folders import check_output_folder
+from auditor.reporting.folders import check_output_folder, staging_in
 from auditor.resources import reports_dir
 
 PLAN_FILE = "plan.json"
@@ -49,11 +48,7 @@ def write_fixes(
     folder = Path(folder)
     sources = Sources(result, paths)
     fixes = plan_from(result, sources)
-    try:
-        folder.mkdir(exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".plan."))
-    except OSError as error:
-        raise AuditorError(f"could not write the fix plan in {folder}: {error.strerror or error}") from None
+    staging = staging_in(folder, ".plan.", f"could not write the fix plan in {folder}")
     try:
         _write_before(fixes.touched, sources, staging / BEFORE_FOLDER)
         _write_plan(fixes, staging / PLAN_FILE)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import pyarrow.parquet as pq
 
 from auditor.api import AuditResult
 from auditor.errors import AuditorError
-from auditor.reporting.folders import PART_GLOB, check_dataset_dir
+from auditor.reporting.folders import PART_GLOB, check_dataset_dir, staging_in
 from auditor.reporting.positions import codes_per_record
 from auditor.reporting.records_csv import NORMALISED_SCHEMA, normalised_chunks
 
@@ -98,11 +97,7 @@ def _write_dataset(option: str, folder: str | Path, schema: pa.Schema, batches: 
     then still learns the columns), written beside the old dataset and swapped in when whole."""
     check_dataset_dir(option, folder)
     target = Path(folder)
-    try:
-        target.mkdir(exist_ok=True)
-        staging = Path(tempfile.mkdtemp(dir=target, prefix=".dataset."))
-    except OSError as error:
-        raise AuditorError(f"could not write {option} {folder}: {error.strerror or error}") from None
+    staging = staging_in(target, ".dataset.", f"could not write {option} {folder}")
     try:
         parts = 0
         writer: pq.ParquetWriter | None = None

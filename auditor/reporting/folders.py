@@ -5,10 +5,11 @@ pyarrow.parquet, some 30 MB and a quarter second to import) load only when a fol
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from auditor.errors import ConfigError
+from auditor.errors import AuditorError, ConfigError
 from auditor.loading import file_identity
 
 # The part files of a Parquet dataset (auditor/reporting/datasets.py).
@@ -57,3 +58,13 @@ def check_output_folder(option: str, folder: str | Path, inputs: Iterable[str | 
         raise ConfigError(
             f"{option} {folder}: the folder {existing} is not writable", hint="Choose another folder"
         )
+
+
+def staging_in(folder: Path, prefix: str, failing: str) -> Path:
+    """A new hidden folder inside `folder` (made when missing), to write an output into before it
+    is moved in place; a failure is one line starting with `failing`."""
+    try:
+        folder.mkdir(exist_ok=True)
+        return Path(tempfile.mkdtemp(dir=folder, prefix=prefix))
+    except OSError as error:
+        raise AuditorError(f"{failing}: {error.strerror or error}") from None
