@@ -318,13 +318,7 @@ def audit_command(
         written.append(
             f"{Path(fixes) / 'plan.json'} ({said or 'no action'}; {planned['without_fix']} findings without a fix)"
         )
-    if too_large is not None:
-        if not quiet:
-            from auditor.reporting.terminal import summary_text
-
-            _say(summary_text(result, written))
-        raise too_large
-    _finish(result, written, quiet=quiet)
+    _finish(result, written, quiet=quiet, too_large=too_large)
 
 
 def _run_audit(files: list[str], config: Config, *, quiet: bool, baseline: str | None = None) -> AuditResult:
@@ -338,11 +332,16 @@ def _run_audit(files: list[str], config: Config, *, quiet: bool, baseline: str |
     return result
 
 
-def _finish(result: AuditResult, written: list[str], *, quiet: bool) -> None:
+def _finish(
+    result: AuditResult, written: list[str], *, quiet: bool, too_large: OutputTooLarge | None = None
+) -> None:
+    """The summary, then the exit status; or, when a report was too large to write, its error."""
     from auditor.reporting.terminal import summary_text
 
     if not quiet:
         _say(summary_text(result, written))
+    if too_large is not None:
+        raise too_large
     sys.exit(result.exit_status())
 
 

@@ -111,19 +111,12 @@ def child(data: Path, workers: int, memory: str, parts: int | None) -> None:
 
 def _kind_scores(result, planted: Path) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
     """Per kind, precision and recall of the records its findings count for, against planted.csv."""
-    import pandas as pd
-
     sys.path.insert(0, str(HERE))
-    from bench_scale import SCORED_KINDS  # it puts the repository on the path for tests.rules
+    from bench_scale import planted_scores
 
-    from tests.rules.scoring import flagged_by_kind, precision_recall
-
-    truth = pd.read_csv(planted, dtype=str)
-    flagged = flagged_by_kind(
-        ((finding.kind, [str(ref.id) for ref in finding.records]) for finding in result.findings),
-        SCORED_KINDS,
+    return planted_scores(
+        ((finding.kind, [str(ref.id) for ref in finding.records]) for finding in result.findings), planted
     )
-    return precision_recall(flagged, {kind: set(ids) for kind, ids in truth.groupby("kind")["id"]})
 
 
 def write_unload(data: Path, rows: int) -> Path:

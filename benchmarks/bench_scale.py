@@ -30,6 +30,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -160,15 +161,21 @@ SCORED_KINDS = (
 
 
 def kind_scores(report: Path, planted: Path) -> dict[str, dict[str, float]]:
-    """Per kind: planted, flagged, precision and recall of the records the findings count for,
-    against the generator's planted.csv (kinds it plants none of score every finding as wrong)."""
-    truth = pd.read_csv(planted, dtype=str)
+    """`planted_scores` of the findings of a findings JSON."""
     with open(report, encoding="utf-8") as handle:
         findings = json.load(handle)["findings"]
-    flagged = flagged_by_kind(
+    return planted_scores(
         ((finding["kind"], [str(record.get("id")) for record in finding["records"]]) for finding in findings),
-        SCORED_KINDS,
+        planted,
     )
+
+
+def planted_scores(findings: Iterable[tuple[str, list[str]]], planted: Path) -> dict[str, dict[str, float]]:
+    """Per kind: planted, flagged, precision and recall of the records the findings (kind, ids of
+    the records named) count for, against the generator's planted.csv (kinds it plants none of
+    score every finding as wrong)."""
+    truth = pd.read_csv(planted, dtype=str)
+    flagged = flagged_by_kind(findings, SCORED_KINDS)
     wanted = {kind: set(ids) for kind, ids in truth.groupby("kind")["id"]}
     return precision_recall(flagged, wanted)
 

@@ -27,6 +27,7 @@ on the same tables, numbered in the same order, and each pair's levels are its o
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import logging
 import os
@@ -39,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -487,18 +488,27 @@ class _Reading:
         )
 
 
+Task = TypeVar("Task", bound=Callable[..., Any])
+
+
+def _hands_memory_back(task: Task) -> Task:
+    """A worker's task that hands its temporaries back to the system when it ends: Dask pauses a
+    worker by its process's memory, which would still count them."""
+
+    @functools.wraps(task)
+    def run(*arguments: Any) -> Any:
+        try:
+            return task(*arguments)
+        finally:
+            return_free_memory()
+
+    return run  # type: ignore[return-value]
+
+
+@_hands_memory_back
 def _read_tables(where: str, name: str, url: bool, here: bool, config: Config) -> list[TableRead]:
-    """On a worker: one input file read as the local engine reads it (`read_file`), and the
-    reading's temporaries handed back to the system (a worker is paused by its process's memory,
-    which would still count them)."""
-    try:
-        return _read_tables_of(where, name, url, here, config)
-    finally:
-        return_free_memory()
-
-
-def _read_tables_of(where: str, name: str, url: bool, here: bool, config: Config) -> list[TableRead]:
-    """`here`: the client sees the local path, so a worker that does not is on another machine."""
+    """On a worker: one input file read as the local engine reads it (`read_file`). `here`: the
+    client sees the local path, so a worker that does not is on another machine."""
     vocabulary = builtin_vocabulary().with_overrides(config.vocabulary)
     if here and not os.path.exists(where):
         error = (
@@ -570,6 +580,7 @@ def _facts_of(tables: list[TableRead], default: str | None) -> list[_TableFacts]
     return facts
 
 
+@_hands_memory_back
 def _finish_tables(
     tables: list[TableRead],
     offsets: list[int],
@@ -591,16 +602,14 @@ def _finish_tables(
             else 0
         )
         finished.append((records, row_rule_masks(records, ruleset), valid))
-    return_free_memory()
     return finished
 
 
+@_hands_memory_back
 def _compare_part(comparisons: list[Comparison], cut: PairFeatures) -> tuple[np.ndarray, np.ndarray]:
-    """On a worker: one part of the candidate pairs compared, its temporaries handed back."""
-    try:
-        return evaluate_cut_pairs(comparisons, cut)
-    finally:
-        return_free_memory()
+    """On a worker: one part of the candidate pairs compared (a function of this module, so that
+    it is sent by name)."""
+    return evaluate_cut_pairs(comparisons, cut)
 
 
 def _first_line(error: BaseException) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import re
 import shutil
 from collections import defaultdict
@@ -23,7 +22,7 @@ from auditor.fixes.imports import IMPORT_FOLDER, README_FILE, write_imports
 from auditor.fixes.planning import Plan, plan_from
 from auditor.fixes.sources import Sources
 from auditor.reporting.cells import inert
-from auditor.reporting.folders import check_output_folder, staging_in
+from auditor.reporting.folders import check_output_folder, staging_in, swap_in
 from auditor.resources import reports_dir
 
 PLAN_FILE = "plan.json"
@@ -55,7 +54,7 @@ def write_fixes(
         # The import files and README are made from the plan as written, so they never say more than it.
         write_imports(fixes.to_dict(), result.inputs, staging)
         write_clean(result, fixes, sources, staging)
-        _move_in(staging, folder)
+        swap_in(staging, folder, PLAN_PARTS, PLAN_PARTS)
     except OSError as error:
         raise AuditorError(f"could not write the fix plan in {folder}: {error.strerror or error}") from None
     finally:
@@ -75,19 +74,6 @@ def _write_plan(fixes: Plan, path: Path) -> None:
             for index, entry in enumerate(plan[key]):
                 handle.write(("\n" if index == 0 else ",\n") + json.dumps(entry, ensure_ascii=False))
             handle.write(("\n" if plan[key] else "") + "]" + (",\n" if number == 0 else "}\n"))
-
-
-def _move_in(staging: Path, folder: Path) -> None:
-    """Put the new plan's parts in place of the old plan's, each by a rename; a part the new plan
-    has not (no import file this time) goes, so nothing of an earlier plan stays behind."""
-    retired = staging / ".retired"
-    retired.mkdir()
-    for name in PLAN_PARTS:
-        if (folder / name).exists():
-            os.replace(folder / name, retired / name)
-    for name in PLAN_PARTS:
-        if (staging / name).exists():
-            os.replace(staging / name, folder / name)
 
 
 def before_name(file: str, sheet: str | None) -> str:

@@ -8,14 +8,14 @@ pandas, Arrow, DuckDB, Spark, BigQuery and Snowflake read as one table.
 
 Each is written into a folder of its own inside DIR and moved in place when whole, as a fix plan is:
 an earlier dataset's parts are replaced, never mixed with the new ones. A folder holding other files
-is refused (a reader of the folder would read them as rows). Cells are those of the CSV and the JSON (inert for spreadsheets, as there), so a tool that
-turns a part into CSV hands out nothing a spreadsheet would run.
+is refused (a reader of the folder would read them as rows). Cells are those of the CSV and the
+JSON (inert for spreadsheets, as there), so a tool that turns a part into CSV hands out nothing a
+spreadsheet would run.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 
 from auditor.api import AuditResult
 from auditor.errors import AuditorError
-from auditor.reporting.folders import PART_GLOB, check_dataset_dir, staging_in
+from auditor.reporting.folders import PART_GLOB, check_dataset_dir, staging_in, swap_in
 from auditor.reporting.positions import codes_per_record
 from auditor.reporting.records_csv import NORMALISED_SCHEMA, normalised_chunks
 
@@ -50,7 +50,7 @@ FINDINGS_SCHEMA = pa.schema(
         pa.field("suggested_type", pa.string()),
         pa.field("temperature", pa.string()),
         pa.field("evidence", pa.string()),  # the JSON's `evidence` object, as JSON text
-        pa.field("baseline_status", pa.string()),  # new or open with --baseline, else null
+        pa.field("baseline_status", pa.string()),  # new or still_open with --baseline, else null
     ]
 )
 
@@ -117,19 +117,9 @@ def _write_dataset(option: str, folder: str | Path, schema: pa.Schema, batches: 
             pq.write_table(schema.empty_table(), staging / PART_NAME.format(0), compression="zstd")
         else:
             writer.close()
-        _swap_in(staging, target)
+        old = [part.name for part in target.glob(PART_GLOB)]
+        swap_in(staging, target, old, sorted(part.name for part in staging.glob(PART_GLOB)))
     except OSError as error:
         raise AuditorError(f"could not write {option} {folder}: {error.strerror or error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def _swap_in(staging: Path, folder: Path) -> None:
-    """The new parts in place of the old ones: the old ones leave first, so a reader of the
-    folder never sees parts of two audits together for longer than the renames take."""
-    retired = staging / ".retired"
-    retired.mkdir()
-    for old in folder.glob(PART_GLOB):
-        os.replace(old, retired / old.name)
-    for new in sorted(staging.glob(PART_GLOB)):
-        os.replace(new, folder / new.name)

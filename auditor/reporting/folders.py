@@ -68,3 +68,17 @@ def staging_in(folder: Path, prefix: str, failing: str) -> Path:
         return Path(tempfile.mkdtemp(dir=folder, prefix=prefix))
     except OSError as error:
         raise AuditorError(f"{failing}: {error.strerror or error}") from None
+
+
+def swap_in(staging: Path, folder: Path, old: Iterable[str], new: Iterable[str]) -> None:
+    """Put an output's new parts (`new`, names in `staging`) in place of its old ones (`old`, names
+    in `folder`): the old ones leave first, each by a rename, so nothing of an earlier output stays
+    behind and a reader never sees the parts of two together for longer than the renames take."""
+    retired = staging / ".retired"
+    retired.mkdir()
+    for name in old:
+        if (folder / name).exists():
+            os.replace(folder / name, retired / name)
+    for name in new:
+        if (staging / name).exists():
+            os.replace(staging / name, folder / name)
