@@ -146,10 +146,7 @@ def check_outputs(
             continue
         path = Path(given)
         option = "--" + name.replace("_", "-")
-        if name == "findings_parquet" or (name == "normalised" and is_folder_output(given)):
-            check_dataset_dir(option, given, inputs)
-            claimed[file_identity(path) or path.resolve()] = option
-            continue
+        dataset = name == "findings_parquet" or (name == "normalised" and is_folder_output(given))
         identity = file_identity(path) or path.resolve()
         if identity in protected:
             raise ConfigError(
@@ -157,10 +154,13 @@ def check_outputs(
             )
         if identity in claimed:
             raise ConfigError(
-                f"{option} and {claimed[identity]} name the same file {given}",
+                f"{option} and {claimed[identity]} name the same {'path' if dataset else 'file'} {given}",
                 hint="Give each report its own path",
             )
         claimed[identity] = option
+        if dataset:
+            check_dataset_dir(option, given, inputs)
+            continue
         if path.is_dir():
             raise ConfigError(f"{option} {given} is a folder", hint="Give a file name inside it")
         folder = path.resolve().parent

@@ -116,6 +116,8 @@ def test_dataset_folders_are_checked_before_the_audit(tmp_path: Path) -> None:
         check_outputs({"findings_parquet": tmp_path / "taken.parquet"}, [])
     with pytest.raises(ConfigError, match=r"--normalised .*does not exist"):
         check_outputs({"normalised": f"{tmp_path}/missing/records/"}, [])
+    with pytest.raises(ConfigError, match=r"--findings-parquet and --normalised name the same path"):
+        check_outputs({"normalised": tmp_path / "out", "findings_parquet": tmp_path / "out"}, [])
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("kept")
     with pytest.raises(ConfigError, match=r"holds files that are not a dataset's parts \(notes.txt\)"):
