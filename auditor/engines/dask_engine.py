@@ -162,8 +162,12 @@ class DaskEngine:
 
         def send(start: int) -> Any:
             cut = features.of_pairs(left[start : start + size], right[start : start + size])
-            future = self.client.submit(_compare_part, comparisons, cut, pure=False)
+            # Scattered, not put in the task: tens of megabytes inside a task graph travel through
+            # the scheduler, and Dask warns the user of each one.
+            held = self.client.scatter(cut, hash=False)
+            future = self.client.submit(_compare_part, comparisons, held, pure=False)
             started[future.key] = start
+            scattered[future.key] = held
             return future
 
         def doing(future: Any) -> str:
@@ -175,12 +179,14 @@ class DaskEngine:
             return None if following is None else send(following)
 
         started: dict[str, int] = {}
+        scattered: dict[str, Any] = {}
         first = [send(start) for start in itertools.islice(waiting, PARTS_IN_FLIGHT * workers)]
         self.say("comparing", f"0 of {parts} parts of the candidate pairs compared")
         for done, future in enumerate(self._finished(first, doing, refill), 1):
             what = doing(future)
             start = started.pop(future.key)
             part_levels, part_codes = self._result(future, what)
+            scattered.pop(future.key).release()
             levels[start : start + len(part_levels)] = part_levels
             tf_codes[start : start + len(part_codes)] = part_codes
             self.say("comparing", f"{done} of {parts} parts of the candidate pairs compared")

@@ -13,6 +13,7 @@ import importlib.util
 import os
 import shutil
 import sys
+import warnings
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError
 from pathlib import Path
@@ -117,10 +118,20 @@ def test_the_generated_neglected_org(
     local = auditor.audit(files, Config(as_of=AS_OF))
     pairs = local.matches.diagnostics["candidate_pairs"]
     monkeypatch.setattr(dask_engine, "PAIRS_AT_A_TIME", pairs // 9 + 1)
+    from dask import config as dask_config
+
     said: list[str] = []
-    dask = auditor.audit(
-        files, Config(as_of=AS_OF), engine=on_cluster, progress=lambda step, detail: said.append(detail)
-    )
+    # A part's features go to the workers as data, not inside a task, which Dask would warn of
+    # (on the user's terminal) above this size; a part here is some hundred kilobytes.
+    with (
+        dask_config.set({"distributed.admin.large-graph-warning-threshold": "32kB"}),
+        warnings.catch_warnings(record=True) as warned,
+    ):
+        warnings.simplefilter("always")
+        dask = auditor.audit(
+            files, Config(as_of=AS_OF), engine=on_cluster, progress=lambda step, detail: said.append(detail)
+        )
+    assert not [str(warning.message) for warning in warned if "large graph" in str(warning.message)]
     assert "9 of 9 parts of the candidate pairs compared" in said
     assert local.to_dict()["summary"]["by_kind"]["duplicate"] > 10
     _same(local.to_dict(), dask.to_dict())
