@@ -299,11 +299,7 @@ def audit_command(
     }
     # Before the audit: a wrong output path found after minutes of work costs those minutes.
     inputs = expand_folders(files)
-    check_outputs(outputs, inputs, config=options.get("config_path"))
-    if fixes:
-        from auditor.fixes import check_fixes_dir
-
-        check_fixes_dir(fixes, inputs)
+    check_outputs({**outputs, "fixes": fixes}, inputs, config=options.get("config_path"))
     result = _run_audit(list(files), config, quiet=quiet, baseline=baseline)
     too_large = None
     try:

@@ -25,7 +25,7 @@ from auditor.errors import AuditorError, ConfigError, OutputTooLarge
 from auditor.finding_groups import collector_paused
 from auditor.loading import file_identity
 from auditor.memory import return_free_memory
-from auditor.reporting.folders import check_dataset_dir, is_folder_output
+from auditor.reporting.folders import check_dataset_dir, check_output_folder, is_folder_output
 from auditor.reporting.formats import BY_NAME, FORMATS
 
 Writer = Callable[[AuditResult, str], None]
@@ -134,7 +134,8 @@ def check_outputs(
     """Refuse, before any work, outputs that cannot be written or would destroy something: a path
     that is an input or the config file (by file identity, so a hard link or a symlink to an input
     counts), two outputs on one path, a folder, a parent folder that is missing or not writable.
-    `outputs` maps each report's name (html, json ...) to its path."""
+    `outputs` maps each report's name (html, json ..., and fixes for the fix plan's folder) to its
+    path."""
     inputs = list(inputs)
     protected = {file_identity(path): f"an input file ({path})" for path in inputs}
     if config:
@@ -147,6 +148,7 @@ def check_outputs(
         path = Path(given)
         option = "--" + name.replace("_", "-")
         dataset = name == "findings_parquet" or (name == "normalised" and is_folder_output(given))
+        folder_output = dataset or name == "fixes"
         identity = file_identity(path) or path.resolve()
         if identity in protected:
             raise ConfigError(
@@ -154,10 +156,13 @@ def check_outputs(
             )
         if identity in claimed:
             raise ConfigError(
-                f"{option} and {claimed[identity]} name the same {'path' if dataset else 'file'} {given}",
+                f"{option} and {claimed[identity]} name the same {'path' if folder_output else 'file'} {given}",
                 hint="Give each report its own path",
             )
         claimed[identity] = option
+        if name == "fixes":
+            check_output_folder(option, given, inputs, holds="the plan")
+            continue
         if dataset:
             check_dataset_dir(option, given, inputs)
             continue

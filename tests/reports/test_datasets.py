@@ -140,6 +140,13 @@ def test_the_cli_writes_both_datasets(demo: auditor.AuditResult, tmp_path: Path)
     assert len(pd.read_parquet(tmp_path / "records")) == len(demo.records)
 
 
+def test_the_fix_plan_and_a_dataset_on_one_folder_are_refused_before_the_audit(tmp_path: Path) -> None:
+    outcome = _audit_samples("--findings-parquet", str(tmp_path / "out"), "--fixes", str(tmp_path / "out"))
+    assert outcome.exit_code == 2
+    assert "--fixes and --findings-parquet name the same path" in outcome.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_json_and_xlsx_too_large_are_refused_and_the_rest_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
