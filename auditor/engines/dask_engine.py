@@ -14,7 +14,12 @@ What runs where, today:
 - On the workers again: the comparison of the candidate pairs (`evaluate_pairs`, the costliest
   kernels of matching), a part of the pairs to each task, each part sent with the features of its
   own people only (`Features.of_pairs`): a worker's memory grows with the part, not the org.
-- In this process: EM, clustering, the set rules, the coverage and the reports.
+  Each part's levels stay on its worker (`PairsOnWorkers`), which also weighs them once the model
+  is trained; what comes back is what matching keeps (`auditor.matching.compared`): a sample of
+  each training rule's levels for EM, a number per candidate for the prior, and the pairs that may
+  join a cluster or go to review.
+- In this process: EM over those samples, the prior, clustering, the set rules, the coverage and
+  the reports.
 
 The normalised records and the matching features are held here for that, so this process's memory
 still bounds the size of the org an audit can take; blocking by shuffled keys, with each
@@ -62,7 +67,9 @@ from auditor.engines import INSTALL_HINT, EngineSettings
 from auditor.errors import AuditorError, ConfigError
 from auditor.evidence import Evidence
 from auditor.loading import written_by_crm_audit
+from auditor.matching.compared import Kept, capped_evidence, kept_pairs, lifted_by_floors
 from auditor.matching.comparisons import PAIRS_AT_A_TIME, Comparison, evaluate_cut_pairs
+from auditor.matching.estimating import Model
 from auditor.matching.features import Features, PairFeatures
 from auditor.memory import return_free_memory
 from auditor.normalising import (
@@ -143,16 +150,14 @@ class DaskEngine:
 
     def compare(
         self, comparisons: list[Comparison], features: Features, left: np.ndarray, right: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """`evaluate_pairs` over the candidate pairs, a part of them to each task. A part travels
-        with the features of its own people only (`Features.of_pairs`), so a worker's memory grows
-        with the part, not with the org; at most `PARTS_IN_FLIGHT` parts per worker are out at a
-        time, so this process never holds every part's features at once. The levels come back
-        into their places."""
-        levels = np.zeros((len(left), len(comparisons)), dtype=np.int8, order="F")
-        tf_codes = np.full((len(left), len(comparisons)), -1, dtype=np.int32, order="F")
+    ) -> PairsOnWorkers:
+        """`evaluate_pairs` over the candidate pairs, a part of them to each task, each part's
+        levels kept on the worker that compared it (`PairsOnWorkers`). A part travels with the
+        features of its own people only (`Features.of_pairs`), so a worker's memory grows with the
+        part, not with the org; at most `PARTS_IN_FLIGHT` parts per worker are out at a time, so
+        this process never holds every part's features at once."""
         if not len(left):
-            return levels, tf_codes
+            return PairsOnWorkers(self, len(comparisons), [])
         workers = max(self.workers, 1)
         # Parts as large as evaluate_pairs' own (a smaller part costs more per pair: 8 parts of
         # 120k pairs took 1.3x the time of the whole), but one for each worker at least.
@@ -170,27 +175,22 @@ class DaskEngine:
             scattered[future.key] = held
             return future
 
-        def doing(future: Any) -> str:
-            start = started[future.key]
-            return f"comparing candidate pairs {start:,} to {min(start + size, len(left)):,}"
-
         def refill() -> Any:
             following = next(waiting, None)
             return None if following is None else send(following)
 
         started: dict[str, int] = {}
         scattered: dict[str, Any] = {}
+        compared: list[_Part] = []
         first = [send(start) for start in itertools.islice(waiting, PARTS_IN_FLIGHT * workers)]
         self.say("comparing", f"0 of {parts} parts of the candidate pairs compared")
-        for done, future in enumerate(self._finished(first, doing, refill), 1):
-            what = doing(future)
-            start = started.pop(future.key)
-            part_levels, part_codes = self._result(future, what)
+        for done, future in enumerate(self._finished(first, _comparing(started, size, len(left)), refill), 1):
+            start = started[future.key]
+            self._failed(future, _comparing(started, size, len(left))(future))
             scattered.pop(future.key).release()
-            levels[start : start + len(part_levels)] = part_levels
-            tf_codes[start : start + len(part_codes)] = part_codes
+            compared.append(_Part(start, min(size, len(left) - start), future))
             self.say("comparing", f"{done} of {parts} parts of the candidate pairs compared")
-        return levels, tf_codes
+        return PairsOnWorkers(self, len(comparisons), sorted(compared, key=lambda part: part.start))
 
     def gathered(
         self, futures: dict[Any, Any], doing: Callable[[Any], str], step: str, done_words: str
@@ -242,6 +242,11 @@ class DaskEngine:
         workers = self.client.scheduler_info().get("workers", {}).values()
         return bool(workers) and all(worker.get("status") == "paused" for worker in workers)
 
+    def _failed(self, future: Any, doing: str) -> None:
+        """Say in one line why a finished task that is kept on its worker failed, if it did."""
+        if future.status != "finished":
+            self._result(future, doing)
+
     @staticmethod
     def _result(future: Any, doing: str) -> Any:
         """A finished task's result, the task then let go; a worker that died or a cluster lost
@@ -265,6 +270,112 @@ class DaskEngine:
             ) from None
         finally:
             future.release()
+
+
+def _comparing(started: dict[str, int], size: int, pairs: int) -> Callable[[Any], str]:
+    def doing(future: Any) -> str:
+        start = started[future.key]
+        return f"comparing candidate pairs {start:,} to {min(start + size, pairs):,}"
+
+    return doing
+
+
+@dataclass
+class _Part:
+    """A part of the compared candidates: its first row, its size and the task that holds it."""
+
+    start: int
+    size: int
+    held: Any
+
+
+class PairsOnWorkers:
+    """`ComparedPairs` kept on the Dask workers that compared them, a part per task: each step
+    runs `auditor.matching.compared`'s kernels on each part where it is, and only what matching
+    keeps comes back (EM's samples, a number per candidate for the prior, the pairs that may
+    join a cluster). The levels and codes of every candidate never gather in this process."""
+
+    def __init__(self, engine: DaskEngine, width: int, parts: list[_Part]) -> None:
+        self.engine = engine
+        self.width = width
+        self.parts = parts
+
+    def __len__(self) -> int:
+        return sum(part.size for part in self.parts)
+
+    def levels_at(self, rows: np.ndarray) -> np.ndarray:
+        levels = np.zeros((len(rows), self.width), dtype=np.int8)
+        asked = {}
+        for number, part in enumerate(self.parts):
+            low, high = np.searchsorted(rows, [part.start, part.start + part.size])
+            if high > low:
+                asked[number] = (
+                    low,
+                    self.engine.client.submit(_levels_at, part.held, rows[low:high] - part.start),
+                )
+        futures = {number: future for number, (_, future) in asked.items()}
+        for number, part_levels in self._each(futures, "reading levels", "sampling for EM"):
+            low = asked[number][0]
+            levels[low : low + len(part_levels)] = part_levels
+        return levels
+
+    def weigh(self, model: Model) -> np.ndarray:
+        model_held = self.engine.client.scatter(model, broadcast=True, hash=False)
+        weighed = [
+            self.engine.client.submit(_weighed, part.held, model_held, pure=False) for part in self.parts
+        ]
+        for part, held in zip(self.parts, weighed, strict=True):
+            part.held.release()  # the codes go; the levels and the evidence stay, in `held`
+            part.held = held
+        futures = {
+            number: self.engine.client.submit(_capped, part.held, model_held, pure=False)
+            for number, part in enumerate(self.parts)
+        }
+        capped = np.zeros(len(self))
+        for number, part_capped in self._each(futures, "weighing", "weighing the candidate pairs"):
+            start = self.parts[number].start
+            capped[start : start + len(part_capped)] = part_capped
+        return capped
+
+    def lifted(self, model: Model, threshold: float) -> dict[str, int]:
+        counts = dict.fromkeys((rule.name for rule in model.floors), 0)
+        model_held = self.engine.client.scatter(model, broadcast=True, hash=False)
+        futures = {
+            number: self.engine.client.submit(_lifted, part.held, model_held, threshold, pure=False)
+            for number, part in enumerate(self.parts)
+        }
+        for _, part_counts in self._each(futures, "weighing", "counting what the floors lift"):
+            for name, count in part_counts.items():
+                counts[name] += count
+        return counts
+
+    def kept(self, model: Model, threshold: float, wanted: np.ndarray) -> Kept:
+        model_held = self.engine.client.scatter(model, broadcast=True, hash=False)
+        futures = {}
+        for number, part in enumerate(self.parts):
+            low, high = np.searchsorted(wanted, [part.start, part.start + part.size])
+            futures[number] = self.engine.client.submit(
+                _kept, part.held, model_held, threshold, wanted[low:high] - part.start, pure=False
+            )
+        kept = [
+            (self.parts[number].start, part_kept)
+            for number, part_kept in self._each(futures, "weighing", "keeping the pairs that match")
+        ]
+        for part in self.parts:
+            part.held.release()
+        self.parts = []
+        return Kept.joined(kept)
+
+    def _each(self, futures: dict[int, Any], step: str, doing: str) -> Iterator[tuple[int, Any]]:
+        parts = self.parts
+        return self.engine.gathered(
+            futures,
+            lambda number: (
+                f"{doing}, candidate pairs {parts[number].start:,} to {parts[number].start + parts[number].size:,}"
+            ),
+            step,
+            "parts done",
+        )
 
 
 @dataclass
@@ -616,6 +727,31 @@ def _compare_part(comparisons: list[Comparison], cut: PairFeatures) -> tuple[np.
     """On a worker: one part of the candidate pairs compared (a function of this module, so that
     it is sent by name)."""
     return evaluate_cut_pairs(comparisons, cut)
+
+
+def _levels_at(part: tuple[np.ndarray, ...], rows: np.ndarray) -> np.ndarray:
+    """On a worker: the levels of a part's candidates at `rows` (the part's own rows)."""
+    return part[0][rows]
+
+
+@_hands_memory_back
+def _weighed(part: tuple[np.ndarray, np.ndarray], model: Model) -> tuple[np.ndarray, np.ndarray]:
+    """On a worker: a part's levels and evidence (`PairsInMemory.weigh`'s first half)."""
+    levels, tf_codes = part
+    return levels, model.evidence(levels, tf_codes) if len(levels) else np.zeros(0)
+
+
+def _capped(part: tuple[np.ndarray, np.ndarray], model: Model) -> np.ndarray:
+    return capped_evidence(model, *part)
+
+
+def _lifted(part: tuple[np.ndarray, np.ndarray], model: Model, threshold: float) -> dict[str, int]:
+    return lifted_by_floors(model, *part, threshold)
+
+
+@_hands_memory_back
+def _kept(part: tuple[np.ndarray, np.ndarray], model: Model, threshold: float, wanted: np.ndarray) -> Kept:
+    return kept_pairs(model, *part, threshold, wanted)
 
 
 def _first_line(error: BaseException) -> str:

@@ -32,6 +32,7 @@ from auditor.config import Config
 from auditor.decisions import Decisions
 from auditor.matching.blocking import candidate_pairs
 from auditor.matching.clustering import cluster_people
+from auditor.matching.compared import ComparedPairs, PairsInMemory
 from auditor.matching.comparisons import Comparison, PairView, evaluate_all, evaluate_pairs
 from auditor.matching.estimating import Model, fit_prior, match_probability, train
 from auditor.matching.explaining import RecordFacts, agreeing_fields, field_evidence
@@ -167,9 +168,16 @@ class MatchResult:
 DECIDED_WEIGHT = 1e6
 
 
-# How the candidate pairs are compared: `evaluate_pairs` in this process, or the same function run
-# by an engine's workers on parts of the pairs (auditor/engines): each pair's levels are its own.
-PairComparer = Callable[[list[Comparison], Features, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+# How the candidate pairs are compared: `evaluate_pairs` in this process (`PairsInMemory`), or the
+# same function run by an engine's workers on parts of the pairs, which keep what they worked out
+# (auditor/engines): each pair's levels are its own.
+PairComparer = Callable[[list[Comparison], Features, np.ndarray, np.ndarray], ComparedPairs]
+
+
+def _in_memory(
+    comparisons: list[Comparison], features: Features, left: np.ndarray, right: np.ndarray
+) -> PairsInMemory:
+    return PairsInMemory(*evaluate_pairs(comparisons, features, left, right))
 
 
 def match_people(
@@ -217,7 +225,7 @@ def match_people(
     )
     return_free_memory()  # every blocking rule's pairs, joined and sorted, were temporaries
     lap("blocking")
-    levels, tf_codes = (compare or evaluate_pairs)(comparisons, features, candidates.left, candidates.right)
+    compared = (compare or _in_memory)(comparisons, features, candidates.left, candidates.right)
     return_free_memory()
     lap("comparing")
     model = train(
@@ -225,28 +233,29 @@ def match_people(
         comparisons,
         settings.rules,
         candidates,
-        levels,
+        compared,
         settings.model,
         settings.vetoes,
         settings.groups,
         settings.floors,
     )
-    evidence = model.evidence(levels, tf_codes) if len(levels) else np.zeros(0)
-    del tf_codes  # a code per candidate pair and comparison, read for the last time
-    fit_prior(model, len(features), levels, evidence, settings.model)
-    # The candidates' weights with and without the vetoes, from the evidence training weighed.
-    unvetoed = model.match_weight(levels, vetoes=False, evidence=evidence)
-    weights = model.match_weight(levels, evidence=evidence)
-    del evidence
-    lap("training")
+    fit_prior(model, len(features), compared, settings.model)
     threshold = float(np.log2(settings.model.match_probability / (1.0 - settings.model.match_probability)))
+    rulings = _Rulings(features.positions, size, decided)
+    # Matching goes on with the pairs that may join a cluster or go to review, and those a person
+    # decided "same person" (rulings.links needs them in place): a few per cent of the candidates.
+    kept = compared.kept(
+        model, threshold, np.flatnonzero(rulings.together(candidates.left, candidates.right))
+    )
+    del compared
+    kept_left, kept_right = candidates.left[kept.rows], candidates.right[kept.rows]
+    lap("training")
 
     def evidence_score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         pair_levels, pair_tf = evaluate_all(comparisons, PairView(features, left, right))
         return model.match_weight(pair_levels, pair_tf)
 
-    rulings = _Rulings(features.positions, size, decided)
-    cluster_left, cluster_right, cluster_weights = rulings.links(candidates.left, candidates.right, weights)
+    cluster_left, cluster_right, cluster_weights = rulings.links(kept_left, kept_right, kept.weight)
 
     def score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return rulings.overrule(left, right, evidence_score(left, right))
@@ -266,22 +275,17 @@ def match_people(
         clusters.weight[joined] = evidence_score(clusters.left[joined], clusters.right[joined])
     # Pairs only a review veto keeps apart, where the rest says "match" and no cluster joined them
     # (nor a person set apart).
-    held = np.flatnonzero(
-        model.for_review(levels) & (unvetoed >= threshold) & ~rulings.apart(candidates.left, candidates.right)
-    )
-    left_cluster, right_cluster = (
-        clusters.label[candidates.left[held]],
-        clusters.label[candidates.right[held]],
-    )
+    held = np.flatnonzero(kept.review & ~rulings.apart(kept_left, kept_right))
+    left_cluster, right_cluster = clusters.label[kept_left[held]], clusters.label[kept_right[held]]
     held = held[(left_cluster < 0) | (left_cluster != right_cluster)]
-    held = held[np.argsort(-unvetoed[held], kind="stable")]
+    held = held[np.argsort(-kept.unvetoed[held], kind="stable")]
     lap("clustering")
 
     # The pairs inside clusters, then the pairs to review, in record positions, with their evidence
     # kept for explain().
     order = np.lexsort((-clusters.weight, clusters.label[clusters.left]))
-    explained_left = np.concatenate([clusters.left[order], candidates.left[held]])
-    explained_right = np.concatenate([clusters.right[order], candidates.right[held]])
+    explained_left = np.concatenate([clusters.left[order], kept_left[held]])
+    explained_right = np.concatenate([clusters.right[order], kept_right[held]])
     final_view = PairView(features, explained_left, explained_right)
     final_levels, final_tf = evaluate_all(comparisons, final_view)
     final_weights = model.weights(final_levels, final_tf)
@@ -289,7 +293,7 @@ def match_people(
     cluster = np.full(size, -1, dtype=np.int64)
     cluster[positions] = clusters.label
     inside = len(order)
-    pair_weight = np.concatenate([clusters.weight[order], unvetoed[held]])
+    pair_weight = np.concatenate([clusters.weight[order], kept.unvetoed[held]])
     explained = pd.DataFrame(
         {
             "left": positions[explained_left],
@@ -316,7 +320,7 @@ def match_people(
         "people": people,
         "candidate_pairs": len(candidates),
         "candidate_pairs_per_record": round(len(candidates) / max(people, 1), 3),
-        "matching_pairs": int((weights >= threshold).sum()),
+        "matching_pairs": kept.matching,
         "clusters": int(clusters.label.max() + 1) if people else 0,
         "pairs_to_review": len(held),
         "links_cut_for_size": clusters.cut_links,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,6 +35,9 @@ import pandas as pd
 from auditor.matching.blocking import BlockingRule, Candidates
 from auditor.matching.comparisons import Comparison, PairView, evaluate_all
 from auditor.matching.features import Features
+
+if TYPE_CHECKING:
+    from auditor.matching.compared import ComparedPairs
 
 # Pairs weighed at a time (see `Model.evidence`).
 _PAIRS_AT_A_TIME = 500_000
@@ -384,18 +387,18 @@ def train(
     comparisons: list[Comparison],
     rules: Sequence[BlockingRule],
     candidates: Candidates,
-    levels: np.ndarray,
+    compared: ComparedPairs,
     settings: ModelSettings,
     vetoes: Sequence[Veto] = (),
     groups: Sequence[EvidenceGroup] = (),
     floors: Sequence[Floor] = (),
 ) -> Model:
-    """Estimate u, m and term frequencies; `levels` are the candidates' level matrix. The prior
-    comes next, from the candidates' evidence as this model weighs them (`fit_prior`): apart, so
-    that the caller can let go of the term-frequency codes in between."""
+    """Estimate u, m and term frequencies from the features and the `compared` candidates (EM
+    reads a sample of each training rule's levels). The prior comes next (`fit_prior`), from the
+    candidates' evidence as this model weighs them."""
     rng = np.random.default_rng(settings.seed)
     u = _estimate_u(features, comparisons, settings, rng)
-    m, em_report = _estimate_m(features, comparisons, rules, candidates, levels, u, settings, rng, groups)
+    m, em_report = _estimate_m(features, comparisons, rules, candidates, compared, u, settings, rng, groups)
     tf_u = [
         _term_frequency_u(features, comparison, u_row, settings)
         for comparison, u_row in zip(comparisons, u, strict=True)
@@ -413,31 +416,13 @@ def train(
     )
 
 
-def fit_prior(
-    model: Model, people: int, levels: np.ndarray, evidence: np.ndarray, settings: ModelSettings
-) -> None:
-    """The model's prior, from the candidates' `evidence` (`Model.evidence` of `levels`: bits before
-    the prior and vetoes), and what the floors lifted, in its diagnostics."""
-    model.prior, prior_report = _estimate_prior(model, people, levels, evidence, settings)
-    model.diagnostics |= {
-        "prior": prior_report,
-        "floors": _lifted(model, levels, evidence, settings.match_probability),
-    }
-
-
-def _lifted(
-    model: Model, levels: np.ndarray, evidence: np.ndarray, match_probability: float
-) -> dict[str, int]:
-    """Per floor, the candidate pairs its floor alone lifts to a match: pairs the estimates weigh
-    below the match level although the floor's evidence says one person. A handful is the odd
-    pair; many say the estimates drifted (what the floors guard against)."""
-    threshold = float(np.log2(match_probability / (1.0 - match_probability)))
-    below = model.prior_weight + evidence < threshold
-    fortran = np.asfortranarray(levels)
-    return {
-        rule.name: int((below & rule.applies(fortran) & (rule.weight >= threshold)).sum())
-        for rule in model.floors
-    }
+def fit_prior(model: Model, people: int, compared: ComparedPairs, settings: ModelSettings) -> None:
+    """The model's prior, from the candidates' evidence (`ComparedPairs.weigh`), and what the
+    floors lifted, in its diagnostics."""
+    capped = compared.weigh(model)
+    model.prior, prior_report = _estimate_prior(people, capped, settings)
+    threshold = float(np.log2(settings.match_probability / (1.0 - settings.match_probability)))
+    model.diagnostics |= {"prior": prior_report, "floors": compared.lifted(model, threshold)}
 
 
 def _estimate_u(
@@ -476,7 +461,7 @@ def _estimate_m(
     comparisons: list[Comparison],
     rules: Sequence[BlockingRule],
     candidates: Candidates,
-    levels: np.ndarray,
+    compared: ComparedPairs,
     u: list[np.ndarray],
     settings: ModelSettings,
     rng: np.random.Generator,
@@ -506,16 +491,17 @@ def _estimate_m(
         if len(rows) < 2 or not trained:
             report.append({"rule": rule.name, "pairs": len(rows), "trained": []})
             continue
+        levels = compared.levels_at(rows)
         # The evidence groups, in the columns of the comparisons this rule trains, and the pairs each
         # holds for (read from every comparison: a group's condition may be one the rule blocks on).
         column = {position: index for index, position in enumerate(trained)}
         trained_groups = [
-            (tuple(column[member] for member in group.members if member in column), group.holds(levels[rows]))
+            (tuple(column[member] for member in group.members if member in column), group.holds(levels))
             for group in groups
         ]
         trained_groups = [(members, holds) for members, holds in trained_groups if len(members) > 1]
         counts, share, iterations = _em(
-            levels[rows][:, trained],
+            levels[:, trained],
             [u[i] for i in trained],
             [priors[i] for i in trained],
             [comparisons[i].silent for i in trained],
@@ -664,22 +650,18 @@ def _term_frequency_u(
     return np.maximum(estimate, level_u * 2.0**-MAX_TF_BONUS_BITS)
 
 
-def _estimate_prior(
-    model: Model, size: int, levels: np.ndarray, evidence: np.ndarray, settings: ModelSettings
-) -> tuple[float, dict[str, float]]:
+def _estimate_prior(size: int, capped: np.ndarray, settings: ModelSettings) -> tuple[float, dict[str, float]]:
     """Fixed point: the prior implies how many candidate pairs are matches, which implies the share
     of people with a duplicate, which (shrunk towards `duplicate_rate`) implies the prior.
-    `evidence` is `model.evidence` of the candidates (`levels`)."""
+    `capped` is each candidate's weight, floors and vetoes applied, less its prior
+    (`compared.capped_evidence`)."""
     if size < 2:
         return 1e-6, {"duplicate_rate": settings.duplicate_rate}
-    if len(levels):
-        # The vetoes capped at the starting prior, as the candidates are weighed.
-        evidence = model.match_weight(levels, evidence=evidence) - model.prior_weight
     strength = settings.prior_strength
     rate = settings.duplicate_rate
     prior = rate / (size - 1)
     for _ in range(50):
-        weight = np.log2(prior / (1 - prior)) + evidence
+        weight = np.log2(prior / (1 - prior)) + capped
         matches = float(match_probability(weight).sum())
         # A share of people with a duplicate: at most every record has one.
         new_rate = min((2.0 * matches + strength * settings.duplicate_rate) / (size + strength), 1.0)

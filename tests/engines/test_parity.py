@@ -137,6 +137,58 @@ def test_the_generated_neglected_org(
     _same(local.to_dict(), dask.to_dict())
 
 
+def test_a_persons_decisions_on_pairs_kept_on_the_workers(
+    tmp_path: Path, on_cluster: EngineSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers send back only the pairs that may match, go to review, or that a person
+    decided: a pair held for review (a candidate weighed below a match) decided "same person",
+    a sure duplicate decided apart, and two records blocking never paired decided one person, in
+    parts of the candidates."""
+    with sample_paths() as paths:
+        files = list(paths)
+        first = auditor.audit(files, demo_config())
+        found = [f for f in first.finding_dicts() if f["kind"] == "duplicate" and len(f["records"]) == 2]
+        review = next(f for f in found if f["evidence"]["confidence"] == "review")
+        sure = next(
+            f for f in found if f["evidence"]["confidence"] == "sure" and all(r["id"] for r in f["records"])
+        )
+        alone = first.records[(first.records["duplicate_cluster"] == "") & (first.records["source_id"] != "")]
+        rows = [
+            *[
+                (Path(a["file"]).name, _id(a), Path(b["file"]).name, _id(b), decision)
+                for (a, b), decision in (
+                    (review["records"], "same_person"),
+                    (sure["records"], "not_same_person"),
+                )
+            ],
+            (
+                Path(alone["source_file"].iat[0]).name,
+                alone["source_id"].iat[0],
+                Path(alone["source_file"].iat[-1]).name,
+                alone["source_id"].iat[-1],
+                "same_person",
+            ),
+        ]
+        decisions = tmp_path / "decisions.csv"
+        decisions.write_text(
+            "file_a,id_a,file_b,id_b,decision\n" + "".join(",".join(row) + "\n" for row in rows),
+            encoding="utf-8",
+        )
+        config = demo_config().with_overrides(decisions=str(decisions))
+        local = auditor.audit(files, config)
+        monkeypatch.setattr(
+            dask_engine, "PAIRS_AT_A_TIME", local.matches.diagnostics["candidate_pairs"] // 5 + 1
+        )
+        dask = auditor.audit(files, config, engine=on_cluster)
+    assert local.matches.diagnostics["decisions"]["applied"] == 3
+    _same(local.to_dict(), dask.to_dict())
+
+
+def _id(record: dict) -> str:
+    """A finding's record as a decisions file names it: by its id, else by its row."""
+    return record["id"] or f"row:{record['row']}"
+
+
 def test_the_near_namesakes_and_a_default_country(on_cluster: EngineSettings) -> None:
     folder = ROOT / "tests" / "matching" / "odoo_near_namesakes"
     local, dask = _both([folder], Config(as_of=AS_OF, default_country="FR"), on_cluster)

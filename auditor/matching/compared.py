@@ -1,0 +1,138 @@
+"""The candidate pairs once compared: their levels and term-frequency codes, a row per pair, kept
+where they were compared, and what matching asks of them.
+
+Matching needs every candidate's levels only to weigh it; what it keeps is small: a sample of each
+blocking rule's levels for EM, each pair's evidence for the prior's fixed point (a number per pair),
+and the pairs that may join a cluster or go to review (a few per cent). `ComparedPairs` is that
+seam. `PairsInMemory` holds the levels in this process (the local engine); the Dask engine keeps
+them on its workers, a part of the pairs per task, and runs the same kernels below there, so the
+weights are the same to the bit either way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from auditor.matching.estimating import Model
+
+
+@dataclass
+class Kept:
+    """The candidates matching goes on with (`rows`, ascending) and, for each, its match weight,
+    its weight without the vetoes and whether only a review veto holds it back from a match;
+    `matching`: how many of all the candidates weigh at least the match threshold."""
+
+    rows: np.ndarray
+    weight: np.ndarray
+    unvetoed: np.ndarray
+    review: np.ndarray
+    matching: int
+
+    @staticmethod
+    def joined(parts: list[tuple[int, Kept]]) -> Kept:
+        """Parts' kept pairs (each with the row its part starts at) as one, in row order."""
+        if not parts:
+            return Kept(np.zeros(0, np.int64), np.zeros(0), np.zeros(0), np.zeros(0, bool), 0)
+        parts = sorted(parts, key=lambda part: part[0])
+        return Kept(
+            rows=np.concatenate([start + kept.rows for start, kept in parts]),
+            weight=np.concatenate([kept.weight for _, kept in parts]),
+            unvetoed=np.concatenate([kept.unvetoed for _, kept in parts]),
+            review=np.concatenate([kept.review for _, kept in parts]),
+            matching=sum(kept.matching for _, kept in parts),
+        )
+
+
+class ComparedPairs(Protocol):
+    """The compared candidates, wherever their levels are held. Called in this order: `levels_at`
+    (EM's samples), `weigh` (the model trained, before its prior), `lifted` and `kept` (the prior
+    fitted)."""
+
+    def __len__(self) -> int: ...
+
+    def levels_at(self, rows: np.ndarray) -> np.ndarray:
+        """The levels of the candidates at `rows` (ascending)."""
+        ...
+
+    def weigh(self, model: Model) -> np.ndarray:
+        """Work out and keep every candidate's evidence (`Model.evidence`; the term-frequency codes
+        are let go), and return it floored and capped as the model weighs it, less its prior
+        (`capped_evidence`): what the prior's fixed point sums over."""
+        ...
+
+    def lifted(self, model: Model, threshold: float) -> dict[str, int]:
+        """Per floor, the candidates its floor alone lifts to a match (`lifted_by_floors`)."""
+        ...
+
+    def kept(self, model: Model, threshold: float, wanted: np.ndarray) -> Kept:
+        """The candidates at or above `threshold`, those only a review veto holds below it, and
+        those at `wanted` (ascending: pairs a person decided), weighed (`kept_pairs`)."""
+        ...
+
+
+def capped_evidence(model: Model, levels: np.ndarray, evidence: np.ndarray) -> np.ndarray:
+    """The candidates' weights as the model weighs them (floors, vetoes), less the prior."""
+    if not len(levels):
+        return np.zeros(0)
+    return model.match_weight(levels, evidence=evidence) - model.prior_weight
+
+
+def lifted_by_floors(
+    model: Model, levels: np.ndarray, evidence: np.ndarray, threshold: float
+) -> dict[str, int]:
+    """Per floor, the candidates the estimates weigh below the match threshold although the
+    floor's evidence says one person: a handful is the odd pair; many say the estimates drifted
+    (what the floors guard against)."""
+    below = model.prior_weight + evidence < threshold
+    fortran = np.asfortranarray(levels)
+    return {
+        rule.name: int((below & rule.applies(fortran) & (rule.weight >= threshold)).sum())
+        for rule in model.floors
+    }
+
+
+def kept_pairs(
+    model: Model, levels: np.ndarray, evidence: np.ndarray, threshold: float, wanted: np.ndarray
+) -> Kept:
+    """`ComparedPairs.kept` over candidates held as arrays."""
+    if not len(levels):
+        return Kept.joined([])
+    weight = model.match_weight(levels, evidence=evidence)
+    unvetoed = model.match_weight(levels, vetoes=False, evidence=evidence)
+    review = model.for_review(levels) & (unvetoed >= threshold)
+    matching = weight >= threshold
+    keep = matching | review
+    keep[wanted] = True
+    rows = np.flatnonzero(keep)
+    return Kept(rows, weight[rows], unvetoed[rows], review[rows], int(matching.sum()))
+
+
+class PairsInMemory:
+    """The compared candidates held in this process (`evaluate_pairs`' levels and codes)."""
+
+    def __init__(self, levels: np.ndarray, tf_codes: np.ndarray) -> None:
+        self.levels = levels
+        self.tf_codes: np.ndarray | None = tf_codes
+        self.evidence = np.zeros(0)
+
+    def __len__(self) -> int:
+        return len(self.levels)
+
+    def levels_at(self, rows: np.ndarray) -> np.ndarray:
+        return self.levels[rows]
+
+    def weigh(self, model: Model) -> np.ndarray:
+        assert self.tf_codes is not None, "weighed once"
+        if len(self.levels):
+            self.evidence = model.evidence(self.levels, self.tf_codes)
+        self.tf_codes = None  # a code per candidate and comparison, read for the last time
+        return capped_evidence(model, self.levels, self.evidence)
+
+    def lifted(self, model: Model, threshold: float) -> dict[str, int]:
+        return lifted_by_floors(model, self.levels, self.evidence, threshold)
+
+    def kept(self, model: Model, threshold: float, wanted: np.ndarray) -> Kept:
+        return kept_pairs(model, self.levels, self.evidence, threshold, wanted)
