@@ -184,9 +184,10 @@ class DaskEngine:
         compared: list[_Part] = []
         first = [send(start) for start in itertools.islice(waiting, PARTS_IN_FLIGHT * workers)]
         self.say("comparing", f"0 of {parts} parts of the candidate pairs compared")
-        for done, future in enumerate(self._finished(first, _comparing(started, size, len(left)), refill), 1):
+        doing = _comparing(started, size, len(left))
+        for done, future in enumerate(self._finished(first, doing, refill), 1):
             start = started[future.key]
-            self._failed(future, _comparing(started, size, len(left))(future))
+            self._failed(future, doing(future))
             scattered.pop(future.key).release()
             compared.append(_Part(start, min(size, len(left) - start), future))
             self.say("comparing", f"{done} of {parts} parts of the candidate pairs compared")
@@ -299,6 +300,7 @@ class PairsOnWorkers:
         self.engine = engine
         self.width = width
         self.parts = parts
+        self._model: tuple[float, Any] | None = None
 
     def __len__(self) -> int:
         return sum(part.size for part in self.parts)
@@ -311,16 +313,16 @@ class PairsOnWorkers:
             if high > low:
                 asked[number] = (
                     low,
-                    self.engine.client.submit(_levels_at, part.held, rows[low:high] - part.start),
+                    self.engine.client.submit(_levels_at, part.held, rows[low:high] - part.start, pure=False),
                 )
         futures = {number: future for number, (_, future) in asked.items()}
-        for number, part_levels in self._each(futures, "reading levels", "sampling for EM"):
+        for number, part_levels in self._each(futures, "training", "sampling levels for EM"):
             low = asked[number][0]
             levels[low : low + len(part_levels)] = part_levels
         return levels
 
     def weigh(self, model: Model) -> np.ndarray:
-        model_held = self.engine.client.scatter(model, broadcast=True, hash=False)
+        model_held = self._on_workers(model)
         weighed = [
             self.engine.client.submit(_weighed, part.held, model_held, pure=False) for part in self.parts
         ]
@@ -339,7 +341,7 @@ class PairsOnWorkers:
 
     def lifted(self, model: Model, threshold: float) -> dict[str, int]:
         counts = dict.fromkeys((rule.name for rule in model.floors), 0)
-        model_held = self.engine.client.scatter(model, broadcast=True, hash=False)
+        model_held = self._on_workers(model)
         futures = {
             number: self.engine.client.submit(_lifted, part.held, model_held, threshold, pure=False)
             for number, part in enumerate(self.parts)
@@ -350,7 +352,7 @@ class PairsOnWorkers:
         return counts
 
     def kept(self, model: Model, threshold: float, wanted: np.ndarray) -> Kept:
-        model_held = self.engine.client.scatter(model, broadcast=True, hash=False)
+        model_held = self._on_workers(model)
         futures = {}
         for number, part in enumerate(self.parts):
             low, high = np.searchsorted(wanted, [part.start, part.start + part.size])
@@ -363,8 +365,15 @@ class PairsOnWorkers:
         ]
         for part in self.parts:
             part.held.release()
-        self.parts = []
+        self.parts, self._model = [], None
         return Kept.joined(kept)
+
+    def _on_workers(self, model: Model) -> Any:
+        """The model on every worker, sent again only once its prior is fitted (its term-frequency
+        tables grow with the org's vocabularies)."""
+        if self._model is None or self._model[0] != model.prior:
+            self._model = (model.prior, self.engine.client.scatter(model, broadcast=True, hash=False))
+        return self._model[1]
 
     def _each(self, futures: dict[int, Any], step: str, doing: str) -> Iterator[tuple[int, Any]]:
         parts = self.parts
