@@ -67,7 +67,7 @@ from auditor.engines import INSTALL_HINT, EngineSettings
 from auditor.errors import AuditorError, ConfigError
 from auditor.evidence import Evidence
 from auditor.loading import written_by_crm_audit
-from auditor.matching.compared import Kept, capped_evidence, kept_pairs, lifted_by_floors
+from auditor.matching.compared import Kept, capped_evidence, evidence_of, kept_pairs, lifted_by_floors
 from auditor.matching.comparisons import PAIRS_AT_A_TIME, Comparison, evaluate_cut_pairs
 from auditor.matching.estimating import Model
 from auditor.matching.features import Features, PairFeatures
@@ -750,7 +750,7 @@ def _levels_at(part: tuple[np.ndarray, ...], rows: np.ndarray) -> np.ndarray:
 def _weighed(part: tuple[np.ndarray, np.ndarray], model: Model) -> tuple[np.ndarray, np.ndarray]:
     """On a worker: a part's levels and evidence (`PairsInMemory.weigh`'s first half)."""
     levels, tf_codes = part
-    return levels, model.evidence(levels, tf_codes) if len(levels) else np.zeros(0)
+    return levels, evidence_of(model, levels, tf_codes)
 
 
 def _capped(part: tuple[np.ndarray, np.ndarray], model: Model) -> np.ndarray:

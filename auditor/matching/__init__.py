@@ -193,7 +193,7 @@ def match_people(
     `decisions` (a person's, auditor/decisions.py) cut the links of pairs decided "not the same
     person" before clustering and keep them from review, and join the pairs decided "same person"
     whatever their score; it counts what applied. `compare` compares the candidate pairs
-    (`PairComparer`; default `evaluate_pairs`, here)."""
+    (`PairComparer`; default `evaluate_pairs` here, held as `PairsInMemory`)."""
     settings = settings or default_settings()
     timings: dict[str, float] = {}
     clock = time.perf_counter()

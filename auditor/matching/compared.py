@@ -73,6 +73,11 @@ class ComparedPairs(Protocol):
         ...
 
 
+def evidence_of(model: Model, levels: np.ndarray, tf_codes: np.ndarray) -> np.ndarray:
+    """The candidates' evidence (`Model.evidence`): bits before the prior, floors and vetoes."""
+    return model.evidence(levels, tf_codes) if len(levels) else np.zeros(0)
+
+
 def capped_evidence(model: Model, levels: np.ndarray, evidence: np.ndarray) -> np.ndarray:
     """The candidates' weights as the model weighs them (floors, vetoes), less the prior."""
     if not len(levels):
@@ -126,8 +131,7 @@ class PairsInMemory:
 
     def weigh(self, model: Model) -> np.ndarray:
         assert self.tf_codes is not None, "weighed once"
-        if len(self.levels):
-            self.evidence = model.evidence(self.levels, self.tf_codes)
+        self.evidence = evidence_of(model, self.levels, self.tf_codes)
         self.tf_codes = None  # a code per candidate and comparison, read for the last time
         return capped_evidence(model, self.levels, self.evidence)
 
