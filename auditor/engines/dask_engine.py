@@ -175,6 +175,10 @@ class DaskEngine:
             scattered[future.key] = held
             return future
 
+        def doing(future: Any) -> str:
+            start = started[future.key]
+            return f"comparing candidate pairs {start:,} to {min(start + size, len(left)):,}"
+
         def refill() -> Any:
             following = next(waiting, None)
             return None if following is None else send(following)
@@ -184,7 +188,6 @@ class DaskEngine:
         compared: list[_Part] = []
         first = [send(start) for start in itertools.islice(waiting, PARTS_IN_FLIGHT * workers)]
         self.say("comparing", f"0 of {parts} parts of the candidate pairs compared")
-        doing = _comparing(started, size, len(left))
         for done, future in enumerate(self._finished(first, doing, refill), 1):
             start = started[future.key]
             self._failed(future, doing(future))
@@ -271,14 +274,6 @@ class DaskEngine:
             ) from None
         finally:
             future.release()
-
-
-def _comparing(started: dict[str, int], size: int, pairs: int) -> Callable[[Any], str]:
-    def doing(future: Any) -> str:
-        start = started[future.key]
-        return f"comparing candidate pairs {start:,} to {min(start + size, pairs):,}"
-
-    return doing
 
 
 @dataclass

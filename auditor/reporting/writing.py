@@ -15,7 +15,6 @@ import os
 import stat
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
-from importlib import import_module
 from pathlib import Path
 
 import numpy as np
@@ -54,16 +53,17 @@ def write_reports(
     the rest is, and then an error names what was not and says to use the Parquet datasets."""
     wanted = {"html": html, "json": json, "xlsx": xlsx, "normalised": normalised}
     check_outputs(wanted | {"findings_parquet": findings_parquet}, [report.file for report in result.inputs])
+    normalised_dataset = normalised if normalised and is_folder_output(normalised) else None
+    if normalised_dataset:
+        wanted["normalised"] = None
     datasets = [
         (str(path), writer)
         for path, writer in (
-            (normalised if normalised and is_folder_output(normalised) else None, "write_normalised_parquet"),
+            (normalised_dataset, "write_normalised_parquet"),
             (findings_parquet, "write_findings_parquet"),
         )
         if path
     ]
-    if datasets and datasets[0][1] == "write_normalised_parquet":
-        wanted["normalised"] = None
     refused = too_large(result, [name for name, path in wanted.items() if path])
     jobs = [
         (report.name, str(wanted[report.name]), _in_place(report.write))
@@ -82,8 +82,12 @@ def write_reports(
         else:
             for _, path, writer in jobs:
                 writer(result, path)
-        for path, dataset_writer in datasets:
-            getattr(import_module("auditor.reporting.datasets"), dataset_writer)(result, path)
+        if datasets:
+            # Imported here: pyarrow.parquet costs a quarter second, for the audits that ask.
+            from auditor.reporting import datasets as parquet
+
+            for path, writer_name in datasets:
+                getattr(parquet, writer_name)(result, path)
     written = [path for _, path, _ in jobs] + [path for path, _ in datasets]
     if refused:
         raise OutputTooLarge(
