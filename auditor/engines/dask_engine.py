@@ -15,10 +15,11 @@ What runs where, today:
   kernels of matching), a part of the pairs to each task, each part sent with the features of its
   own people only (`Features.of_pairs`): a worker's memory grows with the part, not the org.
   Each part's levels stay on its worker (`PairsOnWorkers`), which also weighs them once the model
-  is trained; what comes back is what matching keeps (`auditor.matching.compared`): a sample of
-  each training rule's levels for EM, a number per candidate for the prior, and the pairs that may
-  join a cluster or go to review.
-- In this process: EM over those samples, the prior, clustering, the set rules, the coverage and
+  is trained; what comes back is what matching keeps (`auditor.matching.compared`): for EM, how
+  often each pattern of levels occurs among each training rule's pairs (a few thousand patterns,
+  counted on the workers over every pair), a number per candidate for the prior, and the pairs
+  that may join a cluster or go to review.
+- In this process: EM over those counts, the prior, clustering, the set rules, the coverage and
   the reports.
 
 The normalised records and the matching features are held here for that, so this process's memory
@@ -67,9 +68,16 @@ from auditor.engines import INSTALL_HINT, EngineSettings
 from auditor.errors import AuditorError, ConfigError
 from auditor.evidence import Evidence
 from auditor.loading import written_by_crm_audit
-from auditor.matching.compared import Kept, capped_evidence, evidence_of, kept_pairs, lifted_by_floors
+from auditor.matching.compared import (
+    Kept,
+    capped_evidence,
+    evidence_of,
+    kept_pairs,
+    lifted_by_floors,
+    patterns_found,
+)
 from auditor.matching.comparisons import PAIRS_AT_A_TIME, Comparison, evaluate_cut_pairs
-from auditor.matching.estimating import Model
+from auditor.matching.estimating import Model, joined_patterns
 from auditor.matching.features import Features, PairFeatures
 from auditor.memory import return_free_memory
 from auditor.normalising import (
@@ -288,7 +296,7 @@ class _Part:
 class PairsOnWorkers:
     """`ComparedPairs` kept on the Dask workers that compared them, a part per task: each step
     runs `auditor.matching.compared`'s kernels on each part where it is, and only what matching
-    keeps comes back (EM's samples, a number per candidate for the prior, the pairs that may
+    keeps comes back (EM's pattern counts, a number per candidate for the prior, the pairs that may
     join a cluster). The levels and codes of every candidate never gather in this process."""
 
     def __init__(self, engine: DaskEngine, width: int, parts: list[_Part]) -> None:
@@ -300,21 +308,19 @@ class PairsOnWorkers:
     def __len__(self) -> int:
         return sum(part.size for part in self.parts)
 
-    def levels_at(self, rows: np.ndarray) -> np.ndarray:
-        levels = np.zeros((len(rows), self.width), dtype=np.int8)
-        asked = {}
-        for number, part in enumerate(self.parts):
-            low, high = np.searchsorted(rows, [part.start, part.start + part.size])
-            if high > low:
-                asked[number] = (
-                    low,
-                    self.engine.client.submit(_levels_at, part.held, rows[low:high] - part.start, pure=False),
-                )
-        futures = {number: future for number, (_, future) in asked.items()}
-        for number, part_levels in self._each(futures, "training", "sampling levels for EM"):
-            low = asked[number][0]
-            levels[low : low + len(part_levels)] = part_levels
-        return levels
+    def patterns(self, found: np.ndarray, rules: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        # Each part's bits scattered with it, not put in its task (they grow with the part).
+        held = self.engine.client.scatter(
+            [found[part.start : part.start + part.size] for part in self.parts], hash=False
+        )
+        futures = {
+            number: self.engine.client.submit(_patterns_found, part.held, bits, rules, pure=False)
+            for number, (part, bits) in enumerate(zip(self.parts, held, strict=True))
+        }
+        counted = [part for _, part in self._each(futures, "training", "counting level patterns for EM")]
+        for bits in held:
+            bits.release()
+        return [joined_patterns([part[rule] for part in counted], self.width) for rule in range(rules)]
 
     def weigh(self, model: Model) -> np.ndarray:
         model_held = self._on_workers(model)
@@ -736,9 +742,11 @@ def _compare_part(comparisons: list[Comparison], cut: PairFeatures) -> tuple[np.
     return evaluate_cut_pairs(comparisons, cut)
 
 
-def _levels_at(part: tuple[np.ndarray, ...], rows: np.ndarray) -> np.ndarray:
-    """On a worker: the levels of a part's candidates at `rows` (the part's own rows)."""
-    return part[0][rows]
+def _patterns_found(
+    part: tuple[np.ndarray, ...], found: np.ndarray, rules: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """On a worker: per training rule, the level patterns of a part's candidates it found, counted."""
+    return patterns_found(part[0], found, rules)
 
 
 @_hands_memory_back

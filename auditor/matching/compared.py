@@ -1,8 +1,8 @@
 """The candidate pairs once compared: their levels and term-frequency codes, a row per pair, kept
 where they were compared, and what matching asks of them.
 
-Matching needs every candidate's levels only to weigh it; what it keeps is small: a sample of each
-blocking rule's levels for EM, each pair's evidence for the prior's fixed point (a number per pair),
+Matching needs every candidate's levels only to weigh it; what it keeps is small: how often each
+pattern of levels occurs among each training rule's pairs, for EM, each pair's evidence for the prior's fixed point (a number per pair),
 and the pairs that may join a cluster or go to review (a few per cent). `ComparedPairs` is that
 seam. `PairsInMemory` holds the levels in this process (the local engine); the Dask engine keeps
 them on its workers, a part of the pairs per task, and runs the same kernels below there, so the
@@ -16,7 +16,11 @@ from typing import Protocol
 
 import numpy as np
 
-from auditor.matching.estimating import Model
+from auditor.matching.estimating import Model, distinct_patterns, joined_patterns
+
+# Candidates counted at a time in this process, as many as are compared at a time: a slice's
+# selected levels and packed patterns stay a few megabytes.
+_PATTERNS_AT_A_TIME = 250_000
 
 
 @dataclass
@@ -47,14 +51,16 @@ class Kept:
 
 
 class ComparedPairs(Protocol):
-    """The compared candidates, wherever their levels are held. Called in this order: `levels_at`
-    (EM's samples), `weigh` (the model trained, before its prior), `lifted` and `kept` (the prior
+    """The compared candidates, wherever their levels are held. Called in this order: `patterns`
+    (EM's counts), `weigh` (the model trained, before its prior), `lifted` and `kept` (the prior
     fitted)."""
 
     def __len__(self) -> int: ...
 
-    def levels_at(self, rows: np.ndarray) -> np.ndarray:
-        """The levels of the candidates at `rows` (ascending)."""
+    def patterns(self, found: np.ndarray, rules: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per training rule (bit `r` of `found`, a number per candidate, for `r` below `rules`),
+        the distinct level patterns of the candidates it found and how many hold each, as
+        `joined_patterns` gives them (`patterns_found`)."""
         ...
 
     def weigh(self, model: Model) -> np.ndarray:
@@ -71,6 +77,11 @@ class ComparedPairs(Protocol):
         """The candidates at or above `threshold`, those only a review veto holds below it, and
         those at `wanted` (ascending: pairs a person decided), weighed (`kept_pairs`)."""
         ...
+
+
+def patterns_found(levels: np.ndarray, found: np.ndarray, rules: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """`ComparedPairs.patterns` over candidates held as arrays."""
+    return [distinct_patterns(levels[(found >> found.dtype.type(bit)) & 1 == 1]) for bit in range(rules)]
 
 
 def evidence_of(model: Model, levels: np.ndarray, tf_codes: np.ndarray) -> np.ndarray:
@@ -126,8 +137,18 @@ class PairsInMemory:
     def __len__(self) -> int:
         return len(self.levels)
 
-    def levels_at(self, rows: np.ndarray) -> np.ndarray:
-        return self.levels[rows]
+    def patterns(self, found: np.ndarray, rules: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        counted = [
+            patterns_found(
+                self.levels[start : start + _PATTERNS_AT_A_TIME],
+                found[start : start + _PATTERNS_AT_A_TIME],
+                rules,
+            )
+            for start in range(0, len(self), _PATTERNS_AT_A_TIME)
+        ]
+        return [
+            joined_patterns([part[rule] for part in counted], self.levels.shape[1]) for rule in range(rules)
+        ]
 
     def weigh(self, model: Model) -> np.ndarray:
         assert self.tf_codes is not None, "weighed once"

@@ -55,7 +55,6 @@ class ModelSettings:
     u_prior_strength: float = 10_000.0
     duplicate_rate: float = 0.05
     u_sample_pairs: int = 1_000_000
-    em_sample_pairs: int = 500_000
     em_max_iterations: int = 50
     em_tolerance: float = 1e-5
     tf_smoothing: float = 200.0
@@ -394,11 +393,11 @@ def train(
     floors: Sequence[Floor] = (),
 ) -> Model:
     """Estimate u, m and term frequencies from the features and the `compared` candidates (EM
-    reads a sample of each training rule's levels). The prior comes next (`fit_prior`), from the
+    reads how often each pattern of levels occurs among each training rule's pairs). The prior comes next (`fit_prior`), from the
     candidates' evidence as this model weighs them."""
     rng = np.random.default_rng(settings.seed)
     u = _estimate_u(features, comparisons, settings, rng)
-    m, em_report = _estimate_m(features, comparisons, rules, candidates, compared, u, settings, rng, groups)
+    m, em_report = _estimate_m(features, comparisons, rules, candidates, compared, u, settings, groups)
     tf_u = [
         _term_frequency_u(features, comparison, u_row, settings)
         for comparison, u_row in zip(comparisons, u, strict=True)
@@ -464,10 +463,11 @@ def _estimate_m(
     compared: ComparedPairs,
     u: list[np.ndarray],
     settings: ModelSettings,
-    rng: np.random.Generator,
     groups: Sequence[EvidenceGroup] = (),
 ) -> tuple[list[np.ndarray], list[dict[str, Any]]]:
-    """EM per blocking rule; the expected level counts of the matches of every rule are pooled."""
+    """EM per training rule, over the counts of the level patterns of all of its pairs (counted
+    wherever the levels are held: `ComparedPairs.patterns`); the expected level counts of the
+    matches of every rule are pooled."""
     priors = []
     for comparison in comparisons:
         prior = np.array([level.m for level in comparison.levels])
@@ -475,12 +475,11 @@ def _estimate_m(
         priors.append(prior / prior.sum())
     pooled = [settings.prior_strength * prior for prior in priors]
     report = []
-    for index, rule in enumerate(rules):
-        if not rule.train:
-            continue
-        rows = np.flatnonzero(candidates.found_by(index))
-        if len(rows) > settings.em_sample_pairs:
-            rows = np.sort(rng.choice(rows, settings.em_sample_pairs, replace=False))
+    training = [index for index, rule in enumerate(rules) if rule.train]
+    counted = compared.patterns(found_by_training(candidates, training), len(training))
+    for index, (levels, counts) in zip(training, counted, strict=True):
+        rule = rules[index]
+        pairs = int(counts.sum())
         blocked_fields = rule.fields(features)
         trained = [
             position
@@ -488,10 +487,9 @@ def _estimate_m(
             if not blocked_fields
             & {name for feature in comparison.reads for name in features[feature].fields}
         ]
-        if len(rows) < 2 or not trained:
-            report.append({"rule": rule.name, "pairs": len(rows), "trained": []})
+        if pairs < 2 or not trained:
+            report.append({"rule": rule.name, "pairs": pairs, "trained": []})
             continue
-        levels = compared.levels_at(rows)
         # The evidence groups, in the columns of the comparisons this rule trains, and the pairs each
         # holds for (read from every comparison: a group's condition may be one the rule blocks on).
         column = {position: index for index, position in enumerate(trained)}
@@ -508,13 +506,14 @@ def _estimate_m(
             settings,
             [members for members, _ in trained_groups],
             np.column_stack([holds for _, holds in trained_groups]) if trained_groups else None,
+            counts,
         )
         for position, expected in zip(trained, counts, strict=True):
             pooled[position] = pooled[position] + expected
         report.append(
             {
                 "rule": rule.name,
-                "pairs": len(rows),
+                "pairs": pairs,
                 "match_share": round(share, 4),
                 "iterations": iterations,
                 "trained": [comparisons[i].name for i in trained],
@@ -528,6 +527,20 @@ def _estimate_m(
     return m, report
 
 
+def found_by_training(candidates: Candidates, training: Sequence[int]) -> np.ndarray:
+    """Per candidate, a bit per training rule (in `training`'s order) that found it, in the
+    smallest unsigned integer that holds them: it travels to wherever the levels are held."""
+    dtype = next(
+        dtype
+        for dtype in (np.uint8, np.uint16, np.uint32, np.uint64)
+        if np.iinfo(dtype).bits >= len(training)
+    )
+    found = np.zeros(len(candidates), dtype=dtype)
+    for bit, index in enumerate(training):
+        found |= candidates.found_by(index).astype(dtype) << dtype(bit)
+    return found
+
+
 def _em(
     levels: np.ndarray,
     u: list[np.ndarray],
@@ -536,8 +549,10 @@ def _em(
     settings: ModelSettings,
     groups: Sequence[tuple[int, ...]] = (),
     holds: np.ndarray | None = None,
+    counts: np.ndarray | None = None,
 ) -> tuple[list[np.ndarray], float, int]:
-    """EM over the distinct level patterns of one rule's pairs: m, the block's own u, and the share
+    """EM over the distinct level patterns of one rule's pairs (`levels`, each row standing for
+    `counts` pairs, one when not given): m, the block's own u, and the share
     of matches.
 
     The non-matches inside a block are not random pairs: namesakes share a region, colleagues a
@@ -552,7 +567,7 @@ def _em(
     width = levels.shape[1]
     if holds is not None:
         levels = np.column_stack([levels, holds.astype(np.int8)])
-    patterns, weights = distinct_patterns(levels)
+    patterns, weights = distinct_patterns(levels, counts)
     group_holds = (
         [patterns[:, width + number].astype(bool) for number in range(len(groups))]
         if holds is not None
@@ -605,18 +620,35 @@ def _posterior_mean(counts: np.ndarray, prior: np.ndarray, strength: float, sile
     return estimate
 
 
-def distinct_patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct rows of a level matrix and how often each occurs (rows packed into one integer
-    each: a level fits in 4 bits, so 15 comparisons fit in 60)."""
+def distinct_patterns(levels: np.ndarray, counts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a level matrix, in one order whatever the rows' order, and how often
+    each occurs (`counts`: how often each row stands for, once when not given). Rows are packed
+    into one integer each where they fit: a level fits in 4 bits, so 15 comparisons fit in 60."""
     if levels.shape[1] > 15 or int(levels.max(initial=0)) > 15:
-        patterns, counts = np.unique(levels, axis=0, return_counts=True)
-        return patterns, counts.astype(np.float64)
-    shifts = np.int64(4) * np.arange(levels.shape[1], dtype=np.int64)
-    packed = (levels.astype(np.int64) << shifts).sum(axis=1)
-    codes, distinct = pd.factorize(packed, sort=False)
+        patterns, codes = np.unique(levels, axis=0, return_inverse=True)
+        return patterns, np.bincount(codes.ravel(), weights=counts, minlength=len(patterns)).astype(
+            np.float64
+        )
+    packed = np.zeros(len(levels), dtype=np.int64)
+    for column in range(levels.shape[1]):
+        packed |= levels[:, column].astype(np.int64) << np.int64(4 * column)
+    codes, distinct = pd.factorize(packed, sort=True)
     distinct = np.asarray(distinct, dtype=np.int64)
+    shifts = np.int64(4) * np.arange(levels.shape[1], dtype=np.int64)
     patterns = ((distinct[:, None] >> shifts) & 15).astype(np.int8)
-    return patterns, np.bincount(codes, minlength=len(distinct)).astype(np.float64)
+    return patterns, np.bincount(codes, weights=counts, minlength=len(distinct)).astype(np.float64)
+
+
+def joined_patterns(
+    parts: Sequence[tuple[np.ndarray, np.ndarray]], width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parts' distinct patterns and counts (`distinct_patterns`) as those of all their rows: the
+    same arrays, to the bit, however the rows were cut and in whatever order the parts come."""
+    if not parts:
+        return np.zeros((0, width), dtype=np.int8), np.zeros(0)
+    return distinct_patterns(
+        np.concatenate([patterns for patterns, _ in parts]), np.concatenate([counts for _, counts in parts])
+    )
 
 
 def _term_frequency_u(

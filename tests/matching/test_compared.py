@@ -15,8 +15,16 @@ from hypothesis import strategies as st
 from auditor import matching
 from auditor.api import combine_records, read_inputs
 from auditor.demo import demo_config, sample_paths
-from auditor.matching.compared import Kept, PairsInMemory, capped_evidence, kept_pairs, lifted_by_floors
-from auditor.matching.estimating import Model
+from auditor.matching import compared
+from auditor.matching.compared import (
+    Kept,
+    PairsInMemory,
+    capped_evidence,
+    kept_pairs,
+    lifted_by_floors,
+    patterns_found,
+)
+from auditor.matching.estimating import Model, joined_patterns
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +94,50 @@ def test_kept_are_the_pairs_that_may_match_go_to_review_or_were_decided(weighed:
     assert kept.matching == int((weight >= threshold).sum())
     # A few per cent of the candidates: what the Dask engine sends back instead of every level.
     assert len(kept.rows) < 0.5 * len(pairs)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    points=st.lists(st.integers(min_value=0), max_size=6), rules=st.integers(1, 9), seed=st.integers(0, 2**16)
+)
+def test_level_patterns_counted_over_parts_are_those_of_every_pair(
+    weighed: tuple, points: list[int], rules: int, seed: int
+) -> None:
+    """EM's counts, each part's joined in any order, are those of every pair its rule found, row
+    by row: the same arrays to the bit, so EM gives the same model whatever the cut."""
+    _, pairs, _ = weighed
+    size = len(pairs)
+    rng = np.random.default_rng(seed)
+    dtype = np.uint8 if rules <= 8 else np.uint16
+    found = rng.integers(0, 2**rules, size).astype(dtype)
+    whole = pairs.patterns(found, rules)
+    parts = [
+        patterns_found(pairs.levels[start:stop], found[start:stop], rules)
+        for start, stop in _cuts(size, points)
+    ]
+    for rule in range(rules):
+        joined = joined_patterns([part[rule] for part in parts[::-1]], pairs.levels.shape[1])
+        assert np.array_equal(joined[0], whole[rule][0]) and np.array_equal(joined[1], whole[rule][1])
+        rows = pairs.levels[(found >> dtype(rule)) & 1 == 1]
+        expected: dict[tuple[int, ...], int] = {}
+        for row in map(tuple, rows.tolist()):
+            expected[row] = expected.get(row, 0) + 1
+        patterns, counts = whole[rule]
+        assert dict(zip(map(tuple, patterns.tolist()), counts.astype(int).tolist(), strict=True)) == expected
+
+
+def test_patterns_held_in_memory_are_counted_a_slice_at_a_time(
+    weighed: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The local engine counts 250k candidates at a time (a slice's packed patterns stay
+    small); slices of a few pairs give the counts of the whole."""
+    _, pairs, _ = weighed
+    found = np.random.default_rng(3).integers(0, 8, len(pairs)).astype(np.uint8)
+    whole = pairs.patterns(found, 3)
+    monkeypatch.setattr(compared, "_PATTERNS_AT_A_TIME", 7)
+    sliced = pairs.patterns(found, 3)
+    for (patterns, counts), (expected_patterns, expected_counts) in zip(sliced, whole, strict=True):
+        assert np.array_equal(patterns, expected_patterns) and np.array_equal(counts, expected_counts)
+    assert sum(counts.sum() for _, counts in whole) == sum(
+        int(((found >> bit) & 1).sum()) for bit in range(3)
+    )
