@@ -455,9 +455,11 @@ ODD_BUT_REAL_LAST_NAMES = ["O'Brien", "Müller-Lüdenscheidt", "D'Angelo", "St. 
 def direct_lines(maker: Maker, region: str, count: int) -> list[str]:
     """`count` valid fixed-line numbers of `region` one digit apart (direct lines of one office),
     written internationally."""
+    # The US, Canada and India do not tell a fixed line from a mobile by the number alone.
+    fixed = {phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
     while True:
         base = phonenumbers.parse(maker.phone(region, national=False))
-        if phonenumbers.number_type(base) != phonenumbers.PhoneNumberType.FIXED_LINE:
+        if phonenumbers.number_type(base) not in fixed:
             continue
         digits = str(base.national_number)[:-1]
         start = maker.rng.randrange(0, 10 - count)
