@@ -460,6 +460,14 @@ def _cluster(settings: EngineSettings, say: Progress) -> Iterator[Any]:
                 hint="Check the address (tcp://HOST:8786) and that `dask scheduler` runs there, "
                 "or leave out --scheduler to start a local cluster",
             ) from None
+        if _scheduler_in_this_process(client):
+            # A LocalCluster the caller started in this process: its scheduler shares this
+            # process's interpreter, and relaying a table of a million records through it times
+            # out and runs the table again, without end. Its workers are on this machine: ask them.
+            client.close()
+            client = distributed.Client(
+                settings.scheduler, timeout=CONNECT_SECONDS, set_as_default=False, direct_to_workers=True
+            )
         with client:
             yield client
         return
@@ -485,6 +493,17 @@ def _cluster(settings: EngineSettings, say: Progress) -> Iterator[Any]:
     # gathers time out, log errors and run the parts again (five million records, 2 workers).
     with cluster, distributed.Client(cluster, set_as_default=False, direct_to_workers=True) as client:
         yield client
+
+
+def _scheduler_in_this_process(client: Any) -> bool:
+    """Whether the scheduler runs in this very process. Asked with builtins only, which any
+    scheduler can run without crm-audit installed; a scheduler that runs nothing it is sent is
+    taken to be elsewhere."""
+    try:
+        where = (client.run_on_scheduler(socket.gethostname), client.run_on_scheduler(os.getpid))
+    except Exception:  # any refusal means: not this process
+        return False
+    return where == (socket.gethostname(), os.getpid())
 
 
 @dataclass

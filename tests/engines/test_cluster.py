@@ -185,3 +185,25 @@ def test_dask_counts_the_tables_a_worker_holds_as_their_records_weigh() -> None:
     weighed = int(tables[0].records.memory_usage(deep=True).sum())
     assert weighed > 10_000
     assert sizeof(tables) >= weighed
+
+
+def test_results_come_from_the_workers_when_the_scheduler_runs_in_this_process(scheduler: str) -> None:
+    """A LocalCluster started by the caller (a notebook, bench_dask.py) has its scheduler in the
+    auditing process: relaying a big table through it timed out and ran the table again without
+    end (a million records, 2026-12-05). A scheduler of its own process relays as usual."""
+    import logging
+
+    with (
+        distributed.LocalCluster(
+            n_workers=1,
+            threads_per_worker=1,
+            dashboard_address=":0",
+            silence_logs=logging.ERROR,
+            host="127.0.0.1",
+        ) as cluster,
+        dask_engine.DaskEngine(EngineSettings(name="dask", scheduler=cluster.scheduler_address)) as engine,
+    ):
+        assert engine.client.direct_to_workers is True
+        assert engine.client.submit(sum, [1, 2], pure=False).result() == 3
+    with dask_engine.DaskEngine(EngineSettings(name="dask", scheduler=scheduler)) as engine:
+        assert not engine.client.direct_to_workers
