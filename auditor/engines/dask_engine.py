@@ -72,12 +72,13 @@ from auditor.matching.compared import (
     Kept,
     capped_evidence,
     evidence_of,
+    joined_per_rule,
     kept_pairs,
     lifted_by_floors,
     patterns_found,
 )
 from auditor.matching.comparisons import PAIRS_AT_A_TIME, Comparison, evaluate_cut_pairs
-from auditor.matching.estimating import Model, joined_patterns
+from auditor.matching.estimating import Model
 from auditor.matching.features import Features, PairFeatures
 from auditor.memory import return_free_memory
 from auditor.normalising import (
@@ -320,7 +321,7 @@ class PairsOnWorkers:
         counted = [part for _, part in self._each(futures, "training", "counting level patterns for EM")]
         for bits in held:
             bits.release()
-        return [joined_patterns([part[rule] for part in counted], self.width) for rule in range(rules)]
+        return joined_per_rule(counted, rules, self.width)
 
     def weigh(self, model: Model) -> np.ndarray:
         model_held = self._on_workers(model)

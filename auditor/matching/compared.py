@@ -1,9 +1,9 @@
 """The candidate pairs once compared: their levels and term-frequency codes, a row per pair, kept
 where they were compared, and what matching asks of them.
 
-Matching needs every candidate's levels only to weigh it; what it keeps is small: how often each
-pattern of levels occurs among each training rule's pairs, for EM, each pair's evidence for the prior's fixed point (a number per pair),
-and the pairs that may join a cluster or go to review (a few per cent). `ComparedPairs` is that
+Matching needs every candidate's levels only to weigh it; what it keeps is small: for EM, how
+often each pattern of levels occurs among each training rule's pairs; each pair's evidence for the
+prior's fixed point (a number per pair); and the pairs that may join a cluster or go to review (a few per cent). `ComparedPairs` is that
 seam. `PairsInMemory` holds the levels in this process (the local engine); the Dask engine keeps
 them on its workers, a part of the pairs per task, and runs the same kernels below there, so the
 weights are the same to the bit either way.
@@ -84,6 +84,13 @@ def patterns_found(levels: np.ndarray, found: np.ndarray, rules: int) -> list[tu
     return [distinct_patterns(levels[(found >> found.dtype.type(bit)) & 1 == 1]) for bit in range(rules)]
 
 
+def joined_per_rule(
+    parts: list[list[tuple[np.ndarray, np.ndarray]]], rules: int, width: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Parts' `patterns_found`, in any order, as those of all their candidates (`joined_patterns`)."""
+    return [joined_patterns([part[rule] for part in parts], width) for rule in range(rules)]
+
+
 def evidence_of(model: Model, levels: np.ndarray, tf_codes: np.ndarray) -> np.ndarray:
     """The candidates' evidence (`Model.evidence`): bits before the prior, floors and vetoes."""
     return model.evidence(levels, tf_codes) if len(levels) else np.zeros(0)
@@ -146,9 +153,7 @@ class PairsInMemory:
             )
             for start in range(0, len(self), _PATTERNS_AT_A_TIME)
         ]
-        return [
-            joined_patterns([part[rule] for part in counted], self.levels.shape[1]) for rule in range(rules)
-        ]
+        return joined_per_rule(counted, rules, self.levels.shape[1])
 
     def weigh(self, model: Model) -> np.ndarray:
         assert self.tf_codes is not None, "weighed once"

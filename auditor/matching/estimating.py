@@ -393,8 +393,8 @@ def train(
     floors: Sequence[Floor] = (),
 ) -> Model:
     """Estimate u, m and term frequencies from the features and the `compared` candidates (EM
-    reads how often each pattern of levels occurs among each training rule's pairs). The prior comes next (`fit_prior`), from the
-    candidates' evidence as this model weighs them."""
+    reads how often each pattern of levels occurs among each training rule's pairs). The prior
+    comes next (`fit_prior`), from the candidates' evidence as this model weighs them."""
     rng = np.random.default_rng(settings.seed)
     u = _estimate_u(features, comparisons, settings, rng)
     m, em_report = _estimate_m(features, comparisons, rules, candidates, compared, u, settings, groups)
@@ -552,8 +552,7 @@ def _em(
     counts: np.ndarray | None = None,
 ) -> tuple[list[np.ndarray], float, int]:
     """EM over the distinct level patterns of one rule's pairs (`levels`, each row standing for
-    `counts` pairs, one when not given): m, the block's own u, and the share
-    of matches.
+    `counts` pairs, one when not given): m, the block's own u, and the share of matches.
 
     The non-matches inside a block are not random pairs: namesakes share a region, colleagues a
     city. So EM learns the block's own u as well (starting from, and shrunk towards, the u of

@@ -56,14 +56,6 @@ def write_reports(
     normalised_dataset = normalised if normalised and is_folder_output(normalised) else None
     if normalised_dataset:
         wanted["normalised"] = None
-    datasets = [
-        (str(path), writer)
-        for path, writer in (
-            (normalised_dataset, "write_normalised_parquet"),
-            (findings_parquet, "write_findings_parquet"),
-        )
-        if path
-    ]
     refused = too_large(result, [name for name, path in wanted.items() if path])
     jobs = [
         (report.name, str(wanted[report.name]), _in_place(report.write))
@@ -82,13 +74,17 @@ def write_reports(
         else:
             for _, path, writer in jobs:
                 writer(result, path)
-        if datasets:
+        if normalised_dataset or findings_parquet:
             # Imported here: pyarrow.parquet costs a quarter second, for the audits that ask.
             from auditor.reporting import datasets as parquet
 
-            for path, writer_name in datasets:
-                getattr(parquet, writer_name)(result, path)
-    written = [path for _, path, _ in jobs] + [path for path, _ in datasets]
+            if normalised_dataset:
+                parquet.write_normalised_parquet(result, str(normalised_dataset))
+            if findings_parquet:
+                parquet.write_findings_parquet(result, str(findings_parquet))
+    written = [path for _, path, _ in jobs] + [
+        str(path) for path in (normalised_dataset, findings_parquet) if path
+    ]
     if refused:
         raise OutputTooLarge(
             "; ".join(f"--{name} {wanted[name]} was not written: {why}" for name, why in refused.items()),
