@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 
+def first_line(error: BaseException, limit: int = 160) -> str:
+    """A library's error as part of our one line: its first line, cut at a word and marked when
+    longer than `limit` (a cut mid-word reads as a typo), or its type when it says nothing."""
+    text = str(error).strip()
+    if not text:
+        return type(error).__name__
+    line = text.splitlines()[0]
+    if len(line) <= limit:
+        return line
+    return line[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.") + "…"
+
+
 class AuditorError(Exception):
     """Base of every error the auditor raises on purpose; the CLI prints it as one line."""
 

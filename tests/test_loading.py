@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from auditor.errors import InputError
+from auditor.errors import InputError, first_line
 from auditor.loading import load_file
 from tests.conftest import csv_bytes
 
@@ -284,3 +284,20 @@ def test_any_western_table_round_trips_in_legacy_encodings(
     path.write_bytes(csv_bytes(table, delimiter=delimiter, encoding=encoding))
     (loaded,) = load_file(path)
     assert cells(loaded) == table[1:]
+
+
+@given(st.text(alphabet=string.ascii_letters + " .,'\n", max_size=400))
+def test_a_library_error_in_our_line_is_cut_at_a_word(said: str) -> None:
+    """pyarrow's "... Either the file is corrupted or this is not a parquet file." cut at 160
+    characters read "or this is no)"; a cut now ends on a whole word, marked."""
+    line = first_line(ValueError(said))
+    whole = said.strip().splitlines()[0] if said.strip() else "ValueError"
+    assert "\n" not in line and len(line) <= 161
+    if len(whole) <= 160:
+        assert line == whole
+    else:
+        assert line.endswith("…")
+        kept = line[:-1]
+        assert whole.startswith(kept)
+        # On a word's end, unless the first 160 characters are one word.
+        assert whole[len(kept)] in " ,;:." or " " not in whole[:160]

@@ -65,7 +65,7 @@ from auditor.api import (
 from auditor.checking import RuleSet, row_rule_masks
 from auditor.config import Config
 from auditor.engines import INSTALL_HINT, EngineSettings
-from auditor.errors import AuditorError, ConfigError
+from auditor.errors import AuditorError, ConfigError, first_line
 from auditor.evidence import Evidence
 from auditor.loading import written_by_crm_audit
 from auditor.matching.compared import (
@@ -273,12 +273,12 @@ class DaskEngine:
             ) from None
         except (ModuleNotFoundError, ImportError) as error:
             raise AuditorError(
-                f"the Dask workers cannot run crm-audit ({_first_line(error)})",
+                f"the Dask workers cannot run crm-audit ({first_line(error, 200)})",
                 hint='Install "crm-audit[dask]" on every worker, the same version as here',
             ) from None
         except (OSError, CancelledError) as error:  # the scheduler went away
             raise AuditorError(
-                f"lost the Dask cluster while {doing} ({_first_line(error)})",
+                f"lost the Dask cluster while {doing} ({first_line(error, 200)})",
                 hint="Check that the scheduler and its workers still run, then audit again",
             ) from None
         finally:
@@ -457,7 +457,7 @@ def _cluster(settings: EngineSettings, say: Progress) -> Iterator[Any]:
             client = distributed.Client(settings.scheduler, timeout=CONNECT_SECONDS, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
             raise AuditorError(
-                f"cannot reach the Dask scheduler at {settings.scheduler} ({_first_line(error)})",
+                f"cannot reach the Dask scheduler at {settings.scheduler} ({first_line(error, 200)})",
                 hint="Check the address (tcp://HOST:8786) and that `dask scheduler` runs there, "
                 "or leave out --scheduler to start a local cluster",
             ) from None
@@ -693,7 +693,7 @@ def _fetched(url: str, name: str) -> Iterator[Path | TableRead]:
             yield TableRead(
                 InputReport(
                     file=name,
-                    error=f"cannot be fetched ({_first_line(error)}). Check the URL and the worker's access to it",
+                    error=f"cannot be fetched ({first_line(error, 200)}). Check the URL and the worker's access to it",
                 )
             )
             return
@@ -787,8 +787,3 @@ def _lifted(part: tuple[np.ndarray, np.ndarray], model: Model, threshold: float)
 @_hands_memory_back
 def _kept(part: tuple[np.ndarray, np.ndarray], model: Model, threshold: float, wanted: np.ndarray) -> Kept:
     return kept_pairs(model, *part, threshold, wanted)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return (text.splitlines()[0] if text else type(error).__name__)[:200]

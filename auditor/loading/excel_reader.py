@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import python_calamine as calamine
 
-from auditor.errors import InputError
+from auditor.errors import InputError, first_line
 from auditor.loading.limits import WorkbookLimits, check_workbook
 from auditor.loading.table import RawTable, dedupe_headers, find_header_row, trim_records
 
@@ -119,14 +119,16 @@ def _read(path: Path, display_name: str, sheet: str | None) -> list[RawTable]:
         raise
     except (calamine.CalamineError, zipfile.BadZipFile, OSError, ValueError) as error:
         raise InputError(
-            f"the workbook cannot be read ({_short(error)})",
+            f"the workbook cannot be read ({first_line(error)})",
             file=display_name,
             hint="Open it in Excel and save it again, or export as CSV",
         ) from None
     except Exception as error:  # calamine raises bare exceptions for some damaged archives
         if type(error).__module__.startswith("python_calamine") or "zip" in str(error).lower():
             raise InputError(
-                f"the workbook cannot be read ({_short(error)})", file=display_name, hint="Export it again"
+                f"the workbook cannot be read ({first_line(error)})",
+                file=display_name,
+                hint="Export it again",
             ) from None
         raise
     except BaseException as error:
@@ -134,7 +136,7 @@ def _read(path: Path, display_name: str, sheet: str | None) -> list[RawTable]:
         # it is about this one workbook, and must not end the audit of the others.
         if type(error).__name__ == "PanicException":
             raise InputError(
-                f"the workbook cannot be read (calamine failed: {_short(error)})",
+                f"the workbook cannot be read (calamine failed: {first_line(error)})",
                 file=display_name,
                 hint="Open it in Excel and save it again, or export as CSV",
             ) from None
@@ -229,8 +231,3 @@ def cell_text(value: object) -> str:
     if isinstance(value, dt.timedelta):
         return str(value)
     return str(value)
-
-
-def _short(error: BaseException) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text[:160]

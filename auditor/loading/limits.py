@@ -46,7 +46,7 @@ from xml.etree import ElementTree
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor.errors import InputError
+from auditor.errors import InputError, first_line
 
 MAX_UNPACKED_BYTES = 1 << 30
 MAX_COMPRESSION_RATIO = 100
@@ -170,8 +170,7 @@ def _reading_parts(name: str) -> Iterator[None]:
 
 
 def _unreadable(name: str, error: BaseException) -> InputError:
-    text = str(error).strip().splitlines()[0][:160] if str(error).strip() else type(error).__name__
-    return InputError(f"the workbook cannot be read ({text})", file=name, hint=_UNREADABLE_HINT)
+    return InputError(f"the workbook cannot be read ({first_line(error)})", file=name, hint=_UNREADABLE_HINT)
 
 
 # --- the zip directory -----------------------------------------------------------------------------------

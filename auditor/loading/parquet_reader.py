@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from auditor.errors import InputError
+from auditor.errors import InputError, first_line
 from auditor.loading.table import RawTable, dedupe_headers, trim_records
 
 PARQUET_SUFFIXES = (".parquet", ".parq")
@@ -33,7 +33,7 @@ def read_parquet(path: Path, *, display_name: str) -> RawTable:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as error:
         raise InputError(
-            f"is not a readable Parquet file ({_first_line(error)})",
+            f"is not a readable Parquet file ({first_line(error)})",
             file=display_name,
             hint="Unload the table again, or export it as CSV",
         ) from None
@@ -88,7 +88,7 @@ def _as_text(column: pa.ChunkedArray, header: str, file: str) -> pa.ChunkedArray
             text = column.cast(pa.string())
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as error:
             raise InputError(
-                f"column {header!r} ({kind}) cannot be read as text ({_first_line(error)})",
+                f"column {header!r} ({kind}) cannot be read as text ({first_line(error)})",
                 file=file,
                 hint="Unload that column as a string, or leave it out",
             ) from None
@@ -111,8 +111,3 @@ def _timestamps(column: pa.ChunkedArray) -> pa.ChunkedArray:
     # strftime writes seconds with their fraction ("%S" = "05.000000"): cut back to whole seconds.
     times = pc.replace_substring_regex(times, r"(:\d\d)\.\d+", r"\1")
     return pc.if_else(midnight, pc.strftime(column, format="%Y-%m-%d"), times)
-
-
-def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return (text.splitlines()[0] if text else type(error).__name__)[:160]
