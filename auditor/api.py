@@ -66,7 +66,9 @@ class InputReport:
     # For `inspect`: each label column's distinct values and what they map to.
     labels: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     # "audited" (people and their accounts), "evidence" (deals, users: read for what they prove,
-    # never audited as people) or "not audited" (tables that hold no people), and why.
+    # never audited as people) or "not audited" (tables that hold no people), and why. A file that
+    # could not be read says "not read" in the JSON whatever its role (`error` says why): a reader
+    # counting the audited tables by their role must not count it.
     role: str = "audited"
     reason: str = ""
     # What detection weighed: the object's evidence in words.
@@ -90,7 +92,7 @@ class InputReport:
             "duplicate_headers": self.duplicate_headers,
             "ragged_rows": self.ragged_rows,
             "notes": self.notes,
-            "role": self.role,
+            "role": "not read" if self.error else self.role,
             "reason": self.reason or None,
         }
 
@@ -403,7 +405,7 @@ def read_file(
     say = progress or (lambda step, detail: None)
     read: list[TableRead] = []
     try:
-        for table in load_file(path, sheet=config.sheet):
+        for table in load_file(path, sheet=config.sheet, display_name=name):
             table.file = name
             say("mapping", name if table.sheet is None else f"{name} [{table.sheet}]")
             detection = detect_table(table, config)

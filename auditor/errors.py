@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 
-def first_line(error: BaseException, limit: int = 160) -> str:
+def first_line(error: BaseException, limit: int = 160, *, opened: object = None, name: str = "") -> str:
     """A library's error as part of our one line: its first line, cut at a word and marked when
-    longer than `limit` (a cut mid-word reads as a typo), or its type when it says nothing."""
+    longer than `limit` (a cut mid-word reads as a typo), or its type when it says nothing.
+
+    A library quotes the path it `opened` (pyarrow's "Could not open Parquet input source
+    '/abs/part.parquet'"); it is said as `name`, the file as the user gave it, before the cut: a
+    Dask worker opens an absolute path or a fetched copy, and its line must read as this process's."""
     text = str(error).strip()
+    if opened is not None and name:
+        text = text.replace(str(opened), name)
     if not text:
         return type(error).__name__
     line = text.splitlines()[0]

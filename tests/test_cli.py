@@ -116,6 +116,9 @@ def test_unreadable_input_exits_2_with_one_line_and_the_rest_is_audited(
     data = json.loads(out.read_text(encoding="utf-8"))
     skipped = [entry for entry in data["inputs"] if entry["error"]]
     assert [entry["file"] for entry in skipped] == [str(junk)]
+    # Counted by its role, it is not one of the audited tables.
+    assert [entry["role"] for entry in skipped] == ["not read"]
+    assert [entry["role"] for entry in data["inputs"]].count("audited") == 1
     assert data["summary"]["records"] == 5
 
 

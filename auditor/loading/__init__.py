@@ -23,14 +23,18 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-def load_file(path: str | Path, *, sheet: str | None = None) -> list[RawTable]:
+def load_file(
+    path: str | Path, *, sheet: str | None = None, display_name: str | None = None
+) -> list[RawTable]:
     """Read one export into one table (CSV, Parquet) or one per sheet holding records (workbooks).
 
     The file is opened for reading only. Its kind is judged by content first, then by name, so a
     workbook saved as ".csv" is still read as a workbook and junk named ".xlsx" is refused clearly.
     """
     path = Path(path)
-    name = str(path)
+    # The file as the user gave it, for the messages: a Dask worker opens an absolute path, or
+    # a fetched copy of a URL.
+    name = display_name or str(path)
     if not path.exists():
         raise InputError("no such file", file=name, hint="Check the path")
     if path.is_dir():

@@ -119,14 +119,14 @@ def _read(path: Path, display_name: str, sheet: str | None) -> list[RawTable]:
         raise
     except (calamine.CalamineError, zipfile.BadZipFile, OSError, ValueError) as error:
         raise InputError(
-            f"the workbook cannot be read ({first_line(error)})",
+            f"the workbook cannot be read ({first_line(error, opened=path, name=display_name)})",
             file=display_name,
             hint="Open it in Excel and save it again, or export as CSV",
         ) from None
     except Exception as error:  # calamine raises bare exceptions for some damaged archives
         if type(error).__module__.startswith("python_calamine") or "zip" in str(error).lower():
             raise InputError(
-                f"the workbook cannot be read ({first_line(error)})",
+                f"the workbook cannot be read ({first_line(error, opened=path, name=display_name)})",
                 file=display_name,
                 hint="Export it again",
             ) from None
@@ -136,7 +136,7 @@ def _read(path: Path, display_name: str, sheet: str | None) -> list[RawTable]:
         # it is about this one workbook, and must not end the audit of the others.
         if type(error).__name__ == "PanicException":
             raise InputError(
-                f"the workbook cannot be read (calamine failed: {first_line(error)})",
+                f"the workbook cannot be read (calamine failed: {first_line(error, opened=path, name=display_name)})",
                 file=display_name,
                 hint="Open it in Excel and save it again, or export as CSV",
             ) from None

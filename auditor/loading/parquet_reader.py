@@ -33,7 +33,7 @@ def read_parquet(path: Path, *, display_name: str) -> RawTable:
         table = pq.read_table(path)
     except (pa.ArrowException, OSError) as error:
         raise InputError(
-            f"is not a readable Parquet file ({first_line(error)})",
+            f"is not a readable Parquet file ({first_line(error, opened=path, name=display_name)})",
             file=display_name,
             hint="Unload the table again, or export it as CSV",
         ) from None

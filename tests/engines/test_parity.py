@@ -250,6 +250,27 @@ def test_a_url_folder_stands_for_its_exports(tmp_path: Path, on_cluster: EngineS
     assert report.error.startswith("cannot be fetched") and "\n" not in report.error
 
 
+def test_a_file_cut_short_is_skipped_under_the_name_it_was_given(
+    tmp_path: Path, on_cluster: EngineSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow's message quotes the path it opened: a worker opens the absolute path (or, for a
+    URL, its fetched copy), and the message still names the file as the user gave it."""
+    with sample_paths() as paths:
+        (table,) = load_file(next(path for path in paths if path.name == "salesforce_Lead.csv"))
+    whole = tmp_path / "lead.parquet"
+    pq.write_table(pa.Table.from_pandas(table.frame, preserve_index=False), whole)
+    (tmp_path / "cut.parquet").write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    monkeypatch.chdir(tmp_path)
+    local, dask = _both(["cut.parquet", "lead.parquet"], demo_config(), on_cluster)
+    _same(local, dask)
+    (skipped,) = [entry for entry in dask["inputs"] if entry["error"]]
+    assert skipped["role"] == "not read" and "'cut.parquet'" in skipped["error"]
+    assert str(tmp_path) not in skipped["error"]
+    fetched = auditor.audit([(tmp_path / "cut.parquet").as_uri()], demo_config(), engine=on_cluster)
+    (report,) = fetched.skipped
+    assert "crm-audit-" not in report.error and (tmp_path / "cut.parquet").as_uri() in report.error
+
+
 # What matching and who-is-who write once the tables are read.
 DERIVED = ("suggested_type", "suggested_reason", "duplicate_cluster")
 
