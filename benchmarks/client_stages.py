@@ -1,4 +1,5 @@
-"""Where an audit's process peaks: its RSS sampled five times a second, the highest per step.
+"""Where an audit's process peaks and spends its time: its RSS sampled five times a second, the
+highest per step, and the seconds spent in each step.
 
     python benchmarks/client_stages.py DATA                 # synth.py's four CSVs, local engine
     python benchmarks/client_stages.py DATA --engine dask --parts 100000 --memory-per-worker 1.5GB
@@ -42,9 +43,21 @@ MATCHING_STEPS = ("build_features", "candidate_pairs", "train", "fit_prior", "cl
 
 class Peaks:
     def __init__(self) -> None:
-        self.step = "start"
+        self._step = "start"
         self.highest: dict[str, int] = {}
+        self.seconds: dict[str, float] = {}
+        self._since = time.perf_counter()
         self.process = psutil.Process()
+
+    @property
+    def step(self) -> str:
+        return self._step
+
+    @step.setter
+    def step(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[self._step] = self.seconds.get(self._step, 0.0) + now - self._since
+        self._step, self._since = name, now
 
     def sample(self) -> None:
         while True:
@@ -104,13 +117,14 @@ def main() -> None:
         files, Config(as_of=datetime.date(2026, 11, 1)), progress=peaks.progress, engine=engine
     )
     seconds = time.perf_counter() - started
+    peaks.step = "end"
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     records = result.records.memory_usage(deep=True).sum() / 2**30
     print(
         f"{len(result.records):,} records ({records:.2f} GiB as a table), {seconds:.1f} s, peak {peak:.2f} GiB"
     )
     for step, rss in peaks.highest.items():
-        print(f"  {rss / 2**30:6.2f} GiB  {step}")
+        print(f"  {rss / 2**30:6.2f} GiB  {peaks.seconds.get(step, 0.0):6.1f} s  {step}")
 
 
 if __name__ == "__main__":
