@@ -263,8 +263,13 @@ def audit(
         who = suggest_types(records, config, evidence)
         say("matching people", f"{len(records)} records")
         return_free_memory()  # matching's peak is the audit's: it should not carry reading's leftovers
-        pairs_compared_by = cluster.compare if cluster is not None else None
-        matches = match_people(records, config, decisions=decisions, compare=pairs_compared_by)
+        matches = match_people(
+            records,
+            config,
+            decisions=decisions,
+            compare=cluster.compare if cluster is not None else None,
+            block=cluster.block if cluster is not None else None,
+        )
     adopt_matched_types(records, matches, who)
     # Validated before the rules: findings the rules keep as columns point into this very table.
     records = validate_records(records)

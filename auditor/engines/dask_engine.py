@@ -36,6 +36,7 @@ import contextlib
 import functools
 import itertools
 import logging
+import operator
 import os
 import re
 import shutil
@@ -68,6 +69,27 @@ from auditor.engines import INSTALL_HINT, EngineSettings
 from auditor.errors import AuditorError, ConfigError, first_line
 from auditor.evidence import Evidence
 from auditor.loading import written_by_crm_audit
+from auditor.matching.blocking import (
+    BlockingRule,
+    Blocks,
+    Candidates,
+    Cut,
+    KeyRows,
+    RuleReport,
+    Skipped,
+    block_counts,
+    blocks_of,
+    buckets_of,
+    budget_cut,
+    candidate_pairs,
+    candidates_of,
+    key_fits,
+    key_rows,
+    merged,
+    ranges_of,
+    rule_budget,
+    rule_pairs,
+)
 from auditor.matching.compared import (
     Kept,
     capped_evidence,
@@ -113,6 +135,10 @@ _URL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 CONNECT_SECONDS = 10
 # Parts of the candidate pairs sent out per worker at a time: one running, one waiting to start.
 PARTS_IN_FLIGHT = 2
+# Blocking cuts the people into slices (and the keys into as many buckets, the pairs into as many
+# ranges) of about this many people, two per worker at least: a slice's key rows for one rule
+# are some tens of megabytes.
+PEOPLE_PER_SLICE = 500_000
 # How often a step with nothing finished looks at the workers, and how many looks that find them all
 # paused at their memory limit say that nothing will run again (a paused worker that frees memory
 # resumes within seconds).
@@ -205,6 +231,117 @@ class DaskEngine:
             self.say("comparing", f"{done} of {parts} parts of the candidate pairs compared")
         return PairsOnWorkers(self, len(comparisons), sorted(compared, key=lambda part: part.start))
 
+    def block(
+        self,
+        features: Features,
+        rules: Sequence[BlockingRule],
+        *,
+        max_block_size: int,
+        max_pairs_per_record: float,
+    ) -> Candidates:
+        """`candidate_pairs` on the workers (a `Blocker` for `match_people`): per rule, each slice
+        of the people's key rows sent by key to buckets, so that every block lands whole in one;
+        the too-common guard decided here over every bucket's counts of blocks per size; each
+        bucket's pairs sent by range, and each range's pairs merged where they are. What comes
+        back is the candidates: this process never holds a rule's key rows or raw pairs. Rules
+        whose combined key passes 62 bits (none of the built-in ones) are blocked here."""
+        people = len(features)
+        if not people or not all(key_fits(features, rule) for rule in rules):
+            return candidate_pairs(
+                features, rules, max_block_size=max_block_size, max_pairs_per_record=max_pairs_per_record
+            )
+        parts = max(2 * max(self.workers, 1), -(-people // PEOPLE_PER_SLICE))
+        slicing = _Slicing(features, np.linspace(0, people, parts + 1).astype(np.int64), {})
+        by_range: list[list[Any]] = [[] for _ in range(parts)]
+        reports = []
+        for index, rule in enumerate(rules):
+            self.say("blocking", f"rule {index + 1} of {len(rules)}: {rule.name}")
+            report, ranges = self._block_rule(
+                slicing, rule, index, max_block_size, rule_budget(rule, people, max_pairs_per_record)
+            )
+            reports.append(report)
+            for number, held in enumerate(ranges):
+                by_range[number].extend(held)
+        for held in slicing.codes_held.values():
+            held.release()
+        merging = {
+            number: self.client.submit(_merged_range, *pieces, pure=False)
+            for number, pieces in enumerate(by_range)
+        }
+        del by_range
+        bounds = slicing.bounds
+        found = dict(
+            self.gathered(
+                merging,
+                lambda number: (
+                    f"merging the candidate pairs of people {bounds[number]:,} to {bounds[number + 1]:,}"
+                ),
+                "blocking",
+                "ranges merged",
+            )
+        )
+        codes = np.concatenate([found[number][0] for number in range(parts)])
+        bits = np.concatenate([found[number][1] for number in range(parts)])
+        del found
+        return candidates_of(codes, bits, people, reports)
+
+    def _block_rule(
+        self, slicing: _Slicing, rule: BlockingRule, index: int, max_block_size: int, budget: int
+    ) -> tuple[RuleReport, list[list[Any]]]:
+        """One rule's blocks on the workers: its report, and per range of pairs the tasks holding
+        the rule's pairs in that range (one per bucket)."""
+        parts, people = len(slicing.bounds) - 1, len(slicing.features)
+        sizes = [slicing.features[name].size for name in rule.keys]
+        sent = [
+            self.client.submit(
+                _slice_key_rows,
+                slicing.codes(self.client, rule, number),
+                sizes,
+                int(slicing.bounds[number]),
+                people,
+                parts,
+                pure=False,
+            )
+            for number in range(parts)
+        ]
+        blocks = {
+            bucket: self.client.submit(
+                _bucket_blocks,
+                *(self.client.submit(operator.getitem, rows, bucket, pure=False) for rows in sent),
+                pure=False,
+            )
+            for bucket in range(parts)
+        }
+        del sent  # the buckets' tasks hold them until they end
+
+        def each(held: dict[int, Any], step: Callable[..., Any], *arguments: Any) -> Iterator[Any]:
+            """`step` run on each bucket's task where it is, its results in the buckets' order."""
+            asked = {
+                bucket: self.client.submit(step, task, *arguments, pure=False)
+                for bucket, task in held.items()
+            }
+            found = dict(
+                self.gathered(asked, lambda bucket: f"blocking by {rule.name}", "blocking", "buckets done")
+            )
+            return (found[bucket] for bucket in range(parts))
+
+        counts = np.sum(list(each(blocks, block_counts, max_block_size)), axis=0)
+        cut = budget_cut(counts, budget, lambda size: np.concatenate(list(each(blocks, _ranks_of, size))))
+        paired = {
+            bucket: self.client.submit(
+                _bucket_pairs, held, cut, max_block_size, people, index, slicing.code_bounds, pure=False
+            )
+            for bucket, held in blocks.items()
+        }
+        skipped = Skipped()
+        for part in each(paired, operator.itemgetter(0)):
+            skipped = skipped.add(part)
+        ranges = [
+            [self.client.submit(_range_of, held, number, pure=False) for held in paired.values()]
+            for number in range(parts)
+        ]
+        return skipped.report(rule, slicing.features), ranges
+
     def gathered(
         self, futures: dict[Any, Any], doing: Callable[[Any], str], step: str, done_words: str
     ) -> Iterator[tuple[Any, Any]]:
@@ -283,6 +420,31 @@ class DaskEngine:
             ) from None
         finally:
             future.release()
+
+
+@dataclass
+class _Slicing:
+    """The people cut into slices for blocking (`bounds`: each slice's first person, and the end),
+    and each feature's codes for a slice, scattered once for every rule that reads them."""
+
+    features: Features
+    bounds: np.ndarray
+    codes_held: dict[tuple[str, int], Any]
+
+    @property
+    def code_bounds(self) -> np.ndarray:
+        """The first pair code (left * people + right) of each range of pairs after the first:
+        the pairs of a range are those whose first person is in one slice."""
+        return self.bounds[1:-1] * len(self.features)
+
+    def codes(self, client: Any, rule: BlockingRule, number: int) -> list[Any]:
+        for name in rule.keys:
+            if (name, number) not in self.codes_held:
+                start, stop = self.bounds[number], self.bounds[number + 1]
+                self.codes_held[name, number] = client.scatter(
+                    self.features[name].codes[start:stop], hash=False
+                )
+        return [self.codes_held[name, number] for name in rule.keys]
 
 
 @dataclass
@@ -756,6 +918,42 @@ def _finish_tables(
 
 
 @_hands_memory_back
+@_hands_memory_back
+def _slice_key_rows(
+    codes: list[np.ndarray], sizes: list[int], first: int, people: int, buckets: int
+) -> list[KeyRows]:
+    return buckets_of(key_rows(list(zip(codes, sizes, strict=True)), first=first, people=people), buckets)
+
+
+@_hands_memory_back
+def _bucket_blocks(*parts: KeyRows) -> Blocks:
+    return blocks_of(parts)
+
+
+def _ranks_of(blocks: Blocks, size: int) -> np.ndarray:
+    return blocks.ranks_of(size)
+
+
+@_hands_memory_back
+def _bucket_pairs(
+    blocks: Blocks, cut: Cut, max_block_size: int, people: int, rule: int, code_bounds: np.ndarray
+) -> tuple[Skipped, list[tuple[np.ndarray, np.ndarray]]]:
+    codes, skipped = rule_pairs(blocks, cut, max_block_size, people)
+    bits = np.full(len(codes), np.uint64(1) << np.uint64(rule), dtype=np.uint64)
+    return skipped, ranges_of(codes, bits, code_bounds)
+
+
+def _range_of(
+    paired: tuple[Skipped, list[tuple[np.ndarray, np.ndarray]]], number: int
+) -> tuple[np.ndarray, np.ndarray]:
+    return paired[1][number]
+
+
+@_hands_memory_back
+def _merged_range(*pieces: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    return merged(pieces)
+
+
 def _compare_part(comparisons: list[Comparison], cut: PairFeatures) -> tuple[np.ndarray, np.ndarray]:
     """On a worker: one part of the candidate pairs compared (a function of this module, so that
     it is sent by name)."""

@@ -30,7 +30,7 @@ import pandas as pd
 
 from auditor.config import Config
 from auditor.decisions import Decisions
-from auditor.matching.blocking import candidate_pairs
+from auditor.matching.blocking import Candidates, candidate_pairs
 from auditor.matching.clustering import cluster_people
 from auditor.matching.compared import ComparedPairs, PairsInMemory
 from auditor.matching.comparisons import Comparison, PairView, evaluate_all, evaluate_pairs
@@ -174,6 +174,11 @@ DECIDED_WEIGHT = 1e6
 PairComparer = Callable[[list[Comparison], Features, np.ndarray, np.ndarray], ComparedPairs]
 
 
+# How the candidate pairs are found: `candidate_pairs` in this process, or the same steps run by an
+# engine's workers on slices of the people (auditor/engines), with the same pairs and reports.
+Blocker = Callable[..., Candidates]
+
+
 def _in_memory(
     comparisons: list[Comparison], features: Features, left: np.ndarray, right: np.ndarray
 ) -> PairsInMemory:
@@ -187,13 +192,15 @@ def match_people(
     *,
     decisions: Decisions | None = None,
     compare: PairComparer | None = None,
+    block: Blocker | None = None,
 ) -> MatchResult:
     """Find the people recorded more than once, with no labels and no configuration.
 
     `decisions` (a person's, auditor/decisions.py) cut the links of pairs decided "not the same
     person" before clustering and keep them from review, and join the pairs decided "same person"
     whatever their score; it counts what applied. `compare` compares the candidate pairs
-    (`PairComparer`; default `evaluate_pairs` here, held as `PairsInMemory`)."""
+    (`PairComparer`; default `evaluate_pairs` here, held as `PairsInMemory`), and `block` finds
+    them (`Blocker`; default `candidate_pairs` here)."""
     settings = settings or default_settings()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -217,7 +224,7 @@ def match_people(
     return_free_memory()
     lap("features")
     comparisons = list(settings.comparisons)
-    candidates = candidate_pairs(
+    candidates = (block or candidate_pairs)(
         features,
         settings.rules,
         max_block_size=settings.max_block_size,

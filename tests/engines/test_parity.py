@@ -31,6 +31,9 @@ from auditor.config import Config
 from auditor.demo import demo_config, sample_paths
 from auditor.engines import EngineSettings, dask_engine
 from auditor.loading import load_file
+from auditor.matching.blocking import candidate_pairs
+from auditor.matching.features import build_features
+from auditor.matching.settings import default_settings
 from tests.conftest import AS_OF
 from tests.engines.conftest import cli_findings
 from tests.rules.planted import write_planted
@@ -95,6 +98,30 @@ def test_the_planted_export(planted: tuple, on_cluster: EngineSettings) -> None:
     kinds = set(local["summary"]["by_kind"])
     assert {"duplicate", "lead_is_contact", "customer_as_lead", "invalid_phone"} <= kinds
     _same(local, dask)
+
+
+def test_blocking_on_the_workers_where_the_guards_bite(
+    planted: tuple, on_cluster: EngineSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workers' blocking gives the pairs and reports of `candidate_pairs` here, in many slices,
+    with blocks skipped as too common and budgets that cut among blocks of one size. It runs on
+    the workers: the engine never falls back to blocking here for the built-in rules."""
+    _, _, result = planted
+    features = build_features(result.records)
+    rules = default_settings().rules
+    guards = {"max_block_size": 3, "max_pairs_per_record": 0.02}
+    here = candidate_pairs(features, rules, **guards)
+    monkeypatch.setattr(dask_engine, "PEOPLE_PER_SLICE", len(features) // 7 + 1)
+    monkeypatch.setattr(dask_engine, "candidate_pairs", None)
+    said: list[tuple[str, str]] = []
+    with dask_engine.DaskEngine(on_cluster, progress=lambda *step: said.append(step)) as engine:
+        there = engine.block(features, rules, **guards)
+    assert sum(step == "blocking" and detail.startswith("rule ") for step, detail in said) == len(rules)
+    assert there.left.tolist() == here.left.tolist() and there.right.tolist() == here.right.tolist()
+    assert there.rules.tolist() == here.rules.tolist()
+    reports = [report.to_dict() for report in here.reports]
+    assert [report.to_dict() for report in there.reports] == reports
+    assert sum(report["skipped_blocks"] for report in reports) > 0 and len(here) > 0
 
 
 def _benchmark(name: str) -> ModuleType:
