@@ -485,7 +485,11 @@ def _find_accounts(
         take = people & (position < 0) & ~pd.isna(found)
         position[take] = found[take].astype(np.int64)
         link[take] = link_words(how)
-        unclear = people & (position < 0) & np.isin(keys, list(mixed)) & (ambiguous == "")
+        # By hashing: numpy's isin compares object arrays key by key, which at five million
+        # records and thousands of mixed keys took most of who-is-who's time.
+        unclear = (
+            people & (position < 0) & pd.Series(keys, dtype=object).isin(mixed).to_numpy() & (ambiguous == "")
+        )
         ambiguous[unclear] = f"its {how} matches accounts of different types"
     return position, link, ambiguous
 

@@ -10,7 +10,11 @@ What runs where, today:
   table (`auditor.checking.row_rule_masks`). Inputs are local paths the workers can read (the same
   path on every machine: a shared disk) or fsspec URLs, which each worker fetches itself.
 - In this process, over what the workers send back: the choice of the phone regions (from each
-  table's country counts), who-is-who's evidence, and matching's features and blocking.
+  table's country counts), who-is-who's evidence, and matching's features.
+- On the workers: blocking (`DaskEngine.block`), in the steps of `auditor.matching.blocking`: key
+  rows per slice of the people, sent by key to buckets, blocks per bucket, pairs sent by range and
+  merged per range; this process decides the too-common guard from each bucket's block counts and
+  receives the candidates.
 - On the workers again: the comparison of the candidate pairs (`evaluate_pairs`, the costliest
   kernels of matching), a part of the pairs to each task, each part sent with the features of its
   own people only (`Features.of_pairs`): a worker's memory grows with the part, not the org.
@@ -23,8 +27,8 @@ What runs where, today:
   the reports.
 
 The normalised records and the matching features are held here for that, so this process's memory
-still bounds the size of the org an audit can take; blocking by shuffled keys, with each
-partition's features only, is next (issue 18).
+still bounds the size of the org an audit can take; the features built on the workers are next
+(issue 18).
 
 The findings are exactly the local engine's (tests/engines/test_parity.py): the same functions run
 on the same tables, numbered in the same order, and each pair's levels are its own.
