@@ -79,7 +79,6 @@ from auditor.matching.blocking import (
     Candidates,
     Cut,
     KeyRows,
-    RuleReport,
     Skipped,
     block_counts,
     blocks_of,
@@ -247,8 +246,10 @@ class DaskEngine:
         of the people's key rows sent by key to buckets, so that every block lands whole in one;
         the too-common guard decided here over every bucket's counts of blocks per size; each
         bucket's pairs sent by range, and each range's pairs merged where they are. What comes
-        back is the candidates: this process never holds a rule's key rows or raw pairs. Rules
-        whose combined key passes 62 bits (none of the built-in ones) are blocked here."""
+        back is the candidates: this process never holds a rule's key rows or raw pairs. Every
+        rule's tasks go out at once (in rule order, which Dask keeps as their priority), so this
+        process waits three times in all, not three times per rule. Rules whose combined key
+        passes 62 bits (none of the built-in ones) are blocked here."""
         people = len(features)
         if not people or not all(key_fits(features, rule) for rule in rules):
             return candidate_pairs(
@@ -256,23 +257,69 @@ class DaskEngine:
             )
         parts = max(2 * max(self.workers, 1), -(-people // PEOPLE_PER_SLICE))
         slicing = _Slicing(features, np.linspace(0, people, parts + 1).astype(np.int64), {})
-        by_range: list[list[Any]] = [[] for _ in range(parts)]
+        blocks = {
+            (index, bucket): held
+            for index, rule in enumerate(rules)
+            for bucket, held in enumerate(self._rule_blocks(slicing, rule))
+        }
+
+        def each(
+            held: dict[tuple[int, int], Any], step: Callable[..., Any], *arguments: Any
+        ) -> dict[Any, Any]:
+            """`step` run on each (rule, bucket)'s task where it is."""
+            asked = {
+                key: self.client.submit(step, task, *arguments, pure=False) for key, task in held.items()
+            }
+            return dict(
+                self.gathered(
+                    asked, lambda key: f"blocking by {rules[key[0]].name}", "blocking", "buckets done"
+                )
+            )
+
+        counted = each(blocks, block_counts, max_block_size)
+        cuts = []
+        for index, rule in enumerate(rules):
+            budget = rule_budget(rule, people, max_pairs_per_record)
+            mine = {(index, bucket): blocks[index, bucket] for bucket in range(parts)}
+            cuts.append(
+                budget_cut(
+                    np.sum([counted[index, bucket] for bucket in range(parts)], axis=0),
+                    budget,
+                    lambda size, mine=mine: np.concatenate(list(each(mine, _ranks_of, size).values())),
+                )
+            )
+        paired = {
+            (index, bucket): self.client.submit(
+                _bucket_pairs,
+                held,
+                cuts[index],
+                max_block_size,
+                people,
+                index,
+                slicing.code_bounds,
+                pure=False,
+            )
+            for (index, bucket), held in blocks.items()
+        }
+        del blocks
+        said = each(paired, operator.itemgetter(0))
         reports = []
         for index, rule in enumerate(rules):
-            self.say("blocking", f"rule {index + 1} of {len(rules)}: {rule.name}")
-            report, ranges = self._block_rule(
-                slicing, rule, index, max_block_size, rule_budget(rule, people, max_pairs_per_record)
+            skipped = Skipped()
+            for bucket in range(parts):
+                skipped = skipped.add(said[index, bucket])
+            reports.append(skipped.report(rule, features))
+        merging = {
+            number: self.client.submit(
+                _merged_range,
+                *(self.client.submit(_range_of, held, number, pure=False) for held in paired.values()),
+                pure=False,
             )
-            reports.append(report)
-            for number, held in enumerate(ranges):
-                by_range[number].extend(held)
+            for number in range(parts)
+        }
+        del paired
         for held in slicing.codes_held.values():
             held.release()
-        merging = {
-            number: self.client.submit(_merged_range, *pieces, pure=False)
-            for number, pieces in enumerate(by_range)
-        }
-        del by_range
         bounds = slicing.bounds
         found = dict(
             self.gathered(
@@ -289,11 +336,8 @@ class DaskEngine:
         del found
         return candidates_of(codes, bits, people, reports)
 
-    def _block_rule(
-        self, slicing: _Slicing, rule: BlockingRule, index: int, max_block_size: int, budget: int
-    ) -> tuple[RuleReport, list[list[Any]]]:
-        """One rule's blocks on the workers: its report, and per range of pairs the tasks holding
-        the rule's pairs in that range (one per bucket)."""
+    def _rule_blocks(self, slicing: _Slicing, rule: BlockingRule) -> list[Any]:
+        """The tasks holding one rule's blocks, one per bucket: each slice's key rows sent by key."""
         parts, people = len(slicing.bounds) - 1, len(slicing.features)
         sizes = [slicing.features[name].size for name in rule.keys]
         sent = [
@@ -308,43 +352,14 @@ class DaskEngine:
             )
             for number in range(parts)
         ]
-        blocks = {
-            bucket: self.client.submit(
+        return [
+            self.client.submit(
                 _bucket_blocks,
                 *(self.client.submit(operator.getitem, rows, bucket, pure=False) for rows in sent),
                 pure=False,
             )
             for bucket in range(parts)
-        }
-        del sent  # the buckets' tasks hold them until they end
-
-        def each(held: dict[int, Any], step: Callable[..., Any], *arguments: Any) -> Iterator[Any]:
-            """`step` run on each bucket's task where it is, its results in the buckets' order."""
-            asked = {
-                bucket: self.client.submit(step, task, *arguments, pure=False)
-                for bucket, task in held.items()
-            }
-            found = dict(
-                self.gathered(asked, lambda bucket: f"blocking by {rule.name}", "blocking", "buckets done")
-            )
-            return (found[bucket] for bucket in range(parts))
-
-        counts = np.sum(list(each(blocks, block_counts, max_block_size)), axis=0)
-        cut = budget_cut(counts, budget, lambda size: np.concatenate(list(each(blocks, _ranks_of, size))))
-        paired = {
-            bucket: self.client.submit(
-                _bucket_pairs, held, cut, max_block_size, people, index, slicing.code_bounds, pure=False
-            )
-            for bucket, held in blocks.items()
-        }
-        skipped = Skipped()
-        for part in each(paired, operator.itemgetter(0)):
-            skipped = skipped.add(part)
-        ranges = [
-            [self.client.submit(_range_of, held, number, pure=False) for held in paired.values()]
-            for number in range(parts)
         ]
-        return skipped.report(rule, slicing.features), ranges
 
     def gathered(
         self, futures: dict[Any, Any], doing: Callable[[Any], str], step: str, done_words: str
