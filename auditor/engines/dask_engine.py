@@ -151,8 +151,9 @@ STALLED_CHECKS = 6
 
 class DaskEngine:
     """A Dask cluster for one audit (`EngineSettings` say which), open while used as a context
-    manager: `read` does `auditor.api.read_inputs`' work on its workers, and `compare` compares
-    candidate pairs there (a `PairComparer` for `match_people`)."""
+    manager: `read` does `auditor.api.read_inputs`' work on its workers, `block` finds the
+    candidate pairs there (a `Blocker` for `match_people`) and `compare` compares them (a
+    `PairComparer`)."""
 
     def __init__(self, settings: EngineSettings, *, progress: Progress | None = None) -> None:
         if distributed is None:
