@@ -141,6 +141,14 @@ class KeyRows:
     keys: np.ndarray
     ranks: np.ndarray
 
+    @staticmethod
+    def joined(parts: Sequence[KeyRows]) -> KeyRows:
+        return KeyRows(
+            np.concatenate([part.people for part in parts]),
+            np.concatenate([part.keys for part in parts]),
+            np.concatenate([part.ranks for part in parts]),
+        )
+
     def take(self, chosen: np.ndarray) -> KeyRows:
         return KeyRows(self.people[chosen], self.keys[chosen], self.ranks[chosen])
 
@@ -209,16 +217,7 @@ class Blocks:
 
 def blocks_of(parts: Sequence[KeyRows]) -> Blocks:
     """The blocks of the rows of one bucket, sent from any number of slices."""
-    rows = (
-        parts[0]
-        if len(parts) == 1
-        else KeyRows(
-            *(
-                np.concatenate(column)
-                for column in zip(*((part.people, part.keys, part.ranks) for part in parts), strict=True)
-            )
-        )
-    )
+    rows = parts[0] if len(parts) == 1 else KeyRows.joined(parts)
     if len(parts) > 1 and len(rows.ranks) > 1 and (np.diff(rows.ranks) < 0).any():
         rows = rows.take(np.argsort(rows.ranks, kind="stable"))
     empty = np.zeros(0, dtype=np.int64)
