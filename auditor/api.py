@@ -269,6 +269,7 @@ def audit(
             decisions=decisions,
             compare=cluster.compare if cluster is not None else None,
             block=cluster.block if cluster is not None else None,
+            featurise=cluster.features if cluster is not None else None,
         )
     adopt_matched_types(records, matches, who)
     # Validated before the rules: findings the rules keep as columns point into this very table.

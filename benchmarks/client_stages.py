@@ -111,6 +111,11 @@ def main() -> None:
         peaks.wrap(api, name)
     for name in MATCHING_STEPS:
         peaks.wrap(matching, name)
+    if options.engine == "dask":
+        from auditor.engines import dask_engine
+
+        # The features the workers worked out, joined here.
+        peaks.wrap(dask_engine, "features_from_parts")
     threading.Thread(target=peaks.sample, daemon=True).start()
     started = time.perf_counter()
     result = auditor.audit(

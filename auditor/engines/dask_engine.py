@@ -6,11 +6,14 @@ What runs where, today:
 - On the workers, one task per input file, with the functions the local engine calls: loading as
   text (`auditor.loading`), detection, mapping terms and normalising (`auditor.api.read_file`),
   reading the national phone numbers by the country the audit settles on
-  (`auditor.normalising.read_waiting_phones`), and the row rules' checks on each whole input
-  table (`auditor.checking.row_rule_masks`). Inputs are local paths the workers can read (the same
+  (`auditor.normalising.read_waiting_phones`), the row rules' checks on each whole input
+  table (`auditor.checking.row_rule_masks`), and matching's per-record work: each table's text
+  features normalised and factorised (`auditor.matching.features.FeaturePart`). Inputs are local paths the workers can read (the same
   path on every machine: a shared disk) or fsspec URLs, which each worker fetches itself.
 - In this process, over what the workers send back: the choice of the phone regions (from each
-  table's country counts), who-is-who's evidence, and matching's features.
+  table's country counts), who-is-who's evidence, and the features joined from the tables' parts
+  (`features_from_parts`: vocabularies joined, and what needs every person: the names' groups and
+  skeletons, the values several people share).
 - On the workers: blocking (`DaskEngine.block`), in the steps of `auditor.matching.blocking`: key
   rows per slice of the people, sent by key to buckets, blocks per bucket, pairs sent by range and
   merged per range; this process decides the too-common guard from each bucket's block counts and
@@ -27,8 +30,7 @@ What runs where, today:
   the reports.
 
 The normalised records and the matching features are held here for that, so this process's memory
-still bounds the size of the org an audit can take; the features built on the workers are next
-(issue 18).
+still bounds the size of the org an audit can take (issue 18).
 
 The findings are exactly the local engine's (tests/engines/test_parity.py): the same functions run
 on the same tables, numbered in the same order, and each pair's levels are its own.
@@ -104,7 +106,7 @@ from auditor.matching.compared import (
 )
 from auditor.matching.comparisons import PAIRS_AT_A_TIME, Comparison, evaluate_cut_pairs
 from auditor.matching.estimating import Model
-from auditor.matching.features import Features, PairFeatures
+from auditor.matching.features import FeaturePart, Features, PairFeatures, features_from_parts
 from auditor.memory import return_free_memory
 from auditor.normalising import (
     countries_held,
@@ -162,6 +164,8 @@ class DaskEngine:
         self.say = progress or (lambda step, detail: None)
         self._open = contextlib.ExitStack()
         self.client: Any = None
+        # The text features of the people `read` read, as its workers factorised them.
+        self.feature_parts: list[FeaturePart] | None = None
 
     def __enter__(self) -> DaskEngine:
         self.client = self._open.enter_context(_cluster(self.settings, self.say))
@@ -186,6 +190,20 @@ class DaskEngine:
         """What `auditor.api.read_inputs` reads, read by the workers, and where each row rule of
         `ruleset` passes over the combined records (what `run_rules(row_masks=)` takes)."""
         return _Reading(self, config, ruleset).read(_sources(paths, display_names))
+
+    def features(self, records: pd.DataFrame) -> Features:
+        """Matching's features of `records`, the records `read` read (a `Featuriser` for
+        `match_people`): joined from the text features its workers worked out for each table,
+        so this process only joins vocabularies and works out what needs every person (the
+        names' groups and skeletons, the values several people share)."""
+        parts, self.feature_parts = self.feature_parts, None
+        if parts is None:
+            raise RuntimeError("DaskEngine.features needs the records its `read` read")
+        features = features_from_parts(parts)
+        people = np.flatnonzero((records["object"] != "account").to_numpy())
+        if not np.array_equal(features.positions, people):
+            raise RuntimeError("DaskEngine.features was given other records than its `read` read")
+        return features
 
     def compare(
         self, comparisons: list[Comparison], features: Features, left: np.ndarray, right: np.ndarray
@@ -792,7 +810,8 @@ class _Reading:
         done = self._gathered(finished, sources, "phones and row rules", "files done")
         frames: list[pd.DataFrame] = []
         masks: list[list[np.ndarray]] = []
-        for table, region, (records, table_masks, valid) in zip(
+        self.engine.feature_parts = []
+        for table, region, (records, table_masks, valid, people) in zip(
             audited, regions, (part for number in sorted(done) for part in done[number]), strict=True
         ):
             note_phones_read(
@@ -805,6 +824,7 @@ class _Reading:
             )
             frames.append(records)
             masks.append(table_masks)
+            self.engine.feature_parts.append(people)
         rules = len(self.ruleset.schema().checks)
         row_masks = [
             np.concatenate([table_masks[rule] for table_masks in masks]) if masks else np.ones(0, dtype=bool)
@@ -919,9 +939,10 @@ def _finish_tables(
     regions: list[tuple[str, str] | None],
     default: str | None,
     ruleset: RuleSet,
-) -> list[tuple[pd.DataFrame, list[np.ndarray], int]]:
+) -> list[tuple[pd.DataFrame, list[np.ndarray], int, FeaturePart]]:
     """On a worker: each audited table numbered across the audit, its waiting phones read by the
-    region chosen for it, and its row rules' checks run; its records, masks and phones read."""
+    region chosen for it, and its row rules' checks run; its records, masks, phones read and the
+    text features of its people (matching's per-record work)."""
     finished = []
     audited = [table for table in tables if table.records is not None]
     for table, offset, region in zip(audited, offsets, regions, strict=True):
@@ -933,7 +954,7 @@ def _finish_tables(
             if region
             else 0
         )
-        finished.append((records, row_rule_masks(records, ruleset), valid))
+        finished.append((records, row_rule_masks(records, ruleset), valid, FeaturePart.of(records)))
     return finished
 
 

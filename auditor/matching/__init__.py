@@ -179,6 +179,11 @@ PairComparer = Callable[[list[Comparison], Features, np.ndarray, np.ndarray], Co
 Blocker = Callable[..., Candidates]
 
 
+# How the features are made: `build_features` of the records in this process, or joined from what
+# an engine's workers worked out for the records they read (auditor/engines), the same features.
+Featuriser = Callable[[pd.DataFrame], Features]
+
+
 def _in_memory(
     comparisons: list[Comparison], features: Features, left: np.ndarray, right: np.ndarray
 ) -> PairsInMemory:
@@ -193,6 +198,7 @@ def match_people(
     decisions: Decisions | None = None,
     compare: PairComparer | None = None,
     block: Blocker | None = None,
+    featurise: Featuriser | None = None,
 ) -> MatchResult:
     """Find the people recorded more than once, with no labels and no configuration.
 
@@ -200,7 +206,8 @@ def match_people(
     person" before clustering and keep them from review, and join the pairs decided "same person"
     whatever their score; it counts what applied. `compare` compares the candidate pairs
     (`PairComparer`; default `evaluate_pairs` here, held as `PairsInMemory`), and `block` finds
-    them (`Blocker`; default `candidate_pairs` here)."""
+    them (`Blocker`; default `candidate_pairs` here); `featurise` makes the features
+    (`Featuriser`; default `build_features` here)."""
     settings = settings or default_settings()
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -217,7 +224,7 @@ def match_people(
         # Nobody to match: no people, or one.
         records["duplicate_cluster"] = pd.Series("", index=records.index, dtype="str")
         return MatchResult(pairs=_no_pairs(), cluster=np.full(size, -1, dtype=np.int64))
-    features = build_features(records)
+    features = (featurise or build_features)(records)
     people = len(features)
     # Normalising addresses and names leaves the allocators holding temporaries, which blocking,
     # comparing and training would otherwise stack on (benchmarks/README.md).

@@ -28,7 +28,8 @@ main and second email): two people agree on it when any of their values are equa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
@@ -118,6 +119,50 @@ class Feature:
         if len(empty):
             flat[flat == empty[0]] = -1
         codes[:, filled] = flat.reshape(len(filled), size).T
+        return cls(name=name, fields=tuple(fields), codes=codes, values=values)
+
+    @classmethod
+    def from_parts(
+        cls, name: str, fields: Sequence[str], parts: list[list[tuple[np.ndarray, pa.Array]]]
+    ) -> Feature:
+        """`from_columns` of the parts' columns stacked, from each part's factorised columns
+        (`FeaturePart`): the same codes and vocabulary, value for value. The whole's vocabulary is
+        in order of first appearance, column after column, so the parts' distinct values are
+        joined in that order: a column's over every part, then the next column's."""
+        sizes = [len(part[0][0]) for part in parts]
+        width = len(fields)
+        codes = np.full((sum(sizes), width), -1, dtype=np.int32)
+        filled = [
+            column
+            for column in range(width)
+            if any(
+                len(part[column][1]) > 1 or (len(part[column][1]) and part[column][1][0].as_py() != "")
+                for part in parts
+            )
+        ]
+        if not filled:
+            return cls(
+                name=name, fields=tuple(fields), codes=codes, values=pa.array([""], type=pa.large_string())
+            )
+        distinct = [part[column][1] for column in filled for part in parts]
+        joined = pa.chunked_array(distinct, type=pa.large_string())
+        flat, uniques = pd.factorize(to_series(joined), sort=False)
+        values = as_arrow(pd.Series(uniques, dtype=STR)).combine_chunks()
+        flat = flat.astype(np.int32)
+        empty = np.flatnonzero(pc.equal(values, "").to_numpy(zero_copy_only=False))
+        if len(empty):
+            flat[flat == empty[0]] = -1
+        starts = np.cumsum([0, *(len(values_of) for values_of in distinct)])
+        rows = np.cumsum([0, *sizes])
+        chunk = 0
+        for column in filled:
+            for number, part in enumerate(parts):
+                local = part[column][0]
+                mapped = flat[starts[chunk] : starts[chunk + 1]]
+                codes[rows[number] : rows[number + 1], column] = np.where(
+                    local >= 0, mapped[np.maximum(local, 0)], -1
+                )
+                chunk += 1
         return cls(name=name, fields=tuple(fields), codes=codes, values=values)
 
     @classmethod
@@ -334,52 +379,124 @@ def build_features(records: pd.DataFrame) -> Features:
     people = (records["object"] != "account").to_numpy()
     positions = np.flatnonzero(people)
     frame = _People(records, None if people.all() else positions)
-    features: dict[str, Feature] = {}
+    # Each feature's columns are let go once factorised: all of them at once would be the peak.
+    made = (Feature.from_columns(name, fields, columns) for name, fields, columns in text_columns(frame))
+    return features_of(made, positions)
 
-    def add(name: str, fields: Sequence[str], *columns: pd.Series) -> Feature:
-        features[name] = Feature.from_columns(name, fields, columns)
-        return features[name]
 
-    # The three costliest features are independent and mostly Arrow and pandas kernels, which let go
-    # of the GIL: side by side on two cores (benchmarks/README.md).
+# One text feature's columns (a feature's name, the record fields it reads, one column per field),
+# which share one vocabulary.
+TextColumns = tuple[str, tuple[str, ...], list[pd.Series]]
+
+
+def text_columns(frame: _People) -> Iterator[TextColumns]:
+    """The text features' columns, normalised record by record: nothing in them depends on other
+    records, so a Dask worker works them out for the records it read. One feature at a time, for
+    the caller to factorise before the next."""
+    # The three costliest are independent and mostly Arrow and pandas kernels, which let go of
+    # the GIL: side by side on two cores (benchmarks/README.md).
     made = side_by_side(
         {
-            "names": partial(_name_features, frame),
+            "names": lambda: [fold_names(frame["first_name"]), fold_names(frame["last_name"])],
             "emails": lambda: (normalise_emails(frame["email"]), normalise_emails(frame["email_alt"])),
             "company": partial(company_keys, frame["company"]),
         }
     )
-    features |= made["names"]
-    main, second = made["emails"]
-    company = made["company"]
-    email = add("email", ("email", "email_alt"), main.address, second.address)
+    yield "names", ("first_name", "last_name"), made.pop("names")
+    main, second = made.pop("emails")
+    yield "email", ("email", "email_alt"), [main.address, second.address]
+    work_domain = main.domain.where(~main.domain.isin(free_mail_domains()), "")
+    yield (
+        "company_domain",
+        ("email", "website"),
+        [work_domain.astype("str"), website_domains(frame["website"])],
+    )
+    # Where each personal mailbox is: two mailboxes at one company are two colleagues far more
+    # often than one person's aliases.
+    yield "mail_domain", ("email", "email_alt"), [_mailbox_company(main), _mailbox_company(second)]
+    del main, second, work_domain
+    yield "phone", ("phone", "mobile"), [_phone_key(frame, "phone"), _phone_key(frame, "mobile")]
+    yield "company", ("company",), [made.pop("company")]
+    yield "account", ("account_id",), [_account_keys(frame["account_id"])]
+    street = fold_array(frame["street"], join="'’`.")
+    yield "street", ("street",), [to_series(street)]
+    word = pc.struct_field(pc.extract_regex(street, r"(?P<word>[a-z]{3,})"), [0])
+    del street
+    yield "street_word", ("street",), [to_series(pc.fill_null(word, ""))]
+    yield "city", ("city",), [to_series(fold_array(frame["city"], join="'’`."))]
+    yield "state", ("state",), [to_series(fold_array(frame["state"]))]
+    postcode = pc.replace_substring_regex(pc.utf8_upper(as_arrow(frame["postcode"])), r"[\s\-.]+", "")
+    yield "postcode", ("postcode",), [to_series(postcode)]
+    yield "birth_date", ("birthdate",), [_birth_dates(frame)]
+
+
+def features_of(made: Iterator[Feature], positions: np.ndarray) -> Features:
+    """Every feature, from the text features (`text_columns` factorised, the names first) of the
+    people at `positions`: what is derived from the names, and which values several people share,
+    needs all of them."""
+    # What the names give is worked out while the other features are factorised: mostly pandas
+    # and Arrow kernels, side by side on two cores (benchmarks/README.md).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        named = pool.submit(_name_features, next(made))
+        text = {feature.name: feature for feature in made}
+        features = named.result()
+    email = features["email"] = text.pop("email")
     # A family mailbox (two given names on one address) is no personal identifier.
     email.shared = _family_values(email, features)
     features["personal_email"] = _personal(email)
-    work_domain = main.domain.where(~main.domain.isin(free_mail_domains()), "")
-    add("company_domain", ("email", "website"), work_domain.astype("str"), website_domains(frame["website"]))
-    # Where each personal mailbox is: two mailboxes at one company are two colleagues far more
-    # often than one person's aliases.
-    add("mail_domain", ("email", "email_alt"), _mailbox_company(main), _mailbox_company(second))
-
-    phone = add("phone", ("phone", "mobile"), _phone_key(frame, "phone"), _phone_key(frame, "mobile"))
+    features["company_domain"] = text.pop("company_domain")
+    features["mail_domain"] = text.pop("mail_domain")
+    phone = features["phone"] = text.pop("phone")
     # Neither is a switchboard (colleagues under other last names) nor a family's home phone (one
     # number, two given names).
     phone.shared = _shared_values(phone, features["last_name"], holders=SHARED_NUMBER_HOLDERS)
     phone.shared |= _family_values(phone, features)
     features["personal_phone"] = _personal(phone)
-    add("company", ("company",), company)
-    add("account", ("account_id",), _account_keys(frame["account_id"]))
-    street = fold_array(frame["street"], join="'’`.")
-    add("street", ("street",), to_series(street))
-    word = pc.struct_field(pc.extract_regex(street, r"(?P<word>[a-z]{3,})"), [0])
-    add("street_word", ("street",), to_series(pc.fill_null(word, "")))
-    add("city", ("city",), to_series(fold_array(frame["city"], join="'’`.")))
-    add("state", ("state",), to_series(fold_array(frame["state"])))
-    postcode = pc.replace_substring_regex(pc.utf8_upper(as_arrow(frame["postcode"])), r"[\s\-.]+", "")
-    add("postcode", ("postcode",), to_series(postcode))
-    add("birth_date", ("birthdate",), _birth_dates(frame))
+    features |= text
     return Features(positions=positions, by_name=features)
+
+
+@dataclass
+class FeaturePart:
+    """The text features of some of the people, factorised where their records were read: per
+    feature and column, each row's code into the part's own distinct values. `Feature.from_parts`
+    joins the parts into the vocabularies `Feature.from_columns` makes of the whole."""
+
+    positions: np.ndarray
+    columns: dict[str, tuple[tuple[str, ...], list[tuple[np.ndarray, pa.Array]]]]
+
+    @classmethod
+    def of(cls, records: pd.DataFrame) -> FeaturePart:
+        """The part of `records`, whose index holds their positions in the audit."""
+        people = (records["object"] != "account").to_numpy()
+        local = np.flatnonzero(people)
+        frame = _People(records, None if people.all() else local)
+        columns = {
+            name: (fields, [_factorised(column) for column in text])
+            for name, fields, text in text_columns(frame)
+        }
+        return cls(records.index.to_numpy()[local].astype(np.int64), columns)
+
+
+def _factorised(column: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    codes, uniques = pd.factorize(column, sort=False)
+    return codes.astype(np.int32), as_arrow(pd.Series(uniques, dtype=STR)).combine_chunks()
+
+
+def features_from_parts(parts: list[FeaturePart]) -> Features:
+    """Every feature of the people of `parts` (in the order of their records), as `build_features`
+    makes them of the whole. Empties `parts`: their codes are let go as each feature is joined."""
+    if not parts:
+        raise ValueError("features_from_parts needs a part at least")
+    positions = np.concatenate([part.positions for part in parts])
+    names = list(parts[0].columns.items())
+    made = (
+        Feature.from_parts(name, fields, [part.columns.pop(name)[1] for part in parts])
+        for name, (fields, _) in names
+    )
+    features = features_of(made, positions)
+    parts.clear()
+    return features
 
 
 class _People:
@@ -408,12 +525,10 @@ def _account_keys(ids: pd.Series) -> pd.Series:
     return ids.where(~salesforce, ids.str[:15])
 
 
-def _name_features(frame: _People) -> dict[str, Feature]:
-    """Name features. Everything derived from a name (its groups, skeleton, first letters) is
-    computed once per distinct name and reaches people through integer codes."""
-    first = fold_names(frame["first_name"])
-    last = fold_names(frame["last_name"])
-    names = Feature.from_columns("names", ("first_name", "last_name"), (first, last))
+def _name_features(names: Feature) -> dict[str, Feature]:
+    """Name features, from the folded first and last names in one vocabulary. Everything derived
+    from a name (its groups, skeleton, first letters) is computed once per distinct name and
+    reaches people through integer codes."""
     features: dict[str, Feature] = {}
     first_code, last_code = names.codes[:, 0], names.codes[:, 1]
     # First and last names share their values, and so what is derived from them (skeletons ...).
