@@ -263,6 +263,11 @@ def match_people(
     )
     del compared
     kept_left, kept_right = candidates.left[kept.rows], candidates.right[kept.rows]
+    found, blocked = len(candidates), candidates.reports
+    # Tens of millions of candidates at five million records (0.5 GiB): clustering and explaining
+    # go on with the kept pairs alone.
+    del candidates
+    return_free_memory()
     lap("training")
 
     def evidence_score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -332,14 +337,14 @@ def match_people(
 
     diagnostics = {
         "people": people,
-        "candidate_pairs": len(candidates),
-        "candidate_pairs_per_record": round(len(candidates) / max(people, 1), 3),
+        "candidate_pairs": found,
+        "candidate_pairs_per_record": round(found / max(people, 1), 3),
         "matching_pairs": kept.matching,
         "clusters": int(clusters.label.max() + 1) if people else 0,
         "pairs_to_review": len(held),
         "links_cut_for_size": clusters.cut_links,
         "components_split": clusters.split_components,
-        "blocking": [report.to_dict() for report in candidates.reports],
+        "blocking": [report.to_dict() for report in blocked],
         "seconds": timings,
     }
     if decisions is not None:

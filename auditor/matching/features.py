@@ -112,12 +112,7 @@ class Feature:
             if len(filled) == 1
             else pd.concat([columns[index].reset_index(drop=True) for index in filled], ignore_index=True)
         )
-        flat, uniques = pd.factorize(stacked, sort=False)
-        values = as_arrow(pd.Series(uniques, dtype=STR)).combine_chunks()
-        flat = flat.astype(np.int32)
-        empty = np.flatnonzero(pc.equal(values, "").to_numpy(zero_copy_only=False))
-        if len(empty):
-            flat[flat == empty[0]] = -1
+        flat, values = _vocabulary(stacked)
         codes[:, filled] = flat.reshape(len(filled), size).T
         return cls(name=name, fields=tuple(fields), codes=codes, values=values)
 
@@ -146,12 +141,7 @@ class Feature:
             )
         distinct = [part[column][1] for column in filled for part in parts]
         joined = pa.chunked_array(distinct, type=pa.large_string())
-        flat, uniques = pd.factorize(to_series(joined), sort=False)
-        values = as_arrow(pd.Series(uniques, dtype=STR)).combine_chunks()
-        flat = flat.astype(np.int32)
-        empty = np.flatnonzero(pc.equal(values, "").to_numpy(zero_copy_only=False))
-        if len(empty):
-            flat[flat == empty[0]] = -1
+        flat, values = _vocabulary(to_series(joined))
         starts = np.cumsum([0, *(len(values_of) for values_of in distinct)])
         rows = np.cumsum([0, *sizes])
         chunk = 0
@@ -268,6 +258,18 @@ class Feature:
             return self._derived[name][codes]
         distinct, inverse = np.unique(codes, return_inverse=True)
         return np.asarray(transform(self.take(distinct)), dtype=object)[inverse]
+
+
+def _vocabulary(stacked: pd.Series) -> tuple[np.ndarray, pa.Array]:
+    """Each value's code and the distinct values in order of first appearance; "" stays among the
+    values (where it first appears), but its code is -1: no value."""
+    flat, uniques = pd.factorize(stacked, sort=False)
+    values = as_arrow(pd.Series(uniques, dtype=STR)).combine_chunks()
+    flat = flat.astype(np.int32)
+    empty = np.flatnonzero(pc.equal(values, "").to_numpy(zero_copy_only=False))
+    if len(empty):
+        flat[flat == empty[0]] = -1
+    return flat, values
 
 
 @dataclass
