@@ -510,6 +510,9 @@ class PairsOnWorkers:
         return sum(part.size for part in self.parts)
 
     def patterns(self, found: np.ndarray, rules: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        if not self.parts:
+            # No candidates (people too unlike to pair): nothing to scatter, which Dask refuses.
+            return joined_per_rule([], rules, self.width)
         # Each part's bits scattered with it, not put in its task (they grow with the part).
         held = self.engine.client.scatter(
             [found[part.start : part.start + part.size] for part in self.parts], hash=False

@@ -228,6 +228,20 @@ def test_the_near_namesakes_and_a_default_country(on_cluster: EngineSettings) ->
     _same(local, dask)
 
 
+def test_people_too_unlike_to_pair(tmp_path: Path, on_cluster: EngineSettings) -> None:
+    """Two contacts who share no blocking key: no candidate pair, so nothing for the workers to
+    count for EM (a scatter of nothing, which Dask refuses, once failed the audit here)."""
+    (tmp_path / "Contact.csv").write_text(
+        "Id,FirstName,LastName,Email,MailingCity\n"
+        "003000000000000AAA,Tomasz,Katoker,tomasz.katoker@orange.fr,Barcelona\n"
+        "003000000000001AAA,Beatriz,Hadramski,beatriz@pied.co,Curitiba\n",
+        encoding="utf-8",
+    )
+    local, dask = _both([tmp_path / "Contact.csv"], Config(as_of=AS_OF), on_cluster)
+    assert local["summary"]["records"] == 2 and "duplicate" not in local["summary"]["by_kind"]
+    _same(local, dask)
+
+
 @pytest.mark.parametrize("name", ["febrl3", "febrl4"])
 def test_febrl(tmp_path: Path, on_cluster: EngineSettings, name: str) -> None:
     """Data we did not shape: FEBRL's deduplication set (one HubSpot export) and its linkage set
