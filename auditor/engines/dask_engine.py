@@ -8,8 +8,9 @@ What runs where, today:
   reading the national phone numbers by the country the audit settles on
   (`auditor.normalising.read_waiting_phones`), the row rules' checks on each whole input
   table (`auditor.checking.row_rule_masks`), and matching's per-record work: each table's text
-  features normalised and factorised (`auditor.matching.features.FeaturePart`). Inputs are local paths the workers can read (the same
-  path on every machine: a shared disk) or fsspec URLs, which each worker fetches itself.
+  features normalised and factorised (`auditor.matching.features.FeaturePart`). Inputs are local
+  paths the workers can read (the same path on every machine: a shared disk) or fsspec URLs,
+  which each worker fetches itself.
 - In this process, over what the workers send back: the choice of the phone regions (from each
   table's country counts), who-is-who's evidence, and the features joined from the tables' parts
   (`features_from_parts`: vocabularies joined, and what needs every person: the names' groups and
