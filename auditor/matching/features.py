@@ -130,10 +130,7 @@ class Feature:
         filled = [
             column
             for column in range(width)
-            if any(
-                len(part[column][1]) > 1 or (len(part[column][1]) and part[column][1][0].as_py() != "")
-                for part in parts
-            )
+            if any(pc.any(pc.not_equal(part[column][1], "")).as_py() for part in parts)
         ]
         if not filled:
             return cls(
@@ -378,9 +375,7 @@ class PairFeatures:
 
 def build_features(records: pd.DataFrame) -> Features:
     """Features of every record that is a person (accounts are companies, not people)."""
-    people = (records["object"] != "account").to_numpy()
-    positions = np.flatnonzero(people)
-    frame = _People(records, None if people.all() else positions)
+    positions, frame = _people_of(records)
     # Each feature's columns are let go once factorised: all of them at once would be the peak.
     made = (Feature.from_columns(name, fields, columns) for name, fields, columns in text_columns(frame))
     return features_of(made, positions)
@@ -470,9 +465,7 @@ class FeaturePart:
     @classmethod
     def of(cls, records: pd.DataFrame) -> FeaturePart:
         """The part of `records`, whose index holds their positions in the audit."""
-        people = (records["object"] != "account").to_numpy()
-        local = np.flatnonzero(people)
-        frame = _People(records, None if people.all() else local)
+        local, frame = _people_of(records)
         columns = {
             name: (fields, [_factorised(column) for column in text])
             for name, fields, text in text_columns(frame)
@@ -491,14 +484,22 @@ def features_from_parts(parts: list[FeaturePart]) -> Features:
     if not parts:
         raise ValueError("features_from_parts needs a part at least")
     positions = np.concatenate([part.positions for part in parts])
-    names = list(parts[0].columns.items())
+    layout = [(name, fields) for name, (fields, _) in parts[0].columns.items()]
     made = (
         Feature.from_parts(name, fields, [part.columns.pop(name)[1] for part in parts])
-        for name, (fields, _) in names
+        for name, fields in layout
     )
     features = features_of(made, positions)
     parts.clear()
     return features
+
+
+def _people_of(records: pd.DataFrame) -> tuple[np.ndarray, _People]:
+    """The positions of the records that are people (accounts are companies, not people), and
+    their rows."""
+    people = (records["object"] != "account").to_numpy()
+    positions = np.flatnonzero(people)
+    return positions, _People(records, None if people.all() else positions)
 
 
 class _People:
