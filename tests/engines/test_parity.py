@@ -89,9 +89,10 @@ def test_the_planted_export(
 ) -> None:
     """Also: the candidate pairs are compared on the workers, in parts, each part's levels put back
     in its place; the features are joined from what the workers worked out for each file, never
-    built here."""
+    built here; each file's records come back in slices (of seven records here)."""
     paths, config, result = planted
     monkeypatch.setattr(auditor.matching, "build_features", None)
+    monkeypatch.setattr(dask_engine, "ROWS_HANDED_BACK", 7)
     said: list[tuple[str, str]] = []
     on_workers = auditor.audit(paths, config, engine=on_cluster, progress=lambda *step: said.append(step))
     local, dask = result.to_dict(), on_workers.to_dict()
