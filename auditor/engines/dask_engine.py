@@ -150,6 +150,8 @@ PEOPLE_PER_SLICE = 500_000
 # resumes within seconds).
 WATCH_SECONDS = 20.0
 STALLED_CHECKS = 6
+# Workers lost (restarted by their nannies) while one result is awaited before the audit says so.
+WORKERS_LOST = 3
 # A finished table comes back to this process in slices of this many records (some 90 MB): a worker
 # serialises what it sends, so a slice costs it a slice, where a whole table cost it the table again.
 ROWS_HANDED_BACK = 100_000
@@ -430,6 +432,9 @@ class DaskEngine:
                 if more is not None:
                     pending.add(more)
 
+    def _worker_addresses(self) -> set[str]:
+        return set(self.client.scheduler_info().get("workers", {}))
+
     def _all_paused(self) -> bool:
         workers = self.client.scheduler_info().get("workers", {}).values()
         return bool(workers) and all(worker.get("status") == "paused" for worker in workers)
@@ -439,12 +444,33 @@ class DaskEngine:
         if future.status != "finished":
             self._result(future, doing)
 
-    @staticmethod
-    def _result(future: Any, doing: str) -> Any:
+    def _result(self, future: Any, doing: str) -> Any:
         """A finished task's result, the task then let go; a worker that died or a cluster lost
-        is said in one line, naming what it was `doing`."""
+        is said in one line, naming what it was `doing`. Dask runs again a task whose worker died
+        holding its result, and gives up on a task only when its workers die running it: a result
+        that takes its worker past its memory limit each time it is sent would be run again
+        without end. `WORKERS_LOST` workers lost while one result is awaited stop the audit, and
+        so does a cluster left with no worker (a nanny that gave up restarting its worker)."""
         try:
-            return future.result()
+            lost, seen, alone = 0, self._worker_addresses(), 0
+            while True:
+                try:
+                    return future.result(timeout=WATCH_SECONDS)
+                except TimeoutError:
+                    now = self._worker_addresses()
+                    lost, seen, alone = lost + len(seen - now), now, 0 if now else alone + 1
+                    if lost >= WORKERS_LOST:
+                        raise AuditorError(
+                            f"Dask workers died {lost} times while {doing}, most likely out of memory",
+                            hint="Give each worker more memory (--memory-per-worker)",
+                        ) from None
+                    if alone >= STALLED_CHECKS:
+                        raise AuditorError(
+                            f"no Dask worker is left while {doing}: they died, most likely out of memory, "
+                            "or lost the scheduler",
+                            hint="Give each worker more memory (--memory-per-worker), or check that the "
+                            "workers still run",
+                        ) from None
         except distributed.KilledWorker:
             raise AuditorError(
                 f"a Dask worker died while {doing}, most likely out of memory",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -123,6 +124,58 @@ def test_a_worker_that_dies_is_said_in_one_line_naming_the_file(scheduler: str) 
     said = str(raised.value)
     assert said.startswith("a Dask worker died while reading exports/Lead.csv, most likely out of memory")
     assert "--memory-per-worker" in said and "\n" not in said
+
+
+# Run in a process of its own: distributed's gather, retried each time the worker dies, recurses
+# deep enough to leave CPython 3.11's parser broken in that process (SystemError: AST constructor
+# recursion depth mismatch), which would fail every later import that pytest rewrites.
+_KILLS_ITS_WORKER = """
+import logging, os, sys
+import distributed
+from auditor.engines import EngineSettings, dask_engine
+from auditor.errors import AuditorError
+
+class DiesWhenSent:
+    # A result whose worker dies sending it, as one dies serialising a result past its limit.
+    def __reduce__(self):
+        os._exit(1)
+
+def dies_when_sent():
+    return DiesWhenSent()
+
+if __name__ == "__main__":
+    dask_engine.WATCH_SECONDS, dask_engine.WORKERS_LOST = 0.5, 2
+    dask_engine.STALLED_CHECKS = 20
+    with (
+        distributed.LocalCluster(n_workers=1, threads_per_worker=1, memory_limit="1GiB",
+                                 dashboard_address=":0", silence_logs=logging.CRITICAL, host="127.0.0.1") as cluster,
+        dask_engine.DaskEngine(EngineSettings(name="dask", scheduler=cluster.scheduler_address)) as engine,
+    ):
+        sent = engine.client.submit(dies_when_sent, pure=False)
+        try:
+            list(engine.gathered({0: sent}, lambda _: "reading exports/Lead.csv", "loading", "files read"))
+        except AuditorError as error:
+            print("said:", error)
+"""
+
+
+def test_a_result_that_kills_its_worker_each_time_it_is_sent_is_said_in_one_line(tmp_path: Path) -> None:
+    """Dask runs such a task again each time its worker is restarted, without end. The engine
+    stops after `WORKERS_LOST` workers lost while it waits for one result, or, where the workers
+    die faster than it looks (here in a second each) and the cluster gives up restarting them,
+    once no worker is left."""
+    script = tmp_path / "kills_its_worker.py"
+    script.write_text(_KILLS_ITS_WORKER, encoding="utf-8")
+    ran = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=240, check=False
+    )
+    said = [line for line in ran.stdout.splitlines() if line.startswith("said: ")]
+    assert said, ran.stdout + ran.stderr
+    stop = "(Dask workers died [0-9]+ times|no Dask worker is left)"
+    assert re.match(
+        f"said: {stop} while reading exports/Lead.csv[:,] .*most likely out of memory", said[0]
+    ), said
+    assert "--memory-per-worker" in said[0]
 
 
 def test_workers_paused_at_their_memory_limit_are_said_in_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
