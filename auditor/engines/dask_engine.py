@@ -474,7 +474,8 @@ class DaskEngine:
         except distributed.KilledWorker:
             raise AuditorError(
                 f"a Dask worker died while {doing}, most likely out of memory",
-                hint="Give each worker more memory (--memory-per-worker)",
+                hint="Give each worker more memory (--memory-per-worker; reading a file takes about "
+                "2.1 GB per million records of it), or give a big export in parts",
             ) from None
         except (ModuleNotFoundError, ImportError) as error:
             raise AuditorError(
@@ -681,9 +682,9 @@ def _expand_url(url: str) -> list[str]:
 def _cluster(settings: EngineSettings, say: Progress) -> Iterator[Any]:
     """A client of the scheduler `settings` names, or of a local cluster started for this audit
     (and stopped after it)."""
-    # The cluster's own logs (a worker restarting, a port taken) are not the user's to read: what
-    # matters reaches them as one line from this module.
-    logging.getLogger("distributed").setLevel(logging.ERROR)
+    # The cluster's own logs (a worker restarting, a port taken, a task given up after its workers
+    # died) are not the user's to read: what matters reaches them as one line from this module.
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     if settings.scheduler is not None:
         say("connecting", f"to the Dask scheduler at {settings.scheduler}")
         try:
@@ -719,7 +720,7 @@ def _cluster(settings: EngineSettings, say: Progress) -> Iterator[Any]:
             processes=True,
             memory_limit=memory,
             dashboard_address=":0",  # its HTTP server starts anyway: on a free port, not 8787
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,
             host="127.0.0.1",
         )
     # Results come straight from the workers, not relayed by the scheduler: the scheduler of a
