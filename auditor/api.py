@@ -252,9 +252,8 @@ def audit(
                 paths, config, progress=say, display_names=display_names
             )
         else:
-            (frames, inputs, unmapped, evidence), row_masks = cluster.read(
-                paths, config, ruleset, display_names=display_names
-            )
+            read = cluster.read(paths, config, ruleset, display_names=display_names)
+            (frames, inputs, unmapped, evidence), row_masks = read.inputs, read.row_masks
         records = combine_records(frames)
         # Reading's temporaries (a table parsed, or gathered from the workers) are held by the
         # allocators: at a million records they were 1.25 GB that who-is-who and matching stacked on.
@@ -269,7 +268,7 @@ def audit(
             decisions=decisions,
             compare=cluster.compare if cluster is not None else None,
             block=cluster.block if cluster is not None else None,
-            featurise=cluster.features if cluster is not None else None,
+            featurise=read.features if cluster is not None else None,
         )
     adopt_matched_types(records, matches, who)
     # Validated before the rules: findings the rules keep as columns point into this very table.

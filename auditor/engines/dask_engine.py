@@ -8,9 +8,10 @@ What runs where, today:
   reading the national phone numbers by the country the audit settles on
   (`auditor.normalising.read_waiting_phones`), the row rules' checks on each whole input
   table (`auditor.checking.row_rule_masks`), and matching's per-record work: each table's text
-  features normalised and factorised (`auditor.matching.features.FeaturePart`). Inputs are local
-  paths the workers can read (the same path on every machine: a shared disk) or fsspec URLs,
-  which each worker fetches itself.
+  features normalised and factorised (`auditor.matching.features.FeaturePart`). A finished table
+  comes back in slices of `ROWS_HANDED_BACK` records, so sending it never costs its worker the
+  table a second time. Inputs are local paths the workers can read (the same path on every
+  machine: a shared disk) or fsspec URLs, which each worker fetches itself.
 - In this process, over what the workers send back: the choice of the phone regions (from each
   table's country counts), who-is-who's evidence, and the features joined from the tables' parts
   (`features_from_parts`: vocabularies joined, and what needs every person: the names' groups and
@@ -109,6 +110,7 @@ from auditor.matching.comparisons import PAIRS_AT_A_TIME, Comparison, evaluate_c
 from auditor.matching.estimating import Model
 from auditor.matching.features import FeaturePart, Features, PairFeatures, features_from_parts
 from auditor.memory import return_free_memory
+from auditor.model import people
 from auditor.normalising import (
     countries_held,
     note_phones_read,
@@ -159,9 +161,9 @@ ROWS_HANDED_BACK = 100_000
 
 class DaskEngine:
     """A Dask cluster for one audit (`EngineSettings` say which), open while used as a context
-    manager: `read` does `auditor.api.read_inputs`' work on its workers, `block` finds the
-    candidate pairs there (a `Blocker` for `match_people`) and `compare` compares them (a
-    `PairComparer`)."""
+    manager: `read` does `auditor.api.read_inputs`' work on its workers (and what it brings back
+    makes matching's features: a `Featuriser`), `block` finds the candidate pairs there (a
+    `Blocker` for `match_people`) and `compare` compares them (a `PairComparer`)."""
 
     def __init__(self, settings: EngineSettings, *, progress: Progress | None = None) -> None:
         if distributed is None:
@@ -170,8 +172,6 @@ class DaskEngine:
         self.say = progress or (lambda step, detail: None)
         self._open = contextlib.ExitStack()
         self.client: Any = None
-        # The text features of the people `read` read, as its workers factorised them.
-        self.feature_parts: list[FeaturePart] | None = None
 
     def __enter__(self) -> DaskEngine:
         self.client = self._open.enter_context(_cluster(self.settings, self.say))
@@ -192,24 +192,10 @@ class DaskEngine:
         ruleset: RuleSet,
         *,
         display_names: Sequence[str] | None = None,
-    ) -> tuple[ReadInputs, list[np.ndarray]]:
-        """What `auditor.api.read_inputs` reads, read by the workers, and where each row rule of
-        `ruleset` passes over the combined records (what `run_rules(row_masks=)` takes)."""
+    ) -> ReadOnWorkers:
+        """What `auditor.api.read_inputs` reads, read by the workers, with where each row rule of
+        `ruleset` passes and the text features of the people read (`ReadOnWorkers`)."""
         return _Reading(self, config, ruleset).read(_sources(paths, display_names))
-
-    def features(self, records: pd.DataFrame) -> Features:
-        """Matching's features of `records`, the records `read` read (a `Featuriser` for
-        `match_people`): joined from the text features its workers worked out for each table,
-        so this process only joins vocabularies and works out what needs every person (the
-        names' groups and skeletons, the values several people share)."""
-        parts, self.feature_parts = self.feature_parts, None
-        if parts is None:
-            raise RuntimeError("DaskEngine.features needs the records its `read` read")
-        features = features_from_parts(parts)
-        people = np.flatnonzero((records["object"] != "account").to_numpy())
-        if not np.array_equal(features.positions, people):
-            raise RuntimeError("DaskEngine.features was given other records than its `read` read")
-        return features
 
     def compare(
         self, comparisons: list[Comparison], features: Features, left: np.ndarray, right: np.ndarray
@@ -754,6 +740,30 @@ class _TableFacts:
     by_default: int
 
 
+@dataclass
+class ReadOnWorkers:
+    """What `DaskEngine.read` brings back: what `auditor.api.read_inputs` reads (`inputs`), where
+    each row rule passes over the combined records (what `run_rules(row_masks=)` takes), and the
+    text features of each audited table's people, as its worker normalised and factorised them
+    (matching's per-record work), until `features` joins them."""
+
+    inputs: ReadInputs
+    row_masks: list[np.ndarray]
+    feature_parts: list[FeaturePart]
+
+    def features(self, records: pd.DataFrame) -> Features:
+        """Matching's features of `records`, the records read (a `Featuriser` for
+        `match_people`): joined from the tables' parts, so this process only joins vocabularies
+        and works out what needs every person (the names' groups and skeletons, the values
+        several people share). The parts are let go once joined."""
+        parts, self.feature_parts = self.feature_parts, []
+        features = features_from_parts(parts)
+        del parts
+        if not np.array_equal(features.positions, np.flatnonzero(people(records))):
+            raise RuntimeError("ReadOnWorkers.features was given other records than those read")
+        return features
+
+
 class _Reading:
     """One `DaskEngine.read`: the files' tasks, the phone regions settled between them, the
     records and row-rule masks gathered in the order of the files."""
@@ -764,7 +774,7 @@ class _Reading:
         self.config = config
         self.ruleset = ruleset
 
-    def read(self, sources: list[_Source]) -> tuple[ReadInputs, list[np.ndarray]]:
+    def read(self, sources: list[_Source]) -> ReadOnWorkers:
         workers = self.engine.workers or "no"
         seen = SeenFiles()
         urls: dict[str, str] = {}
@@ -844,8 +854,8 @@ class _Reading:
         done = self._handed_back(finished, sources)
         frames: list[pd.DataFrame] = []
         masks: list[list[np.ndarray]] = []
-        self.engine.feature_parts = []
-        for table, region, (slices, table_masks, valid, people) in zip(
+        feature_parts: list[FeaturePart] = []
+        for table, region, (slices, table_masks, valid, features) in zip(
             audited, regions, (part for number in sorted(done) for part in done[number]), strict=True
         ):
             note_phones_read(
@@ -858,13 +868,13 @@ class _Reading:
             )
             frames.extend(slices)
             masks.append(table_masks)
-            self.engine.feature_parts.append(people)
+            feature_parts.append(features)
         rules = len(self.ruleset.schema().checks)
         row_masks = [
             np.concatenate([table_masks[rule] for table_masks in masks]) if masks else np.ones(0, dtype=bool)
             for rule in range(rules)
         ]
-        return ReadInputs(frames, inputs, unmapped, evidence), row_masks
+        return ReadOnWorkers(ReadInputs(frames, inputs, unmapped, evidence), row_masks, feature_parts)
 
     def _handed_back(
         self, finished: dict[int, Any], sources: list[_Source]

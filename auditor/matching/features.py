@@ -49,6 +49,7 @@ from auditor.keys import (
 )
 from auditor.matching.names import fold_names, group_columns, share_group, skeletons
 from auditor.matching.runs import pairs_within
+from auditor.model import people
 from auditor.parallel import side_by_side
 from auditor.text import STR, as_arrow, fold_array, to_series
 
@@ -497,9 +498,9 @@ def features_from_parts(parts: list[FeaturePart]) -> Features:
 def _people_of(records: pd.DataFrame) -> tuple[np.ndarray, _People]:
     """The positions of the records that are people (accounts are companies, not people), and
     their rows."""
-    people = (records["object"] != "account").to_numpy()
-    positions = np.flatnonzero(people)
-    return positions, _People(records, None if people.all() else positions)
+    are_people = people(records)
+    positions = np.flatnonzero(are_people)
+    return positions, _People(records, None if are_people.all() else positions)
 
 
 class _People:
