@@ -50,6 +50,7 @@ import re
 import shutil
 import socket
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import CancelledError
@@ -183,7 +184,7 @@ class DaskEngine:
 
     @property
     def workers(self) -> int:
-        return len(self.client.scheduler_info().get("workers", {}))
+        return len(_worker_addresses(self.client))
 
     def read(
         self,
@@ -418,9 +419,6 @@ class DaskEngine:
                 if more is not None:
                     pending.add(more)
 
-    def _worker_addresses(self) -> set[str]:
-        return set(self.client.scheduler_info().get("workers", {}))
-
     def _all_paused(self) -> bool:
         workers = self.client.scheduler_info().get("workers", {}).values()
         return bool(workers) and all(worker.get("status") == "paused" for worker in workers)
@@ -435,28 +433,10 @@ class DaskEngine:
         is said in one line, naming what it was `doing`. Dask runs again a task whose worker died
         holding its result, and gives up on a task only when its workers die running it: a result
         that takes its worker past its memory limit each time it is sent would be run again
-        without end. `WORKERS_LOST` workers lost while one result is awaited stop the audit, and
-        so does a cluster left with no worker (a nanny that gave up restarting its worker)."""
+        without end, so the workers are watched while it is awaited (`_Watch`)."""
+        watch = _Watch(self.client, future, doing)
         try:
-            lost, seen, alone = 0, self._worker_addresses(), 0
-            while True:
-                try:
-                    return future.result(timeout=WATCH_SECONDS)
-                except TimeoutError:
-                    now = self._worker_addresses()
-                    lost, seen, alone = lost + len(seen - now), now, 0 if now else alone + 1
-                    if lost >= WORKERS_LOST:
-                        raise AuditorError(
-                            f"Dask workers died {lost} times while {doing}, most likely out of memory",
-                            hint="Give each worker more memory (--memory-per-worker)",
-                        ) from None
-                    if alone >= STALLED_CHECKS:
-                        raise AuditorError(
-                            f"no Dask worker is left while {doing}: they died, most likely out of memory, "
-                            "or lost the scheduler",
-                            hint="Give each worker more memory (--memory-per-worker), or check that the "
-                            "workers still run",
-                        ) from None
+            return future.result()
         except distributed.KilledWorker:
             raise AuditorError(
                 f"a Dask worker died while {doing}, most likely out of memory",
@@ -468,13 +448,64 @@ class DaskEngine:
                 f"the Dask workers cannot run crm-audit ({first_line(error, 200)})",
                 hint='Install "crm-audit[dask]" on every worker, the same version as here',
             ) from None
-        except (OSError, CancelledError) as error:  # the scheduler went away
+        except (OSError, CancelledError) as error:  # the scheduler went away, or the watch gave up
+            if watch.gave_up is not None:
+                raise AuditorError(
+                    watch.gave_up,
+                    hint="Give each worker more memory (--memory-per-worker), or check that the workers still run",
+                ) from None
             raise AuditorError(
                 f"lost the Dask cluster while {doing} ({first_line(error, 200)})",
                 hint="Check that the scheduler and its workers still run, then audit again",
             ) from None
         finally:
+            watch.stop()
             future.release()
+
+
+class _Watch:
+    """The workers, looked at every `WATCH_SECONDS` from a thread of its own while one result is
+    awaited: once `WORKERS_LOST` workers are gone (restarted by their nannies), or no worker has
+    been left for `STALLED_CHECKS` looks, the wait is cancelled and `gave_up` says why. (A timeout
+    on the wait itself would also cut short a slow transfer from a distant worker.)"""
+
+    def __init__(self, client: Any, future: Any, doing: str) -> None:
+        self.gave_up: str | None = None
+        self._stopped = threading.Event()
+        threading.Thread(target=self._watch, args=(client, future, doing), daemon=True).start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+
+    def _watch(self, client: Any, future: Any, doing: str) -> None:
+        seen: set[str] | None = None
+        lost = alone = 0
+        while True:
+            try:
+                now = _worker_addresses(client)
+            except Exception:  # no answer this time (a busy or departing scheduler): look again
+                now = seen
+            if now is not None:
+                lost += len(seen - now) if seen is not None else 0
+                seen, alone = now, 0 if now else alone + 1
+            if lost >= WORKERS_LOST:
+                self.gave_up = f"Dask workers died {lost} times while {doing}, most likely out of memory"
+            elif alone >= STALLED_CHECKS:
+                self.gave_up = (
+                    f"no Dask worker is left while {doing}: they died, most likely out of memory, "
+                    "or lost the scheduler"
+                )
+            if self.gave_up is not None:
+                if not self._stopped.is_set():
+                    with contextlib.suppress(Exception):  # a cluster going away: the wait says so
+                        future.cancel()
+                return
+            if self._stopped.wait(WATCH_SECONDS):
+                return
+
+
+def _worker_addresses(client: Any) -> set[str]:
+    return set(client.nthreads())  # every worker's, where scheduler_info() may list only some
 
 
 @dataclass
@@ -1041,7 +1072,6 @@ def _finish_tables(
     return finished
 
 
-@_hands_memory_back
 def _rows_of(finished: list[tuple[pd.DataFrame, list[np.ndarray], int, FeaturePart]]) -> list[int]:
     return [len(records) for records, *_ in finished]
 
