@@ -478,9 +478,10 @@ class _Watch:
         self._stopped.set()
 
     def _watch(self, client: Any, future: Any, doing: str) -> None:
+        # The first look after `WATCH_SECONDS`: most results come in milliseconds, and ask nothing.
         seen: set[str] | None = None
         lost = alone = 0
-        while True:
+        while not self._stopped.wait(WATCH_SECONDS):
             try:
                 now = _worker_addresses(client)
             except Exception:  # no answer this time (a busy or departing scheduler): look again
@@ -499,8 +500,6 @@ class _Watch:
                 if not self._stopped.is_set():
                     with contextlib.suppress(Exception):  # a cluster going away: the wait says so
                         future.cancel()
-                return
-            if self._stopped.wait(WATCH_SECONDS):
                 return
 
 
